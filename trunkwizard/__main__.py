@@ -1,0 +1,3 @@
+from trunkwizard.cli import main
+
+raise SystemExit(main())
