@@ -1,0 +1,73 @@
+"""Command line entry: `trunkwizard` opens the wizard; subcommands serve scripts.
+
+This module and the command modules import neither Textual nor the HTTP stack at import time:
+`--help` and `--version` stay instant, and each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Protocol, cast
+
+from trunkwizard import __version__
+
+__all__ = ["main"]
+
+# (name, module under trunkwizard.commands, one-line help)
+COMMANDS: list[tuple[str, str, str]] = [
+    ("create", "create", "create a trunk, endpoint or number from an answers file"),
+    ("providers", "providers", "list providers, their modes and their fields"),
+    ("sandbox", "sandbox", "run the provider emulator on 127.0.0.1"),
+    ("profile", "profile", "list, add, edit or remove saved accounts"),
+    ("history", "history", "list what was created"),
+    ("check", "check", "check the SIP side of a trunk: DNS, OPTIONS, optional REGISTER"),
+]
+
+
+class CommandModule(Protocol):
+    def configure(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def _command(module: str) -> CommandModule:
+    return cast(CommandModule, importlib.import_module(f"trunkwizard.commands.{module}"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trunkwizard",
+        description="Provision SIP trunks, SIP endpoints and phone numbers at telephony providers. "
+        "With no command, opens the wizard.",
+    )
+    parser.add_argument("--version", action="version", version=f"trunkwizard {__version__}")
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="use the embedded emulator of the five provider APIs (no account needed)",
+    )
+    parser.add_argument("--profile", metavar="NAME", help="start the wizard with this saved account")
+    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse (slow links)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module, help_text in COMMANDS:
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        command_parser.set_defaults(command_module=module)
+        _command(module).configure(command_parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from trunkwizard.tui.app import run_app
+
+        return run_app(sandbox=args.sandbox, profile=args.profile, mouse=not args.no_mouse)
+    try:
+        return _command(args.command_module).run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,101 @@
+"""The errors trunkwizard raises, each with a message a technician can act on.
+
+    TrunkwizardError
+    ├── ValidationFailed        answers break a documented rule; one Problem per field
+    ├── ProviderError           the provider answered with an error
+    │   └── AuthenticationFailed    401/403, bad key or token, Yeastar login refused
+    ├── NetworkError            no usable answer: refused, TLS, DNS, non-JSON body
+    │   └── RequestTimedOut         no answer in time; a POST may still have been applied
+    ├── CredentialsUnavailable  the keyring cannot give or keep a secret
+    └── StoreError              a config, draft or history file cannot be read or written
+
+Every message passes through `redact()` so no secret leaves through an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trunkwizard.redact import redact
+
+__all__ = [
+    "AuthenticationFailed",
+    "CredentialsUnavailable",
+    "NetworkError",
+    "Problem",
+    "ProviderError",
+    "RequestTimedOut",
+    "StoreError",
+    "TrunkwizardError",
+    "ValidationFailed",
+]
+
+
+class TrunkwizardError(Exception):
+    """Base of every error trunkwizard raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        self.message = redact(message)
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: `field` is the wire path (`outbound_cid_list.0.ext_list`), or "" for the whole form."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class ValidationFailed(TrunkwizardError):
+    """The answers break one or more documented rules."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = [Problem(p.field, redact(p.message)) for p in problems]
+        super().__init__("; ".join(str(p) for p in self.problems) or "invalid answers")
+
+
+class ProviderError(TrunkwizardError):
+    """The provider rejected the call. `field` is our wire name when the provider names one."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        field: str | None = None,
+        code: str | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.status = status
+        self.field = field
+        self.code = code
+        self.problems = [Problem(p.field, redact(p.message)) for p in (problems or [])]
+        super().__init__(message)
+
+
+class AuthenticationFailed(ProviderError):
+    """The provider refused the credentials (wrong key, missing scope, Yeastar login refused)."""
+
+
+class NetworkError(TrunkwizardError):
+    """The provider could not be reached, or answered with something that is not its API."""
+
+
+class RequestTimedOut(NetworkError):
+    """No answer in time. For a create call the resource may exist: look before retrying."""
+
+
+class CredentialsUnavailable(TrunkwizardError):
+    """The keyring cannot give or keep a secret; `hint` says what would make it work."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        self.hint = hint
+        super().__init__(message)
+
+
+class StoreError(TrunkwizardError):
+    """A profile, draft or history file cannot be read or written safely."""
