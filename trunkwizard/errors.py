@@ -41,7 +41,7 @@ class TrunkwizardError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One broken rule: `field` is the wire path (`outbound_cid_list.0.ext_list`), or "" for the whole form."""
+    """One broken rule. `field` is the wire path `outbound_cid_list.0.ext_list`; "" means the whole form."""
 
     field: str
     message: str

@@ -1,0 +1,376 @@
+"""The one HTTP path every caller uses: validation, auth, timeouts, error mapping, redaction, preview.
+
+    prepared = prepare(provider, "sip-registration", answers, account)   # ValidationFailed on bad answers
+    prepared.preview.as_curl()                                            # secrets as $ENV references
+    async with ProviderClient(provider, account) as client:
+        created = await client.create(prepared)
+
+A POST is never retried. After a timeout the client looks for the resource before reporting, so the
+technician knows whether it exists. Every string that leaves this module passes through `redact`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from trunkwizard import __version__
+from trunkwizard.errors import NetworkError, ProviderError, RequestTimedOut, TrunkwizardError
+from trunkwizard.fields import (
+    Choice,
+    Kind,
+    ProviderModel,
+    form_fields,
+    validate_answers,
+    wire_body,
+)
+from trunkwizard.providers import Call, Created, Mode, Provider, ResourceRef
+from trunkwizard.providers._auth import env_var
+from trunkwizard.redact import MASK, RedactingFilter, redact
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "PreparedRequest",
+    "ProviderClient",
+    "RequestPreview",
+    "load_account",
+    "prepare",
+]
+
+DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=6.0)
+USER_AGENT = f"trunkwizard/{__version__}"
+_MAX_LOOKUP_PAGES = 50
+
+log = logging.getLogger("trunkwizard.client")
+
+
+def _install_log_redaction() -> None:
+    for name in ("trunkwizard", "httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
+
+
+_install_log_redaction()
+
+
+def _display_url(url: str) -> str:
+    """The URL as people may see it: secret query values masked."""
+    return redact(url)
+
+
+@dataclass(frozen=True)
+class RequestPreview:
+    """The exact request as a reviewer sees it: method, URL, headers, JSON body, secrets masked."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    json: Mapping[str, Any] | None
+    curl_body: Mapping[str, Any] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"method": self.method, "url": self.url, "headers": dict(self.headers), "json": self.json}
+
+    def as_text(self) -> str:
+        lines = [f"{self.method} {self.url}"]
+        lines += [f"{name}: {value}" for name, value in self.headers.items()]
+        if self.json is not None:
+            lines += ["", json.dumps(self.json, indent=2, ensure_ascii=False)]
+        return "\n".join(lines)
+
+    def as_curl(self) -> str:
+        """A curl command with every secret as an environment-variable reference."""
+        parts = [f"curl -X {self.method} {_shell_url(self.url)}"]
+        for name, value in self.headers.items():
+            parts.append(f"-H {_shell_word(f'{name}: {value}')}")
+        if self.curl_body is None:
+            return " \\\n  ".join(parts)
+        parts.append("--data-binary @- <<JSON")
+        body = json.dumps(self.curl_body, indent=2, ensure_ascii=False)
+        body = body.replace("\\", "\\\\").replace("`", "\\`")
+        body = _restore_env_refs(body.replace("$", "\\$"))
+        return " \\\n  ".join(parts) + "\n" + body + "\nJSON"
+
+
+def _restore_env_refs(text: str) -> str:
+    import re
+
+    return re.sub(r"\\\$\{(TRUNKWIZARD_[A-Z0-9_]+)\}", r"${\1}", text)
+
+
+def _shell_word(text: str) -> str:
+    """Quote for a POSIX shell, leaving `$TRUNKWIZARD_...` references to expand."""
+    if "$TRUNKWIZARD_" in text:
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`")
+        return f'"{escaped}"'
+    return shlex.quote(text)
+
+
+def _shell_url(url: str) -> str:
+    return _shell_word(url)
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """Validated answers turned into the call to make, with its masked preview."""
+
+    provider: Provider
+    mode: Mode
+    request: ProviderModel
+    call: Call
+    preview: RequestPreview
+
+
+def load_account(provider: Provider, values: Mapping[str, Any]) -> ProviderModel:
+    """Validate account settings and secrets (keyed by wire names) into the provider's account model."""
+    return validate_answers(provider.account_model, values)
+
+
+def prepare(
+    provider: Provider, mode_key: str, answers: Mapping[str, Any], account: ProviderModel
+) -> PreparedRequest:
+    mode = provider.mode(mode_key)
+    request = validate_answers(mode.model, answers)
+    call = provider.create_call(mode, request)
+    return PreparedRequest(provider, mode, request, call, _preview(provider, account, request, call))
+
+
+def _preview(
+    provider: Provider, account: ProviderModel, request: ProviderModel, call: Call
+) -> RequestPreview:
+    auth_headers, auth_query = provider.auth_preview(account)
+    masked = wire_body(request, reveal=False) if call.json is not None else None
+    curl_body = None
+    if masked is not None:
+        curl_body = dict(masked)
+        for field in form_fields(type(request)):
+            if field.kind is Kind.SECRET and field.wire in curl_body:
+                curl_body[field.wire] = "${" + env_var(provider.key, field.wire) + "}"
+    url = _join(provider.base_url(account), call.path)
+    query = {**call.params, **auth_query}
+    if query:
+        url = f"{url}?{urlencode(query, safe='$')}"
+    headers = {**auth_headers, "User-Agent": USER_AGENT, "Accept": "application/json"}
+    if masked is not None:
+        headers["Content-Type"] = "application/json"
+    display_headers = {k: _mask_header(v) for k, v in headers.items()}
+    return RequestPreview(call.method, _display_url(url), display_headers, masked, curl_body)
+
+
+def _mask_header(value: str) -> str:
+    # Previews already carry $ENV references instead of secrets; anything else secret-like is masked.
+    return value if "$TRUNKWIZARD_" in value else redact(value)
+
+
+def _join(base: str, path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+def tls_context(ca_file: str | None = None) -> ssl.SSLContext:
+    """Verification on, always: the default trust store plus, when given, the profile's own CA file."""
+    import certifi
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    if ca_file:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise NetworkError(f"cannot use the CA file {ca_file}: {exc}") from None
+    return context
+
+
+class ProviderClient:
+    """An open connection to one provider account. Use as `async with`."""
+
+    def __init__(
+        self,
+        provider: Provider,
+        account: ProviderModel,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        ca_file: str | None = None,
+    ) -> None:
+        self.provider = provider
+        self.account = account
+        self._transport = transport
+        self._timeout = timeout
+        self._ca_file = ca_file
+        self._http: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> ProviderClient:
+        verify: ssl.SSLContext | bool = tls_context(self._ca_file) if self._transport is None else True
+        self._http = httpx.AsyncClient(
+            base_url=self.provider.base_url(self.account),
+            auth=self.provider.auth(self.account),
+            transport=self._transport,
+            timeout=self._timeout,
+            verify=verify,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            follow_redirects=False,
+            trust_env=self._transport is None,
+        )
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    # --- public operations -----------------------------------------------------------------------------
+
+    async def create(self, prepared: PreparedRequest) -> Created:
+        try:
+            body = await self.send(prepared.call)
+        except RequestTimedOut as exc:
+            raise await self._after_timeout(prepared, exc) from None
+        return self.provider.created(prepared.mode, prepared.request, body, self.account)
+
+    async def fetch(self, ref: ResourceRef) -> Any:
+        call = self.provider.get_call(ref)
+        if call is None:
+            raise ProviderError(f"{self.provider.title} has no API to read a {self.provider.creates} back")
+        return await self.send(call)
+
+    async def delete(self, ref: ResourceRef) -> None:
+        call = self.provider.delete_call(ref)
+        if call is None:
+            raise ProviderError(f"{self.provider.title}'s API cannot delete a {self.provider.creates}")
+        await self.send(call)
+
+    async def lookup(self, name: str) -> list[Choice]:
+        """All choices of a look-up (e.g. SignalWire subscribers), following the provider's paging."""
+        choices: list[Choice] = []
+        cursor: str | None = None
+        for _ in range(_MAX_LOOKUP_PAGES):
+            body = await self.send(self.provider.lookup_call(name, cursor))
+            page, cursor = self.provider.lookup_page(name, body)
+            choices.extend(page)
+            if not cursor:
+                break
+        return choices
+
+    async def send(self, call: Call) -> Any:
+        """Send one call; return its JSON body, or raise a TrunkwizardError with a clear message."""
+        http = self._require_open()
+        request = http.build_request(call.method, call.path, json=call.json, params=dict(call.params) or None)
+        shown = _display_url(_strip_query_secrets(str(request.url)))
+        log.info("%s %s", call.method, shown)
+        try:
+            response = await http.send(request)
+        except httpx.TimeoutException:
+            raise RequestTimedOut(
+                f"{self.provider.title} did not answer {call.method} {shown} in time"
+            ) from None
+        except httpx.ConnectError as exc:
+            raise NetworkError(_connect_message(self.provider.title, shown, exc)) from None
+        except httpx.HTTPError as exc:
+            raise NetworkError(
+                f"{self.provider.title}: {call.method} {shown} failed: {redact(str(exc))}"
+            ) from None
+        except TrunkwizardError:
+            raise
+        return self._read(response, call, shown)
+
+    # --- internals -------------------------------------------------------------------------------------
+
+    def _require_open(self) -> httpx.AsyncClient:
+        if self._http is None:
+            raise RuntimeError("ProviderClient used outside `async with`")
+        return self._http
+
+    def _read(self, response: httpx.Response, call: Call, shown: str) -> Any:
+        body = _json_or_text(response)
+        log.info("%s %s -> HTTP %s", call.method, shown, response.status_code)
+        if response.status_code >= 400:
+            raise self.provider.error(response.status_code, body)
+        if response.status_code >= 300:
+            raise NetworkError(
+                f"{self.provider.title} redirected {call.method} {shown} (HTTP {response.status_code}); "
+                "check the base URL (https, no trailing path)"
+            )
+        if response.status_code == 204 or (not response.content and call.method == "DELETE"):
+            return None
+        if isinstance(body, str):
+            kind = response.headers.get("content-type", "unknown type")
+            raise NetworkError(
+                f"{self.provider.title} answered HTTP {response.status_code} with {kind}, not JSON: "
+                f"is the base URL right? ({shown})"
+            )
+        hidden_error = self.provider.check_body(body)
+        if hidden_error is not None:
+            raise hidden_error
+        return body
+
+    async def _after_timeout(self, prepared: PreparedRequest, timeout: RequestTimedOut) -> RequestTimedOut:
+        creates = self.provider.creates
+        if prepared.call.method != "POST":
+            return timeout
+        find = self.provider.find_call(prepared.mode, prepared.request)
+        if find is None:
+            return RequestTimedOut(
+                f"{timeout.message}. The {creates} may have been created: check in the provider's console "
+                "before submitting again."
+            )
+        try:
+            existing = self.provider.find_existing(prepared.mode, prepared.request, await self.send(find))
+        except TrunkwizardError:
+            return RequestTimedOut(
+                f"{timeout.message}, and looking it up failed too. The {creates} may have been created: "
+                "check in the provider's console before submitting again."
+            )
+        if existing:
+            return RequestTimedOut(
+                f"{timeout.message}, but the {creates} was created (id {existing}): do not submit again."
+            )
+        return RequestTimedOut(
+            f"{timeout.message}. Looked it up: no {creates} was created, so it is safe to retry."
+        )
+
+
+def _strip_query_secrets(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(query=redact(parts.query))) if parts.query else url
+
+
+def _json_or_text(response: httpx.Response) -> Any:
+    if not response.content:
+        return {}
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return response.text[:500]
+
+
+def _connect_message(title: str, url: str, exc: httpx.ConnectError) -> str:
+    text = str(exc)
+    host = urlsplit(url).netloc or url
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text.lower():
+        return (
+            f"{title}: the TLS certificate of {host} is not trusted. If this PBX uses its own certificate, "
+            "add its CA file to the profile (ca_file); verification stays on."
+        )
+    if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+        return f"{title}: cannot resolve {host}: check the host name"
+    if "refused" in text.lower():
+        return f"{title}: connection to {host} refused: nothing listens there; check host and port"
+    return f"{title}: cannot connect to {host}: {redact(text) or type(exc).__name__}"
+
+
+def masked(value: object) -> str:
+    """How a secret is shown anywhere: always the same mask, whatever its length."""
+    return MASK if value else ""

@@ -1,0 +1,544 @@
+"""The form vocabulary: what a field is, when it shows, when it is required, what goes on the wire.
+
+A provider declares each mode as a pydantic model whose fields carry the provider's wire names as
+aliases and a `Form(...)` entry in their `Annotated` metadata. Everything else is derived from that
+one declaration: the wizard's form (`form_fields`), validation (`validate_answers`) and the request
+body (`wire_body`). The condition that shows a field is the same object that makes it required and
+decides whether it is sent, so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from trunkwizard.errors import Problem, ValidationFailed
+from trunkwizard.redact import MASK, register_secret
+
+__all__ = [
+    "Choice",
+    "Form",
+    "FormField",
+    "Kind",
+    "ProviderModel",
+    "When",
+    "form_fields",
+    "path_values",
+    "shown_fields",
+    "validate_answers",
+    "when",
+    "wire_body",
+]
+
+
+class Kind(enum.StrEnum):
+    TEXT = "text"
+    SECRET = "secret"
+    INTEGER = "integer"
+    NUMBER = "number"
+    TOGGLE = "toggle"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    ORDERED_CHOICE = "ordered_choice"
+    ROWS = "rows"
+
+
+_TRUE_WORDS = {"1", "true", "yes", "on"}
+_FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def _coerce_like(value: Any, example: Any) -> Any:
+    """Read `value` (typed, or text from a file or an input) as the type of `example`."""
+    if isinstance(example, bool):
+        if isinstance(value, str):
+            word = value.strip().lower()
+            return True if word in _TRUE_WORDS else False if word in _FALSE_WORDS else value
+        return bool(value) if isinstance(value, int) else value
+    if isinstance(example, int):
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value.strip())
+        return value
+    if isinstance(example, str) and isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+@dataclass(frozen=True)
+class When:
+    """A condition on the value of another field of the same model, named by its wire name."""
+
+    field: str
+    values: tuple[Any, ...]
+
+    def holds(self, value: Any) -> bool:
+        return _coerce_like(value, self.values[0]) in self.values
+
+    def describe(self) -> str:
+        shown = " or ".join(_describe_value(v) for v in self.values)
+        return f"when {self.field} is {shown}"
+
+
+def _describe_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def when(field: str, *values: Any) -> When:
+    """`when("ip_restrict", True)`: the condition that shows, requires and sends a field."""
+    return When(field, values)
+
+
+@dataclass(frozen=True)
+class Form:
+    """How a model field appears in the wizard. Put it in the field's `Annotated` metadata.
+
+    shown_when:  the field exists only while this holds; hidden fields are neither validated nor sent.
+    required_when_shown:  the provider requires the field whenever it applies.
+    sent / sent_when:  form-only fields (a confirmation) are never sent, or only while a condition holds.
+    hidden_value:  sent while hidden, where the provider's schema requires the key regardless.
+    confirm_of:  wire name of the field this one must repeat (password confirmation).
+    choices_from:  the choices come from the provider account (a lookup the client performs).
+    location:  "path" fields fill the URL, not the body.
+    join:  a list sent as one string joined by this separator (Yeastar's codec_sel).
+    """
+
+    label: str
+    help: str = ""
+    shown_when: When | None = None
+    required_when_shown: bool = False
+    placeholder: str = ""
+    section: str = ""
+    legacy: bool = False
+    sent: bool = True
+    sent_when: When | None = None
+    hidden_value: Any = None
+    confirm_of: str | None = None
+    choices_from: str | None = None
+    choice_labels: tuple[tuple[Any, str], ...] = ()
+    location: Literal["body", "path"] = "body"
+    join: str | None = None
+    kind: Kind | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: Any
+    label: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a form, derived from a model field. `wire` is the provider's own name."""
+
+    name: str
+    wire: str
+    label: str
+    help: str
+    kind: Kind
+    required: bool
+    required_when_shown: bool
+    default: Any
+    choices: tuple[Choice, ...]
+    min_length: int | None
+    max_length: int | None
+    minimum: float | None
+    maximum: float | None
+    pattern: str | None
+    shown_when: When | None
+    sent: bool
+    sent_when: When | None
+    hidden_value: Any
+    confirm_of: str | None
+    choices_from: str | None
+    location: Literal["body", "path"]
+    placeholder: str
+    section: str
+    legacy: bool
+    join: str | None
+    rows: tuple[FormField, ...]
+    optional_value: bool
+
+    @property
+    def secret(self) -> bool:
+        return self.kind is Kind.SECRET
+
+    @property
+    def conditional(self) -> bool:
+        return self.shown_when is not None
+
+    def needed(self) -> bool:
+        """True when the field must have a value whenever it is shown."""
+        return self.required or self.required_when_shown
+
+    def shown(self, answers: Mapping[str, Any], siblings: Mapping[str, FormField]) -> bool:
+        return _condition_holds(self.shown_when, answers, siblings)
+
+    def constraint_hint(self) -> str:
+        """A short text of the documented limits: "at most 60 characters", "1 to 65535"."""
+        parts: list[str] = []
+        if self.min_length is not None and self.max_length is not None:
+            parts.append(f"{self.min_length} to {self.max_length} characters")
+        elif self.max_length is not None:
+            parts.append(f"at most {self.max_length} characters")
+        elif self.min_length is not None and self.min_length > 1:
+            parts.append(f"at least {self.min_length} characters")
+        if self.minimum is not None and self.maximum is not None:
+            parts.append(f"{_number(self.minimum)} to {_number(self.maximum)}")
+        elif self.minimum is not None:
+            parts.append(f"at least {_number(self.minimum)}")
+        elif self.maximum is not None:
+            parts.append(f"at most {_number(self.maximum)}")
+        return ", ".join(parts)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _condition_holds(
+    condition: When | None, answers: Mapping[str, Any], siblings: Mapping[str, FormField]
+) -> bool:
+    if condition is None:
+        return True
+    controller = siblings.get(condition.field)
+    if controller is not None and not controller.shown(answers, siblings):
+        return False
+    value = answers.get(condition.field)
+    if value is None and controller is not None:
+        value = controller.default
+    return condition.holds(value)
+
+
+class ProviderModel(BaseModel):
+    """Base of every provider request and account model: wire names in, nothing unknown accepted."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        validate_default=False,
+        frozen=True,
+    )
+
+
+M = TypeVar("M", bound=ProviderModel)
+
+
+# --- deriving form fields from models ---------------------------------------------------------------
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """Strip Annotated and Optional; return (inner type, accepts None)."""
+    optional = False
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        if origin in (Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            optional = optional or len(args) < len(get_args(annotation))
+            if len(args) == 1:
+                annotation = args[0]
+                continue
+        return annotation, optional
+
+
+def _literal_values(annotation: Any) -> tuple[Any, ...] | None:
+    annotation, _ = _unwrap(annotation)
+    if get_origin(annotation) is Literal:
+        return get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return tuple(member.value for member in annotation)
+    return None
+
+
+def _kind_of(annotation: Any, form: Form) -> tuple[Kind, tuple[Any, ...], type[BaseModel] | None]:
+    if form.kind is not None:
+        values = _literal_values(annotation) or ()
+        inner, _ = _unwrap(annotation)
+        if get_origin(inner) is list:
+            values = _literal_values(get_args(inner)[0]) or ()
+        return form.kind, values, None
+    inner, _ = _unwrap(annotation)
+    literal = _literal_values(inner)
+    if literal is not None:
+        return Kind.CHOICE, literal, None
+    if get_origin(inner) is list:
+        item = _unwrap(get_args(inner)[0])[0]
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return Kind.ROWS, (), item
+        values = _literal_values(item) or ()
+        return (Kind.ORDERED_CHOICE if form.join else Kind.MULTI_CHOICE), values, None
+    if inner is SecretStr:
+        return Kind.SECRET, (), None
+    if inner is bool:
+        return Kind.TOGGLE, (), None
+    if inner is int:
+        return Kind.INTEGER, (), None
+    if inner in (float, Decimal):
+        return Kind.NUMBER, (), None
+    return Kind.TEXT, (), None
+
+
+def _constraint(info: FieldInfo, name: str) -> Any:
+    for item in info.metadata:
+        value = getattr(item, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+def _form_of(info: FieldInfo, name: str) -> Form:
+    for item in info.metadata:
+        if isinstance(item, Form):
+            return item
+    return Form(label=name.replace("_", " "))
+
+
+@cache
+def form_fields(model: type[BaseModel]) -> tuple[FormField, ...]:
+    """The fields of `model` in declaration order, as the wizard shows them."""
+    fields: list[FormField] = []
+    for name, info in model.model_fields.items():
+        form = _form_of(info, name)
+        annotation = info.rebuild_annotation()
+        kind, values, row_model = _kind_of(annotation, form)
+        labels = dict(form.choice_labels)
+        default = None if info.default is PydanticUndefined else info.default
+        if isinstance(default, enum.Enum):
+            default = default.value
+        _, optional_value = _unwrap(annotation)
+        minimum = _constraint(info, "ge")
+        maximum = _constraint(info, "le")
+        fields.append(
+            FormField(
+                name=name,
+                wire=info.alias or name,
+                label=form.label,
+                help=form.help or (info.description or ""),
+                kind=kind,
+                required=info.is_required(),
+                required_when_shown=form.required_when_shown,
+                default=default,
+                choices=tuple(Choice(v, labels.get(v, str(v))) for v in values),
+                min_length=_constraint(info, "min_length"),
+                max_length=_constraint(info, "max_length"),
+                minimum=float(minimum) if minimum is not None else None,
+                maximum=float(maximum) if maximum is not None else None,
+                pattern=_constraint(info, "pattern"),
+                shown_when=form.shown_when,
+                sent=form.sent,
+                sent_when=form.sent_when,
+                hidden_value=form.hidden_value,
+                confirm_of=form.confirm_of,
+                choices_from=form.choices_from,
+                location=form.location,
+                placeholder=form.placeholder,
+                section=form.section,
+                legacy=form.legacy,
+                join=form.join,
+                rows=form_fields(row_model) if row_model is not None else (),
+                optional_value=optional_value,
+            )
+        )
+    return tuple(fields)
+
+
+def _by_wire(fields: Iterable[FormField]) -> dict[str, FormField]:
+    return {f.wire: f for f in fields}
+
+
+def shown_fields(model: type[BaseModel], answers: Mapping[str, Any]) -> tuple[FormField, ...]:
+    """The fields of `model` that apply to `answers` right now."""
+    fields = form_fields(model)
+    siblings = _by_wire(fields)
+    return tuple(f for f in fields if f.shown(answers, siblings))
+
+
+# --- validation ---------------------------------------------------------------------------------------
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, SecretStr):
+        return value.get_secret_value() == ""
+    if isinstance(value, str | list | tuple | dict):
+        return len(value) == 0
+    return False
+
+
+def _plain(value: Any) -> Any:
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+def _prepare(
+    fields: tuple[FormField, ...], answers: Mapping[str, Any], prefix: str, problems: list[Problem]
+) -> dict[str, Any]:
+    """Drop hidden and blank answers, enforce conditional requirements, recurse into rows."""
+    siblings = _by_wire(fields)
+    by_name = {f.name: f for f in fields}
+    prepared: dict[str, Any] = {}
+    for key, value in answers.items():
+        field = siblings.get(key) or by_name.get(key)
+        if field is None:
+            prepared[key] = value  # unknown: let the model report it as not accepted
+            continue
+        if not field.shown(answers, siblings) or _is_blank(value):
+            continue
+        if field.kind is Kind.SECRET:
+            register_secret(_plain(value))
+        if field.kind is Kind.ROWS and isinstance(value, list):
+            rows = []
+            for index, row in enumerate(value):
+                if isinstance(row, Mapping):
+                    rows.append(_prepare(field.rows, row, f"{prefix}{field.wire}.{index}.", problems))
+                else:
+                    rows.append(row)
+            value = rows
+        prepared[field.wire] = value
+    for field in fields:
+        if not field.shown(answers, siblings):
+            continue
+        value = answers.get(field.wire, answers.get(field.name))
+        if field.required_when_shown and _is_blank(value):
+            problems.append(Problem(prefix + field.wire, _required_message(field)))
+        if field.confirm_of is not None:
+            original = answers.get(field.confirm_of)
+            if not _is_blank(original) and _plain(value) != _plain(original):
+                problems.append(
+                    Problem(prefix + field.wire, f"does not match {field.confirm_of}: type it again")
+                )
+    return prepared
+
+
+def _required_message(field: FormField) -> str:
+    if field.shown_when is not None:
+        return f"required {field.shown_when.describe()}: enter {field.label.lower()}"
+    return f"required: enter {field.label.lower()}"
+
+
+def _problem_from_error(error: Mapping[str, Any], fields: tuple[FormField, ...]) -> Problem:
+    loc = [str(part) for part in error.get("loc", ())]
+    path = ".".join(loc)
+    kind = error.get("type", "")
+    field = _field_at(loc, fields)
+    message = str(error.get("msg", "invalid value"))
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    elif message.startswith("Assertion failed, "):
+        message = message[len("Assertion failed, ") :]
+    if kind == "missing":
+        message = _required_message(field) if field else "required"
+    elif kind == "extra_forbidden":
+        message = "not accepted here: this provider and mode have no such field"
+    elif kind in ("string_too_long", "too_long") and field and field.max_length is not None:
+        message = f"at most {field.max_length} characters"
+    elif kind in ("string_too_short", "too_short") and field and field.min_length is not None:
+        message = f"at least {field.min_length} characters" if field.min_length > 1 else "must not be empty"
+    elif kind in ("literal_error", "enum") and field and field.choices:
+        message = "one of: " + ", ".join(str(c.value) for c in field.choices)
+    elif kind == "string_pattern_mismatch" and field and field.pattern:
+        message = f"must match {field.pattern}"
+    return Problem(path, message)
+
+
+def _field_at(loc: list[str], fields: tuple[FormField, ...]) -> FormField | None:
+    current: FormField | None = None
+    level = fields
+    for part in loc:
+        if part.isdigit():
+            continue
+        match = _by_wire(level).get(part) or {f.name: f for f in level}.get(part)
+        if match is None:
+            return current
+        current = match
+        level = match.rows
+    return current
+
+
+def validate_answers(model: type[M], answers: Mapping[str, Any]) -> M:
+    """Validate answers keyed by wire names; raise ValidationFailed with one Problem per broken rule."""
+    fields = form_fields(model)
+    problems: list[Problem] = []
+    prepared = _prepare(fields, answers, "", problems)
+    instance: M | None = None
+    try:
+        instance = model.model_validate(prepared)
+    except ValidationError as exc:
+        reported = {p.field for p in problems}
+        for error in exc.errors(include_url=False, include_input=False):
+            problem = _problem_from_error(error, fields)
+            if problem.field not in reported:
+                problems.append(problem)
+                reported.add(problem.field)
+    if problems or instance is None:
+        raise ValidationFailed(problems)
+    return instance
+
+
+# --- what goes on the wire ------------------------------------------------------------------------------
+
+
+def _wire_value(value: Any, field: FormField, reveal: bool) -> Any:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value() if reveal else MASK
+    if isinstance(value, BaseModel):
+        return wire_body(value, reveal=reveal)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        items = [_wire_value(item, field, reveal) for item in value]
+        return field.join.join(str(i) for i in items) if field.join is not None else items
+    return value
+
+
+def _answers_of(instance: BaseModel) -> dict[str, Any]:
+    fields = form_fields(type(instance))
+    return {f.wire: getattr(instance, f.name) for f in fields}
+
+
+def wire_body(instance: BaseModel, *, reveal: bool = False) -> dict[str, Any]:
+    """The JSON body for `instance`, under the provider's wire names. Secrets are masked unless `reveal`."""
+    fields = form_fields(type(instance))
+    siblings = _by_wire(fields)
+    answers = _answers_of(instance)
+    body: dict[str, Any] = {}
+    for field in fields:
+        if field.location != "body" or not field.sent:
+            continue
+        if not _condition_holds(field.sent_when, answers, siblings):
+            continue
+        if not field.shown(answers, siblings):
+            if field.hidden_value is not None:
+                body[field.wire] = field.hidden_value
+            continue
+        value = answers[field.wire]
+        if value is None:
+            continue
+        body[field.wire] = _wire_value(value, field, reveal)
+    return body
+
+
+def path_values(instance: BaseModel) -> dict[str, str]:
+    """The values of the fields that fill the request path (`fabric_subscriber_id`)."""
+    return {
+        f.wire: str(getattr(instance, f.name))
+        for f in form_fields(type(instance))
+        if f.location == "path" and getattr(instance, f.name) is not None
+    }

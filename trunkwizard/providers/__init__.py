@@ -1,0 +1,22 @@
+"""The provider registry: one module per provider, each declaring a `Provider` subclass."""
+
+from __future__ import annotations
+
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef
+from trunkwizard.providers.chorus import Chorus
+
+__all__ = ["Call", "Created", "Mode", "Provider", "ResourceRef", "all_providers", "get_provider"]
+
+_PROVIDERS: dict[str, Provider] = {p.key: p for p in (Chorus(),)}
+
+
+def all_providers() -> tuple[Provider, ...]:
+    return tuple(_PROVIDERS.values())
+
+
+def get_provider(key: str) -> Provider:
+    try:
+        return _PROVIDERS[key]
+    except KeyError:
+        known = ", ".join(_PROVIDERS)
+        raise KeyError(f"unknown provider {key!r}; providers: {known}") from None

@@ -1,0 +1,165 @@
+"""What a provider module declares: its account, its modes, how to call it and how to read its answers."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from trunkwizard.errors import AuthenticationFailed, ProviderError
+from trunkwizard.fields import Choice, FormField, ProviderModel, form_fields
+from trunkwizard.redact import redact
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["Call", "Created", "Mode", "Provider", "ResourceRef", "error_text"]
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One way to create with a provider: its own model, so fields of other modes are never sent."""
+
+    key: str
+    title: str
+    description: str
+    model: type[ProviderModel]
+
+    @property
+    def fields(self) -> tuple[FormField, ...]:
+        return form_fields(self.model)
+
+
+@dataclass(frozen=True)
+class Call:
+    """An HTTP call relative to the account's base URL."""
+
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    path: str
+    json: dict[str, Any] | None = None
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """Enough to find a created resource again (history, delete, look-up after a timeout)."""
+
+    provider: str
+    mode: str
+    id: str
+    path_values: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Created:
+    """What the provider created: its id, what it returned (secrets masked) and what to do next."""
+
+    ref: ResourceRef
+    title: str
+    returned: Mapping[str, Any]
+    next_steps: tuple[str, ...] = ()
+
+
+def error_text(body: Any, fallback: str) -> str:
+    """A short text of an unknown error body."""
+    if isinstance(body, str):
+        return body.strip()[:300] or fallback
+    try:
+        return json.dumps(body)[:300]
+    except (TypeError, ValueError):
+        return fallback
+
+
+class Provider(ABC):
+    """A provider: one module in trunkwizard/providers/ declares one subclass and registers it."""
+
+    key: ClassVar[str]
+    title: ClassVar[str]
+    creates: ClassVar[str]
+    summary: ClassVar[str]
+    docs: ClassVar[str]
+    account_model: ClassVar[type[ProviderModel]]
+    modes: ClassVar[tuple[Mode, ...]]
+    # choices_from name -> what the look-up lists (SignalWire "subscribers")
+    lookups: ClassVar[Mapping[str, str]] = {}
+    # body keys the provider can name in errors, mapped to our wire names (usually the same)
+    error_fields: ClassVar[Mapping[str, str]] = {}
+
+    # --- declaration helpers -------------------------------------------------------------------------
+
+    @property
+    def account_fields(self) -> tuple[FormField, ...]:
+        return form_fields(self.account_model)
+
+    def mode(self, key: str) -> Mode:
+        for mode in self.modes:
+            if mode.key == key:
+                return mode
+        known = ", ".join(m.key for m in self.modes)
+        raise KeyError(f"{self.title} has no mode {key!r}; modes: {known}")
+
+    def detect_mode(self, answers: Mapping[str, Any]) -> str | None:
+        """The mode the answers' own discriminating fields name (None when they name none)."""
+        return self.modes[0].key if len(self.modes) == 1 else None
+
+    # --- calling the provider ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def base_url(self, account: ProviderModel) -> str: ...
+
+    @abstractmethod
+    def auth(self, account: ProviderModel) -> httpx.Auth:
+        """The httpx auth for this account; it never puts a secret anywhere but the request."""
+
+    @abstractmethod
+    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
+        """(headers, query) as a reviewer sees them, secrets as `$ENV_VAR` references."""
+
+    @abstractmethod
+    def create_call(self, mode: Mode, request: ProviderModel) -> Call: ...
+
+    @abstractmethod
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created: ...
+
+    def get_call(self, ref: ResourceRef) -> Call | None:
+        """The call that reads a created resource back, or None when the API has none."""
+        return None
+
+    def delete_call(self, ref: ResourceRef) -> Call | None:
+        """The call that deletes a created resource, or None when the API has none."""
+        return None
+
+    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
+        """A listing that shows whether this request's resource already exists (after a timeout)."""
+        return None
+
+    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
+        """From the `find_call` answer, the id of a resource matching this request, if any."""
+        return None
+
+    def lookup_call(self, name: str, cursor: str | None) -> Call:
+        raise KeyError(f"{self.title} has no look-up {name!r}")
+
+    def lookup_page(self, name: str, body: Any) -> tuple[list[Choice], str | None]:
+        """Choices from one page of a look-up, and the next page's cursor (None at the end)."""
+        raise KeyError(f"{self.title} has no look-up {name!r}")
+
+    def check_body(self, body: Any) -> ProviderError | None:
+        """Some APIs (Yeastar) answer errors with HTTP 200: return the error hidden in a 2xx body."""
+        return None
+
+    # --- reading errors -------------------------------------------------------------------------------
+
+    def error(self, status: int, body: Any) -> ProviderError:
+        """The provider's error body as a ProviderError naming our field. Subclasses read their shape."""
+        cls = AuthenticationFailed if status in (401, 403) else ProviderError
+        return cls(
+            f"{self.title} answered HTTP {status}: {redact(error_text(body, 'no details'))}", status=status
+        )
+
+    def our_field(self, provider_field: str | None) -> str | None:
+        if not provider_field:
+            return None
+        return self.error_fields.get(provider_field, provider_field)

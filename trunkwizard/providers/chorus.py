@@ -1,0 +1,316 @@
+"""Chorus AI: register a phone number (Twilio, SIP registration, SIP IP allowlist, Voximplant, jambonz).
+
+Seed 000; `POST https://api.chorus-ai.co/v1/phone-numbers`, Bearer key, body in camelCase, success
+wrapped in `{"data": {...}}`, errors `{"error": str, "details": [{"field", "message"}]}`.
+Each mode is its own model, so fields of another mode are never sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+import httpx
+from pydantic import AfterValidator, Field, SecretStr
+
+from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
+from trunkwizard.fields import Form, ProviderModel, wire_body
+from trunkwizard.providers._auth import BearerKey, env_var
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, error_text
+from trunkwizard.values import E164, HostPort, Port, Uuid
+
+__all__ = ["Chorus"]
+
+Transport = Literal["udp", "tcp", "tls"]
+
+
+def _twilio_sid(value: str) -> str:
+    if not (
+        len(value) == 34 and value.startswith("AC") and all(c in "0123456789abcdefABCDEF" for c in value[2:])
+    ):
+        raise ValueError(
+            "a Twilio Account SID is AC followed by 32 hex characters (Twilio console, Account Info)"
+        )
+    return value
+
+
+def _ip_address(value: str) -> str:
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise ValueError("enter the IP address of your PBX or SBC, e.g. 203.0.113.10") from None
+
+
+class ChorusAccount(ProviderModel):
+    api_key: Annotated[
+        SecretStr,
+        Form(
+            label="API key",
+            help="Chorus dashboard: Settings > API Keys > Create API Key. Sent as a Bearer token.",
+        ),
+    ]
+    base_url: Annotated[
+        str,
+        Form(
+            label="API base URL",
+            help="Leave as is unless Chorus support gave you another.",
+            section="advanced",
+        ),
+    ] = "https://api.chorus-ai.co/v1"
+
+
+_NUMBER_HELP = "The phone number to register, in E.164 with + and country code, e.g. +15551234567."
+_NAME_HELP = "A display name for the number in the Chorus dashboard."
+_AGENT_HELP = "UUID of the Chorus agent that answers calls to this number (GET /v1/agents). Optional."
+
+
+class _NumberBase(ProviderModel):
+    number: Annotated[E164, Form(label="Phone number", help=_NUMBER_HELP, placeholder="+15551234567")]
+    name: Annotated[str | None, Form(label="Name", help=_NAME_HELP)] = None
+    agent_id: Annotated[Uuid | None, Field(alias="agentId"), Form(label="Agent ID", help=_AGENT_HELP)] = None
+
+
+class ChorusTwilio(_NumberBase):
+    provider: Literal["twilio"] = "twilio"
+    twilio_account_sid: Annotated[
+        str,
+        AfterValidator(_twilio_sid),
+        Field(alias="twilioAccountSid"),
+        Form(
+            label="Twilio Account SID",
+            help="Required if provider is 'twilio'. From the Twilio console.",
+            placeholder="AC…",
+        ),
+    ]
+    twilio_auth_token: Annotated[
+        SecretStr,
+        Field(alias="twilioAuthToken"),
+        Form(
+            label="Twilio Auth Token",
+            help="Required if provider is 'twilio'. Stored encrypted by Chorus, never returned by the API.",
+        ),
+    ]
+
+
+class ChorusSipRegistration(_NumberBase):
+    provider: Literal["sip"] = "sip"
+    sip_mode: Annotated[Literal["registration"], Field(alias="sipMode")] = "registration"
+    sip_username: Annotated[
+        str,
+        Field(alias="sipUsername", max_length=60),
+        Form(
+            label="SIP username",
+            help="The SIP user Chorus (Somleng) registers as on your PBX. Required in "
+            "registration mode. At most 60 characters.",
+        ),
+    ]
+    sip_password: Annotated[
+        SecretStr,
+        Field(alias="sipPassword"),
+        Form(
+            label="SIP password", help="Password of that SIP user on your PBX. Required in registration mode."
+        ),
+    ]
+    sip_proxy: Annotated[
+        HostPort,
+        Field(alias="sipProxy", max_length=100),
+        Form(
+            label="Registrar host",
+            help="SIP registrar host (e.g. 'pbx.example.com'): the host Somleng "
+            "registers TO. Required in registration mode. At most 100 characters.",
+            placeholder="pbx.example.com",
+        ),
+    ]
+    sip_outbound_proxy: Annotated[
+        HostPort | None,
+        Field(alias="sipOutboundProxy", max_length=100),
+        Form(
+            label="Outbound proxy",
+            help="Optional SIP outbound proxy, used when SIP traffic must route through "
+            "a proxy instead of directly to the host. Only used in registration mode.",
+        ),
+    ] = None
+    sip_auth_user: Annotated[
+        str | None,
+        Field(alias="sipAuthUser", max_length=60),
+        Form(
+            label="Auth user",
+            help="Optional SIP authentication username, if different from the SIP "
+            "username. Only used in registration mode.",
+        ),
+    ] = None
+    sip_port: Annotated[
+        Port,
+        Field(alias="sipPort"),
+        Form(label="SIP port", help="SIP port number, 1 to 65535. Default 5060."),
+    ] = 5060
+    sip_register_transport: Annotated[
+        Transport,
+        Field(alias="sipRegisterTransport"),
+        Form(label="Register transport", help="SIP registration transport protocol: udp, tcp or tls."),
+    ] = "udp"
+
+
+class ChorusSipAllowlist(_NumberBase):
+    provider: Literal["sip"] = "sip"
+    sip_mode: Annotated[Literal["ip_allowlist"], Field(alias="sipMode")] = "ip_allowlist"
+    sip_ip: Annotated[
+        str,
+        AfterValidator(_ip_address),
+        Field(alias="sipIp", max_length=255),
+        Form(
+            label="PBX IP address",
+            help="IP address of your PBX/SBC that Chorus allowlists. Required in ip_allowlist mode.",
+            placeholder="203.0.113.10",
+        ),
+    ]
+    sip_port: Annotated[
+        Port,
+        Field(alias="sipPort"),
+        Form(label="SIP port", help="SIP port number, 1 to 65535. Default 5060."),
+    ] = 5060
+    sip_protocol: Annotated[
+        Transport,
+        Field(alias="sipProtocol"),
+        Form(
+            label="SIP transport", help="SIP transport protocol used in ip_allowlist mode: udp, tcp or tls."
+        ),
+    ] = "udp"
+
+
+class ChorusVoximplant(_NumberBase):
+    provider: Literal["voximplant"] = "voximplant"
+
+
+class ChorusJambonz(_NumberBase):
+    provider: Literal["jambonz"] = "jambonz"
+
+
+_MODES = (
+    Mode(
+        "twilio",
+        "Twilio number",
+        "A number you own at Twilio; Chorus needs the account SID and auth token.",
+        ChorusTwilio,
+    ),
+    Mode(
+        "sip-registration",
+        "SIP, registration",
+        "Chorus (Somleng) registers TO your PBX with a username and password.",
+        ChorusSipRegistration,
+    ),
+    Mode(
+        "sip-ip-allowlist",
+        "SIP, IP allowlist",
+        "No registration: your PBX's IP address is allowlisted.",
+        ChorusSipAllowlist,
+    ),
+    Mode(
+        "voximplant",
+        "Voximplant number",
+        "A number connected through Voximplant; no extra fields.",
+        ChorusVoximplant,
+    ),
+    Mode("jambonz", "jambonz number", "A number connected through jambonz; no extra fields.", ChorusJambonz),
+)
+
+
+class Chorus(Provider):
+    key = "chorus"
+    title = "Chorus AI"
+    creates = "phone number"
+    summary = "Register a phone number for Chorus AI agents (Twilio, SIP, Voximplant, jambonz)."
+    docs = "https://docs.chorus-ai.co/docs/api-reference/phone-numbers/createPhoneNumber"
+    account_model = ChorusAccount
+    modes = _MODES
+
+    def detect_mode(self, answers: Mapping[str, Any]) -> str | None:
+        provider = str(answers.get("provider", "twilio"))
+        if provider == "sip":
+            sip_mode = str(answers.get("sipMode", "registration"))
+            return {"registration": "sip-registration", "ip_allowlist": "sip-ip-allowlist"}.get(sip_mode)
+        return provider if provider in ("twilio", "voximplant", "jambonz") else None
+
+    def base_url(self, account: ProviderModel) -> str:
+        assert isinstance(account, ChorusAccount)
+        return account.base_url.rstrip("/")
+
+    def auth(self, account: ProviderModel) -> httpx.Auth:
+        assert isinstance(account, ChorusAccount)
+        return BearerKey(account.api_key)
+
+    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
+        return {"Authorization": f"Bearer ${env_var(self.key, 'api_key')}"}, {}
+
+    def create_call(self, mode: Mode, request: ProviderModel) -> Call:
+        return Call("POST", "/phone-numbers", json=wire_body(request, reveal=True))
+
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
+        data = body.get("data", {}) if isinstance(body, dict) else {}
+        number_id = str(data.get("id", ""))
+        steps: list[str] = []
+        if isinstance(request, ChorusSipRegistration):
+            steps = [
+                f"On the PBX, create SIP user {request.sip_username} with the password you entered; Chorus "
+                f"registers to {request.sip_proxy}:{request.sip_port} "
+                f"over {request.sip_register_transport.upper()}.",
+                "Route inbound calls for the number from that registration to your PBX's dial plan.",
+            ]
+            if request.sip_outbound_proxy:
+                steps.append(
+                    f"Registration traffic goes through the outbound proxy {request.sip_outbound_proxy}."
+                )
+        elif isinstance(request, ChorusSipAllowlist):
+            steps = [
+                f"Chorus sends and accepts SIP for this number at {request.sip_ip}:{request.sip_port} over "
+                f"{request.sip_protocol.upper()}: allow Chorus's SIP signalling on your PBX/SBC firewall.",
+            ]
+        elif isinstance(request, ChorusTwilio):
+            steps = [
+                "Chorus now answers the Twilio number; check the number's voice configuration in Twilio."
+            ]
+        if not data.get("agentId"):
+            steps.append("No agent answers yet: assign one with agentId (PATCH /v1/phone-numbers/{id}).")
+        return Created(
+            ref=ResourceRef(self.key, mode.key, number_id),
+            title=f"Phone number {data.get('number', '')} ({mode.title})",
+            returned=data,
+            next_steps=tuple(steps),
+        )
+
+    def get_call(self, ref: ResourceRef) -> Call | None:
+        return Call("GET", f"/phone-numbers/{ref.id}")
+
+    def delete_call(self, ref: ResourceRef) -> Call | None:
+        return Call("DELETE", f"/phone-numbers/{ref.id}")
+
+    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
+        return Call("GET", "/phone-numbers", params={"limit": "100"})
+
+    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
+        number = getattr(request, "number", None)
+        items = body.get("data", []) if isinstance(body, dict) else []
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("number") == number:
+                return str(item.get("id"))
+        return None
+
+    def error(self, status: int, body: Any) -> ProviderError:
+        if not isinstance(body, dict) or "error" not in body:
+            return super().error(status, body)
+        message = str(body.get("error") or f"HTTP {status}")
+        problems = [
+            Problem(self.our_field(str(d.get("field"))) or "", str(d.get("message", "invalid")))
+            for d in body.get("details") or []
+            if isinstance(d, dict)
+        ]
+        detail = "; ".join(str(p) for p in problems)
+        text = f"Chorus AI: {message}" + (f" ({detail})" if detail else "")
+        if status in (401, 403):
+            return AuthenticationFailed(text + ": check the API key", status=status)
+        first = problems[0].field if problems else None
+        return ProviderError(
+            text, status=status, field=first or None, problems=problems, code=error_text(message, "")
+        )

@@ -1,0 +1,184 @@
+"""Emulator of the Chorus AI phone-number API (seed 000), written from the documentation, not from our models.
+
+Auth: `Authorization: Bearer <key>`. Create answers 201 `{"data": {...}}`; validation errors answer 400
+`{"error": "Validation failed", "details": [{"field", "message"}]}`; a bad key answers 401.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import uuid
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from trunkwizard.sandbox._common import bearer_of, iso_now, json_body, new_uuid, reply
+
+__all__ = ["API_KEY", "account", "app"]
+
+API_KEY = "sandbox-chorus-key"
+
+_PROVIDERS = ("twilio", "sip", "voximplant", "jambonz")
+_TRANSPORTS = ("udp", "tcp", "tls")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_FIELDS = {
+    "name",
+    "number",
+    "provider",
+    "sipMode",
+    "agentId",
+    "twilioAccountSid",
+    "twilioAuthToken",
+    "sipUsername",
+    "sipPassword",
+    "sipProxy",
+    "sipOutboundProxy",
+    "sipAuthUser",
+    "sipIp",
+    "sipPort",
+    "sipProtocol",
+    "sipRegisterTransport",
+}
+_MAX_LENGTH = {"sipUsername": 60, "sipProxy": 100, "sipOutboundProxy": 100, "sipAuthUser": 60, "sipIp": 255}
+_SECRET_FIELDS = ("twilioAuthToken", "sipPassword")
+
+
+def account(root: str) -> dict[str, Any]:
+    return {"api_key": API_KEY, "base_url": f"{root}/chorus/v1"}
+
+
+def _problems(body: dict[str, Any]) -> list[dict[str, str]]:
+    problems: list[dict[str, str]] = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append({"field": field, "message": message})
+
+    for key in body:
+        if key not in _FIELDS:
+            bad(key, f"Unknown field '{key}'")
+    number = body.get("number")
+    if not isinstance(number, str) or not number:
+        bad("number", "Number is required")
+    elif not _E164.match(number):
+        bad("number", "Number must be in E.164 format")
+    provider = body.get("provider", "twilio")
+    if provider not in _PROVIDERS:
+        bad("provider", "Provider must be one of: twilio, sip, voximplant, jambonz")
+    sip_mode = body.get("sipMode", "registration")
+    if sip_mode not in ("registration", "ip_allowlist"):
+        bad("sipMode", "sipMode must be one of: registration, ip_allowlist")
+    for field, limit in _MAX_LENGTH.items():
+        value = body.get(field)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            bad(field, f"{field} must be a string of at most {limit} characters")
+    agent = body.get("agentId")
+    if agent is not None:
+        try:
+            uuid.UUID(str(agent))
+        except ValueError:
+            bad("agentId", "agentId must be a UUID")
+    port = body.get("sipPort", 5060)
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        bad("sipPort", "sipPort must be an integer from 1 to 65535")
+    for field in ("sipProtocol", "sipRegisterTransport"):
+        if field in body and body[field] not in _TRANSPORTS:
+            bad(field, f"{field} must be one of: udp, tcp, tls")
+    if provider == "twilio":
+        for field in ("twilioAccountSid", "twilioAuthToken"):
+            if not body.get(field):
+                bad(field, f"{field} is required if provider is 'twilio'")
+    if provider == "sip" and sip_mode == "registration":
+        for field in ("sipUsername", "sipPassword", "sipProxy"):
+            if not body.get(field):
+                bad(field, f"{field} is required if provider is 'sip' and sipMode is 'registration'")
+    if provider == "sip" and sip_mode == "ip_allowlist":
+        ip = body.get("sipIp")
+        if not ip:
+            bad("sipIp", "sipIp is required if provider is 'sip' and sipMode is 'ip_allowlist'")
+        else:
+            try:
+                ipaddress.ip_address(str(ip))
+            except ValueError:
+                bad("sipIp", "sipIp must be an IP address")
+    return problems
+
+
+class ChorusSandbox:
+    def __init__(self) -> None:
+        self.numbers: dict[str, dict[str, Any]] = {}
+
+    def _denied(self, request: Request) -> Response | None:
+        if bearer_of(request) != API_KEY:
+            return reply({"error": "Unauthorized", "details": []}, 401)
+        return None
+
+    async def create(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        body, ok = await json_body(request)
+        if not ok or not isinstance(body, dict):
+            return reply({"error": "Invalid JSON body", "details": []}, 400)
+        problems = _problems(body)
+        if problems:
+            return reply({"error": "Validation failed", "details": problems}, 400)
+        if any(n["number"] == body["number"] for n in self.numbers.values()):
+            return reply(
+                {
+                    "error": "Phone number already exists",
+                    "details": [{"field": "number", "message": "This number is already registered"}],
+                },
+                409,
+            )
+        now = iso_now()
+        provider = body.get("provider", "twilio")
+        record = {
+            "id": new_uuid(),
+            "name": body.get("name") or body["number"],
+            "number": body["number"],
+            "provider": provider,
+            "sipMode": body.get("sipMode", "registration") if provider == "sip" else None,
+            "agentId": body.get("agentId"),
+            "createdAt": now,
+            "updatedAt": now,
+        }
+        # Stored but, like the real API, never returned: credentials are write-only.
+        stored = {**record, **{k: v for k, v in body.items() if k not in record and k not in _SECRET_FIELDS}}
+        self.numbers[record["id"]] = stored
+        return reply({"data": record}, 201)
+
+    async def list(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        items = list(self.numbers.values())
+        return reply({"data": items, "pagination": {"total": len(items), "limit": 50, "offset": 0}})
+
+    async def get(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        record = self.numbers.get(request.path_params["id"])
+        if record is None:
+            return reply({"error": "Phone number not found", "details": []}, 404)
+        return reply({"data": record})
+
+    async def delete(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        if self.numbers.pop(request.path_params["id"], None) is None:
+            return reply({"error": "Phone number not found", "details": []}, 404)
+        return Response(status_code=204)
+
+
+def app() -> Starlette:
+    sandbox = ChorusSandbox()
+    return Starlette(
+        routes=[
+            Route("/v1/phone-numbers", sandbox.create, methods=["POST"]),
+            Route("/v1/phone-numbers", sandbox.list, methods=["GET"]),
+            Route("/v1/phone-numbers/{id}", sandbox.get, methods=["GET"]),
+            Route("/v1/phone-numbers/{id}", sandbox.delete, methods=["DELETE"]),
+        ]
+    )
