@@ -356,8 +356,20 @@ def _json_or_text(response: httpx.Response) -> Any:
         return response.text[:500]
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
 def _connect_message(title: str, url: str, exc: httpx.ConnectError) -> str:
-    text = str(exc)
+    chain = _causes(exc)
+    text = " ".join(str(e) for e in chain)
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        text += " connection refused"
     host = urlsplit(url).netloc or url
     if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text.lower():
         return (

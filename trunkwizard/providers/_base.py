@@ -72,6 +72,14 @@ def error_text(body: Any, fallback: str) -> str:
         return fallback
 
 
+def _body_detail(body: Any) -> str:
+    if isinstance(body, str) and body.lstrip().startswith("<"):
+        return " with an HTML page instead of its API's JSON"
+    if body in (None, "", {}):
+        return ""
+    return f": {redact(error_text(body, ''))}"
+
+
 class Provider(ABC):
     """A provider: one module in trunkwizard/providers/ declares one subclass and registers it."""
 
@@ -153,11 +161,28 @@ class Provider(ABC):
     # --- reading errors -------------------------------------------------------------------------------
 
     def error(self, status: int, body: Any) -> ProviderError:
-        """The provider's error body as a ProviderError naming our field. Subclasses read their shape."""
-        cls = AuthenticationFailed if status in (401, 403) else ProviderError
-        return cls(
-            f"{self.title} answered HTTP {status}: {redact(error_text(body, 'no details'))}", status=status
-        )
+        """The provider's error body as a ProviderError naming our field. Subclasses read their shape
+        and fall back to this for bodies they do not recognise."""
+        detail = _body_detail(body)
+        if status >= 500:
+            return ProviderError(
+                f"{self.title} had a server error (HTTP {status}){detail}. Nothing was retried; check the "
+                "provider's console first (the request may have been applied), then try again later.",
+                status=status,
+            )
+        if status in (401, 403):
+            return AuthenticationFailed(
+                f"{self.title} refused the credentials (HTTP {status}){detail}: check the account's key, "
+                "token or permissions",
+                status=status,
+            )
+        if status == 404:
+            return ProviderError(f"{self.title} found no such resource (HTTP 404){detail}", status=status)
+        if status == 429:
+            return ProviderError(
+                f"{self.title} is rate limiting (HTTP 429){detail}: wait and try again", status=status
+            )
+        return ProviderError(f"{self.title} rejected the request (HTTP {status}){detail}", status=status)
 
     def our_field(self, provider_field: str | None) -> str | None:
         if not provider_field:

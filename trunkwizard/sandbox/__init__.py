@@ -20,7 +20,15 @@ from starlette.routing import Mount
 
 from trunkwizard.sandbox import chorus
 
-__all__ = ["IN_PROCESS_ROOT", "SandboxServer", "create_app", "in_process_transport", "sandbox_account"]
+__all__ = [
+    "IN_PROCESS_ROOT",
+    "SandboxServer",
+    "create_app",
+    "free_port",
+    "in_process_transport",
+    "sandbox_account",
+    "sandbox_accounts",
+]
 
 IN_PROCESS_ROOT = "http://sandbox.trunkwizard.invalid"
 
@@ -38,6 +46,11 @@ def sandbox_account(provider_key: str, root: str = IN_PROCESS_ROOT) -> dict[str,
     return account(root.rstrip("/"))
 
 
+def sandbox_accounts(root: str = IN_PROCESS_ROOT) -> dict[str, dict[str, Any]]:
+    """The sandbox account of every provider."""
+    return {key: sandbox_account(key, root) for key in _EMULATORS}
+
+
 def in_process_transport(app: Starlette | None = None) -> httpx.ASGITransport:
     return httpx.ASGITransport(app=app or create_app())
 
@@ -51,12 +64,14 @@ def free_port() -> int:
 class SandboxServer:
     """The emulator served by uvicorn on 127.0.0.1 in a background thread."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", app: Starlette | None = None) -> None:
         import uvicorn
 
         self.host = host
         self.port = port or free_port()
-        config = uvicorn.Config(create_app(), host=host, port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            app or create_app(), host=host, port=self.port, log_level="warning", lifespan="off"
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="trunkwizard-sandbox", daemon=True)
 

@@ -1,0 +1,171 @@
+"""`trunkwizard create` as scripts use it: a real subprocess against the sandbox served on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.canary import CANARY
+from trunkwizard.providers import ResourceRef
+
+ROOT = Path(__file__).resolve().parents[1]
+
+REGISTRATION = {
+    "provider": "sip",
+    "sipMode": "registration",
+    "number": "+14155550140",
+    "sipUsername": "cli-1001",
+    "sipProxy": "pbx.example.com",
+}
+
+
+def trunkwizard(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    result = subprocess.run(
+        [sys.executable, "-m", "trunkwizard", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert CANARY not in result.stdout and CANARY not in result.stderr
+    return result
+
+
+def write(tmp_path: Path, name: str, content: str) -> Path:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+PASSWORD_ENV = {"TRUNKWIZARD_CHORUS_SIP_PASSWORD": CANARY}
+
+
+async def test_create_from_json_is_found_in_the_sandbox(
+    tmp_path: Path, sandbox_url: str, sandbox_client: Any
+) -> None:
+    answers = write(tmp_path, "answers.json", json.dumps(REGISTRATION))
+    result = trunkwizard(
+        "create",
+        "chorus",
+        "--answers",
+        str(answers),
+        "--sandbox-url",
+        sandbox_url,
+        "--json",
+        env=PASSWORD_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    created = json.loads(result.stdout)
+    assert created["mode"] == "sip-registration" and created["id"]
+    async with sandbox_client("chorus") as client:
+        found = await client.fetch(ResourceRef("chorus", "sip-registration", created["id"]))
+    assert found["data"]["number"] == REGISTRATION["number"]
+
+
+def test_toml_answers_with_mode_flag(tmp_path: Path, sandbox_url: str) -> None:
+    answers = write(tmp_path, "answers.toml", 'number = "+14155550141"\nname = "TOML line"\n')
+    result = trunkwizard(
+        "create", "chorus", "--mode", "jambonz", "--answers", str(answers), "--sandbox-url", sandbox_url
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Created Phone number +14155550141" in result.stdout
+
+
+def test_dry_run_json_is_the_request_with_secrets_masked(tmp_path: Path) -> None:
+    answers = write(tmp_path, "answers.json", json.dumps(REGISTRATION))
+    result = trunkwizard(
+        "create",
+        "chorus",
+        "--answers",
+        str(answers),
+        "--dry-run",
+        "--json",
+        env={**PASSWORD_ENV, "TRUNKWIZARD_CHORUS_API_KEY": CANARY},
+    )
+    assert result.returncode == 0, result.stderr
+    request = json.loads(result.stdout)
+    assert set(request) == {"method", "url", "headers", "json"}
+    assert request["method"] == "POST"
+    assert request["url"] == "https://api.chorus-ai.co/v1/phone-numbers"
+    assert request["json"]["sipPassword"] == "********"
+    assert request["headers"]["Authorization"] == "Bearer $TRUNKWIZARD_CHORUS_API_KEY"
+    assert "sipIp" not in request["json"]
+
+
+def test_invalid_answers_exit_2_one_line_per_problem(tmp_path: Path) -> None:
+    bad = {**REGISTRATION, "sipUsername": "u" * 61, "sipPort": 70000, "number": "0800"}
+    del bad["sipProxy"]
+    answers = write(tmp_path, "answers.json", json.dumps(bad))
+    result = trunkwizard("create", "chorus", "--answers", str(answers), "--dry-run")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("invalid: ")]
+    fields = {line.split(":")[1].strip() for line in lines}
+    assert fields == {"number", "sipUsername", "sipPort", "sipProxy", "sipPassword"}
+    assert any("TRUNKWIZARD_CHORUS_SIP_PASSWORD" in line for line in lines)
+
+
+def test_provider_error_exits_1_with_the_provider_message(tmp_path: Path, sandbox_url: str) -> None:
+    answers = write(
+        tmp_path, "answers.json", json.dumps({"provider": "voximplant", "number": "+14155550142"})
+    )
+    first = trunkwizard("create", "chorus", "--answers", str(answers), "--sandbox-url", sandbox_url)
+    assert first.returncode == 0, first.stderr
+    again = trunkwizard("create", "chorus", "--answers", str(answers), "--sandbox-url", sandbox_url)
+    assert again.returncode == 1
+    assert "already" in again.stderr and "number" in again.stderr
+
+
+def test_no_mode_and_no_discriminator_is_a_usage_error(tmp_path: Path) -> None:
+    answers = write(tmp_path, "answers.json", json.dumps({"provider": "fax", "number": "+14155550143"}))
+    result = trunkwizard("create", "chorus", "--answers", str(answers), "--dry-run")
+    assert result.returncode == 2
+    assert "--mode" in result.stderr
+
+
+def test_account_secrets_in_the_answers_file_are_refused(tmp_path: Path) -> None:
+    answers = write(tmp_path, "answers.json", json.dumps({**REGISTRATION, "account": {"api_key": CANARY}}))
+    result = trunkwizard("create", "chorus", "--answers", str(answers), "--dry-run", env=PASSWORD_ENV)
+    assert result.returncode == 2
+    assert "TRUNKWIZARD_CHORUS_API_KEY" in result.stderr
+
+
+def test_no_option_takes_a_secret_on_the_command_line() -> None:
+    result = trunkwizard("create", "--help")
+    assert result.returncode == 0
+    assert (
+        "--password" not in result.stdout
+        and "--api-key" not in result.stdout
+        and "--token" not in result.stdout
+    )
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version(flag: str) -> None:
+    result = trunkwizard(flag)
+    assert result.returncode == 0
+    assert "trunkwizard" in result.stdout
+
+
+def test_providers_lists_every_provider_mode_and_field() -> None:
+    result = trunkwizard("providers", "--json")
+    assert result.returncode == 0, result.stderr
+    documents = json.loads(result.stdout)
+    from trunkwizard.providers import all_providers
+
+    assert [d["key"] for d in documents] == [p.key for p in all_providers()]
+    chorus = next(d for d in documents if d["key"] == "chorus")
+    registration = next(m for m in chorus["modes"] if m["key"] == "sip-registration")
+    username = next(f for f in registration["fields"] if f["wire"] == "sipUsername")
+    assert username["required"] is True and username["limits"] == "at most 60 characters"
+    text = trunkwizard("providers", "chorus")
+    assert "sipOutboundProxy" in text.stdout and "at most 100 characters" in text.stdout

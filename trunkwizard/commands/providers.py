@@ -1,0 +1,117 @@
+"""`trunkwizard providers [PROVIDER] [--json]`: providers, their modes and every field with its rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from trunkwizard.fields import FormField
+    from trunkwizard.providers import Provider
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("provider", nargs="?", help="show only this provider")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _field_document(field: FormField) -> dict[str, Any]:
+    document: dict[str, Any] = {"wire": field.wire, "label": field.label, "kind": field.kind.value}
+    if field.required:
+        document["required"] = True
+    if field.shown_when is not None:
+        document["only"] = field.shown_when.describe()
+        if field.required_when_shown:
+            document["required_when_shown"] = True
+    if field.default is not None:
+        document["default"] = field.default
+    if field.choices:
+        document["choices"] = [c.value for c in field.choices]
+    if hint := field.constraint_hint():
+        document["limits"] = hint
+    if field.pattern:
+        document["pattern"] = field.pattern
+    if field.location != "body":
+        document["in"] = field.location
+    if not field.sent:
+        document["sent"] = False
+    if field.legacy:
+        document["legacy"] = True
+    if field.rows:
+        document["rows"] = [_field_document(row) for row in field.rows]
+    if field.help:
+        document["help"] = field.help
+    return document
+
+
+def _provider_document(provider: Provider) -> dict[str, Any]:
+    return {
+        "key": provider.key,
+        "title": provider.title,
+        "creates": provider.creates,
+        "summary": provider.summary,
+        "docs": provider.docs,
+        "account": [_field_document(f) for f in provider.account_fields],
+        "modes": [
+            {
+                "key": mode.key,
+                "title": mode.title,
+                "description": mode.description,
+                "fields": [_field_document(f) for f in mode.fields],
+            }
+            for mode in provider.modes
+        ],
+    }
+
+
+def _field_line(field: FormField, indent: str) -> list[str]:
+    flags = []
+    if field.required:
+        flags.append("required")
+    if field.shown_when is not None:
+        flags.append(
+            ("required " if field.required_when_shown else "") + "only " + field.shown_when.describe()
+        )
+    if field.choices and len(field.choices) > 1:
+        flags.append("one of " + "|".join(str(c.value) for c in field.choices))
+    if hint := field.constraint_hint():
+        flags.append(hint)
+    if field.default is not None and field.default != []:
+        flags.append(f"default {field.default}")
+    if field.legacy:
+        flags.append("legacy")
+    if not field.sent:
+        flags.append("checked locally, not sent")
+    lines = [f"{indent}{field.wire:<28} {field.kind.value:<14} {'; '.join(flags)}".rstrip()]
+    for row in field.rows:
+        lines += _field_line(row, indent + "  ")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    from trunkwizard.providers import all_providers, get_provider
+
+    try:
+        providers = [get_provider(args.provider)] if args.provider else list(all_providers())
+    except KeyError as exc:
+        print(f"trunkwizard: {exc.args[0]}")
+        return 2
+    if args.json:
+        print(
+            json.dumps([_provider_document(p) for p in providers], indent=2, ensure_ascii=False, default=str)
+        )
+        return 0
+    for provider in providers:
+        print(f"{provider.key}  {provider.title}: {provider.summary}")
+        print("  account:")
+        for field in provider.account_fields:
+            print("\n".join(_field_line(field, "    ")))
+        for mode in provider.modes:
+            print(f"  mode {mode.key}: {mode.description}")
+            for field in mode.fields:
+                if len(field.choices) == 1 and field.default is not None:
+                    continue  # the mode's fixed discriminator
+                print("\n".join(_field_line(field, "    ")))
+        print()
+    return 0
