@@ -1,0 +1,155 @@
+"""History: what was created, as append-only JSON Lines in `<state>/history.jsonl`.
+
+Two record kinds: a submission (`{"kind": "submission", "id": ..., "time": ..., ...}`) and a deletion
+(`{"kind": "deletion", "id": <submission id>, "time": ...}`) appended when the created resource was
+deleted from the history screen. Nothing is ever rewritten in place.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from trunkwizard.errors import StoreError
+from trunkwizard.store.drafts import utc_now
+from trunkwizard.store.files import AppDirs, append_private_line, read_private_file
+from trunkwizard.store.scrub import mask_secrets
+
+__all__ = ["HistoryEntry", "HistoryStore"]
+
+log = logging.getLogger("trunkwizard.store")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One submission. `request` is {method, url, json} with secrets masked."""
+
+    id: str
+    time: str
+    provider: str
+    profile: str | None
+    mode: str | None
+    created_id: str | None
+    request: dict[str, Any] = field(default_factory=dict)
+    sandbox: bool = False
+    deleted_at: str | None = None
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "time": self.time,
+            "provider": self.provider,
+            "profile": self.profile,
+            "mode": self.mode,
+            "created_id": self.created_id,
+            "request": self.request,
+            "sandbox": self.sandbox,
+            "deleted_at": self.deleted_at,
+        }
+
+
+def _entry_from_record(record: Mapping[str, Any]) -> HistoryEntry:
+    def optional(key: str) -> str | None:
+        value = record.get(key)
+        return None if value is None else str(value)
+
+    request = record.get("request")
+    return HistoryEntry(
+        id=str(record["id"]),
+        time=str(record["time"]),
+        provider=str(record["provider"]),
+        profile=optional("profile"),
+        mode=optional("mode"),
+        created_id=optional("created_id"),
+        request=dict(request) if isinstance(request, Mapping) else {},
+        sandbox=bool(record.get("sandbox", False)),
+    )
+
+
+class HistoryStore:
+    def __init__(self, dirs: AppDirs | None = None) -> None:
+        self.dirs = dirs or AppDirs.from_environment()
+
+    @property
+    def path(self) -> str:
+        return str(self.dirs.history_file)
+
+    def _append(self, record: Mapping[str, Any]) -> None:
+        line = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+        append_private_line(self.dirs.history_file, line.encode("utf-8"))
+
+    def append(
+        self,
+        *,
+        provider: str,
+        profile: str | None,
+        mode: str | None,
+        created_id: str | None,
+        request: Mapping[str, Any],
+        sandbox: bool,
+        secret_fields: Collection[str] = (),
+        time: str | None = None,
+    ) -> HistoryEntry:
+        """Record a submission; the request is masked again: secret-named keys, known secrets, URL tokens."""
+        masked = mask_secrets(
+            {
+                "method": str(request.get("method", "")).upper(),
+                "url": str(request.get("url", "")),
+                "json": request.get("json"),
+            },
+            secret_fields,
+        )
+        entry = HistoryEntry(
+            id=uuid.uuid4().hex[:12],
+            time=time or utc_now(),
+            provider=provider,
+            profile=profile,
+            mode=mode,
+            created_id=created_id,
+            request=masked,
+            sandbox=sandbox,
+        )
+        record = {"kind": "submission", **entry.to_json()}
+        record.pop("deleted_at")
+        self._append(record)
+        return entry
+
+    def mark_deleted(self, entry_id: str) -> None:
+        """Record that the resource created by entry `entry_id` was deleted at the provider."""
+        if not any(e.id == entry_id for e in self.entries()):
+            raise StoreError(f"no history entry {entry_id!r}")
+        self._append({"kind": "deletion", "id": entry_id, "time": utc_now()})
+
+    def entries(self) -> list[HistoryEntry]:
+        """Every submission, oldest first, with `deleted_at` set from deletion records."""
+        raw = read_private_file(self.dirs.history_file)
+        if not raw:
+            return []
+        submissions: dict[str, HistoryEntry] = {}
+        deletions: dict[str, str] = {}
+        lines = raw.decode("utf-8", errors="replace").splitlines()
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if record.get("kind") == "deletion":
+                    deletions[str(record["id"])] = str(record["time"])
+                else:
+                    entry = _entry_from_record(record)
+                    submissions[entry.id] = entry
+            except (ValueError, KeyError, TypeError, AttributeError):
+                # a torn last line after a crash, or a hand edit: skip it, keep the rest
+                log.warning("%s line %d is not a history record; skipped", self.path, number)
+        return [
+            replace(entry, deleted_at=deletions[entry.id]) if entry.id in deletions else entry
+            for entry in submissions.values()
+        ]
