@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef
 from trunkwizard.providers.chorus import Chorus
+from trunkwizard.providers.signalwire import SignalWire
+from trunkwizard.providers.wavix import Wavix
 
 __all__ = ["Call", "Created", "Mode", "Provider", "ResourceRef", "all_providers", "get_provider"]
 
-_PROVIDERS: dict[str, Provider] = {p.key: p for p in (Chorus(),)}
+_PROVIDERS: dict[str, Provider] = {p.key: p for p in (Chorus(), SignalWire(), Wavix())}
 
 
 def all_providers() -> tuple[Provider, ...]:

@@ -18,7 +18,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from trunkwizard.sandbox import chorus
+from trunkwizard.sandbox import chorus, signalwire, wavix
 
 __all__ = [
     "IN_PROCESS_ROOT",
@@ -32,7 +32,7 @@ __all__ = [
 
 IN_PROCESS_ROOT = "http://sandbox.trunkwizard.invalid"
 
-_EMULATORS: dict[str, ModuleType] = {"chorus": chorus}
+_EMULATORS: dict[str, ModuleType] = {"chorus": chorus, "signalwire": signalwire, "wavix": wavix}
 
 
 def create_app() -> Starlette:

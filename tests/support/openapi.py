@@ -1,0 +1,47 @@
+"""Validators for request bodies against the providers' official OpenAPI documents in ../shared/openapi/."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+# CI checks shared/ out beside the clone, as here: /work/main and /work/shared.
+OPENAPI_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "openapi"
+
+
+@cache
+def _document(name: str) -> dict[str, Any]:
+    with (OPENAPI_DIR / name).open(encoding="utf-8") as handle:
+        document: dict[str, Any] = yaml.safe_load(handle)
+    return document
+
+
+def schema_validator(document_name: str, pointer: str) -> Draft202012Validator:
+    """A Draft 2020-12 validator for the schema at `pointer` ("#/components/schemas/X"), refs resolved
+    within the same document."""
+    uri = f"urn:trunkwizard:openapi:{document_name}"
+    resource = Resource.from_contents(_document(document_name), default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource(uri, resource)
+    return Draft202012Validator({"$ref": f"{uri}{pointer}"}, registry=registry)
+
+
+def request_body_pointer(document_name: str, path: str, method: str) -> str:
+    """The JSON pointer of an operation's application/json request body schema."""
+    operation = _document(document_name)["paths"][path][method]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    ref = schema.get("$ref")
+    assert isinstance(ref, str) and ref.startswith("#/"), schema
+    return ref
+
+
+def schema_errors(validator: Draft202012Validator, body: Any) -> list[str]:
+    return [
+        f"{'/'.join(str(p) for p in e.absolute_path) or '(body)'}: {e.message}"
+        for e in validator.iter_errors(body)
+    ]

@@ -1,0 +1,454 @@
+"""SignalWire: create a SIP endpoint (SIP credential) for a Fabric subscriber.
+
+Seed 001; `POST https://{space}.signalwire.com/api/fabric/resources/subscribers/{fabric_subscriber_id}/sip_endpoints`,
+HTTP Basic (project id : API token), success 201 with the endpoint itself, validation errors 422
+`{"errors": [{"type", "code", "message", "attribute", "url"}]}`, other errors `{"error": "Unauthorized"}`.
+The subscriber is picked from `GET /api/fabric/resources/subscribers`, paged by `links.next`.
+
+The seed documents the older API (password_confirmation, call_handler); the current official spec
+(../shared/openapi/signalwire-fabric-subscribers-sip-endpoints.openapi.yaml) no longer accepts them on this
+call. The current fields are sent by default; the seed's are kept behind the "legacy API fields" toggle.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Generator
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import AfterValidator, Field, SecretStr
+
+from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
+from trunkwizard.fields import Choice, Form, Kind, ProviderModel, path_values, when, wire_body
+from trunkwizard.providers._auth import env_var
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, error_text
+from trunkwizard.redact import redact, register_secret
+from trunkwizard.values import E164, Uuid
+
+__all__ = ["SignalWire", "SignalWireAccount", "SignalWireSipEndpoint"]
+
+SUBSCRIBERS_PATH = "/api/fabric/resources/subscribers"
+
+Cipher = Literal[
+    "AEAD_AES_256_GCM_8",
+    "AES_256_CM_HMAC_SHA1_80",
+    "AES_CM_128_HMAC_SHA1_80",
+    "AES_256_CM_HMAC_SHA1_32",
+    "AES_CM_128_HMAC_SHA1_32",
+]
+# The current spec's enum. The seed's older one (OPUS, G722, PCMU, PCMA, G729, VP8, H264) is a subset.
+Codec = Literal[
+    "PCMU",
+    "PCMA",
+    "G722",
+    "G729",
+    "OPUS",
+    "OPUS@48000H@20I",
+    "OPUS@24000H@20I",
+    "OPUS@16000H@20I",
+    "OPUS@8000H@20I",
+    "VP8",
+    "H264",
+]
+Encryption = Literal["default", "required", "optional"]
+CallHandler = Literal["default", "passthrough", "block-pstn"]
+
+_SPACE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _space(value: str) -> str:
+    """The space name; a pasted Space URL or host (example.signalwire.com) is cut down to it."""
+    text = value.strip().lower()
+    text = re.sub(r"^https?://", "", text).split("/", 1)[0]
+    text = text.removesuffix(".signalwire.com")
+    if not _SPACE.match(text):
+        raise ValueError(
+            "enter the Space name: the part before .signalwire.com in your Space URL, "
+            "e.g. example for https://example.signalwire.com"
+        )
+    return text
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("enter a URL starting with https://, e.g. https://example.signalwire.com")
+    if parts.query or parts.fragment:
+        raise ValueError("enter the base URL without ?query or #fragment")
+    return value.strip().rstrip("/")
+
+
+def _sip_username(value: str) -> str:
+    if any(c.isspace() for c in value) or "@" in value:
+        raise ValueError(
+            "no spaces or @ in a SIP username: it becomes sip:username@your-space.sip.signalwire.com"
+        )
+    return value
+
+
+class SignalWireAccount(ProviderModel):
+    space: Annotated[
+        str,
+        AfterValidator(_space),
+        Form(
+            label="Space name",
+            help="Your SignalWire Space: the part before .signalwire.com in the Space URL "
+            "(e.g. example for https://example.signalwire.com). Dashboard > API Credentials.",
+            placeholder="example",
+        ),
+    ]
+    project_id: Annotated[
+        Uuid,
+        Form(
+            label="Project ID",
+            help="Dashboard > API Credentials > Project ID (a UUID). Used as the HTTP Basic user name.",
+            placeholder="3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        ),
+    ]
+    api_token: Annotated[
+        SecretStr,
+        Form(
+            label="API token",
+            help="Dashboard > API Credentials > API Tokens (starts with PT). Used as the HTTP Basic "
+            "password. The token needs one of the scopes Voice, Messaging, Fax or Video.",
+        ),
+    ]
+    base_url: Annotated[
+        str | None,
+        AfterValidator(_http_url),
+        Form(
+            label="API base URL override",
+            help="Leave empty to use https://<space>.signalwire.com. Only for the sandbox or a proxy.",
+            section="advanced",
+        ),
+    ] = None
+
+
+_LEGACY = when("legacy_api_fields", True)
+
+
+class SignalWireSipEndpoint(ProviderModel):
+    fabric_subscriber_id: Annotated[
+        Uuid,
+        Form(
+            label="Subscriber",
+            help="The Fabric subscriber that owns the SIP endpoint (its unique ID, a UUID). The list comes "
+            "from your Space (GET /api/fabric/resources/subscribers): create subscribers in the "
+            "Dashboard under Resources > Subscribers first.",
+            choices_from="subscribers",
+            location="path",
+        ),
+    ]
+    username: Annotated[
+        str,
+        AfterValidator(_sip_username),
+        Field(min_length=1),
+        Form(
+            label="SIP username",
+            help="Username of the SIP endpoint, e.g. justice-league. The device registers as "
+            "sip:username@<your SIP domain>. Must be unique in the project; no spaces or @.",
+            placeholder="alice-desk",
+        ),
+    ]
+    password: Annotated[
+        SecretStr,
+        Form(
+            label="SIP password",
+            help="Password of the SIP endpoint: the device registers with it. SignalWire never returns "
+            "it, so keep it for the PBX or phone configuration. Use a long random password.",
+        ),
+    ]
+    password_confirmation: Annotated[
+        SecretStr,
+        Form(
+            label="Confirm password",
+            help="Confirmation of the password: type it again. Checked here; sent to SignalWire only with "
+            "the legacy API fields (the older API required it).",
+            confirm_of="password",
+            sent_when=_LEGACY,
+        ),
+    ]
+    caller_id: Annotated[
+        str | None,
+        Form(
+            label="Caller ID",
+            help="Caller ID of the SIP endpoint, e.g. call-id-123: the name or number shown to the "
+            "callee for calls between SIP endpoints. SignalWire accepts an E.164 number, a caller ID "
+            "string or a SIP URI. Optional.",
+        ),
+    ] = None
+    send_as: Annotated[
+        E164 | None,
+        Form(
+            label="Send as number",
+            help="The number to send as on PSTN calls, in E.164, e.g. +14632322867. It must be a number "
+            "purchased or verified in this SignalWire project. Optional: empty uses the SIP profile's "
+            "default.",
+            placeholder="+14632322867",
+        ),
+    ] = None
+    ciphers: Annotated[
+        list[Cipher] | None,
+        Form(
+            label="SRTP ciphers",
+            help="Ciphers of the SIP endpoint (SRTP crypto suites the device may use). Optional: none "
+            "selected uses the SIP profile's defaults.",
+        ),
+    ] = None
+    codecs: Annotated[
+        list[Codec] | None,
+        Form(
+            label="Codecs",
+            help="Codecs of the SIP endpoint, in order of preference. Optional: none selected uses the "
+            "SIP profile's defaults. The OPUS@rate variants fix the Opus sample rate; the older API "
+            "knew only OPUS, G722, PCMU, PCMA, G729, VP8 and H264.",
+            kind=Kind.ORDERED_CHOICE,
+        ),
+    ] = None
+    encryption: Annotated[
+        Encryption,
+        Form(
+            label="Encryption",
+            help="Encryption requirement of the SIP endpoint: required (TLS and SRTP only), optional "
+            "(encrypt when the device offers it) or default (the SIP profile's setting).",
+        ),
+    ] = "default"
+    legacy_api_fields: Annotated[
+        bool,
+        Form(
+            label="Legacy API fields",
+            help="Off unless SignalWire answers that password_confirmation or call_handler is missing: "
+            "the seed's older API version required them, the current API rejects them. On sends "
+            "password_confirmation and shows call_handler.",
+            sent=False,
+            section="legacy",
+        ),
+    ] = False
+    call_handler: Annotated[
+        CallHandler | None,
+        Form(
+            label="Call handler",
+            help="Legacy API only. Outbound call policy of the SIP endpoint: default (the Space's SIP "
+            "profile decides), passthrough (may dial PSTN), block-pstn (may not dial PSTN).",
+            shown_when=_LEGACY,
+            legacy=True,
+            section="legacy",
+        ),
+    ] = None
+
+
+_MODES = (
+    Mode(
+        "sip-endpoint",
+        "Subscriber SIP endpoint",
+        "A SIP username and password for a Fabric subscriber, for a desk phone, softphone or PBX.",
+        SignalWireSipEndpoint,
+    ),
+)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default
+
+
+class SameOriginBasicAuth(httpx.Auth):
+    """HTTP Basic (project id : API token), sent only to the base URL's own scheme, host and port.
+
+    Paging follows absolute `links.next` URLs from the answer; a link to any other host is refused here,
+    before a connection is made, so the token can never be sent elsewhere.
+    """
+
+    def __init__(self, project_id: str, token: SecretStr, base_url: str) -> None:
+        secret = token.get_secret_value()
+        encoded = base64.b64encode(f"{project_id}:{secret}".encode()).decode()
+        register_secret(secret)
+        register_secret(encoded)
+        self._header = SecretStr(f"Basic {encoded}")
+        self._origin = _origin(httpx.URL(base_url))
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if _origin(request.url) != self._origin:
+            scheme, host, port = self._origin
+            raise ProviderError(
+                f"SignalWire pointed to {request.url.scheme}://{request.url.host}, not "
+                f"{scheme}://{host}:{port}: not followed, so the API token is never sent to another host"
+            )
+        request.headers["Authorization"] = self._header.get_secret_value()
+        yield request
+
+    def __repr__(self) -> str:
+        return "SameOriginBasicAuth('********')"
+
+
+class SignalWire(Provider):
+    key = "signalwire"
+    title = "SignalWire"
+    creates = "SIP endpoint"
+    summary = "Create a SIP endpoint (SIP credential) for a SignalWire Fabric subscriber."
+    docs = (
+        "https://signalwire.com/docs/apis/rest/subscribers/sip-credentials/create-subscriber-sip-credential"
+    )
+    account_model = SignalWireAccount
+    modes = _MODES
+    lookups = {"subscribers": "Fabric subscribers of the project"}
+
+    def base_url(self, account: ProviderModel) -> str:
+        assert isinstance(account, SignalWireAccount)
+        return account.base_url or f"https://{account.space}.signalwire.com"
+
+    def auth(self, account: ProviderModel) -> httpx.Auth:
+        assert isinstance(account, SignalWireAccount)
+        return SameOriginBasicAuth(account.project_id, account.api_token, self.base_url(account))
+
+    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
+        assert isinstance(account, SignalWireAccount)
+        token = env_var(self.key, "api_token")
+        # The project ID is not secret; the token stays a variable the shell expands into the header.
+        header = f"Basic $(printf %s {account.project_id}:${token} | base64 | tr -d '[:space:]')"
+        return {"Authorization": header}, {}
+
+    def create_call(self, mode: Mode, request: ProviderModel) -> Call:
+        subscriber = path_values(request)["fabric_subscriber_id"]
+        return Call(
+            "POST", f"{SUBSCRIBERS_PATH}/{subscriber}/sip_endpoints", json=wire_body(request, reveal=True)
+        )
+
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
+        assert isinstance(request, SignalWireSipEndpoint)
+        assert isinstance(account, SignalWireAccount)
+        data = body if isinstance(body, dict) else {}
+        returned = {k: v for k, v in data.items() if k not in ("password", "password_confirmation")}
+        username = str(data.get("username") or request.username)
+        steps = [
+            f"Register the device or PBX as sip:{username}@<SIP domain> with the password you entered "
+            "(SignalWire never returns it). Read the SIP domain in the Dashboard (SIP > SIP Profile) or "
+            "from GET /api/relay/rest/sip_profile (field domain): it looks like "
+            f"{account.space}.sip.signalwire.com but may carry a suffix, e.g. "
+            f"{account.space}-123abc.sip.signalwire.com.",
+        ]
+        encryption = str(data.get("encryption") or request.encryption)
+        if encryption == "required":
+            steps.append("Encryption is required: use TLS transport (port 5061) and SRTP on the device.")
+        elif encryption == "optional":
+            steps.append("Encryption is optional: TLS and SRTP are used when the device offers them.")
+        else:
+            steps.append("Encryption follows the SIP profile's default_encryption (Dashboard > SIP Profile).")
+        codecs = data.get("codecs") or request.codecs
+        if codecs:
+            steps.append(f"Offer the same codecs on the device: {', '.join(str(c) for c in codecs)}.")
+        send_as = data.get("send_as") or request.send_as
+        if send_as:
+            steps.append(f"PSTN calls from this endpoint show {send_as}.")
+        return Created(
+            ref=ResourceRef(
+                self.key, mode.key, str(data.get("id", "")), path_values={**path_values(request)}
+            ),
+            title=f"SIP endpoint {username}",
+            returned=returned,
+            next_steps=tuple(steps),
+        )
+
+    def _endpoint_path(self, ref: ResourceRef) -> str:
+        subscriber = ref.path_values.get("fabric_subscriber_id", "")
+        return f"{SUBSCRIBERS_PATH}/{subscriber}/sip_endpoints/{ref.id}"
+
+    def get_call(self, ref: ResourceRef) -> Call | None:
+        return Call("GET", self._endpoint_path(ref))
+
+    def delete_call(self, ref: ResourceRef) -> Call | None:
+        return Call("DELETE", self._endpoint_path(ref))
+
+    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
+        subscriber = path_values(request)["fabric_subscriber_id"]
+        # page_size is not declared on this operation but is on SignalWire's other lists (max 1000).
+        return Call("GET", f"{SUBSCRIBERS_PATH}/{subscriber}/sip_endpoints", params={"page_size": "1000"})
+
+    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
+        username = getattr(request, "username", None)
+        items = body.get("data", []) if isinstance(body, dict) else []
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("username") == username:
+                return str(item.get("id"))
+        return None
+
+    def lookup_call(self, name: str, cursor: str | None) -> Call:
+        if name != "subscribers":
+            return super().lookup_call(name, cursor)
+        # The cursor is the absolute links.next URL; the auth refuses it unless it is on the base URL's host.
+        return Call("GET", cursor or SUBSCRIBERS_PATH)
+
+    def lookup_page(self, name: str, body: Any) -> tuple[list[Choice], str | None]:
+        if name != "subscribers":
+            return super().lookup_page(name, body)
+        data = body.get("data", []) if isinstance(body, dict) else []
+        choices: list[Choice] = []
+        for item in data if isinstance(data, list) else []:
+            if not isinstance(item, dict) or not item.get("id"):
+                continue
+            # The top-level id is the one the API takes as fabric_subscriber_id (signalwire/docs-legacy#509).
+            choices.append(Choice(str(item["id"]), _subscriber_label(item)))
+        links = body.get("links", {}) if isinstance(body, dict) else {}
+        following = links.get("next") if isinstance(links, dict) else None
+        if not isinstance(following, str) or not following:
+            return choices, None
+        parts = urlsplit(following)
+        if parts.scheme not in ("http", "https") or not parts.path.endswith(SUBSCRIBERS_PATH):
+            raise ProviderError(
+                f"SignalWire's next page link is not a subscriber list ({redact(following)}): not followed"
+            )
+        return choices, following
+
+    def error(self, status: int, body: Any) -> ProviderError:
+        if isinstance(body, dict) and isinstance(body.get("errors"), list):
+            return self._validation_error(status, body["errors"])
+        text = str(body.get("error")) if isinstance(body, dict) and body.get("error") else None
+        if text is None:
+            return super().error(status, body)
+        if status in (401, 403):
+            return AuthenticationFailed(
+                f"SignalWire: {text}: check the space name, the project ID and the API token, and that the "
+                "token has one of the scopes Voice, Messaging, Fax or Video",
+                status=status,
+            )
+        if status == 404:
+            return ProviderError(
+                f"SignalWire: {text}: the subscriber or SIP endpoint does not exist in this space "
+                "(pick the subscriber again, or check the space name)",
+                status=status,
+            )
+        return ProviderError(f"SignalWire answered HTTP {status}: {text}", status=status)
+
+    def _validation_error(self, status: int, errors: list[Any]) -> ProviderError:
+        problems = [
+            Problem(self.our_field(_text(e.get("attribute"))) or "", _text(e.get("message")) or "invalid")
+            for e in errors
+            if isinstance(e, dict)
+        ]
+        codes = [_text(e.get("code")) for e in errors if isinstance(e, dict) and e.get("code")]
+        detail = "; ".join(str(p) for p in problems) or error_text(errors, "no details")
+        first = next((p.field for p in problems if p.field), None)
+        return ProviderError(
+            f"SignalWire rejected the request: {detail}",
+            status=status,
+            field=first,
+            problems=problems,
+            code=", ".join(codes) or None,
+        )
+
+
+def _text(value: Any) -> str:
+    return str(value) if value is not None else ""
+
+
+def _subscriber_label(item: dict[str, Any]) -> str:
+    subscriber = item.get("subscriber")
+    details: dict[str, Any] = subscriber if isinstance(subscriber, dict) else {}
+    name = item.get("display_name") or details.get("display_name") or ""
+    email = details.get("email") or ""
+    return f"{name} <{email}>" if name and email else str(name or email or item["id"])

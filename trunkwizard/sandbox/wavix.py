@@ -1,0 +1,312 @@
+"""Emulator of the Wavix SIP trunk API, from the official spec (../shared/openapi/wavix-api.yaml), not
+our models.
+
+- Auth: `Authorization: Bearer <key>`; otherwise 401
+  `{"success": false, "error": true, "message": "Unauthorized"}`.
+  A second sandbox key belongs to an account without SIP trunks: 403 "The service is not provisioned for
+  your account." (trunks are a Flex Pro feature).
+- `POST /v1/trunks` (`SIPTrunkCreateRequest`, `additionalProperties: false`): 201 with the trunk; a broken
+  rule answers `{"success": false, "message": "Missing or invalid parameter <param_name>"}`, one parameter
+  per answer: 400 for a missing, unknown or malformed parameter, 422 for one the account refuses (caller ID
+  not active or verified, limits above the account's, see `GET /v1/profile/config`).
+- A value behind a toggle is checked only while the toggle is on ("Ignored when call_restrict is false");
+  allowed_ips is documented as required with ip_restrict, call_limit/max_call_cost/max_channels are
+  inferred to be required with theirs.
+- `GET /v1/trunks` (page, per_page), `GET /v1/trunks/{id}`, `DELETE /v1/trunks/{id}`
+  (200 `{"success": true}`), 404 `{"success": false, "message": "Record not found"}`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import secrets
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from trunkwizard.sandbox._common import bearer_of, iso_now, json_body, reply
+
+__all__ = [
+    "ACCOUNT_NUMBERS",
+    "API_KEY",
+    "MAX_CALL_DURATION",
+    "MAX_SIP_CHANNELS",
+    "NOT_PROVISIONED_KEY",
+    "account",
+    "app",
+]
+
+API_KEY = "sandbox-wavix-key"
+NOT_PROVISIONED_KEY = "sandbox-wavix-basic-plan-key"
+# Active or verified numbers of the sandbox account: the only valid callerid values.
+ACCOUNT_NUMBERS = ("13132847320", "14155550143")
+MAX_CALL_DURATION = 3600
+MAX_SIP_CHANNELS = 8
+
+_REQUIRED: dict[str, type] = {
+    "label": str,
+    "password": str,
+    "callerid": str,
+    "ip_restrict": bool,
+    "didinfo_enabled": bool,
+    "call_restrict": bool,
+    "cost_limit": bool,
+    "channels_restrict": bool,
+    "rewrite_enabled": bool,
+    "transcription_enabled": bool,
+    "transcription_threshold": int,
+}
+_OPTIONAL: dict[str, type] = {
+    "host_request": dict,
+    "multiple_numbers": bool,
+    "allowed_ips": list,
+    "call_limit": int,
+    "max_call_cost": float,
+    "max_channels": int,
+    "rewrite_prefix": str,
+    "rewrite_cond": str,
+    "call_recording_enabled": bool,
+    "machine_detection_enabled": bool,
+    "encrypted_media": bool,
+}
+
+
+_SUMMARY_KEYS = (
+    "id",
+    "name",
+    "callerid",
+    "multiple_numbers",
+    "label",
+    "passthrough",
+    "call_recording_enabled",
+    "machine_detection_enabled",
+    "transcription_enabled",
+    "transcription_threshold",
+    "encrypted_media",
+    "access_token",
+    "status",
+)
+
+
+def account(root: str) -> dict[str, Any]:
+    return {"api_key": API_KEY, "base_url": f"{root}/wavix"}
+
+
+class Invalid(Exception):
+    def __init__(self, parameter: str, status: int = 400) -> None:
+        super().__init__(parameter)
+        self.parameter = parameter
+        self.status = status
+
+
+def _is(value: Any, kind: type) -> bool:
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return isinstance(value, kind)
+
+
+def _public_ip(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and ipaddress.ip_address(value).is_global
+    except ValueError:
+        return False
+
+
+def _check(body: dict[str, Any]) -> None:
+    """Raise Invalid naming the first broken rule, as the documented error message does."""
+    for key in body:
+        if key not in _REQUIRED and key not in _OPTIONAL:
+            raise Invalid(key)
+    for key, kind in _REQUIRED.items():
+        if key not in body or not _is(body[key], kind) or body[key] == "":
+            raise Invalid(key)
+    for key, kind in _OPTIONAL.items():
+        if key in body and body[key] is not None and not _is(body[key], kind):
+            raise Invalid(key)
+    if body["ip_restrict"]:
+        ips = body.get("allowed_ips")
+        if not ips:
+            raise Invalid("allowed_ips")
+        for index, item in enumerate(ips):
+            if not isinstance(item, dict) or set(item) != {"ip"} or not _public_ip(item["ip"]):
+                raise Invalid(f"allowed_ips[{index}].ip")
+    host_request = body.get("host_request")
+    if host_request is not None and (set(host_request) != {"host"} or not _public_ip(host_request["host"])):
+        raise Invalid("host_request.host")
+    if body["call_restrict"]:
+        if not _is(body.get("call_limit"), int) or body["call_limit"] < 1:
+            raise Invalid("call_limit")
+        if body["call_limit"] > MAX_CALL_DURATION:
+            raise Invalid("call_limit", 422)
+    if body["cost_limit"] and (not _is(body.get("max_call_cost"), float) or body["max_call_cost"] <= 0):
+        raise Invalid("max_call_cost")
+    if body["channels_restrict"]:
+        if not _is(body.get("max_channels"), int) or body["max_channels"] < 1:
+            raise Invalid("max_channels")
+        if body["max_channels"] > MAX_SIP_CHANNELS:
+            raise Invalid("max_channels", 422)
+    for key in ("rewrite_prefix", "rewrite_cond"):
+        value = body.get(key)
+        if body["rewrite_enabled"] and value is not None and not value.isdigit():
+            raise Invalid(key)
+    if body["transcription_threshold"] < 0:
+        raise Invalid("transcription_threshold")
+    if not body["callerid"].isdigit():
+        raise Invalid("callerid")
+    if body["callerid"] not in ACCOUNT_NUMBERS:
+        raise Invalid("callerid", 422)
+
+
+class WavixSandbox:
+    def __init__(self) -> None:
+        self.trunks: dict[int, dict[str, Any]] = {}
+        self.next_id = 293
+        self.next_login = 67758
+
+    def _denied(self, request: Request) -> Response | None:
+        key = bearer_of(request)
+        if key == NOT_PROVISIONED_KEY:
+            return reply(
+                {"success": False, "message": "The service is not provisioned for your account."}, 403
+            )
+        if key != API_KEY:
+            return reply({"success": False, "error": True, "message": "Unauthorized"}, 401)
+        return None
+
+    async def create(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        body, ok = await json_body(request)
+        if not ok or not isinstance(body, dict):
+            return reply({"success": False, "message": "Missing or invalid parameter body"}, 400)
+        try:
+            _check(body)
+        except Invalid as invalid:
+            return reply(
+                {"success": False, "message": f"Missing or invalid parameter {invalid.parameter}"},
+                invalid.status,
+            )
+        trunk = self._trunk(body)
+        self.trunks[trunk["id"]] = trunk
+        return reply(self._response(trunk), 201)
+
+    def _trunk(self, body: dict[str, Any]) -> dict[str, Any]:
+        trunk_id, login = self.next_id, str(self.next_login)
+        self.next_id += 1
+        self.next_login += 1
+        ips = body.get("allowed_ips") if body["ip_restrict"] else None
+        host_request = body.get("host_request")
+        cost = body.get("max_call_cost")
+        return {
+            "id": trunk_id,
+            "name": login,
+            "callerid": "" if body.get("multiple_numbers") else body["callerid"],
+            "label": body["label"],
+            "ip_restrict": body["ip_restrict"],
+            "allowed_ips": [{"id": 6712 + n, "ip": item["ip"]} for n, item in enumerate(ips or [])],
+            "channels_restrict": body["channels_restrict"],
+            "max_channels": body.get("max_channels"),
+            "cost_limit": body["cost_limit"],
+            "max_call_cost": None if cost is None else f"{cost:g}",
+            "call_restrict": body["call_restrict"],
+            "call_limit": body.get("call_limit"),
+            "didinfo_enabled": body["didinfo_enabled"],
+            "rewrite_enabled": body["rewrite_enabled"],
+            "rewrite_prefix": body.get("rewrite_prefix", ""),
+            "rewrite_cond": body.get("rewrite_cond", ""),
+            "call_recording_enabled": body.get("call_recording_enabled", False),
+            "machine_detection_enabled": body.get("machine_detection_enabled", False),
+            "transcription_enabled": body["transcription_enabled"],
+            "transcription_threshold": body["transcription_threshold"],
+            "created_at": iso_now(),
+            "host": host_request["host"] if host_request else "dynamic",
+            "multiple_numbers": body.get("multiple_numbers", False),
+            "encrypted_media": body.get("encrypted_media", False),
+            "passthrough": False,
+            "access_token": "sip" + secrets.token_hex(32),
+            "status": "pending" if host_request else "active",
+        }
+
+    @staticmethod
+    def _response(trunk: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in trunk.items() if k != "status"}
+
+    @staticmethod
+    def _summary(trunk: dict[str, Any]) -> dict[str, Any]:
+        summary = {k: trunk[k] for k in _SUMMARY_KEYS}
+        ip_auth = trunk["host"] != "dynamic"
+        summary["auth_method"] = "IP auth" if ip_auth else "Digest"
+        summary["host_request"] = {"host": trunk["host"], "status": trunk["status"]} if ip_auth else None
+        summary["talk_time"] = 0
+        summary["charge"] = "0.0"
+        return summary
+
+    async def list(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        try:
+            page = max(1, int(request.query_params.get("page", "1")))
+            per_page = max(1, int(request.query_params.get("per_page", "25")))
+        except ValueError:
+            return reply({"success": False, "message": "Missing or invalid parameter page"}, 400)
+        trunks = list(self.trunks.values())
+        shown = trunks[(page - 1) * per_page : page * per_page]
+        pagination = {
+            "current_page": page,
+            "per_page": per_page,
+            "total": len(trunks),
+            "total_pages": max(1, math.ceil(len(trunks) / per_page)),
+        }
+        return reply({"sip_trunks": [self._summary(t) for t in shown], "pagination": pagination})
+
+    def _find(self, request: Request) -> dict[str, Any] | None:
+        raw = request.path_params["id"]
+        return self.trunks.get(int(raw)) if raw.isdigit() else None
+
+    async def get(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        trunk = self._find(request)
+        if trunk is None:
+            return reply({"success": False, "message": "Record not found"}, 404)
+        return reply(self._response(trunk))
+
+    async def delete(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        trunk = self._find(request)
+        if trunk is None:
+            return reply({"success": False, "message": "Record not found"}, 404)
+        del self.trunks[trunk["id"]]
+        return reply({"success": True})
+
+    async def profile_config(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        limits = {
+            "max_call_duration": MAX_CALL_DURATION,
+            "max_sip_channels": MAX_SIP_CHANNELS,
+            "max_call_rate": "99.0",
+        }
+        return reply({"balance": "309.06", "global_limits": limits})
+
+
+def app() -> Starlette:
+    sandbox = WavixSandbox()
+    return Starlette(
+        routes=[
+            Route("/v1/trunks", sandbox.create, methods=["POST"]),
+            Route("/v1/trunks", sandbox.list, methods=["GET"]),
+            Route("/v1/trunks/{id}", sandbox.get, methods=["GET"]),
+            Route("/v1/trunks/{id}", sandbox.delete, methods=["DELETE"]),
+            Route("/v1/profile/config", sandbox.profile_config, methods=["GET"]),
+        ]
+    )
