@@ -1,0 +1,206 @@
+"""`trunkwizard check HOST`: the SIP preflight from the command line.
+
+DNS (A/AAAA, SRV, NAPTR), a SIP OPTIONS over the chosen transport (and through the outbound proxy),
+and, only when asked and confirmed, a REGISTER with the trunk's credentials followed by an unregister.
+The password never comes from argv: `TRUNKWIZARD_SIP_PASSWORD`, or a hidden prompt on the terminal.
+
+Exit status: 0 when no check failed (warnings allowed), 1 when one failed, 2 for a usage problem or
+a refused REGISTER.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from trunkwizard.preflight import CheckResult
+
+PASSWORD_ENV = "TRUNKWIZARD_SIP_PASSWORD"
+TRANSPORT_CHOICES = ("udp", "tcp", "tls", "dnsnaptr")
+
+_EPILOG = f"""\
+checks:
+  dns       A/AAAA of HOST, SRV _sip._udp/_sip._tcp/_sips._tcp, NAPTR with --transport dnsnaptr,
+            and what a PBX would use (RFC 3263: NAPTR, then SRV, then A)
+  options   one SIP OPTIONS to HOST over the transport: status line, Server header, round trip
+  proxy     the same OPTIONS through --proxy (the request stays addressed to HOST)
+  register  only with --register: REGISTER with digest auth, then an unregister (Expires: 0)
+
+the REGISTER password is read from ${PASSWORD_ENV}, else asked for on the terminal;
+never give it as an argument. Only HOST and --proxy are contacted.
+
+exit status: 0 nothing failed, 1 a check failed, 2 usage error or REGISTER refused
+
+testing knobs:
+  --dns-server IP[:PORT]  ask this DNS server instead of the system's (e.g. 127.0.0.1:5353);
+                          meant for tests against a local DNS server
+"""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = _EPILOG
+    parser.add_argument(
+        "host", metavar="HOST", help="the trunk's SIP host or domain, e.g. sip.provider.example"
+    )
+    parser.add_argument(
+        "--port", type=int, metavar="N", help="SIP port; without it DNS SRV decides, else 5060/5061"
+    )
+    parser.add_argument(
+        "--transport",
+        choices=TRANSPORT_CHOICES,
+        default="udp",
+        help="udp, tcp, tls, or dnsnaptr to let DNS NAPTR decide (default: udp)",
+    )
+    parser.add_argument("--proxy", metavar="HOST[:PORT]", help="outbound proxy to check the path through")
+    parser.add_argument("--ca-file", metavar="PATH", help="extra CA certificate(s) to trust for TLS (PEM)")
+    parser.add_argument(
+        "--register",
+        action="store_true",
+        help="also send a REGISTER with the credentials (asks first), then unregister",
+    )
+    parser.add_argument("--username", metavar="U", help="SIP username (auth ID) for --register")
+    parser.add_argument(
+        "--profile",
+        dest="password_profile",
+        metavar="NAME",
+        help="take the REGISTER password from this saved profile's keyring entry",
+    )
+    parser.add_argument("--yes", action="store_true", help="do not ask before sending the REGISTER")
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, metavar="S", help="overall time limit in seconds (default: 10)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also print each check's details")
+    parser.add_argument(
+        "--dns-server", metavar="IP[:PORT]", help="DNS server to ask instead of the system's (tests)"
+    )
+
+
+def password_from_profile(name: str) -> SecretStr:
+    """The REGISTER password from a saved profile's keyring entry.
+
+    Hook for the profiles API (trunkwizard.store / trunkwizard.secrets): until it is wired, say so.
+    """
+    from trunkwizard.errors import CredentialsUnavailable
+
+    raise CredentialsUnavailable(
+        f"reading the SIP password from profile {name!r} is not available yet",
+        hint=f"set {PASSWORD_ENV} or leave it unset to be asked on the terminal",
+    )
+
+
+def _read_password(args: argparse.Namespace) -> SecretStr | None:
+    import getpass
+
+    from pydantic import SecretStr
+
+    from trunkwizard.redact import register_secret
+
+    if args.password_profile:
+        return password_from_profile(args.password_profile)
+    value = os.environ.get(PASSWORD_ENV)
+    if value is None:
+        if not sys.stdin.isatty():
+            return None
+        value = getpass.getpass(f"SIP password for {args.username}: ")
+    register_secret(value)
+    return SecretStr(value) if value else None
+
+
+def _confirm(args: argparse.Namespace) -> bool | None:
+    """True to send the REGISTER, False when the user said no, None when nobody can be asked."""
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        return None
+    sys.stderr.write(f"Send a REGISTER to {args.host} with user {args.username}? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes")
+
+
+def _print_result(result: CheckResult, *, verbose: bool) -> None:
+    print(f"{result.status.value.upper():<6}{result.name:<9}{result.summary}")
+    indent = " " * 15
+    if result.advice:
+        print(f"{indent}try: {result.advice}")
+    if verbose:
+        for line in result.details:
+            print(f"{indent}- {line}")
+    sys.stdout.flush()
+
+
+def _fail(message: str) -> int:
+    print(f"trunkwizard check: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from trunkwizard.errors import CredentialsUnavailable, ValidationFailed
+    from trunkwizard.preflight import PreflightTarget, run_checks, split_host_port
+
+    if args.register and not args.username:
+        return _fail("--register needs --username")
+    if args.timeout <= 0:
+        return _fail("--timeout must be more than 0 seconds")
+    dns_server, dns_port = None, 53
+    if args.dns_server:
+        try:
+            dns_server, port = split_host_port(args.dns_server)
+        except ValueError as exc:
+            return _fail(f"--dns-server: {exc}")
+        dns_port = port or 53
+
+    password = None
+    register = args.register
+    if register:
+        confirmed = _confirm(args)
+        if confirmed is None:
+            return _fail("not sending a REGISTER without confirmation: no terminal to ask on; add --yes")
+        if not confirmed:
+            print("REGISTER skipped.", file=sys.stderr)
+            register = False
+    if register:
+        try:
+            password = _read_password(args)
+        except CredentialsUnavailable as exc:
+            return _fail(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+        if password is None:
+            return _fail(f"no password for the REGISTER: set {PASSWORD_ENV} or run on a terminal to be asked")
+
+    step_timeout = min(3.0, args.timeout)
+    try:
+        target = PreflightTarget(
+            host=args.host,
+            port=args.port,
+            transport=args.transport,
+            proxy=args.proxy,
+            ca_file=args.ca_file,
+            username=args.username,
+            password=password,
+            register=register,
+            sip_timeout=step_timeout,
+            dns_timeout=step_timeout,
+            overall_timeout=args.timeout,
+            dns_server=dns_server,
+            dns_port=dns_port,
+        )
+    except ValidationFailed as exc:
+        return _fail(exc.message)
+
+    def show(result: CheckResult) -> None:
+        _print_result(result, verbose=args.verbose)
+
+    results = asyncio.run(run_checks(target, on_result=None if args.json else show))
+    if args.json:
+        print(json.dumps([result.to_dict() for result in results], indent=2))
+    return 1 if any(result.failed for result in results) else 0
