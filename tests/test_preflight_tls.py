@@ -69,11 +69,11 @@ async def test_tls_checks_the_host_name_against_the_certificate(
 async def test_tls_to_a_port_that_speaks_plain_sip_fails_the_handshake(sip_peers: SipPeers) -> None:
     plain = sip_peers.options_uas("tcp")
 
-    status, summary, advice = await _options(port=plain.port, sip_timeout=2.0)
+    status, summary, advice = await _options(port=plain.port, sip_timeout=1.0)
 
     assert status is CheckStatus.FAIL
     assert (
-        summary == f"127.0.0.1:{plain.port}/tls accepted the connection but sent no TLS handshake within 2 s"
+        summary == f"127.0.0.1:{plain.port}/tls accepted the connection but sent no TLS handshake within 1 s"
     )
     assert "speaks TLS" in advice
 
