@@ -1,0 +1,323 @@
+"""`trunkwizard profile ...` and `trunkwizard history` as a technician runs them: real processes,
+a real Secret Service, a real pty for the hidden prompt."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.support.canary import CANARY
+from tests.support.leaks import assert_no_leak, assert_private_tree
+from tests.support.secret_service import KeyringSession, PrivateHome
+
+pytestmark = pytest.mark.keyring
+REPO = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-m", "trunkwizard"]
+
+
+def _run(
+    env: dict[str, str], *args: str, stdin: str = "", extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args],
+        input=stdin,
+        env={**env, **(extra_env or {})},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _list(env: dict[str, str]) -> dict[str, object]:
+    result = _run(env, "profile", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    document: dict[str, object] = json.loads(result.stdout)
+    return document
+
+
+def test_add_list_edit_rename_rm_with_the_secret_service(secret_service: KeyringSession) -> None:
+    env = secret_service.env
+    outputs: list[str] = []
+
+    added = _run(
+        env,
+        "profile",
+        "add",
+        "acme",
+        "--provider",
+        "chorus",
+        "--secrets-from-stdin",
+        stdin=json.dumps({"api_key": CANARY}),
+    )
+    outputs += [added.stdout, added.stderr]
+    assert added.returncode == 0, added.stderr
+    assert "stored in the Secret Service: api_key" in added.stderr
+    assert secret_service.lookup("acme:api_key") == CANARY
+
+    listing = _list(env)
+    assert listing["keyring"] == {
+        "backend": "Secret Service",
+        "state": "available",
+        "persistent": True,
+        "message": "Secrets are stored in the Secret Service.",
+    }
+    assert listing["profiles"] == [
+        {"name": "acme", "provider": "chorus", "settings": {}, "ca_file": None, "secrets": {"api_key": True}}
+    ]
+
+    edited = _run(
+        env,
+        "profile",
+        "edit",
+        "acme",
+        "--set",
+        "base_url=https://chorus.example.test/v1",
+        "--secret",
+        "api_key",
+        extra_env={"TRUNKWIZARD_SECRET_API_KEY": CANARY + "-rotated"},
+    )
+    outputs += [edited.stdout, edited.stderr]
+    assert edited.returncode == 0, edited.stderr
+    assert secret_service.lookup("acme:api_key") == CANARY + "-rotated"
+    text = _run(env, "profile", "list")
+    outputs += [text.stdout, text.stderr]
+    assert text.stdout.splitlines() == [
+        "acme  (chorus)",
+        "  base_url = https://chorus.example.test/v1",
+        "  secrets: api_key stored",
+        "keyring: Secret Service",
+    ]
+
+    renamed = _run(env, "profile", "rename", "acme", "acme-hq")
+    outputs += [renamed.stdout, renamed.stderr]
+    assert renamed.returncode == 0, renamed.stderr
+    assert secret_service.lookup("acme:api_key") is None
+    assert secret_service.lookup("acme-hq:api_key") == CANARY + "-rotated"
+
+    refused = _run(env, "profile", "rm", "acme-hq")
+    assert refused.returncode == 2
+    assert refused.stderr == "trunkwizard: not removing without confirmation: add --yes\n"
+    removed = _run(env, "profile", "rm", "acme-hq", "--yes")
+    outputs += [removed.stdout, removed.stderr]
+    assert removed.returncode == 0, removed.stderr
+    assert secret_service.lookup("acme-hq:api_key") is None
+    assert _list(env)["profiles"] == []
+
+    assert_no_leak(CANARY, secret_service.home.scanned_roots(), *outputs)
+    assert_private_tree(secret_service.home.config_home)
+
+
+def test_usage_errors_exit_2_with_one_line_each(secret_service: KeyringSession) -> None:
+    env = secret_service.env
+    as_setting = _run(env, "profile", "add", "acme", "--provider", "chorus", "--set", f"api_key={CANARY}")
+    assert as_setting.returncode == 2
+    assert as_setting.stderr == (
+        "trunkwizard: invalid: api_key: is a secret: it goes to the keyring, never to the profile file\n"
+    )
+    assert CANARY not in as_setting.stdout + as_setting.stderr
+
+    bad_name = _run(env, "profile", "add", "acme pbx", "--provider", "chorus")
+    assert bad_name.returncode == 2 and "profile names are 1 to 64 letters" in bad_name.stderr
+    unknown = _run(env, "profile", "add", "acme", "--provider", "nope")
+    assert unknown.returncode == 2 and "unknown provider 'nope'" in unknown.stderr
+    not_json = _run(
+        env, "profile", "add", "acme", "--provider", "chorus", "--secrets-from-stdin", stdin="{oops"
+    )
+    assert not_json.returncode == 2 and "not JSON" in not_json.stderr
+    missing = _run(env, "profile", "rm", "ghost", "--yes")
+    assert missing.returncode == 2 and missing.stderr.startswith("trunkwizard: no profile named 'ghost'")
+    for result in (bad_name, unknown, not_json, missing):
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert not (secret_service.home.config_home / "trunkwizard" / "profiles.toml").exists()
+
+
+def test_help_names_the_secret_variables(private_home: PrivateHome) -> None:
+    result = _run(private_home.env, "profile", "add", "--help")
+    assert result.returncode == 0
+    assert "chorus: TRUNKWIZARD_SECRET_API_KEY" in result.stdout
+
+
+def test_no_keyring_over_plain_ssh(private_home: PrivateHome) -> None:
+    env = private_home.env
+    added = _run(
+        env,
+        "profile",
+        "add",
+        "acme",
+        "--provider",
+        "chorus",
+        "--secrets-from-stdin",
+        stdin=json.dumps({"api_key": CANARY}),
+    )
+    assert added.returncode == 0, added.stderr
+    lines = added.stderr.splitlines()
+    assert lines[1] == (
+        "trunkwizard: No secure keyring is available (over plain SSH there is no Secret Service), so "
+        "secrets are kept in memory for this session only."
+    )
+    assert lines[2].startswith(
+        "trunkwizard: hint: To keep secrets across sessions, start a keyring first: "
+        "run `dbus-run-session -- sh`"
+    )
+    assert lines[3] == "trunkwizard: not saved (this command's session ends now): api_key"
+    listing = _list(env)
+    assert listing["keyring"]["state"] == "no_backend"  # type: ignore[index]
+    assert listing["profiles"][0]["secrets"] == {"api_key": False}  # type: ignore[index]
+    assert_no_leak(CANARY, private_home.scanned_roots(), added.stdout, added.stderr)
+    assert_private_tree(private_home.config_home)
+
+
+def test_locked_keyring_is_named(locked_secret_service: KeyringSession) -> None:
+    result = _run(
+        locked_secret_service.env,
+        "profile",
+        "add",
+        "acme",
+        "--provider",
+        "chorus",
+        "--secrets-from-stdin",
+        stdin=json.dumps({"api_key": CANARY}),
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "trunkwizard: The Secret Service is locked and could not be unlocked, so secrets are kept in "
+        "memory for this session only."
+    ) in result.stderr.splitlines()
+    assert_no_leak(CANARY, locked_secret_service.home.scanned_roots(), result.stdout, result.stderr)
+
+
+def test_hanging_keyring_times_out(hanging_secret_service: KeyringSession) -> None:
+    result = _run(
+        hanging_secret_service.env, "profile", "list", extra_env={"TRUNKWIZARD_KEYRING_TIMEOUT": "1"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "keyring: session memory (timed_out)" in result.stdout
+    assert "did not answer within 1 s" in result.stderr
+
+
+def _spawn(env: dict[str, str], *args: str) -> pexpect.spawn:
+    return pexpect.spawn(CLI[0], [*CLI[1:], *args], env=env, cwd=str(REPO), encoding="utf-8", timeout=60)
+
+
+def test_hidden_prompt_on_a_terminal(secret_service: KeyringSession) -> None:
+    child = _spawn(secret_service.env, "profile", "add", "acme", "--provider", "chorus")
+    child.expect_exact("API key for acme (hidden, Enter to skip): ")
+    child.sendline(CANARY)
+    child.expect(pexpect.EOF)
+    transcript = child.before or ""
+    child.close()
+    assert child.exitstatus == 0, transcript
+    assert "stored in the Secret Service: api_key" in transcript
+    assert secret_service.lookup("acme:api_key") == CANARY
+
+    remover = _spawn(secret_service.env, "profile", "rm", "acme")
+    remover.expect_exact("Remove profile 'acme' (chorus) and its keyring entries? [y/N]")
+    remover.sendline("y")
+    remover.expect(pexpect.EOF)
+    remover.close()
+    assert remover.exitstatus == 0
+    assert secret_service.lookup("acme:api_key") is None
+    # getpass turned echo off: the typed secret never reached the terminal
+    assert_no_leak(CANARY, secret_service.home.scanned_roots(), transcript)
+
+
+def test_history_lists_entries(private_home: PrivateHome) -> None:
+    from trunkwizard.store import HistoryStore
+
+    history = HistoryStore()
+    for created in ("n-1", "n-2", "n-3"):
+        history.append(
+            provider="chorus",
+            profile="acme",
+            mode="sip-registration",
+            created_id=created,
+            request={"method": "POST", "url": "https://api.chorus-ai.co/v1/phone-numbers"},
+            sandbox=True,
+        )
+    history.mark_deleted(history.entries()[2].id)
+    result = _run(private_home.env, "history", "--json", "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    entries = json.loads(result.stdout)
+    assert [e["created_id"] for e in entries] == ["n-2", "n-3"]
+    assert entries[1]["deleted_at"] is not None and entries[0]["deleted_at"] is None
+    text = _run(private_home.env, "history")
+    lines = text.stdout.splitlines()
+    assert len(lines) == 6
+    assert "chorus/sip-registration  profile=acme  id=n-3  [sandbox, deleted " in lines[4]
+    assert lines[5] == "    POST https://api.chorus-ai.co/v1/phone-numbers"
+    assert _run(private_home.env, "history", "--limit", "0").returncode == 2
+
+
+def test_create_with_a_profile_records_history(secret_service: KeyringSession, sandbox_url: str) -> None:
+    from trunkwizard.sandbox import sandbox_account
+
+    account = sandbox_account("chorus", sandbox_url)
+    env = secret_service.env
+    added = _run(
+        env,
+        "profile",
+        "add",
+        "acme",
+        "--provider",
+        "chorus",
+        "--set",
+        f"base_url={account['base_url']}",
+        "--secrets-from-stdin",
+        stdin=json.dumps({"api_key": account["api_key"]}),
+    )
+    assert added.returncode == 0, added.stderr
+    answers = secret_service.home.root / "answers.json"
+    answers.write_text(
+        json.dumps(
+            {
+                "provider": "sip",
+                "sipMode": "registration",
+                "number": "+14155550141",
+                "sipUsername": "prof-1001",
+                "sipProxy": "pbx.example.com",
+            }
+        )
+    )
+    created = _run(
+        env,
+        "create",
+        "chorus",
+        "--profile",
+        "acme",
+        "--answers",
+        str(answers),
+        "--json",
+        extra_env={"TRUNKWIZARD_CHORUS_SIP_PASSWORD": CANARY},
+    )
+    assert created.returncode == 0, created.stderr
+    created_id = json.loads(created.stdout)["id"]
+
+    history = _run(env, "history", "--json")
+    entries = json.loads(history.stdout)
+    assert [(e["profile"], e["provider"], e["mode"], e["created_id"], e["sandbox"]) for e in entries] == [
+        ("acme", "chorus", "sip-registration", created_id, False)
+    ]
+    assert entries[0]["request"]["json"]["sipPassword"] == "********"
+    assert_no_leak(
+        CANARY, secret_service.home.scanned_roots(), created.stdout, created.stderr, history.stdout
+    )
+    assert_private_tree(secret_service.home.config_home, secret_service.home.state_home)
+
+
+def test_create_with_a_profile_whose_secret_is_missing(private_home: PrivateHome) -> None:
+    env = private_home.env
+    assert _run(env, "profile", "add", "acme", "--provider", "chorus").returncode == 0
+    answers = private_home.root / "answers.json"
+    answers.write_text(
+        json.dumps({"provider": "twilio", "number": "+14155550142", "twilioAccountSid": "AC" + "0" * 32})
+    )
+    created = _run(env, "create", "chorus", "--profile", "acme", "--answers", str(answers))
+    assert created.returncode == 1
+    assert created.stderr.startswith("trunkwizard: No API key for profile 'acme' in this session")
