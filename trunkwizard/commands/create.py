@@ -93,6 +93,13 @@ def _fill_from_env(provider: Provider, fields: Any, values: dict[str, Any], *, o
             values[field.wire] = value
 
 
+def _fill_confirmations(fields: Any, answers: dict[str, Any]) -> None:
+    """A script does not retype: a confirmation it leaves out repeats the value it confirms."""
+    for field in fields:
+        if field.confirm_of and field.wire not in answers and field.confirm_of in answers:
+            answers[field.wire] = answers[field.confirm_of]
+
+
 def _account(provider: Provider, args: argparse.Namespace, answers: dict[str, Any]) -> ProviderModel:
     from trunkwizard.client import load_account
     from trunkwizard.fields import Kind
@@ -188,6 +195,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         account = _account(provider, args, answers)
         _fill_from_env(provider, mode.fields, answers, only_secrets=True)
+        _fill_confirmations(mode.fields, answers)
         from trunkwizard.client import prepare
 
         prepared = prepare(provider, mode.key, answers, account)
