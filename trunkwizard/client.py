@@ -16,7 +16,7 @@ import logging
 import shlex
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -238,7 +238,22 @@ class ProviderClient:
             body = await self.send(prepared.call)
         except RequestTimedOut as exc:
             raise await self._after_timeout(prepared, exc) from None
-        return self.provider.created(prepared.mode, prepared.request, body, self.account)
+        created = self.provider.created(prepared.mode, prepared.request, body, self.account)
+        return await self._follow_up(prepared, created)
+
+    async def _follow_up(self, prepared: PreparedRequest, created: Created) -> Created:
+        """The provider's follow-up calls; a failure becomes a warning, as the resource exists now."""
+        for call in self.provider.follow_up_calls(prepared.mode, prepared.request, created):
+            try:
+                body = await self.send(call)
+            except TrunkwizardError as exc:
+                warning = (
+                    f"The {self.provider.creates} was created (id {created.ref.id}), but the follow-up "
+                    f"{call.method} {call.path} failed: {exc.message}"
+                )
+                return replace(created, warnings=(*created.warnings, warning))
+            created = self.provider.followed_up(prepared.mode, prepared.request, created, call, body)
+        return created
 
     async def fetch(self, ref: ResourceRef) -> Any:
         call = self.provider.get_call(ref)

@@ -60,6 +60,8 @@ class Created:
     title: str
     returned: Mapping[str, Any]
     next_steps: tuple[str, ...] = ()
+    # A follow-up call failed: the resource exists but is not fully set up. Show these prominently.
+    warnings: tuple[str, ...] = ()
 
 
 def error_text(body: Any, fallback: str) -> str:
@@ -146,6 +148,16 @@ class Provider(ABC):
     def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
         """From the `find_call` answer, the id of a resource matching this request, if any."""
         return None
+
+    def follow_up_calls(self, mode: Mode, request: ProviderModel, created: Created) -> list[Call]:
+        """Calls the client makes right after a successful create (Vox agent mapping). Default: none."""
+        return []
+
+    def followed_up(
+        self, mode: Mode, request: ProviderModel, created: Created, call: Call, body: Any
+    ) -> Created:
+        """`created` updated with the answer of one follow-up call."""
+        return created
 
     def lookup_call(self, name: str, cursor: str | None) -> Call:
         raise KeyError(f"{self.title} has no look-up {name!r}")
