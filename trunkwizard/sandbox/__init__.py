@@ -18,7 +18,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from trunkwizard.sandbox import chorus, signalwire, wavix
+from trunkwizard.sandbox import chorus, signalwire, vox, wavix, yeastar
 
 __all__ = [
     "IN_PROCESS_ROOT",
@@ -32,7 +32,13 @@ __all__ = [
 
 IN_PROCESS_ROOT = "http://sandbox.trunkwizard.invalid"
 
-_EMULATORS: dict[str, ModuleType] = {"chorus": chorus, "signalwire": signalwire, "wavix": wavix}
+_EMULATORS: dict[str, ModuleType] = {
+    "chorus": chorus,
+    "signalwire": signalwire,
+    "wavix": wavix,
+    "yeastar": yeastar,
+    "vox": vox,
+}
 
 
 def create_app() -> Starlette:

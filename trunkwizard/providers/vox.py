@@ -1,0 +1,379 @@
+"""Vox.ai: register a custom SIP telephone number, then optionally map its agents.
+
+Seed 004; `POST https://client-api.tryvox.co/v3/telephone-numbers/register`, Bearer organization API
+key, snake_case body, success 200 with the flat `OrganizationTelephoneNumber`. The register body has
+no agent fields: the docs say agents are mapped afterwards with
+`PATCH /organization-telephone-numbers/{id}/agent`, which this provider returns as a follow-up call.
+Errors: `{"error": {"code", "message", "details": {"field", "reason"}}}`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+import httpx
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
+
+from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
+from trunkwizard.fields import Choice, Form, ProviderModel, when, wire_body
+from trunkwizard.providers._auth import BearerKey, env_var
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, error_text
+from trunkwizard.values import SipUri, Uuid
+
+__all__ = ["Vox", "VoxAccount", "VoxCustomSip"]
+
+_AGENT_VERSION = re.compile(r"^(current|production|v[1-9][0-9]*)$")
+
+
+class VoxAccount(ProviderModel):
+    api_key: Annotated[
+        SecretStr,
+        Form(
+            label="Organization API key",
+            help="The organization API key from the Vox dashboard (조직 API 키). Sent as a Bearer token.",
+        ),
+    ]
+    base_url: Annotated[
+        str,
+        Form(
+            label="API base URL",
+            help="Leave as is unless Vox support gave you another.",
+            section="advanced",
+        ),
+    ] = "https://client-api.tryvox.co/v3"
+
+
+def _without_separators(value: object) -> object:
+    # The docs ask for the number "without hyphens"; spaces and hyphens are only formatting.
+    return re.sub(r"[\s-]", "", value) if isinstance(value, str) else value
+
+
+def _digits_only(value: str) -> str:
+    if value.startswith("+"):
+        raise ValueError("digits only, no +: e.g. 07011112222 (Korean domestic format)")
+    if not value.isdigit():
+        raise ValueError("digits only (no +, letters or punctuation), e.g. 07011112222")
+    return value
+
+
+def _agent_version(value: str) -> str:
+    if not _AGENT_VERSION.match(value):
+        raise ValueError("current, production, or v followed by a version number (v1, v2, ...)")
+    return value
+
+
+_AGENT_ID_HELP = (
+    "UUID of the Vox agent (GET /agents, or pick from the list) that handles {} calls of this number."
+)
+_AGENT_VERSION_HELP = (
+    "Which version of the agent answers: current (the latest saved), production (the version marked "
+    "production), or a fixed version such as v3."
+)
+
+
+class VoxCustomSip(ProviderModel):
+    number: Annotated[
+        str,
+        BeforeValidator(_without_separators),
+        Field(min_length=1, max_length=20),
+        AfterValidator(_digits_only),
+        Form(
+            label="Phone number",
+            help="The phone number to register, digits only without hyphens (1 to 20 digits), as Vox "
+            "writes it: e.g. 07011112222 for a Korean number. No + and no country code prefix unless "
+            "your Vox account uses them.",
+            placeholder="07011112222",
+        ),
+    ]
+    address: Annotated[
+        SipUri,
+        Form(
+            label="SIP address",
+            help="The SIP address of your trunk that Vox sends calls to, as a sip: URI with host and "
+            "optional port, e.g. sip:trunk.example.com:5060.",
+            placeholder="sip:trunk.example.com:5060",
+        ),
+    ]
+    auth_username: Annotated[
+        str | None,
+        Form(
+            label="Auth username",
+            help="Username for SIP trunk authentication (digest), e.g. vox-customer-12. Leave empty "
+            "when your trunk authenticates Vox by IP address.",
+        ),
+    ] = None
+    auth_password: Annotated[
+        SecretStr | None,
+        Field(validate_default=True),
+        Form(
+            label="Auth password",
+            help="Password for SIP trunk authentication. Vox never returns it.",
+        ),
+    ] = None
+    memo: Annotated[
+        str | None,
+        Field(max_length=200),
+        Form(
+            label="Memo",
+            help="A note about the number, at most 200 characters; any language, e.g. 본사 대표번호.",
+        ),
+    ] = None
+    map_inbound_agent: Annotated[
+        bool,
+        Form(
+            label="Map an inbound agent",
+            help="Have a Vox agent answer calls to this number. Set with a second call after the "
+            "number is registered (PATCH /organization-telephone-numbers/{id}/agent).",
+            sent=False,
+            section="Agents",
+        ),
+    ] = False
+    inbound_agent_id: Annotated[
+        Uuid | None,
+        Form(
+            label="Inbound agent",
+            help=_AGENT_ID_HELP.format("inbound"),
+            shown_when=when("map_inbound_agent", True),
+            required_when_shown=True,
+            sent=False,
+            choices_from="agents",
+            section="Agents",
+        ),
+    ] = None
+    inbound_agent_version: Annotated[
+        str,
+        AfterValidator(_agent_version),
+        Form(
+            label="Inbound agent version",
+            help=_AGENT_VERSION_HELP,
+            shown_when=when("map_inbound_agent", True),
+            sent=False,
+            section="Agents",
+        ),
+    ] = "current"
+    map_outbound_agent: Annotated[
+        bool,
+        Form(
+            label="Map an outbound agent",
+            help="Have a Vox agent place outbound calls from this number (same second call).",
+            sent=False,
+            section="Agents",
+        ),
+    ] = False
+    outbound_agent_id: Annotated[
+        Uuid | None,
+        Form(
+            label="Outbound agent",
+            help=_AGENT_ID_HELP.format("outbound"),
+            shown_when=when("map_outbound_agent", True),
+            required_when_shown=True,
+            sent=False,
+            choices_from="agents",
+            section="Agents",
+        ),
+    ] = None
+    outbound_agent_version: Annotated[
+        str,
+        AfterValidator(_agent_version),
+        Form(
+            label="Outbound agent version",
+            help=_AGENT_VERSION_HELP,
+            shown_when=when("map_outbound_agent", True),
+            sent=False,
+            section="Agents",
+        ),
+    ] = "current"
+
+    @field_validator("auth_password")
+    @classmethod
+    def _credentials_in_pairs(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        # Digest auth needs both; IP authentication needs neither. Runs even when the password is blank.
+        has_password = value is not None and value.get_secret_value() != ""
+        username = info.data.get("auth_username")
+        if username and not has_password:
+            raise ValueError(f"enter the password for auth username {username}, or clear the username")
+        if has_password and not username:
+            raise ValueError("a password needs its auth username: enter the username, or clear the password")
+        return value
+
+    def agent_mapping(self) -> dict[str, Any]:
+        """The body of the agent PATCH: only the directions asked for (omitted ones stay as they are)."""
+        mapping: dict[str, Any] = {}
+        if self.map_inbound_agent and self.inbound_agent_id:
+            mapping["inbound_agent"] = {
+                "agent_id": self.inbound_agent_id,
+                "agent_version": self.inbound_agent_version,
+            }
+        if self.map_outbound_agent and self.outbound_agent_id:
+            mapping["outbound_agent"] = {
+                "agent_id": self.outbound_agent_id,
+                "agent_version": self.outbound_agent_version,
+            }
+        return mapping
+
+
+_MODES = (
+    Mode(
+        "custom-sip",
+        "Custom SIP number",
+        "Register a number you hold outside Vox; Vox routes its calls to your SIP trunk.",
+        VoxCustomSip,
+    ),
+)
+
+_NUMBERS = "/organization-telephone-numbers"
+
+
+class Vox(Provider):
+    key = "vox"
+    title = "Vox.ai"
+    creates = "telephone number"
+    summary = "Register a custom SIP telephone number with Vox.ai and map its inbound/outbound agents."
+    docs = "https://docs.tryvox.co/api-reference/v3/telephone-numbers/sip-연동"
+    account_model = VoxAccount
+    modes = _MODES
+    lookups = {"agents": "Vox agents of the organization"}
+    # The agent PATCH names nested fields; the form has them flat.
+    error_fields = {
+        "inbound_agent.agent_id": "inbound_agent_id",
+        "inbound_agent.agent_version": "inbound_agent_version",
+        "outbound_agent.agent_id": "outbound_agent_id",
+        "outbound_agent.agent_version": "outbound_agent_version",
+        "inbound_agent": "inbound_agent_id",
+        "outbound_agent": "outbound_agent_id",
+    }
+
+    def base_url(self, account: ProviderModel) -> str:
+        assert isinstance(account, VoxAccount)
+        return account.base_url.rstrip("/")
+
+    def auth(self, account: ProviderModel) -> httpx.Auth:
+        assert isinstance(account, VoxAccount)
+        return BearerKey(account.api_key)
+
+    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
+        return {"Authorization": f"Bearer ${env_var(self.key, 'api_key')}"}, {}
+
+    def create_call(self, mode: Mode, request: ProviderModel) -> Call:
+        return Call("POST", "/telephone-numbers/register", json=wire_body(request, reveal=True))
+
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
+        returned = _public(body)
+        number_id = str(returned.get("id", ""))
+        assert isinstance(request, VoxCustomSip)
+        auth = (
+            f" with auth username {request.auth_username}" if request.auth_username else " (no digest auth)"
+        )
+        steps = [
+            f"Vox sends calls for {request.number} to {request.address}{auth}: allow Vox's SIP "
+            "signalling and media on that trunk (firewall/SBC), and route the number there.",
+            "Vox created an inbound and an outbound SIP trunk for this number (inbound_trunk_id and "
+            "outbound_trunk_id in the answer): quote them in support requests.",
+        ]
+        if not request.agent_mapping():
+            steps.append(
+                "No agent answers yet: map one in the Vox dashboard or with "
+                f"PATCH {_NUMBERS}/{number_id}/agent."
+            )
+        return Created(
+            ref=ResourceRef(self.key, mode.key, number_id),
+            title=f"Telephone number {returned.get('number', request.number)} ({mode.title})",
+            returned=returned,
+            next_steps=tuple(steps),
+        )
+
+    def follow_up_calls(self, mode: Mode, request: ProviderModel, created: Created) -> list[Call]:
+        assert isinstance(request, VoxCustomSip)
+        mapping = request.agent_mapping()
+        if not mapping or not created.ref.id:
+            return []
+        return [Call("PATCH", f"{_NUMBERS}/{created.ref.id}/agent", json=mapping)]
+
+    def followed_up(
+        self, mode: Mode, request: ProviderModel, created: Created, call: Call, body: Any
+    ) -> Created:
+        returned = {**created.returned, **_public(body)}
+        mapped = [
+            f"{direction} agent {agent['agent_id']} ({agent.get('agent_version', 'current')})"
+            for direction in ("inbound", "outbound")
+            if isinstance(agent := returned.get(f"{direction}_agent"), Mapping)
+        ]
+        steps = created.next_steps
+        if mapped:
+            steps = (*steps, "Mapped " + " and ".join(mapped) + ": place a test call to check it answers.")
+        return Created(created.ref, created.title, returned, steps, created.warnings)
+
+    def get_call(self, ref: ResourceRef) -> Call | None:
+        return Call("GET", f"{_NUMBERS}/{ref.id}")
+
+    def delete_call(self, ref: ResourceRef) -> Call | None:
+        # A custom number ends at once (a Vox-bought one at the end of its billing period).
+        return Call("DELETE", f"{_NUMBERS}/{ref.id}")
+
+    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
+        return Call("GET", _NUMBERS, params={"provider": "custom", "limit": "100"})
+
+    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
+        number = getattr(request, "number", None)
+        items = body.get("items", []) if isinstance(body, Mapping) else []
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, Mapping) and item.get("number") == number:
+                return str(item.get("id"))
+        return None
+
+    def lookup_call(self, name: str, cursor: str | None) -> Call:
+        if name != "agents":
+            return super().lookup_call(name, cursor)
+        params = {"limit": "100"}
+        if cursor:
+            params["cursor"] = cursor
+        return Call("GET", "/agents", params=params)
+
+    def lookup_page(self, name: str, body: Any) -> tuple[list[Choice], str | None]:
+        if name != "agents":
+            return super().lookup_page(name, body)
+        items = body.get("items", []) if isinstance(body, Mapping) else []
+        choices = [
+            Choice(
+                str(item["agent_id"]), f"{item.get('name') or item['agent_id']} ({item.get('type', 'agent')})"
+            )
+            for item in (items if isinstance(items, list) else [])
+            if isinstance(item, Mapping) and item.get("agent_id")
+        ]
+        cursor = body.get("next_cursor") if isinstance(body, Mapping) else None
+        return choices, str(cursor) if cursor else None
+
+    def error(self, status: int, body: Any) -> ProviderError:
+        error = body.get("error") if isinstance(body, Mapping) else None
+        if not isinstance(error, Mapping):
+            return super().error(status, body)
+        message = str(error.get("message") or error.get("code") or f"HTTP {status}")
+        code = str(error.get("code") or "")
+        details = error.get("details")
+        entries = details if isinstance(details, list) else [details] if isinstance(details, Mapping) else []
+        problems = [
+            Problem(self.our_field(str(d.get("field") or "")) or "", str(d.get("reason") or "invalid"))
+            for d in entries
+            if isinstance(d, Mapping)
+        ]
+        detail = "; ".join(str(p) for p in problems)
+        text = (
+            f"Vox.ai: {message}"
+            + (f" ({detail})" if detail else "")
+            + f" [HTTP {status}{' ' + code if code else ''}]"
+        )
+        if status in (401, 403):
+            return AuthenticationFailed(text + ": check the organization API key", status=status, code=code)
+        first = next((p.field for p in problems if p.field), None)
+        return ProviderError(
+            text, status=status, field=first, problems=problems, code=error_text(code, "") or None
+        )
+
+
+def _public(body: Any) -> dict[str, Any]:
+    """The answer with any secret the API might echo removed (it documents none)."""
+    if not isinstance(body, Mapping):
+        return {}
+    return {k: v for k, v in body.items() if k != "auth_password"}

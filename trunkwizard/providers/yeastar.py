@@ -1,0 +1,650 @@
+"""Yeastar P-Series: add a SIP trunk on the PBX (register, peer or account trunk).
+
+Seed 003; `POST {pbx}/openapi/v1.0/trunk/create?access_token=...`, token from `get_token` with the
+Client ID and Secret of Integrations > API (see yeastar_api.py). Every answer is HTTP 200 with an
+errcode; success is `{"errcode": 0, "errmsg": "SUCCESS", "id": 19}`. Each trunk type is its own model
+with the seed's own table, so fields of another type are never sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+import httpx
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_validator
+
+from trunkwizard.errors import ProviderError
+from trunkwizard.fields import Form, Kind, ProviderModel, when, wire_body
+from trunkwizard.providers._auth import env_var
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef
+from trunkwizard.providers.yeastar_api import YeastarToken, errcode_of, remember_secrets, yeastar_error
+from trunkwizard.values import Flag01, Host, Port
+
+__all__ = ["Yeastar", "YeastarAccount", "YeastarAccountTrunk", "YeastarPeerTrunk", "YeastarRegisterTrunk"]
+
+API_PATH = "/openapi/v1.0"
+
+# --- account ---------------------------------------------------------------------------------------------
+
+
+def _pbx_url(value: str) -> str:
+    text = value.strip().rstrip("/")
+    match = re.match(r"^(https?)://([^/?#\s]+)(/[^?#\s]*)?$", text, re.IGNORECASE)
+    if match is None:
+        raise ValueError(
+            "enter the PBX web address with http:// or https://, e.g. https://192.168.5.150:8088 "
+            "(Cloud: https://yourpbx.yeastarcloud.com)"
+        )
+    if text.lower().endswith(API_PATH):
+        text = text[: -len(API_PATH)]
+    return text
+
+
+class YeastarAccount(ProviderModel):
+    base_url: Annotated[
+        str,
+        AfterValidator(_pbx_url),
+        Form(
+            label="PBX web address",
+            help="The address you open the PBX web portal with; the API uses the same port. Software/"
+            "Appliance: https://<pbx-ip>:8088 (default HTTPS port), or http://<pbx-ip>:<port> if the "
+            "portal is plain HTTP (then the Client Secret crosses the network unencrypted). Cloud: "
+            "https://<name>.yeastarcloud.com. For a PBX with its own certificate, add its CA file "
+            "to the profile; verification stays on.",
+            placeholder="https://192.168.5.150:8088",
+        ),
+    ]
+    client_id: Annotated[
+        str,
+        Field(min_length=1),
+        Form(
+            label="Client ID",
+            help="PBX web portal: Integrations > API, turn the API on and copy the Client ID.",
+        ),
+    ]
+    client_secret: Annotated[
+        SecretStr,
+        Form(
+            label="Client Secret",
+            help="Integrations > API > Client Secret. Exchanged for a 30-minute access token; the PBX "
+            "blocks this computer's IP after 5 failed logins, so trunkwizard tries a refused login "
+            "only once.",
+        ),
+    ]
+
+
+# --- shared field types -----------------------------------------------------------------------------------
+
+Transport = Literal["udp", "tcp", "tls", "dnsnaptr"]
+AccountTransport = Literal["udp", "tcp", "tls"]
+Codec = Literal[
+    "ulaw",
+    "alaw",
+    "g729",
+    "gsm",
+    "h264",
+    "h263",
+    "h263p",
+    "ilbc",
+    "g722",
+    "g726",
+    "speex",
+    "adpcm",
+    "mpeg4",
+    "vp8",
+    "opus",
+]
+# The seed's peer table lists the same codecs without mpeg4.
+PeerCodec = Literal[
+    "ulaw",
+    "alaw",
+    "g729",
+    "gsm",
+    "h264",
+    "h263",
+    "h263p",
+    "ilbc",
+    "g722",
+    "g726",
+    "speex",
+    "adpcm",
+    "vp8",
+    "opus",
+]
+
+
+def _split_codecs(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _distinct_codecs(value: list[str]) -> list[str]:
+    repeated = sorted({codec for codec in value if value.count(codec) > 1})
+    if repeated:
+        raise ValueError(f"list each codec once; repeated: {', '.join(repeated)}")
+    return value
+
+
+def _strong_password(value: SecretStr) -> SecretStr:
+    text = value.get_secret_value()
+    missing = []
+    if len(text) < 10:
+        missing.append("at least 10 characters")
+    if not any(c.isdigit() for c in text):
+        missing.append("a digit")
+    if not any(c.isupper() for c in text):
+        missing.append("an uppercase letter")
+    if not any(c.islower() for c in text):
+        missing.append("a lowercase letter")
+    if missing:
+        raise ValueError(
+            "the PBX requires numbers, uppercase and lowercase letters and at least 10 characters; "
+            "add " + ", ".join(missing)
+        )
+    return value
+
+
+def _no_spaces(value: str) -> str:
+    if any(c.isspace() for c in value):
+        raise ValueError("no spaces: use letters, digits, - or _, e.g. ITSP_Main")
+    return value
+
+
+_CODEC_HELP = (
+    "Codec settings of the trunk, in order of preference: sent comma-separated, e.g. ulaw,alaw,g729. "
+    "Offer only what the ITSP supports; ulaw/alaw (G.711) work almost everywhere."
+)
+
+TrunkName = Annotated[
+    str,
+    AfterValidator(_no_spaces),
+    Field(min_length=1, max_length=63),
+    Form(
+        label="Trunk name",
+        help="Trunk name, unique on the PBX (the PBX answers 'DUPLICATE KEY VALUE' if it exists). "
+        "At most 63 characters, no spaces, e.g. ITSP_Main.",
+        placeholder="ITSP_Main",
+    ),
+]
+Country = Annotated[
+    str,
+    Field(min_length=1),
+    Form(
+        label="ITSP country",
+        help="The country of the ITSP, as listed by the PBX's ITSP templates (trunk/itsp_list, e.g. "
+        "Germany). Keep 'general' for a generic trunk that uses no ITSP template.",
+    ),
+]
+Itsp = Annotated[
+    str | None,
+    Form(
+        label="ITSP name",
+        help="The name of the ITSP template (trunk/itsp_list), e.g. 'Deutsche Telefon Standard'. "
+        "Leave empty for a general trunk.",
+    ),
+]
+Enable = Annotated[
+    Flag01 | None,
+    Form(
+        label="Enable trunk",
+        help="Whether to enable the trunk (1 enable, 0 disable). Left unset, the PBX's default applies.",
+        kind=Kind.TOGGLE,
+    ),
+]
+Hostname = Annotated[
+    Host,
+    Form(
+        label="ITSP host",
+        help="The domain or IP address of the ITSP, without sip: or port, e.g. sip.provider.com.",
+        placeholder="sip.provider.com",
+    ),
+]
+TrunkPort = Annotated[
+    Port,
+    Form(
+        label="Port",
+        help="The registration port of the SIP trunk at the ITSP: 1 to 65535, usually 5060 (5061 for TLS).",
+        placeholder="5060",
+    ),
+]
+Domain = Annotated[
+    Host,
+    Form(
+        label="Domain",
+        help="The domain or IP address of the ITSP, used in the From and To headers. Same as the host "
+        "when the ITSP gives no separate domain.",
+        placeholder="sip.provider.com",
+    ),
+]
+DefaultCallerId = Annotated[
+    str | None,
+    Field(max_length=31),
+    Form(
+        label="Default outbound caller ID",
+        help="Default outbound caller ID (the number callers see), as the ITSP expects it, "
+        "e.g. 5503300. At most 31 characters.",
+        section="Caller ID",
+    ),
+]
+DefaultCallerIdName = Annotated[
+    str | None,
+    Field(max_length=127),
+    Form(
+        label="Default caller ID name",
+        help="Default outbound caller ID name. At most 127 characters.",
+        section="Caller ID",
+    ),
+]
+
+
+# --- rows: outbound caller IDs and DIDs -------------------------------------------------------------------
+
+
+class ExtensionRef(ProviderModel):
+    """Extension_Info: one extension or extension group that shares an outbound caller ID."""
+
+    type: Annotated[
+        Literal["extension", "ext_group"] | None,
+        Form(
+            label="Extension or group",
+            help="Whether this is an extension or an extension group.",
+            choice_labels=(("extension", "Extension"), ("ext_group", "Extension group")),
+        ),
+    ] = None
+    ext_number: Annotated[
+        str | None,
+        Form(
+            label="Number or group name",
+            help="The number of an extension (e.g. 1001) or the name of an extension group.",
+        ),
+    ] = None
+    ext_name: Annotated[
+        str | None,
+        Form(label="Name", help="The name of the extension or extension group."),
+    ] = None
+    id: Annotated[
+        int | None,
+        Field(ge=1),
+        Form(
+            label="ID",
+            help="The unique ID of the extension or group on the PBX. The seed's table marks it "
+            "required, its own example identifies the group by ext_number instead: give one of the two.",
+        ),
+    ] = None
+
+    @model_validator(mode="after")
+    def _identified(self) -> ExtensionRef:
+        if self.id is None and not self.ext_number:
+            raise ValueError("give the extension's ID or its number (group: its name) in ext_number")
+        return self
+
+
+class OutboundCallerId(ProviderModel):
+    """OutCaller_Info: a caller ID for a range of extensions, or shared by a list of extensions."""
+
+    outbound_cid_option: Annotated[
+        Literal["range", "shared"],
+        Form(
+            label="Caller ID type",
+            help="range: a range of caller IDs mapped onto a range of extensions. shared: one caller ID "
+            "shared by the extensions and groups you list.",
+        ),
+    ]
+    outbound_cid: Annotated[
+        str,
+        Field(min_length=1, max_length=31),
+        Form(label="Outbound caller ID", help="The outbound caller ID. At most 31 characters."),
+    ]
+    outbound_cid_name: Annotated[
+        str | None,
+        Field(max_length=127),
+        Form(label="Caller ID name", help="The outbound caller ID name. At most 127 characters."),
+    ] = None
+    outbound_cid_to_ext_range: Annotated[
+        str | None,
+        Form(
+            label="Extension range",
+            help="The extension range corresponding to the outbound caller ID range, e.g. 1000-1009. "
+            "Required when the type is range.",
+            shown_when=when("outbound_cid_option", "range"),
+            required_when_shown=True,
+            placeholder="1000-1009",
+        ),
+    ] = None
+    ext_list: Annotated[
+        list[ExtensionRef] | None,
+        Form(
+            label="Extensions",
+            help="The extensions and extension groups that use this caller ID. Required when the type "
+            "is shared.",
+            shown_when=when("outbound_cid_option", "shared"),
+            required_when_shown=True,
+        ),
+    ] = None
+
+
+class DidEntry(ProviderModel):
+    """DID_List: a DID number the ITSP delivers on this trunk."""
+
+    did: Annotated[
+        str,
+        Field(min_length=1),
+        Form(
+            label="DID",
+            help="The DID number associated with the trunk, as the ITSP sends it, e.g. 5503308.",
+        ),
+    ]
+    did_name: Annotated[
+        str | None,
+        Form(label="DID name", help="A name for the DID, e.g. Sales."),
+    ] = None
+
+
+OutboundCallerIds = Annotated[
+    list[OutboundCallerId] | None,
+    Form(
+        label="Outbound caller IDs",
+        help="Customized outbound caller IDs for specific extensions (optional).",
+        section="Caller ID",
+    ),
+]
+Dids = Annotated[
+    list[DidEntry] | None,
+    Form(label="DIDs", help="DID numbers associated with the trunk (optional).", section="DIDs"),
+]
+
+
+# --- the three trunk types --------------------------------------------------------------------------------
+
+
+class YeastarRegisterTrunk(ProviderModel):
+    """Register trunk: the PBX registers to the ITSP with the account the ITSP gave you."""
+
+    name: TrunkName
+    country: Country = "general"
+    type: Annotated[Literal["register"], Form(label="Trunk type", help="Register trunk.")] = "register"
+    transport: Annotated[
+        Transport,
+        Form(
+            label="Transport",
+            help="Transport protocol: udp, tcp, tls, or dnsnaptr (the PBX looks the transport up in "
+            "the ITSP's DNS NAPTR/SRV records).",
+        ),
+    ]
+    hostname: Hostname
+    port: TrunkPort
+    domain: Domain
+    username: Annotated[
+        str,
+        Field(min_length=1),
+        Form(label="Username", help="The username of the SIP account that is provided by the ITSP."),
+    ]
+    password: Annotated[
+        SecretStr,
+        AfterValidator(_strong_password),
+        Form(
+            label="Password",
+            help="The password of the SIP account. The PBX requires numbers, uppercase and lowercase "
+            "letters, and at least 10 characters.",
+        ),
+    ]
+    auth_name: Annotated[
+        str,
+        Field(min_length=1),
+        Form(
+            label="Authentication name",
+            help="The authentication name that is provided by the ITSP; often the same as the username.",
+        ),
+    ]
+    codec_sel: Annotated[
+        list[Codec],
+        BeforeValidator(_split_codecs),
+        AfterValidator(_distinct_codecs),
+        Field(min_length=1),
+        Form(label="Codecs", help=_CODEC_HELP, join=","),
+    ]
+    enable: Enable = None
+    itsp: Itsp = None
+    enb_outbound_proxy: Annotated[
+        Flag01 | None,
+        Form(
+            label="Outbound proxy",
+            help="Whether to send the trunk's SIP traffic through an outbound proxy (1 enable, 0 disable).",
+            kind=Kind.TOGGLE,
+            section="Outbound proxy",
+        ),
+    ] = None
+    outbound_proxy_server: Annotated[
+        Host | None,
+        Form(
+            label="Proxy server",
+            help="The domain name or IP address of the outbound proxy server.",
+            shown_when=when("enb_outbound_proxy", 1),
+            required_when_shown=True,
+            section="Outbound proxy",
+        ),
+    ] = None
+    outbound_proxy_port: Annotated[
+        Port | None,
+        Form(
+            label="Proxy port",
+            help="The port of the outbound proxy server: 1 to 65535, usually 5060.",
+            shown_when=when("enb_outbound_proxy", 1),
+            required_when_shown=True,
+            placeholder="5060",
+            section="Outbound proxy",
+        ),
+    ] = None
+    def_outbound_cid: DefaultCallerId = None
+    def_outbound_cid_name: DefaultCallerIdName = None
+    outbound_cid_list: OutboundCallerIds = None
+    did_list: Dids = None
+
+
+class YeastarPeerTrunk(ProviderModel):
+    """Peer trunk: no registration; the PBX and the ITSP trust each other's address."""
+
+    name: TrunkName
+    country: Country = "general"
+    type: Annotated[Literal["peer"], Form(label="Trunk type", help="Peer trunk.")] = "peer"
+    transport: Annotated[
+        Transport,
+        Form(label="Transport", help="Transport protocol: udp, tcp, tls or dnsnaptr."),
+    ]
+    hostname: Hostname
+    port: TrunkPort
+    domain: Domain
+    codec_sel: Annotated[
+        list[PeerCodec],
+        BeforeValidator(_split_codecs),
+        AfterValidator(_distinct_codecs),
+        Field(min_length=1),
+        Form(label="Codecs", help=_CODEC_HELP + " (A peer trunk has no mpeg4.)", join=","),
+    ]
+    enable: Enable = None
+    itsp: Itsp = None
+    def_outbound_cid: DefaultCallerId = None
+    def_outbound_cid_name: DefaultCallerIdName = None
+    outbound_cid_list: OutboundCallerIds = None
+    did_list: Dids = None
+
+
+class YeastarAccountTrunk(ProviderModel):
+    """Account trunk: the PBX is the registrar; the other side registers to it with this account."""
+
+    name: TrunkName
+    country: Country = "general"
+    type: Annotated[Literal["account"], Form(label="Trunk type", help="Account trunk.")] = "account"
+    transport: Annotated[
+        AccountTransport,
+        Form(label="Transport", help="Transport protocol: udp, tcp or tls (no dnsnaptr for account trunks)."),
+    ]
+    number: Annotated[
+        str,
+        Field(min_length=1),
+        Form(
+            label="Username",
+            help="The user name of the SIP account trunk: the other device registers to this PBX with it.",
+        ),
+    ]
+    # The seed states the password rule only on the register trunk; here the PBX itself accepts
+    # registrations with this password, so the same rule guards it against guessing.
+    password: Annotated[
+        SecretStr,
+        AfterValidator(_strong_password),
+        Form(
+            label="Password",
+            help="The password associated with the user name; the other device registers with it. "
+            "Numbers, uppercase and lowercase letters, at least 10 characters: this PBX will accept "
+            "registrations with it, so it must resist guessing.",
+        ),
+    ]
+    auth_name: Annotated[
+        str,
+        Field(min_length=1),
+        Form(
+            label="Authentication name",
+            help="The authentication name for a third-party device to register with.",
+        ),
+    ]
+    codec_sel: Annotated[
+        list[Codec],
+        BeforeValidator(_split_codecs),
+        AfterValidator(_distinct_codecs),
+        Field(min_length=1),
+        Form(label="Codecs", help=_CODEC_HELP, join=","),
+    ]
+    enable: Enable = None
+    itsp: Itsp = None
+    def_outbound_cid: DefaultCallerId = None
+    def_outbound_cid_name: DefaultCallerIdName = None
+    outbound_cid_list: OutboundCallerIds = None
+
+
+_MODES = (
+    Mode(
+        "register",
+        "Register trunk",
+        "The PBX registers to your ITSP with the username and password the ITSP gave you.",
+        YeastarRegisterTrunk,
+    ),
+    Mode(
+        "peer",
+        "Peer trunk",
+        "No registration: the PBX and the ITSP accept each other's IP address or domain.",
+        YeastarPeerTrunk,
+    ),
+    Mode(
+        "account",
+        "Account trunk",
+        "The PBX is the registrar: another PBX or device registers to it with this account.",
+        YeastarAccountTrunk,
+    ),
+)
+
+_STATUS_HINT = (
+    "trunk/list status: 1 idle (registered/reachable), 4 registering, 41 registration failed, "
+    "42 unreachable, 43 account trunk unavailable (nothing registered yet), 45 authentication failed."
+)
+
+
+class Yeastar(Provider):
+    key = "yeastar"
+    title = "Yeastar P-Series"
+    creates = "SIP trunk"
+    summary = "Add a register, peer or account SIP trunk on a Yeastar P-Series PBX through its OpenAPI."
+    docs = "https://help.yeastar.com/en/p-series-software-edition/developer-guide/add-a-sip-trunk.html"
+    account_model = YeastarAccount
+    modes = _MODES
+
+    def detect_mode(self, answers: Mapping[str, Any]) -> str | None:
+        kind = answers.get("type")
+        return kind if kind in ("register", "peer", "account") else None
+
+    def base_url(self, account: ProviderModel) -> str:
+        assert isinstance(account, YeastarAccount)
+        return account.base_url.rstrip("/") + API_PATH
+
+    def auth(self, account: ProviderModel) -> httpx.Auth:
+        assert isinstance(account, YeastarAccount)
+        return YeastarToken(self.base_url(account) + "/get_token", account.client_id, account.client_secret)
+
+    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
+        # The token comes from get_token (Client ID + $TRUNKWIZARD_YEASTAR_CLIENT_SECRET) first.
+        return {}, {"access_token": f"${env_var(self.key, 'access_token')}"}
+
+    def create_call(self, mode: Mode, request: ProviderModel) -> Call:
+        return Call("POST", "/trunk/create", json=wire_body(request, reveal=True))
+
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
+        returned = dict(body) if isinstance(body, Mapping) else {}
+        trunk_id = str(returned.get("id", ""))
+        name = str(getattr(request, "name", ""))
+        where = f"In the PBX web portal, Extension and Trunk > Trunk: trunk {name} (id {trunk_id})"
+        steps: list[str] = []
+        if isinstance(request, YeastarRegisterTrunk):
+            steps.append(
+                f"{where} should show as registered to {request.hostname}:{request.port} within a minute. "
+                + _STATUS_HINT
+            )
+            if request.enb_outbound_proxy == 1:
+                steps.append(
+                    f"Registration goes through the outbound proxy {request.outbound_proxy_server}:"
+                    f"{request.outbound_proxy_port}: check that it forwards to {request.domain}."
+                )
+        elif isinstance(request, YeastarPeerTrunk):
+            steps.append(
+                f"{where}: the ITSP must send calls from {request.hostname}:{request.port} over "
+                f"{request.transport.upper()}; allow that address in Security > Firewall. " + _STATUS_HINT
+            )
+        elif isinstance(request, YeastarAccountTrunk):
+            steps.append(
+                f"{where}: configure the other PBX or device to register to this PBX's SIP port "
+                f"(default 5060) over {request.transport.upper()} with username {request.number}, "
+                f"authentication name {request.auth_name} and the password you entered. " + _STATUS_HINT
+            )
+        steps.append(
+            "Add an inbound route (Call Control > Inbound Routes) and an outbound route using this "
+            "trunk; without routes no call uses it."
+        )
+        return Created(
+            ref=ResourceRef(self.key, mode.key, trunk_id),
+            title=f"SIP trunk {name} ({mode.title})",
+            returned=returned,
+            next_steps=tuple(steps),
+        )
+
+    def get_call(self, ref: ResourceRef) -> Call | None:
+        return Call("GET", "/trunk/get", params={"id": ref.id})
+
+    def delete_call(self, ref: ResourceRef) -> Call | None:
+        # The P-Series API deletes with GET.
+        return Call("GET", "/trunk/delete", params={"id": ref.id})
+
+    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
+        name = str(getattr(request, "name", ""))
+        return Call("GET", "/trunk/search", params={"search_value": name, "page_size": "100"})
+
+    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
+        name = getattr(request, "name", None)
+        items = body.get("data", []) if isinstance(body, Mapping) else []
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, Mapping) and item.get("name") == name:
+                return str(item.get("id"))
+        return None
+
+    def check_body(self, body: Any) -> ProviderError | None:
+        remember_secrets(body)  # trunk/get returns the trunk password in clear text
+        code = errcode_of(body)
+        if code is None or code == 0:
+            return None
+        assert isinstance(body, Mapping)
+        return yeastar_error(body, status=200, our_field=self.our_field)
+
+    def error(self, status: int, body: Any) -> ProviderError:
+        if errcode_of(body) is not None:
+            return yeastar_error(body, status=status, our_field=self.our_field)
+        return super().error(status, body)

@@ -1,0 +1,311 @@
+"""Emulator of the Vox.ai v3 telephone-number API (seed 004 and docs.tryvox.co), not of our models.
+
+Documented behaviour: Bearer organization key; `POST /v3/telephone-numbers/register` answers 200 with
+the flat `OrganizationTelephoneNumber` (`number` 1-20 digits, `address` required, `memo` <= 200);
+`GET /v3/organization-telephone-numbers` pages with `limit` (1-100, default 50) and `cursor` ->
+`{items, total_count, next_cursor}`, `status` defaulting to active; `GET`/`DELETE` one number (a custom
+number expires at once); `PATCH .../{id}/agent` with `{inbound_agent, outbound_agent}` (omitted keeps,
+null clears, `{}` is a 400); `GET /v3/agents`. Errors: `{"error": {"code", "message", "details":
+{"field", "reason"}}}`.
+
+Inferred, marked so: the HTTP status and code of each error (400 validation_error, 401, 404, 409 for a
+number already registered), that `address` must be a sip:/sips: URI, that unknown body keys are
+refused, and that a mapped agent and version must exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from trunkwizard.sandbox._common import bearer_of, json_body, new_uuid, reply
+
+__all__ = ["AGENTS", "API_KEY", "VoxSandbox", "account", "app"]
+
+API_KEY = "sandbox-vox-key"
+
+# The organization's agents in the sandbox: agent_id -> (name, type, production_version)
+AGENTS: dict[str, tuple[str, str, int]] = {
+    "3c90c3cc-0d44-4b50-8888-8dd25736052a": ("상담 안내 에이전트", "single_prompt", 3),
+    "8d0f5a3e-6a7b-4f1e-9c2d-1b3a5c7e9f20": ("Outbound reminder", "flow", 1),
+}
+
+_NUMBER = re.compile(r"^\d+$")
+_SIP_URI = re.compile(r"^sips?:([^@\s]+@)?[A-Za-z0-9.\-\[\]:]+(;[^\s]*)?$", re.IGNORECASE)
+_AGENT_VERSION = re.compile(r"^(current|production|v[1-9][0-9]*)$")
+_REGISTER_FIELDS = {"number", "address", "auth_username", "auth_password", "memo"}
+_STATUSES = ("active", "scheduled", "cancel_requested", "expired")
+
+
+def account(root: str) -> dict[str, Any]:
+    return {"api_key": API_KEY, "base_url": f"{root}/vox/v3"}
+
+
+def _error(status: int, code: str, message: str, field: str | None = None, reason: str = "") -> Response:
+    details = {"field": field, "reason": reason} if field else None
+    return reply({"error": {"code": code, "message": message, "details": details}}, status)
+
+
+def _invalid(field: str, reason: str) -> Response:
+    return _error(400, "validation_error", "요청 값이 올바르지 않습니다.", field, reason)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _register_problem(body: dict[str, Any]) -> Response | None:
+    for key in body:
+        if key not in _REGISTER_FIELDS:
+            return _invalid(key, "unknown field; agents are mapped with PATCH .../{id}/agent")  # [inferred]
+    number = body.get("number")
+    if not isinstance(number, str) or not number:
+        return _invalid("number", "required")
+    if len(number) > 20:
+        return _invalid("number", "string length must be 1 - 20")
+    if not _NUMBER.match(number):
+        return _invalid("number", "must match pattern ^\\d+$")
+    address = body.get("address")
+    if not isinstance(address, str) or not address:
+        return _invalid("address", "required")
+    if not _SIP_URI.match(address):
+        return _invalid("address", "must be a SIP URI, e.g. sip:trunk.example.com:5060")  # [inferred]
+    for key in ("auth_username", "auth_password", "memo"):
+        if body.get(key) is not None and not isinstance(body[key], str):
+            return _invalid(key, "must be a string or null")
+    memo = body.get("memo")
+    if isinstance(memo, str) and len(memo) > 200:
+        return _invalid("memo", "maximum string length is 200")
+    return None
+
+
+def _agent_problem(field: str, value: Any) -> Response | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"agent_id", "agent_version"}:
+        return _invalid(field, "must be {agent_id, agent_version} or null")
+    agent_id = value.get("agent_id")
+    try:
+        uuid.UUID(str(agent_id))
+    except ValueError:
+        return _invalid(f"{field}.agent_id", "must be a UUID")
+    version = value.get("agent_version", "current")
+    if not isinstance(version, str) or not _AGENT_VERSION.match(version):
+        return _invalid(f"{field}.agent_version", "must match ^(current|production|v[1-9][0-9]*)$")
+    agent = AGENTS.get(str(agent_id))
+    if agent is None:
+        return _error(404, "not_found", "에이전트를 찾을 수 없습니다.", f"{field}.agent_id", "no such agent")
+    if version.startswith("v") and int(version[1:]) > agent[2]:
+        return _error(
+            404, "not_found", "에이전트 버전을 찾을 수 없습니다.", f"{field}.agent_version", "no such version"
+        )
+    return None
+
+
+def _encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> int | None:
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return int(value) if kind == "offset" and value.isdigit() else None
+
+
+def _page_params(request: Request) -> tuple[int, int] | Response:
+    raw_limit = request.query_params.get("limit", "50")
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100:
+        return _invalid("limit", "must be an integer from 1 to 100")
+    cursor = request.query_params.get("cursor")
+    offset = 0
+    if cursor:
+        decoded = _decode_cursor(cursor)
+        if decoded is None:
+            return _invalid("cursor", "invalid cursor")
+        offset = decoded
+    return int(raw_limit), offset
+
+
+def _page(items: list[dict[str, Any]], limit: int, offset: int) -> Response:
+    end = offset + limit
+    return reply(
+        {
+            "items": items[offset:end],
+            "total_count": len(items),
+            "next_cursor": _encode_cursor(end) if end < len(items) else None,
+        }
+    )
+
+
+class VoxSandbox:
+    def __init__(self) -> None:
+        self.numbers: dict[str, dict[str, Any]] = {}
+        self.secrets: dict[str, str | None] = {}  # number id -> auth_password, never returned
+
+    def _denied(self, request: Request) -> Response | None:
+        if bearer_of(request) != API_KEY:
+            return _error(401, "unauthorized", "유효하지 않은 API 키입니다.")
+        return None
+
+    def _find(self, request: Request) -> dict[str, Any] | Response:
+        number_id = request.path_params["id"]
+        try:
+            uuid.UUID(number_id)
+        except ValueError:
+            return _invalid("organization_telephone_number_id", "must be a UUID")
+        record = self.numbers.get(number_id)
+        if record is None:
+            return _error(404, "not_found", "전화번호를 찾을 수 없습니다.")
+        return record
+
+    async def register(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        body, ok = await json_body(request)
+        if not ok or not isinstance(body, dict):
+            return _error(400, "invalid_json", "요청 본문이 올바른 JSON이 아닙니다.")
+        if (problem := _register_problem(body)) is not None:
+            return problem
+        if any(n["number"] == body["number"] and n["status"] != "expired" for n in self.numbers.values()):
+            return _error(409, "conflict", "이미 등록된 전화번호입니다.", "number", "already registered")
+        now = _now_ms()
+        record = {
+            "id": new_uuid(),
+            "number": body["number"],
+            "provider": "custom",
+            "status": "active",
+            "start_at": now,
+            "created_at": now,
+            "updated_at": now,
+            "monthly_fee": None,
+            "address": body["address"],
+            "inbound_trunk_id": f"ST_{uuid.uuid4().hex[:12]}",
+            "outbound_trunk_id": f"ST_{uuid.uuid4().hex[:12]}",
+            "inbound_agent": None,
+            "outbound_agent": None,
+            "memo": body.get("memo"),
+            "end_at": None,
+            "cancel_requested_at": None,
+        }
+        self.numbers[record["id"]] = record
+        self.secrets[record["id"]] = body.get("auth_password")
+        return reply(record)
+
+    async def list(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        paging = _page_params(request)
+        if isinstance(paging, Response):
+            return paging
+        statuses = request.query_params.getlist("status") or ["active"]
+        if any(s not in _STATUSES for s in statuses):
+            return _invalid("status", "one of: " + ", ".join(_STATUSES))
+        provider = request.query_params.get("provider")
+        if provider not in (None, "vox", "custom"):
+            return _invalid("provider", "one of: vox, custom")
+        order = request.query_params.get("sort_order", "desc")
+        if order not in ("asc", "desc"):
+            return _invalid("sort_order", "one of: asc, desc")
+        items = [
+            n
+            for n in self.numbers.values()
+            if n["status"] in statuses and (provider is None or n["provider"] == provider)
+        ]
+        # Kept in creation order (sort_by created_at), which also orders numbers of the same millisecond.
+        if order == "desc":
+            items.reverse()
+        return _page(items, *paging)
+
+    async def get(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        record = self._find(request)
+        return record if isinstance(record, Response) else reply(record)
+
+    async def delete(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        record = self._find(request)
+        if isinstance(record, Response):
+            return record
+        if record["status"] == "expired":
+            return _error(409, "conflict", "이미 해지된 전화번호입니다.")
+        now = _now_ms()
+        # A custom number ends at once; a Vox-bought one would end with its billing period.
+        record.update(status="expired", end_at=now, cancel_requested_at=now, updated_at=now)
+        return reply(
+            {
+                "id": record["id"],
+                "number": record["number"],
+                "provider": record["provider"],
+                "effective_at": now,
+            }
+        )
+
+    async def map_agent(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        record = self._find(request)
+        if isinstance(record, Response):
+            return record
+        body, ok = await json_body(request)
+        if not ok or not isinstance(body, dict):
+            return _error(400, "invalid_json", "요청 본문이 올바른 JSON이 아닙니다.")
+        if not body:
+            return _invalid("body", "empty PATCH body")
+        for key in body:
+            if key not in ("inbound_agent", "outbound_agent"):
+                return _invalid(key, "unknown field")
+        for key, value in body.items():
+            if (problem := _agent_problem(key, value)) is not None:
+                return problem
+        for key, value in body.items():
+            record[key] = (
+                None if value is None else {**value, "agent_version": value.get("agent_version", "current")}
+            )
+        record["updated_at"] = _now_ms()
+        return reply(record)
+
+    async def agents(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        paging = _page_params(request)
+        if isinstance(paging, Response):
+            return paging
+        items = [
+            {
+                "agent_id": agent_id,
+                "name": name,
+                "type": kind,
+                "created_at": 1_767_225_600_000,
+                "updated_at": 1_767_225_600_000,
+                "production_version": production,
+            }
+            for agent_id, (name, kind, production) in AGENTS.items()
+        ]
+        return _page(items, *paging)
+
+
+def app() -> Starlette:
+    sandbox = VoxSandbox()
+    numbers = "/v3/organization-telephone-numbers"
+    return Starlette(
+        routes=[
+            Route("/v3/telephone-numbers/register", sandbox.register, methods=["POST"]),
+            Route(numbers, sandbox.list, methods=["GET"]),
+            Route(numbers + "/{id}", sandbox.get, methods=["GET"]),
+            Route(numbers + "/{id}", sandbox.delete, methods=["DELETE"]),
+            Route(numbers + "/{id}/agent", sandbox.map_agent, methods=["PATCH"]),
+            Route("/v3/agents", sandbox.agents, methods=["GET"]),
+        ]
+    )
