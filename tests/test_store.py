@@ -150,6 +150,24 @@ def test_broken_toml_is_reported_not_overwritten(dirs: AppDirs) -> None:
     assert dirs.profiles_file.read_bytes() == b"[profiles.acme\nprovider = "
 
 
+def test_two_sessions_editing_profiles_lose_nothing(private_home: PrivateHome, dirs: AppDirs) -> None:
+    script = textwrap.dedent(
+        """
+        import sys
+        from trunkwizard.store import Profile, ProfileStore
+        store = ProfileStore()
+        for i in range(40):
+            store.add(Profile(f"{sys.argv[1]}-{i}", "wavix", {"base_url": "https://api.wavix.com"}))
+        """
+    )
+    writers = [
+        subprocess.Popen([sys.executable, "-c", script, tag], env=private_home.env, cwd=REPO)
+        for tag in ("a", "b", "c")
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0]
+    assert len(ProfileStore(dirs).list()) == 120
+
+
 def test_files_stay_private_under_a_permissive_umask(dirs: AppDirs, private_home: PrivateHome) -> None:
     previous = os.umask(0)
     try:

@@ -409,11 +409,13 @@ class SecretVault:
 
     def remove(self, profile: str, field: str) -> KeyringStatus:
         """Forget the secret (no error when there was none). The status says if the keyring was reached."""
-        from keyring.errors import PasswordDeleteError
-
         username = entry_username(profile, field)
         with self._lock:
             self._memory.pop(username, None)
+        if self._backend is None:
+            return self._status
+        from keyring.errors import PasswordDeleteError  # imported by the backend already: cannot block
+
         with contextlib.suppress(PasswordDeleteError):  # not stored: nothing to remove
             self._call(lambda backend: backend.delete_password(SERVICE, username))
         return self._status

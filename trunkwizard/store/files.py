@@ -16,6 +16,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ __all__ = [
     "AppDirs",
     "append_private_line",
     "ensure_private_dir",
+    "locked_dir",
     "read_private_file",
     "remove_file",
     "write_private_file",
@@ -223,6 +225,24 @@ def append_private_line(path: Path, line: bytes) -> None:
         os.fsync(fd)
     except OSError as exc:
         raise StoreError(f"cannot append to {path}: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def locked_dir(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `directory` (flock on the directory itself, no lock file): two
+    sessions editing profiles at once each see the other's change instead of overwriting it."""
+    ensure_private_dir(directory)
+    if sys.platform == "win32":
+        yield
+        return
+    import fcntl
+
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
     finally:
         os.close(fd)
 

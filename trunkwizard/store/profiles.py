@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trunkwizard.errors import Problem, StoreError, ValidationFailed
-from trunkwizard.store.files import AppDirs, read_private_file, write_private_file
+from trunkwizard.store.files import AppDirs, locked_dir, read_private_file, write_private_file
 from trunkwizard.store.scrub import carries_secret, looks_secret_key
 
 __all__ = [
@@ -175,35 +175,39 @@ class ProfileStore:
 
     def add(self, profile: Profile) -> None:
         """Save a new profile; ProfileExists when the name is taken (names are unique across providers)."""
-        profiles = self._load()
-        if profile.name in profiles:
-            taken = profiles[profile.name]
-            raise ProfileExists(f"a profile named {profile.name!r} already exists ({taken.provider})")
-        profiles[profile.name] = profile
-        self._write(profiles)
+        with locked_dir(self.dirs.config):
+            profiles = self._load()
+            if profile.name in profiles:
+                taken = profiles[profile.name]
+                raise ProfileExists(f"a profile named {profile.name!r} already exists ({taken.provider})")
+            profiles[profile.name] = profile
+            self._write(profiles)
 
     def save(self, profile: Profile) -> None:
         """Create or replace the profile with this name."""
-        profiles = self._load()
-        profiles[profile.name] = profile
-        self._write(profiles)
+        with locked_dir(self.dirs.config):
+            profiles = self._load()
+            profiles[profile.name] = profile
+            self._write(profiles)
 
     def rename(self, old: str, new: str) -> Profile:
         validate_profile_name(new)
-        profiles = self._load()
-        if old not in profiles:
-            raise ProfileNotFound(f"no profile named {old!r}; `trunkwizard profile list` shows them")
-        if new in profiles and new != old:
-            raise ProfileExists(f"a profile named {new!r} already exists ({profiles[new].provider})")
-        renamed = profiles.pop(old).renamed(new)
-        profiles[new] = renamed
-        self._write(profiles)
+        with locked_dir(self.dirs.config):
+            profiles = self._load()
+            if old not in profiles:
+                raise ProfileNotFound(f"no profile named {old!r}; `trunkwizard profile list` shows them")
+            if new in profiles and new != old:
+                raise ProfileExists(f"a profile named {new!r} already exists ({profiles[new].provider})")
+            renamed = profiles.pop(old).renamed(new)
+            profiles[new] = renamed
+            self._write(profiles)
         return renamed
 
     def delete(self, name: str) -> Profile:
-        profiles = self._load()
-        if name not in profiles:
-            raise ProfileNotFound(f"no profile named {name!r}; `trunkwizard profile list` shows them")
-        removed = profiles.pop(name)
-        self._write(profiles)
+        with locked_dir(self.dirs.config):
+            profiles = self._load()
+            if name not in profiles:
+                raise ProfileNotFound(f"no profile named {name!r}; `trunkwizard profile list` shows them")
+            removed = profiles.pop(name)
+            self._write(profiles)
         return removed
