@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shlex
 import ssl
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ __all__ = [
     "RequestPreview",
     "load_account",
     "prepare",
+    "scrub_secrets",
 ]
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=6.0)
@@ -103,8 +105,6 @@ class RequestPreview:
 
 
 def _restore_env_refs(text: str) -> str:
-    import re
-
     return re.sub(r"\\\$\{(TRUNKWIZARD_[A-Z0-9_]+)\}", r"${\1}", text)
 
 
@@ -259,7 +259,7 @@ class ProviderClient:
         call = self.provider.get_call(ref)
         if call is None:
             raise ProviderError(f"{self.provider.title} has no API to read a {self.provider.creates} back")
-        return await self.send(call)
+        return scrub_secrets(await self.send(call))
 
     async def delete(self, ref: ResourceRef) -> None:
         call = self.provider.delete_call(ref)
@@ -355,6 +355,24 @@ class ProviderClient:
         return RequestTimedOut(
             f"{timeout.message}. Looked it up: no {creates} was created, so it is safe to retry."
         )
+
+
+_SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|token|api_?key|auth_?token)")
+
+
+def _scrub_value(key: object, value: Any) -> Any:
+    if isinstance(value, str) and value and _SECRET_KEY.search(str(key)):
+        return MASK
+    return scrub_secrets(value)
+
+
+def scrub_secrets(body: Any) -> Any:
+    """A read-back body with every secret-named value masked (a Yeastar PBX returns trunk passwords)."""
+    if isinstance(body, dict):
+        return {key: _scrub_value(key, value) for key, value in body.items()}
+    if isinstance(body, list):
+        return [scrub_secrets(item) for item in body]
+    return body
 
 
 def _strip_query_secrets(url: str) -> str:

@@ -25,7 +25,7 @@ _CARRIERS = [
     # query strings and form bodies: access_token=..., password=...
     re.compile(
         r"(?i)\b(access_token|refresh_token|token|api_key|apikey|appid|password|passwd|secret|client_secret)"
-        r"=([^&\s\"',;]+)"
+        r"=(?!\$\{?TRUNKWIZARD_)([^&\s\"',;]+)"
     ),
     # HTTP headers
     re.compile(r"(?i)\b(authorization|proxy-authorization|x-api-key)(\s*[:=]\s*)(\S+(?: \S+)?)"),

@@ -156,6 +156,7 @@ def _print_created(created: Created, as_json: bool) -> None:
             "title": created.title,
             "returned": dict(created.returned),
             "next_steps": list(created.next_steps),
+            "warnings": list(created.warnings),
         }
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return
@@ -164,6 +165,8 @@ def _print_created(created: Created, as_json: bool) -> None:
     for key, value in created.returned.items():
         if key != "id" and value not in (None, "", [], {}):
             print(f"  {key}: {value if not isinstance(value, dict | list) else json.dumps(value)}")
+    for warning in created.warnings:
+        print(f"Warning: {warning}")
     if created.next_steps:
         print("Next steps:")
         for step in created.next_steps:
