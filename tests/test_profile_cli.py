@@ -279,7 +279,7 @@ def test_create_with_a_profile_records_history(secret_service: KeyringSession, s
             {
                 "provider": "sip",
                 "sipMode": "registration",
-                "number": "+14155550141",
+                "number": "+14155550601",
                 "sipUsername": "prof-1001",
                 "sipProxy": "pbx.example.com",
             }
@@ -316,7 +316,7 @@ def test_create_with_a_profile_whose_secret_is_missing(private_home: PrivateHome
     assert _run(env, "profile", "add", "acme", "--provider", "chorus").returncode == 0
     answers = private_home.root / "answers.json"
     answers.write_text(
-        json.dumps({"provider": "twilio", "number": "+14155550142", "twilioAccountSid": "AC" + "0" * 32})
+        json.dumps({"provider": "twilio", "number": "+14155550602", "twilioAccountSid": "AC" + "0" * 32})
     )
     created = _run(env, "create", "chorus", "--profile", "acme", "--answers", str(answers))
     assert created.returncode == 1
