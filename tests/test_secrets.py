@@ -176,10 +176,10 @@ def test_a_stuck_keyring_call_does_not_block_interpreter_exit(hanging_secret_ser
 class _Base64FileKeyring(KeyringBackend):
     """What keyrings.alt's PlaintextKeyring does: base64 in a file in the data dir."""
 
-    priority = 0.5  # type: ignore[assignment]
+    priority = 0.5
 
     def __init__(self, path: Path) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.path = path
 
     def set_password(self, service: str, username: str, password: str) -> None:
