@@ -25,6 +25,34 @@ REGISTRATION = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """History and profiles of these runs go to a throwaway HOME, never the developer's."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+    ):
+        monkeypatch.setenv(name, str(home / sub))
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+
+
+def test_history_records_the_sandbox_creation(tmp_path: Path, sandbox_url: str) -> None:
+    answers = write(tmp_path, "answers.json", json.dumps({"provider": "jambonz", "number": "+14155550144"}))
+    assert (
+        trunkwizard("create", "chorus", "--answers", str(answers), "--sandbox-url", sandbox_url).returncode
+        == 0
+    )
+    listing = trunkwizard("history", "--json")
+    assert listing.returncode == 0, listing.stderr
+    entries = json.loads(listing.stdout)
+    assert entries[-1]["provider"] == "chorus" and entries[-1]["sandbox"] is True
+
+
 def trunkwizard(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     result = subprocess.run(
@@ -133,7 +161,10 @@ def test_no_mode_and_no_discriminator_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_account_secrets_in_the_answers_file_are_refused(tmp_path: Path) -> None:
-    answers = write(tmp_path, "answers.json", json.dumps({**REGISTRATION, "account": {"api_key": CANARY}}))
+    # A stand-in key, not the canary: this test writes it into a file on purpose.
+    answers = write(
+        tmp_path, "answers.json", json.dumps({**REGISTRATION, "account": {"api_key": "key-in-a-file"}})
+    )
     result = trunkwizard("create", "chorus", "--answers", str(answers), "--dry-run", env=PASSWORD_ENV)
     assert result.returncode == 2
     assert "TRUNKWIZARD_CHORUS_API_KEY" in result.stderr

@@ -137,6 +137,12 @@ def _env_name(provider: Provider, wire: str) -> str:
     return env_var(provider.key, wire)
 
 
+def _with_hint(error: Exception) -> str:
+    message = str(getattr(error, "message", error))
+    hint = getattr(error, "hint", "")
+    return f"{message} {hint}".strip() if hint else message
+
+
 def _print_problems(provider: Provider, fields: Any, failure: Any) -> None:
     """One line per problem; for a missing secret, say which variable can carry it."""
     secrets = {f.wire for f in fields if f.secret}
@@ -208,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc), EXIT_USAGE)
     except TrunkwizardError as exc:
-        return _fail(exc.message, EXIT_FAILED)
+        return _fail(_with_hint(exc), EXIT_FAILED)
     if args.dry_run:
         preview = prepared.preview
         print(json.dumps(preview.as_dict(), ensure_ascii=False, indent=2) if args.json else preview.as_text())
@@ -225,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(exc, ProviderError):
             for problem in exc.problems:
                 print(f"  {problem}", file=sys.stderr)
-        return _fail(exc.message, EXIT_FAILED)
+        return _fail(_with_hint(exc), EXIT_FAILED)
     _print_created(created, args.json)
     _record(prepared, created, args)
     return EXIT_OK
