@@ -133,7 +133,8 @@ def _host_problem(field_name: str, host: str) -> Problem | None:
 class PreflightTarget:
     """Everything the checks need. Built by the wizard's review/result screens and by `trunkwizard check`.
 
-    `register=True` means the caller already asked the user to confirm the REGISTER.
+    `register=True` means the caller already asked the user to confirm the REGISTER; it names
+    `username` in From/To and answers the digest challenge as `auth_username` (else `username`).
     `dns_server`/`dns_port` override the system resolver (tests point them at a local server).
     """
 
@@ -145,6 +146,8 @@ class PreflightTarget:
     username: str | None = None
     password: SecretStr | None = field(default=None, repr=False)
     register: bool = False
+    # The digest user when the trunk's auth ID differs from its username (Yeastar auth_name).
+    auth_username: str | None = None
     sip_timeout: float = 3.0
     dns_timeout: float = 3.0
     overall_timeout: float = 10.0

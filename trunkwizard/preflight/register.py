@@ -63,7 +63,7 @@ class _Registration:
                 self.challenge,
                 method="REGISTER",
                 uri=self.uri,
-                username=self.username,
+                username=self.target.auth_username or self.username,
                 password=self.password,
                 nc=self.nonce_count,
             )

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan
 from trunkwizard.providers.chorus import Chorus
 from trunkwizard.providers.signalwire import SignalWire
 from trunkwizard.providers.vox import Vox
 from trunkwizard.providers.wavix import Wavix
 from trunkwizard.providers.yeastar import Yeastar
 
-__all__ = ["Call", "Created", "Mode", "Provider", "ResourceRef", "all_providers", "get_provider"]
+__all__ = [
+    "Call",
+    "Created",
+    "Mode",
+    "Provider",
+    "ResourceRef",
+    "SipCheckPlan",
+    "all_providers",
+    "get_provider",
+]
 
 _PROVIDERS: dict[str, Provider] = {p.key: p for p in (Chorus(), SignalWire(), Wavix(), Yeastar(), Vox())}
 

@@ -8,14 +8,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from pydantic import SecretStr
+
 from trunkwizard.errors import AuthenticationFailed, ProviderError
 from trunkwizard.fields import Choice, FormField, ProviderModel, form_fields
-from trunkwizard.redact import redact
+from trunkwizard.redact import redact, register_secret
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["Call", "Created", "Mode", "Provider", "ResourceRef", "error_text"]
+    from trunkwizard.preflight import PreflightTarget
+
+__all__ = ["Call", "Created", "Mode", "Provider", "ResourceRef", "SipCheckPlan", "error_text"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,86 @@ class Created:
     next_steps: tuple[str, ...] = ()
     # A follow-up call failed: the resource exists but is not fully set up. Show these prominently.
     warnings: tuple[str, ...] = ()
+
+
+SipTransport = Literal["udp", "tcp", "tls", "dnsnaptr"]
+
+
+@dataclass(frozen=True)
+class SipCheckPlan:
+    """One SIP peer the preflight may check for a request: where it is, how to reach it, and the
+    credentials a REGISTER would test (only when the request carries them).
+
+    Built by `Provider.sip_targets` from the request's own fields, so only hosts the user entered,
+    or the provider's documented SIP host (`provider_host`), are ever contacted.
+    """
+
+    title: str
+    host: str
+    port: int | None = None
+    transport: SipTransport = "udp"
+    proxy: str | None = None
+    username: str | None = None
+    auth_username: str | None = None
+    password: SecretStr | None = field(default=None, repr=False)
+    before_submit: bool = True
+    after_submit: bool = True
+    provider_host: bool = False
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.password is not None and self.password.get_secret_value():
+            register_secret(self.password.get_secret_value())
+
+    @property
+    def can_register(self) -> bool:
+        return bool(self.username and self.password is not None and self.password.get_secret_value())
+
+    @property
+    def register_user(self) -> str:
+        """The user a REGISTER names, with the auth ID when it differs."""
+        user = self.username or ""
+        if self.auth_username and self.auth_username != user:
+            return f"{user} (auth ID {self.auth_username})"
+        return user
+
+    @property
+    def address(self) -> str:
+        """`host:port/TRANSPORT` as a technician writes it; no port means DNS (SRV) decides."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        port = f":{self.port}" if self.port else ""
+        via = f" via {self.proxy}" if self.proxy else ""
+        return f"{host}{port}/{self.transport.upper()}{via}"
+
+    def applies(self, *, submitted: bool) -> bool:
+        return self.after_submit if submitted else self.before_submit
+
+    def target(
+        self,
+        *,
+        register: bool = False,
+        ca_file: str | None = None,
+        overall_timeout: float = 10.0,
+        sip_timeout: float = 3.0,
+        dns_timeout: float = 3.0,
+    ) -> PreflightTarget:
+        """The preflight's target for this plan; credentials go along only for a confirmed REGISTER."""
+        from trunkwizard.preflight import PreflightTarget
+
+        return PreflightTarget(
+            host=self.host,
+            port=self.port,
+            transport=self.transport,
+            proxy=self.proxy,
+            ca_file=ca_file,
+            username=self.username if register else None,
+            auth_username=self.auth_username if register else None,
+            password=self.password if register else None,
+            register=register,
+            sip_timeout=sip_timeout,
+            dns_timeout=dns_timeout,
+            overall_timeout=overall_timeout,
+        )
 
 
 def error_text(body: Any, fallback: str) -> str:
@@ -165,6 +249,12 @@ class Provider(ABC):
     def lookup_page(self, name: str, body: Any) -> tuple[list[Choice], str | None]:
         """Choices from one page of a look-up, and the next page's cursor (None at the end)."""
         raise KeyError(f"{self.title} has no look-up {name!r}")
+
+    def sip_targets(
+        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+    ) -> list[SipCheckPlan]:
+        """The SIP peers worth checking for this request (before submit `created` is None). Default: none."""
+        return []
 
     def check_body(self, body: Any) -> ProviderError | None:
         """Some APIs (Yeastar) answer errors with HTTP 200: return the error hidden in a 2xx body."""

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Field, SecretStr
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Form, ProviderModel, wire_body
 from trunkwizard.providers._auth import BearerKey, env_var
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, error_text
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan, error_text
 from trunkwizard.values import E164, HostPort, Port, Uuid
 
 __all__ = ["Chorus"]
@@ -32,6 +32,12 @@ def _twilio_sid(value: str) -> str:
             "a Twilio Account SID is AC followed by 32 hex characters (Twilio console, Account Info)"
         )
     return value
+
+
+def _split_host_port(value: str) -> tuple[str, int | None]:
+    """`pbx.example.com` or `pbx.example.com:5070` (sipProxy may carry its own port)."""
+    host, _, port = value.strip().rpartition(":") if value.count(":") == 1 else (value.strip(), "", "")
+    return host, int(port) if port.isdigit() else None
 
 
 def _ip_address(value: str) -> str:
@@ -279,6 +285,37 @@ class Chorus(Provider):
             returned=data,
             next_steps=tuple(steps),
         )
+
+    def sip_targets(
+        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+    ) -> list[SipCheckPlan]:
+        if isinstance(request, ChorusSipRegistration):
+            # Chorus (Somleng) registers TO this PBX, so the REGISTER tests what Chorus will send.
+            host, port = _split_host_port(request.sip_proxy)
+            return [
+                SipCheckPlan(
+                    title="Your PBX registrar",
+                    host=host,
+                    port=port or request.sip_port,
+                    transport=request.sip_register_transport,
+                    proxy=request.sip_outbound_proxy or None,
+                    username=request.sip_username,
+                    auth_username=request.sip_auth_user or None,
+                    password=request.sip_password,
+                    note="Chorus registers to this PBX with the username and password entered here.",
+                )
+            ]
+        if isinstance(request, ChorusSipAllowlist):
+            return [
+                SipCheckPlan(
+                    title="Your PBX/SBC",
+                    host=request.sip_ip,
+                    port=request.sip_port,
+                    transport=request.sip_protocol,
+                    note="IP allowlist: no registration, so only DNS and OPTIONS are checked.",
+                )
+            ]
+        return []
 
     def get_call(self, ref: ResourceRef) -> Call | None:
         return Call("GET", f"/phone-numbers/{ref.id}")

@@ -24,7 +24,7 @@ from pydantic import AfterValidator, Field, SecretStr
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Choice, Form, Kind, ProviderModel, path_values, when, wire_body
 from trunkwizard.providers._auth import env_var
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, error_text
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan, error_text
 from trunkwizard.redact import redact, register_secret
 from trunkwizard.values import E164, Uuid
 
@@ -353,6 +353,27 @@ class SignalWire(Provider):
             returned=returned,
             next_steps=tuple(steps),
         )
+
+    def sip_targets(
+        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+    ) -> list[SipCheckPlan]:
+        assert isinstance(request, SignalWireSipEndpoint)
+        assert isinstance(account, SignalWireAccount)
+        returned = created.returned if created is not None else {}
+        encryption = str(returned.get("encryption") or request.encryption)
+        return [
+            SipCheckPlan(
+                title="SignalWire SIP domain",
+                host=f"{account.space}.sip.signalwire.com",
+                transport="tls" if encryption == "required" else "udp",
+                username=str(returned.get("username") or request.username),
+                password=request.password,
+                before_submit=False,
+                provider_host=True,
+                note="Built from the Space name; if the Dashboard (SIP > SIP Profile) shows a domain with "
+                "a suffix, the device must use that one.",
+            )
+        ]
 
     def _endpoint_path(self, ref: ResourceRef) -> str:
         subscriber = ref.path_values.get("fabric_subscriber_id", "")

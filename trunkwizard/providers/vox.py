@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import httpx
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, Validati
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Choice, Form, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import BearerKey, env_var
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, error_text
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan, error_text
 from trunkwizard.values import SipUri, Uuid
 
 __all__ = ["Vox", "VoxAccount", "VoxCustomSip"]
@@ -305,6 +305,23 @@ class Vox(Provider):
             steps = (*steps, "Mapped " + " and ".join(mapped) + ": place a test call to check it answers.")
         return Created(created.ref, created.title, returned, steps, created.warnings)
 
+    def sip_targets(
+        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+    ) -> list[SipCheckPlan]:
+        assert isinstance(request, VoxCustomSip)
+        host, port, transport = _sip_uri_parts(request.address)
+        # The digest credentials are what Vox answers your trunk's INVITE challenges with, not a
+        # registration: a REGISTER could be refused by a trunk that accepts the calls, so none is offered.
+        return [
+            SipCheckPlan(
+                title="Your SIP trunk",
+                host=host,
+                port=port,
+                transport=transport,
+                note="Vox sends the number's calls here; only DNS and OPTIONS are checked.",
+            )
+        ]
+
     def get_call(self, ref: ResourceRef) -> Call | None:
         return Call("GET", f"{_NUMBERS}/{ref.id}")
 
@@ -370,6 +387,27 @@ class Vox(Provider):
         return ProviderError(
             text, status=status, field=first, problems=problems, code=error_text(code, "") or None
         )
+
+
+_URI_TRANSPORTS: dict[str, Literal["udp", "tcp", "tls"]] = {"udp": "udp", "tcp": "tcp", "tls": "tls"}
+
+
+def _sip_uri_parts(uri: str) -> tuple[str, int | None, Literal["udp", "tcp", "tls"]]:
+    """(host, port, transport) of `sip:[user@]host[:port][;transport=tcp]`; `sips:` means TLS."""
+    scheme, _, rest = uri.strip().partition(":")
+    params = rest.split("?", 1)[0].split(";")
+    hostport = params[0].rsplit("@", 1)[-1]
+    transport: Literal["udp", "tcp", "tls"] = "tls" if scheme.lower() == "sips" else "udp"
+    for param in params[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "transport":
+            transport = _URI_TRANSPORTS.get(value.strip().lower(), transport)
+    if hostport.startswith("["):
+        host, _, tail = hostport[1:].partition("]")
+        port_text = tail.removeprefix(":")
+    else:
+        host, _, port_text = hostport.partition(":")
+    return host, int(port_text) if port_text.isdigit() else None, transport
 
 
 def _public(body: Any) -> dict[str, Any]:

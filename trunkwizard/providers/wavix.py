@@ -23,7 +23,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, Validati
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Form, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import BearerKey, env_var
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, error_text
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan, error_text
 from trunkwizard.redact import register_secret
 from trunkwizard.values import PublicIPv4, e164
 
@@ -405,6 +405,31 @@ class Wavix(Provider):
             returned=returned,
             next_steps=tuple(steps),
         )
+
+    def sip_targets(
+        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+    ) -> list[SipCheckPlan]:
+        assert isinstance(request, WavixTrunk)
+        login = str(created.returned.get("name") or "") if created is not None else ""
+        note = "The trunk registers with its login (Wavix's generated name) and the password entered."
+        if request.ip_restrict and request.allowed_ips:
+            ips = ", ".join(row.ip for row in request.allowed_ips)
+            note += f" Registration is accepted only from {ips}: from elsewhere a REGISTER is refused."
+        # One plan per regional gateway; the technician picks the one the PBX will use.
+        return [
+            SipCheckPlan(
+                title=f"Wavix gateway {gateway.split('.', 1)[0].upper()}",
+                host=gateway,
+                port=5060,
+                transport="udp",
+                username=login or None,
+                password=request.password if login else None,
+                before_submit=False,
+                provider_host=True,
+                note=note,
+            )
+            for gateway in GATEWAYS
+        ]
 
     def get_call(self, ref: ResourceRef) -> Call | None:
         return Call("GET", f"/v1/trunks/{ref.id}")

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_va
 from trunkwizard.errors import ProviderError
 from trunkwizard.fields import Form, Kind, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import env_var
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef
+from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan
 from trunkwizard.providers.yeastar_api import YeastarToken, errcode_of, remember_secrets, yeastar_error
 from trunkwizard.values import Flag01, Host, Port
 
@@ -545,6 +545,11 @@ _MODES = (
     ),
 )
 
+
+def _bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
 _STATUS_HINT = (
     "trunk/list status: 1 idle (registered/reachable), 4 registering, 41 registration failed, "
     "42 unreachable, 43 account trunk unavailable (nothing registered yet), 45 authentication failed."
@@ -616,6 +621,41 @@ class Yeastar(Provider):
             returned=returned,
             next_steps=tuple(steps),
         )
+
+    def sip_targets(
+        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+    ) -> list[SipCheckPlan]:
+        if isinstance(request, YeastarRegisterTrunk):
+            proxy = None
+            if request.enb_outbound_proxy == 1 and request.outbound_proxy_server:
+                proxy = request.outbound_proxy_server
+                if request.outbound_proxy_port:
+                    proxy = f"{_bracketed(proxy)}:{request.outbound_proxy_port}"
+            # The PBX registers to the ITSP: the REGISTER tests the account the ITSP gave.
+            return [
+                SipCheckPlan(
+                    title="ITSP registrar",
+                    host=request.hostname,
+                    port=request.port,
+                    transport=request.transport,
+                    proxy=proxy,
+                    username=request.username,
+                    auth_username=request.auth_name,
+                    password=request.password,
+                    note="The PBX will register here with the username, authentication name and password.",
+                )
+            ]
+        if isinstance(request, YeastarPeerTrunk):
+            return [
+                SipCheckPlan(
+                    title="PBX trunk peer",
+                    host=request.hostname,
+                    port=request.port,
+                    transport=request.transport,
+                    note="Peer trunk: no registration, so only DNS and OPTIONS are checked.",
+                )
+            ]
+        return []
 
     def get_call(self, ref: ResourceRef) -> Call | None:
         return Call("GET", "/trunk/get", params={"id": ref.id})
