@@ -77,4 +77,5 @@ def record_history(
         request={"method": preview.method, "url": preview.url, "json": preview.json},
         sandbox=sandbox,
         secret_fields=secret_fields,
+        path_values=created.ref.path_values,
     )

@@ -1,6 +1,8 @@
 """`trunkwizard history [--json] [--limit N]`: what was created, oldest first, the newest at the bottom.
 
-Deleting a created resource is done from the wizard's history screen, which has the provider client.
+`trunkwizard history delete ID --yes` deletes what entry ID created, where the provider's API allows
+it, with the entry's profile (or --profile), or a served sandbox (--sandbox-url); the wizard's
+history screen does the same with a confirmation.
 """
 
 from __future__ import annotations
@@ -25,11 +27,95 @@ def _positive(text: str) -> int:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output (a JSON list)")
     parser.add_argument("--limit", type=_positive, metavar="N", help="only the N most recent entries")
+    actions = parser.add_subparsers(dest="history_action", metavar="ACTION")
+    delete = actions.add_parser(
+        "delete",
+        help="delete what an entry created, at the provider (where its API allows it)",
+        description="Delete what history entry ID created, at the provider, then record the deletion.",
+    )
+    delete.add_argument("entry_id", metavar="ID", help="the entry's id (`trunkwizard history --json`)")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.add_argument("--profile", metavar="NAME", help="use this saved account instead of the entry's")
+    delete.add_argument(
+        "--sandbox-url",
+        metavar="URL",
+        help="for an entry made in a sandbox served by `trunkwizard sandbox serve`: its URL",
+    )
+
+
+def _delete(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from trunkwizard.client import load_account
+    from trunkwizard.commands._profiles import account_from_profile, ca_file_of
+    from trunkwizard.deletion import delete_created, why_not_deletable
+    from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
+    from trunkwizard.providers import get_provider
+    from trunkwizard.store import HistoryStore
+
+    history = HistoryStore()
+    entry = next((e for e in history.entries() if e.id == args.entry_id), None)
+    if entry is None:
+        return _fail(f"no history entry {args.entry_id!r}; `trunkwizard history --json` lists the ids", 2)
+    try:
+        provider = get_provider(entry.provider)
+    except KeyError:
+        return _fail(
+            f"entry {entry.id} is from provider {entry.provider!r}, which this version does not know"
+        )
+    reason = why_not_deletable(entry, provider)
+    if reason is not None:
+        return _fail(reason)
+    profile = args.profile or (None if entry.sandbox else entry.profile)
+    what = f"{provider.title} {provider.creates} {entry.created_id}"
+    try:
+        if args.sandbox_url:
+            from trunkwizard.sandbox import sandbox_account
+
+            account = load_account(provider, sandbox_account(provider.key, args.sandbox_url))
+            ca_file = None
+        elif entry.sandbox:
+            return _fail(
+                f"entry {entry.id} was made in the embedded sandbox, which forgets what it created when "
+                "trunkwizard exits; for a served sandbox give --sandbox-url"
+            )
+        elif profile:
+            account = account_from_profile(provider, profile)
+            ca_file = ca_file_of(profile)
+        else:
+            return _fail(f"entry {entry.id} was made with an account typed in: give --profile NAME", 2)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                return _fail("not deleting without confirmation: add --yes", 2)
+            print(f"Delete {what} at {provider.title}? [y/N]", end=" ", file=sys.stderr, flush=True)
+            if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+                print("trunkwizard: nothing deleted", file=sys.stderr)
+                return EXIT_OK
+        asyncio.run(delete_created(entry, provider, account, history, ca_file=ca_file))
+    except CredentialsUnavailable as exc:
+        return _fail(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+    except TrunkwizardError as exc:
+        return _fail(exc.message)
+    print(f"trunkwizard: deleted {what}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    from trunkwizard.redact import redact
+
+    print(f"trunkwizard: {redact(message)}", file=sys.stderr)
+    return code
 
 
 def run(args: argparse.Namespace) -> int:
     from trunkwizard.errors import StoreError
     from trunkwizard.store import HistoryStore
+
+    if getattr(args, "history_action", None) == "delete":
+        try:
+            return _delete(args)
+        except StoreError as exc:
+            return _fail(exc.message)
 
     try:
         entries = HistoryStore().entries()

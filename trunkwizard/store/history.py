@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from trunkwizard.errors import StoreError
+from trunkwizard.redact import redact
 from trunkwizard.store.drafts import utc_now
 from trunkwizard.store.files import AppDirs, append_private_line, read_private_file
 from trunkwizard.store.scrub import mask_secrets
@@ -37,6 +38,8 @@ class HistoryEntry:
     request: dict[str, Any] = field(default_factory=dict)
     sandbox: bool = False
     deleted_at: str | None = None
+    # the provider's path parameters the created resource lives under (e.g. its parent's id)
+    path_values: dict[str, str] = field(default_factory=dict)
 
     @property
     def deleted(self) -> bool:
@@ -53,6 +56,7 @@ class HistoryEntry:
             "request": self.request,
             "sandbox": self.sandbox,
             "deleted_at": self.deleted_at,
+            "path_values": self.path_values,
         }
 
 
@@ -62,6 +66,7 @@ def _entry_from_record(record: Mapping[str, Any]) -> HistoryEntry:
         return None if value is None else str(value)
 
     request = record.get("request")
+    path_values = record.get("path_values")
     return HistoryEntry(
         id=str(record["id"]),
         time=str(record["time"]),
@@ -71,6 +76,9 @@ def _entry_from_record(record: Mapping[str, Any]) -> HistoryEntry:
         created_id=optional("created_id"),
         request=dict(request) if isinstance(request, Mapping) else {},
         sandbox=bool(record.get("sandbox", False)),
+        path_values=(
+            {str(k): str(v) for k, v in path_values.items()} if isinstance(path_values, Mapping) else {}
+        ),
     )
 
 
@@ -97,6 +105,7 @@ class HistoryStore:
         sandbox: bool,
         secret_fields: Collection[str] = (),
         time: str | None = None,
+        path_values: Mapping[str, str] | None = None,
     ) -> HistoryEntry:
         """Record a submission; the request is masked again: secret-named keys, known secrets, URL tokens."""
         masked = mask_secrets(
@@ -116,6 +125,7 @@ class HistoryStore:
             created_id=created_id,
             request=masked,
             sandbox=sandbox,
+            path_values={str(k): redact(str(v)) for k, v in (path_values or {}).items()},
         )
         record = {"kind": "submission", **entry.to_json()}
         record.pop("deleted_at")
