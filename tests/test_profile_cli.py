@@ -81,7 +81,7 @@ def test_add_list_edit_rename_rm_with_the_secret_service(secret_service: Keyring
         "base_url=https://chorus.example.test/v1",
         "--secret",
         "api_key",
-        extra_env={"TRUNKWIZARD_SECRET_API_KEY": CANARY + "-rotated"},
+        extra_env={"TRUNKWIZARD_CHORUS_API_KEY": CANARY + "-rotated", "TRUNKWIZARD_SECRET_API_KEY": "older"},
     )
     outputs += [edited.stdout, edited.stderr]
     assert edited.returncode == 0, edited.stderr
@@ -141,7 +141,24 @@ def test_usage_errors_exit_2_with_one_line_each(secret_service: KeyringSession) 
 def test_help_names_the_secret_variables(private_home: PrivateHome) -> None:
     result = _run(private_home.env, "profile", "add", "--help")
     assert result.returncode == 0
-    assert "chorus: TRUNKWIZARD_SECRET_API_KEY" in result.stdout
+    assert "chorus: TRUNKWIZARD_CHORUS_API_KEY" in result.stdout
+    assert "yeastar: TRUNKWIZARD_YEASTAR_CLIENT_SECRET" in result.stdout
+    assert "TRUNKWIZARD_SECRET_<FIELD> (e.g. TRUNKWIZARD_SECRET_API_KEY) is read when" in result.stdout
+
+
+def test_the_older_secret_variable_still_works(secret_service: KeyringSession) -> None:
+    added = _run(
+        secret_service.env,
+        "profile",
+        "add",
+        "acme",
+        "--provider",
+        "chorus",
+        extra_env={"TRUNKWIZARD_SECRET_API_KEY": CANARY},
+    )
+    assert added.returncode == 0, added.stderr
+    assert secret_service.lookup("acme:api_key") == CANARY
+    assert CANARY not in added.stdout + added.stderr
 
 
 def test_no_keyring_over_plain_ssh(private_home: PrivateHome) -> None:

@@ -24,6 +24,7 @@ from trunkwizard.secrets import KeyringStatus, KeyringUnavailable, SecretVault
 from trunkwizard.store import Profile, ProfileExists, ProfileStore, SettingValue, validate_profile_name
 
 __all__ = [
+    "SIP_PASSWORD",
     "Account",
     "AccountField",
     "AccountSpec",
@@ -62,6 +63,22 @@ class AccountSpec(Protocol):
 
 
 SpecSource = Callable[[str], AccountSpec]
+
+# A secret any profile may hold besides its provider's: the password of the SIP trunk the profile's
+# PBX registers with, for `trunkwizard check --register --profile NAME`. Never sent to the provider API.
+SIP_PASSWORD = "sip_password"
+
+
+@dataclass(frozen=True)
+class _ProfileSecret:
+    wire: str
+    label: str
+    secret: bool = True
+    required: bool = False
+    default: Any = None
+
+
+_SIP_PASSWORD_FIELD = _ProfileSecret(SIP_PASSWORD, "SIP password")
 
 
 def provider_spec(key: str) -> AccountSpec:
@@ -162,6 +179,13 @@ class Accounts:
     def secret_fields(self, provider: str) -> tuple[AccountField, ...]:
         return tuple(f for f in self.spec(provider).account_fields if f.secret)
 
+    def profile_secret_fields(self, provider: str) -> tuple[AccountField, ...]:
+        """Every secret a profile may keep: the provider's account secrets, then the SIP password."""
+        provider_secrets = self.secret_fields(provider)
+        if any(f.wire == SIP_PASSWORD for f in provider_secrets):
+            return provider_secrets
+        return (*provider_secrets, _SIP_PASSWORD_FIELD)
+
     def build_profile(
         self, name: str, provider: str, settings: Mapping[str, Any], ca_file: str | None = None
     ) -> Profile:
@@ -216,7 +240,7 @@ class Accounts:
         return []
 
     def _check_secrets(self, provider: str, secrets: Mapping[str, SecretStr | str]) -> dict[str, SecretStr]:
-        by_wire = {f.wire: f for f in self.secret_fields(provider)}
+        by_wire = {f.wire: f for f in self.profile_secret_fields(provider)}
         problems: list[Problem] = []
         clean: dict[str, SecretStr] = {}
         for key, value in secrets.items():
@@ -305,7 +329,7 @@ class Accounts:
         if self.profiles.exists(new):
             raise ProfileExists(f"a profile named {new!r} already exists")
         was_persistent = self.vault.persistent
-        wires = [f.wire for f in self.secret_fields(profile.provider)]
+        wires = [f.wire for f in self.profile_secret_fields(profile.provider)]
         for wire in wires:
             value = self.vault.lookup(old, wire)
             if value is not None:
@@ -320,7 +344,7 @@ class Accounts:
     def delete(self, name: str) -> RemoveOutcome:
         """Remove the profile's keyring entries, then the profile."""
         profile = self.profiles.get(name)
-        for field in self.secret_fields(profile.provider):
+        for field in self.profile_secret_fields(profile.provider):
             self.vault.remove(name, field.wire)
         cleared = self.vault.persistent
         self.profiles.delete(name)

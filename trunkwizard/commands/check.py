@@ -2,7 +2,8 @@
 
 DNS (A/AAAA, SRV, NAPTR), a SIP OPTIONS over the chosen transport (and through the outbound proxy),
 and, only when asked and confirmed, a REGISTER with the trunk's credentials followed by an unregister.
-The password never comes from argv: `TRUNKWIZARD_SIP_PASSWORD`, or a hidden prompt on the terminal.
+The password never comes from argv: a saved profile's keyring entry (--profile), `TRUNKWIZARD_SIP_PASSWORD`,
+or a hidden prompt on the terminal.
 
 Exit status: 0 when no check failed (warnings allowed), 1 when one failed, 2 for a usage problem or
 a refused REGISTER.
@@ -31,8 +32,10 @@ checks:
   proxy     the same OPTIONS through --proxy (the request stays addressed to HOST)
   register  only with --register: REGISTER with digest auth, then an unregister (Expires: 0)
 
-the REGISTER password is read from ${PASSWORD_ENV}, else asked for on the terminal;
-never give it as an argument. Only HOST and --proxy are contacted.
+the REGISTER password is read from the saved profile's keyring entry with --profile NAME
+(store it once: trunkwizard profile edit NAME --secret sip_password), else from
+${PASSWORD_ENV}, else asked for on the terminal; never give it as an argument.
+Only HOST and --proxy are contacted.
 
 exit status: 0 nothing failed, 1 a check failed, 2 usage error or REGISTER refused
 
@@ -69,7 +72,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--profile",
         dest="password_profile",
         metavar="NAME",
-        help="take the REGISTER password from this saved profile's keyring entry",
+        help="take the REGISTER password from this saved profile's sip_password keyring entry",
     )
     parser.add_argument("--yes", action="store_true", help="do not ask before sending the REGISTER")
     parser.add_argument(
@@ -83,16 +86,32 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def password_from_profile(name: str) -> SecretStr:
-    """The REGISTER password from a saved profile's keyring entry.
+    """The REGISTER password kept with saved profile `name` (its `sip_password` keyring entry).
 
-    Hook for the profiles API (trunkwizard.store / trunkwizard.secrets): until it is wired, say so.
+    Raises CredentialsUnavailable saying how to store it when there is none, or when the profile
+    does not exist.
     """
+    from trunkwizard.accounts import SIP_PASSWORD
     from trunkwizard.errors import CredentialsUnavailable
+    from trunkwizard.secrets import SecretMissing, SecretVault
+    from trunkwizard.store import ProfileNotFound, ProfileStore
 
-    raise CredentialsUnavailable(
-        f"reading the SIP password from profile {name!r} is not available yet",
-        hint=f"set {PASSWORD_ENV} or leave it unset to be asked on the terminal",
-    )
+    store = ProfileStore()
+    try:
+        store.get(name)
+    except ProfileNotFound as exc:
+        raise CredentialsUnavailable(exc.message, hint=f"or set {PASSWORD_ENV}") from None
+    vault = SecretVault.open()
+    try:
+        return vault.fetch(name, SIP_PASSWORD, label="SIP password")
+    except SecretMissing as exc:
+        store_it = f"store it with: trunkwizard profile edit {name} --secret {SIP_PASSWORD}"
+        raise SecretMissing(
+            exc.message.replace("enter it again", store_it),
+            profile=name,
+            field=SIP_PASSWORD,
+            hint=f"or set {PASSWORD_ENV}",
+        ) from None
 
 
 def _read_password(args: argparse.Namespace) -> SecretStr | None:
@@ -145,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from trunkwizard.errors import CredentialsUnavailable, ValidationFailed
+    from trunkwizard.errors import CredentialsUnavailable, StoreError, ValidationFailed
     from trunkwizard.preflight import PreflightTarget, run_checks, split_host_port
 
     if args.register and not args.username:
@@ -174,6 +193,8 @@ def run(args: argparse.Namespace) -> int:
             password = _read_password(args)
         except CredentialsUnavailable as exc:
             return _fail(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+        except StoreError as exc:
+            return _fail(exc.message)
         if password is None:
             return _fail(f"no password for the REGISTER: set {PASSWORD_ENV} or run on a terminal to be asked")
 

@@ -1,7 +1,8 @@
 """`trunkwizard profile list|add|edit|rm|rename`: saved accounts, settings on disk, secrets in the keyring.
 
 Secrets are never taken from the command line. They come, in this order, from a JSON object on stdin
-(`--secrets-from-stdin`), from TRUNKWIZARD_SECRET_<FIELD> environment variables, or from a hidden
+(`--secrets-from-stdin`), from TRUNKWIZARD_<PROVIDER>_<FIELD> environment variables (the names curl
+exports and `create` use; TRUNKWIZARD_SECRET_<FIELD> still works as a fallback), or from a hidden
 prompt when stdin is a terminal. Exit codes: 0 done, 2 usage or invalid input, 1 any other failure;
 messages go to stderr, one line each.
 """
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from trunkwizard.secrets import KeyringStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# the older, provider-less names; still read after TRUNKWIZARD_<PROVIDER>_<FIELD>
 SECRET_ENV_PREFIX = "TRUNKWIZARD_SECRET_"
 
 
@@ -30,13 +32,26 @@ class _UsageError(Exception):
     """Bad input from the command line: exit code 2."""
 
 
-def secret_env_var(wire: str) -> str:
+def legacy_secret_env_var(wire: str) -> str:
     """TRUNKWIZARD_SECRET_<FIELD>: the wire name upper-cased, camelCase split (apiKey -> API_KEY)."""
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", wire)
     return SECRET_ENV_PREFIX + re.sub(r"[^A-Za-z0-9]+", "_", snake).upper()
 
 
+def secret_env_var(provider: str, wire: str) -> str:
+    """TRUNKWIZARD_<PROVIDER>_<FIELD>, the name the rest of trunkwizard uses (TRUNKWIZARD_CHORUS_API_KEY)."""
+    from trunkwizard.providers._auth import env_var
+
+    return env_var(provider, wire)
+
+
+def _secret_from_env(provider: str, wire: str) -> str | None:
+    return os.environ.get(secret_env_var(provider, wire)) or os.environ.get(legacy_secret_env_var(wire))
+
+
 def _secret_env_help() -> str:
+    from trunkwizard.accounts import SIP_PASSWORD
+
     lines = [
         "Secrets are never read from the command line. Give them as one JSON object on stdin",
         "(--secrets-from-stdin), in these environment variables, or at the hidden prompt:",
@@ -45,10 +60,16 @@ def _secret_env_help() -> str:
         from trunkwizard.providers import all_providers
 
         for provider in all_providers():
-            names = [secret_env_var(f.wire) for f in provider.account_fields if f.secret]
+            names = [secret_env_var(provider.key, f.wire) for f in provider.account_fields if f.secret]
             lines.append(f"  {provider.key}: {', '.join(names) or '(no secrets)'}")
     except Exception:
-        lines.append("  TRUNKWIZARD_SECRET_<FIELD>, FIELD being the secret's wire name upper-cased")
+        lines.append("  TRUNKWIZARD_<PROVIDER>_<FIELD>, FIELD being the secret's wire name upper-cased")
+    lines += [
+        "TRUNKWIZARD_SECRET_<FIELD> (e.g. TRUNKWIZARD_SECRET_API_KEY) is read when the name above is unset.",
+        "Any profile may also keep the SIP trunk password `trunkwizard check --register --profile` uses:",
+        f"  secret {SIP_PASSWORD}, variable TRUNKWIZARD_<PROVIDER>_SIP_PASSWORD "
+        f"(edit: --secret {SIP_PASSWORD}).",
+    ]
     return "\n".join(lines)
 
 
@@ -155,14 +176,16 @@ def _read_stdin_secrets() -> dict[str, str]:
 
 
 def _gather_secrets(
+    provider: str,
     fields: tuple[AccountField, ...],
     wanted: set[str],
     from_stdin: Mapping[str, str],
     *,
-    prompt: bool,
+    prompt_for: set[str],
     profile: str,
 ) -> dict[str, SecretStr]:
-    """The wanted secrets from stdin JSON, then environment, then a hidden prompt (terminal only)."""
+    """The wanted secrets from stdin JSON, then the environment, then a hidden prompt (only for
+    `prompt_for`, and only on a terminal). A secret given on stdin is taken even when not wanted."""
     import getpass
 
     from pydantic import SecretStr
@@ -177,8 +200,8 @@ def _gather_secrets(
     for field in fields:
         if field.wire not in wanted and field.wire not in from_stdin:
             continue
-        value = from_stdin.get(field.wire) or os.environ.get(secret_env_var(field.wire))
-        if not value and prompt:
+        value = from_stdin.get(field.wire) or _secret_from_env(provider, field.wire)
+        if not value and field.wire in prompt_for:
             value = getpass.getpass(f"{field.label} for {profile} (hidden, Enter to skip): ")
         if value:
             found[field.wire] = SecretStr(value)
@@ -198,29 +221,39 @@ def _add(args: argparse.Namespace) -> int:
     profile = accounts.build_profile(args.name, args.provider, _parse_settings(args.settings), args.ca_file)
     if accounts.profiles.exists(profile.name):
         raise _UsageError(f"a profile named {profile.name!r} already exists; use `trunkwizard profile edit`")
-    fields = accounts.secret_fields(profile.provider)
+    fields = accounts.profile_secret_fields(profile.provider)
+    provider_secrets = {f.wire for f in accounts.secret_fields(profile.provider)}
     from_stdin = _read_stdin_secrets() if args.secrets_from_stdin else {}
     vault = accounts.vault
     wanted = {f.wire for f in fields}
     interactive = sys.stdin.isatty() and not args.secrets_from_stdin and vault.persistent
-    secrets = _gather_secrets(fields, wanted, from_stdin, prompt=interactive, profile=profile.name)
+    secrets = _gather_secrets(
+        profile.provider,
+        fields,
+        wanted,
+        from_stdin,
+        prompt_for=provider_secrets if interactive else set(),
+        profile=profile.name,
+    )
     outcome = accounts.add(profile, secrets)
     _say(f"saved profile {profile.name!r} ({profile.provider}) in {accounts.profiles.path}")
-    _report_secrets(outcome.status, [f for f in fields if f.wire in outcome.stored], fields)
+    stored = [f for f in fields if f.wire in outcome.stored]
+    _report_secrets(profile.provider, outcome.status, stored, fields)
     return EXIT_OK
 
 
 def _report_secrets(
-    status: KeyringStatus, stored: list[AccountField], fields: tuple[AccountField, ...]
+    provider: str, status: KeyringStatus, stored: list[AccountField], fields: tuple[AccountField, ...]
 ) -> None:
     if status.persistent:
         if stored:
             _say(f"stored in the {status.backend}: {', '.join(f.wire for f in stored)}")
         absent = [f for f in fields if f.required and f not in stored]
         for field in absent:
+            variable = secret_env_var(provider, field.wire)
             _say(
-                f"no {field.label} given; set {secret_env_var(field.wire)} and run `profile edit --secret "
-                f"{field.wire}`, or enter it in the wizard"
+                f"no {field.label} given; set {variable} and run `profile edit --secret {field.wire}`, "
+                "or enter it in the wizard"
             )
         return
     _say_status(status)
@@ -239,17 +272,24 @@ def _edit(args: argparse.Namespace) -> int:
         del settings[key]
     ca_file = None if args.no_ca_file else (args.ca_file or current.ca_file)
     profile = accounts.build_profile(current.name, current.provider, settings, ca_file)
-    fields = accounts.secret_fields(profile.provider)
+    fields = accounts.profile_secret_fields(profile.provider)
     unknown = sorted(set(args.secret) - {f.wire for f in fields})
     if unknown:
         raise _UsageError(f"not secrets of this provider: {', '.join(unknown)}")
     from_stdin = _read_stdin_secrets() if args.secrets_from_stdin else {}
     interactive = sys.stdin.isatty() and not args.secrets_from_stdin and accounts.vault.persistent
-    secrets = _gather_secrets(fields, set(args.secret), from_stdin, prompt=interactive, profile=profile.name)
+    secrets = _gather_secrets(
+        profile.provider,
+        fields,
+        set(args.secret),
+        from_stdin,
+        prompt_for=set(args.secret) if interactive else set(),
+        profile=profile.name,
+    )
     outcome = accounts.update(profile, secrets)
     _say(f"updated profile {profile.name!r}")
     if secrets or not outcome.status.persistent:
-        _report_secrets(outcome.status, [f for f in fields if f.wire in outcome.stored], ())
+        _report_secrets(profile.provider, outcome.status, [f for f in fields if f.wire in outcome.stored], ())
     return EXIT_OK
 
 
