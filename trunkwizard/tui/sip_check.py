@@ -103,8 +103,8 @@ def open_sip_check(app: WizardApp, *, submitted: bool) -> None:
 
 
 def sip_check_hint(app: WizardApp, *, submitted: bool) -> str:
-    """` · p checks SIP` for a screen's status line when there is something to check, else ``."""
-    return " · p checks SIP" if plans_for(app.state, submitted=submitted) else ""
+    """` · p: SIP` (the key that checks the SIP side) for a status line when there is something to check."""
+    return " · p: SIP" if plans_for(app.state, submitted=submitted) else ""
 
 
 class SipCheckCommands(Provider):
