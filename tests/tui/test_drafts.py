@@ -1,0 +1,166 @@
+"""Drafts in the wizard (Pilot): saved as typed without secrets, kept on SIGTERM and on a crash, offered on
+the next start and restored at the same step, discarded on request and after a successful submit.
+(The SIGHUP case runs in a real pty: test_drafts_pty.py.)"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from tests.support.canary import CANARY
+from tests.support.leaks import assert_no_leak, assert_private_tree
+from tests.support.secret_service import PrivateHome
+from tests.tui.driver import KeyboardDriver
+from tests.tui.keeping import keeping_app, ready
+from trunkwizard.providers import get_provider
+from trunkwizard.store import AppDirs, DraftStore, HistoryStore
+from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.screens.resume import ResumeScreen
+
+CHORUS = get_provider("chorus")
+MODE = "sip-registration"
+TYPED = {
+    "number": "+14155550124",
+    "name": "Main line",
+    "sipUsername": "chorus-1001",
+    "sipPassword": CANARY,
+    "sipProxy": "pbx.example.com",
+    "sipPort": "5080",
+}
+NOT_SECRET = {k: v for k, v in TYPED.items() if k != "sipPassword"}
+
+
+def _draft_file() -> Path:
+    return AppDirs.from_environment().drafts_dir / "current.json"
+
+
+async def _type_details(keys: KeyboardDriver) -> DetailsScreen:
+    await keys.to_details(CHORUS, MODE)
+    details = keys.app.screen
+    assert isinstance(details, DetailsScreen)
+    await keys.fill_form(details.form, TYPED)
+    await keys.pilot.pause(0.5)  # the draft follows typing after a short pause
+    await keys.settle()
+    return details
+
+
+async def test_answers_are_saved_as_typed_and_come_back_at_the_same_step(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await _type_details(keys)
+        draft = json.loads(_draft_file().read_text())
+        assert draft["step"] == "details" and draft["mode"] == MODE and draft["profile"] is None
+        details = draft["answers"]["details"]
+        assert {k: str(details[k]) for k in NOT_SECRET} == NOT_SECRET
+        assert "sipPassword" not in details
+        await keys.press("ctrl+q")  # the draft is saved, so nothing is at risk: it quits at once
+        await keys.settle()
+    assert app.return_code == 0
+    assert_private_tree(private_home.state_home / "trunkwizard")
+
+    again = keeping_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        assert isinstance(again.screen, ResumeScreen)
+        await keys.press("r")
+        await keys.settle()
+        screen = again.screen
+        assert isinstance(screen, DetailsScreen), screen
+        values = screen.form.values()
+        assert {k: str(values[k]) for k in NOT_SECRET} == NOT_SECRET
+        assert values["sipPassword"] is None  # secrets are typed again
+        steps = [s.STEP for s in again.screen_stack if hasattr(s, "STEP")]
+        assert steps == ["provider", "account", "mode", "details"]
+        # the restored answers go on to a real submission once the secret is typed again
+        await keys.fill_form(screen.form, {"sipPassword": CANARY})
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert again.screen.STEP == "review"  # type: ignore[attr-defined]
+        await keys.press("enter")
+        await keys.settle()
+        assert again.screen.STEP == "result"  # type: ignore[attr-defined]
+        assert not _draft_file().exists(), "the draft stays after a successful submit"
+        (entry,) = HistoryStore().entries()
+        assert again.state.created is not None
+        assert entry.created_id == again.state.created.ref.id and entry.sandbox and entry.mode == MODE
+        assert entry.request["json"]["sipPassword"] == "********"
+    assert_no_leak(CANARY, private_home.scanned_roots())
+    assert_private_tree(private_home.state_home / "trunkwizard")
+
+
+async def test_discard_removes_the_draft_and_esc_keeps_it(private_home: PrivateHome, tmp_path: Path) -> None:
+    DraftStore().save(
+        provider="chorus", profile=None, mode=MODE, step="details", answers={"details": NOT_SECRET}
+    )
+    later = keeping_app(tmp_path)
+    async with later.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        assert isinstance(later.screen, ResumeScreen)
+        await keys.press("escape")
+        await keys.settle()
+        assert later.screen.STEP == "provider"  # type: ignore[attr-defined]
+    assert _draft_file().exists()
+
+    discard = keeping_app(tmp_path)
+    async with discard.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.press("d")
+        await keys.settle()
+    assert not _draft_file().exists()
+
+    fresh = keeping_app(tmp_path)
+    async with fresh.run_test(size=(80, 24)) as pilot:
+        await ready(KeyboardDriver(pilot))
+        assert not isinstance(fresh.screen, ResumeScreen)
+
+
+async def test_sigterm_saves_the_draft_and_exits_143(private_home: PrivateHome, tmp_path: Path) -> None:
+    app = keeping_app(tmp_path)
+    app.keeper.DELAY = 600  # only the signal handler can have saved what is typed
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.to_details(CHORUS, MODE)
+        details = app.screen
+        assert isinstance(details, DetailsScreen)
+        # typed, and the signal comes before the autosave pause is over
+        await keys.type_text(TYPED["number"])
+        loop = asyncio.get_running_loop()
+        assert signal.SIGTERM in loop._signal_handlers  # type: ignore[attr-defined]
+        os.kill(os.getpid(), signal.SIGTERM)
+        await pilot.pause(0.2)
+    assert app.return_code == 143
+    draft = json.loads(_draft_file().read_text())
+    assert draft["answers"]["details"]["number"] == TYPED["number"]
+
+
+async def test_a_crash_keeps_the_draft(private_home: PrivateHome, tmp_path: Path) -> None:
+    app = keeping_app(tmp_path)
+    app.keeper.DELAY = 600  # only the crash path can have saved what is typed
+
+    def crash() -> None:
+        raise RuntimeError("a bug in the wizard")
+
+    with pytest.raises(RuntimeError, match="a bug in the wizard"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            keys = KeyboardDriver(pilot)
+            await ready(keys)
+            await keys.to_details(CHORUS, MODE)
+            await keys.type_text(TYPED["number"])
+            app.call_later(crash)
+            await pilot.pause(0.2)
+    draft = json.loads(_draft_file().read_text())
+    assert draft["step"] == "details"
+    assert draft["answers"]["details"]["number"] == TYPED["number"]

@@ -1,0 +1,247 @@
+"""Profiles and the keyring inside the wizard (Pilot), against a real Secret Service (gnome-keyring on a
+private D-Bus) or none at all: the profiles screen creates, edits, renames and deletes; the account step
+loads a profile, asks at the field for a secret that is missing, and saves what was typed as a profile;
+each keyring situation (none, locked, refused, hanging) is said in its own words where accounts are
+entered; and with no keyring the session-only path goes all the way to a resource in the sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from textual.widgets import DataTable, Input
+
+from tests.support.canary import CANARY
+from tests.support.leaks import assert_no_leak, assert_private_tree
+from tests.support.secret_service import KeyringSession, PrivateHome
+from tests.tui.driver import KeyboardDriver
+from tests.tui.keeping import keeping_app, palette, ready, shown
+from trunkwizard.accounts import Accounts
+from trunkwizard.providers import get_provider
+from trunkwizard.secrets import SecretVault
+from trunkwizard.store import HistoryStore, ProfileStore
+from trunkwizard.tui.screens.account import AccountScreen
+from trunkwizard.tui.screens.profile_editor import ProfileEditorScreen, RenameProfileScreen
+from trunkwizard.tui.screens.profiles import ProfilesScreen
+from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
+
+pytestmark = pytest.mark.keyring
+CHORUS = get_provider("chorus")
+
+
+def _store_profile(name: str, secret: str | None, **settings: str) -> None:
+    accounts = Accounts(ProfileStore(), SecretVault.open())
+    profile = accounts.build_profile(name, "chorus", settings)
+    accounts.add(profile, {"api_key": SecretStr(secret)} if secret else {})
+
+
+async def _select_all_and_type(keys: KeyboardDriver, text: str) -> None:
+    await keys.press("home", "ctrl+k")
+    await keys.type_text(text)
+
+
+async def test_profiles_screen_creates_edits_renames_and_deletes(
+    secret_service: KeyringSession, tmp_path: Path
+) -> None:
+    app = keeping_app(tmp_path, sandbox=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        assert app.keyring_status is not None and app.keyring_status.persistent
+        await palette(keys, "Profiles")
+        assert isinstance(app.screen, ProfilesScreen)
+        assert "No profiles yet" in shown(app, "#profiles-hint")
+        assert "Secrets: kept in the Secret Service (keyring)." in shown(app, "#keyring")
+
+        await keys.press("n")  # which provider: the first one is highlighted
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+        editor = app.screen
+        assert isinstance(editor, ProfileEditorScreen) and editor.provider.key == "chorus"
+        await keys.type_text("acme")
+        await keys.press("tab")
+        await keys.type_text(CANARY)
+        await keys.press("ctrl+s")
+        await keys.settle()
+        assert isinstance(app.screen, ProfilesScreen)
+        assert secret_service.lookup("acme:api_key") == CANARY
+        table = app.screen.query_one(DataTable)
+        assert table.get_row("acme")[:2] == ["acme", "Chorus AI"]
+        assert table.get_cell("acme", "secrets") == "stored"
+
+        await keys.press("e")
+        await keys.settle()
+        editor = app.screen
+        assert isinstance(editor, ProfileEditorScreen) and editor.editing
+        editor.form.focus_field("base_url")
+        await pilot.pause()
+        await _select_all_and_type(keys, "https://chorus.example.test/v1")
+        await keys.press("ctrl+s")
+        await keys.settle()
+        assert ProfileStore().get("acme").settings == {"base_url": "https://chorus.example.test/v1"}
+        assert secret_service.lookup("acme:api_key") == CANARY  # a blank secret keeps the stored one
+
+        await keys.press("r")
+        await keys.settle()
+        assert isinstance(app.screen, RenameProfileScreen)
+        await _select_all_and_type(keys, "acme-hq")
+        await keys.press("enter")
+        await keys.settle()
+        assert [p.name for p in ProfileStore().list()] == ["acme-hq"]
+        assert secret_service.lookup("acme:api_key") is None
+        assert secret_service.lookup("acme-hq:api_key") == CANARY
+
+        await keys.press("d")
+        await keys.settle()
+        await keys.press("n")  # no: nothing happens
+        await keys.settle()
+        assert [p.name for p in ProfileStore().list()] == ["acme-hq"]
+        await keys.press("d")
+        await keys.settle()
+        await keys.press("y")
+        await keys.settle()
+        assert ProfileStore().list() == []
+        assert secret_service.lookup("acme-hq:api_key") is None
+        assert CANARY not in app.export_screenshot()
+    assert_no_leak(CANARY, secret_service.home.scanned_roots())
+    assert_private_tree(secret_service.home.config_home / "trunkwizard")
+
+
+async def test_the_account_step_loads_a_profile_and_asks_for_a_missing_secret(
+    secret_service: KeyringSession, tmp_path: Path
+) -> None:
+    _store_profile("acme", CANARY, base_url="https://chorus.example.test/v1")
+    _store_profile("bare", None, base_url="https://bare.example.test/v1")
+
+    app = keeping_app(tmp_path, sandbox=False, profile="acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.pick_provider(CHORUS)
+        await keys.settle()
+        account = app.screen
+        assert isinstance(account, AccountScreen)
+        values = account.form.values()
+        assert values["base_url"] == "https://chorus.example.test/v1"
+        assert values["api_key"].get_secret_value() == CANARY
+        assert app.profile_accounts.chosen("chorus") == "acme"
+        assert "Secrets: kept in the Secret Service" in shown(app, "#keyring")
+
+    app = keeping_app(tmp_path, sandbox=False, profile="bare")
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.pick_provider(CHORUS)
+        await keys.settle()
+        account = app.screen
+        assert isinstance(account, AccountScreen)
+        assert account.form.values()["base_url"] == "https://bare.example.test/v1"
+        assert "No API key is stored for profile 'bare' in the Secret Service: enter it again." in shown(
+            app, "#banner"
+        )
+        row = account.form.rows["api_key"]
+        assert row.error == "not stored for this profile: type it here"
+        assert app.focused is row.editor.query_one(Input)
+    assert_no_leak(CANARY, secret_service.home.scanned_roots())
+
+
+async def test_save_the_typed_account_as_a_profile(secret_service: KeyringSession, tmp_path: Path) -> None:
+    app = keeping_app(tmp_path, sandbox=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.pick_provider(CHORUS)
+        account = app.screen
+        assert isinstance(account, AccountScreen)
+        await keys.fill_form(account.form, {"api_key": CANARY})
+        await keys.press("ctrl+s")
+        await keys.settle()
+        assert isinstance(app.screen, ProfileEditorScreen)
+        await keys.type_text("typed-in")
+        await keys.press("ctrl+s")
+        await keys.settle()
+        assert app.screen is account
+        assert secret_service.lookup("typed-in:api_key") == CANARY
+        assert ProfileStore().get("typed-in").settings == {"base_url": CHORUS.account_fields[1].default}
+        assert app.profile_accounts.chosen("chorus") == "typed-in"
+        assert account.query_one("#saved").display
+    assert_no_leak(CANARY, secret_service.home.scanned_roots())
+    assert_private_tree(secret_service.home.config_home / "trunkwizard")
+
+
+KEYRING_CASES = {
+    "private_home": "No secure keyring is available (over plain SSH there is no Secret Service), so secrets "
+    "are kept in memory for this session only.",
+    "locked_secret_service": "The Secret Service is locked and could not be unlocked, so secrets are kept in "
+    "memory for this session only.",
+    "refusing_secret_service": "The Secret Service refused access because its unlock prompt was dismissed or "
+    "cannot be shown here, so secrets are kept in memory for this session only.",
+    "hanging_secret_service": "The Secret Service did not answer within 1 s (it may be waiting for an unlock "
+    "prompt nobody can see), so secrets are kept in memory for this session only.",
+}
+
+
+@pytest.mark.parametrize("situation", list(KEYRING_CASES))
+async def test_each_keyring_situation_is_said_where_accounts_are_entered(
+    situation: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TRUNKWIZARD_KEYRING_TIMEOUT", "1")
+    request.getfixturevalue(situation)
+    app = keeping_app(tmp_path, sandbox=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.pick_provider(CHORUS)
+        notice = app.screen.query_one(KeyringNotice)
+        text = str(notice.render())
+        assert text.startswith("⚠ " + KEYRING_CASES[situation]), text
+        hint = text.split("\n", 1)[1]
+        assert "gnome-keyring-daemon" in hint and "--unlock" in hint
+        assert notice.has_class("-session-only")
+
+
+async def test_without_a_keyring_a_profile_lives_for_the_session(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    """Plain SSH: the secret stays in memory, the profile's settings on disk; the profile is picked again
+    later in the same session and a resource is created in the sandbox with it."""
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        assert app.keyring_status is not None and not app.keyring_status.persistent
+        await keys.pick_provider(CHORUS)
+        account = app.screen
+        assert isinstance(account, AccountScreen)
+        await keys.press("ctrl+s")
+        await keys.settle()
+        await keys.type_text("session")
+        await keys.press("ctrl+s")
+        await keys.settle()
+        assert app.screen is account
+        assert "session" in ProfileStore().get("session").name
+        # the account step again with nothing typed: the profile brings the secret back from memory
+        for row in account.form.rows.values():
+            row.editor.set_value(None)
+        account.load_saved(account._saved[0])
+        await keys.settle()
+        assert account.form.values()["api_key"] is not None
+        await keys.accept_account()
+        await keys.pick_mode(CHORUS, "jambonz")
+        await keys.fill_form(app.screen.form, {"number": "+14155550177"})  # type: ignore[attr-defined]
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+        assert app.screen.STEP == "result"  # type: ignore[attr-defined]
+        created = app.state.created
+        assert created is not None
+        async with app.client() as client:
+            assert await client.fetch(created.ref)
+        (entry,) = HistoryStore().entries()
+        assert entry.sandbox and entry.created_id == created.ref.id
+    toml = (private_home.config_home / "trunkwizard" / "profiles.toml").read_text()
+    assert "api_key" not in toml
+    assert_private_tree(private_home.config_home / "trunkwizard", private_home.state_home / "trunkwizard")

@@ -1,0 +1,139 @@
+"""Keeping the wizard's draft: every non-secret answer, with provider, profile, mode and step.
+
+The app calls `schedule()` when a form changes or the step changes; the save follows shortly after
+(debounced, one small atomic write, skipped when nothing changed). `save_now()` is what the SIGHUP /
+SIGTERM handlers and the crash path call: synchronous, never raising. Secrets are left out three ways:
+the fields the provider marks secret, `SecretStr` values, and the store's own scrub.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from trunkwizard.tui.screens.base import WizardScreen
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from trunkwizard.fields import FormField
+    from trunkwizard.store import DraftStore
+    from trunkwizard.tui.app import WizardApp
+
+__all__ = ["ACCOUNT", "DETAILS", "SANDBOX", "DraftKeeper", "secret_wires"]
+
+log = logging.getLogger("trunkwizard.tui")
+
+# keys of the draft's answers: the account step's values, the details step's values, the sandbox flag
+ACCOUNT, DETAILS, SANDBOX = "account", "details", "sandbox"
+# steps worth a draft: before the account there is nothing typed; after the result nothing is left to do
+_KEPT_STEPS = ("account", "mode", "details", "review", "submit")
+
+
+def secret_wires(fields: Iterable[FormField]) -> Iterator[str]:
+    """Wire names of the secret fields, rows' fields included."""
+    for field in fields:
+        if field.secret:
+            yield field.wire
+        yield from secret_wires(field.rows)
+
+
+class DraftKeeper:
+    DELAY = 0.3  # seconds after the last keystroke
+
+    def __init__(
+        self, app: WizardApp, store: DraftStore, chosen_profile: Callable[[str], str | None]
+    ) -> None:
+        self.app = app
+        self.store = store
+        self._chosen_profile = chosen_profile
+        self._timer: Timer | None = None
+        self.suspended = False
+
+    # --- what the draft holds ---------------------------------------------------------------------------
+
+    def _live_values(self, step: str) -> dict[str, Any] | None:
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, WizardScreen) and step == screen.STEP and screen.is_mounted:
+                form = getattr(screen, "form", None)
+                if form is not None:
+                    values: dict[str, Any] = form.values()
+                    return values
+        return None
+
+    def current_step(self) -> str | None:
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, WizardScreen):
+                return screen.STEP
+        return None
+
+    def snapshot(self) -> dict[str, Any] | None:
+        """The arguments of `DraftStore.save` for the wizard as it is now, or None when nothing to keep."""
+        state = self.app.state
+        provider = state.provider
+        step = self.current_step()
+        if provider is None or step not in _KEPT_STEPS:
+            return None
+        account = self._live_values("account")
+        if account is None:
+            account = state.account_values.get(provider.key, {})
+        mode_key = state.mode_key if any(m.key == state.mode_key for m in provider.modes) else None
+        details: dict[str, Any] = {}
+        secrets = set(secret_wires(provider.account_fields))
+        if mode_key is not None:
+            live = self._live_values("details")
+            details = live if live is not None else state.detail_values.get((provider.key, mode_key), {})
+            secrets.update(secret_wires(provider.mode(mode_key).fields))
+        return {
+            "provider": provider.key,
+            "profile": self._chosen_profile(provider.key),
+            "mode": mode_key,
+            "step": step,
+            "answers": {ACCOUNT: account, DETAILS: details, SANDBOX: self.app.sandbox},
+            "secret_fields": secrets,
+        }
+
+    # --- saving -----------------------------------------------------------------------------------------
+
+    def save_now(self) -> bool:
+        """Write the draft now; False when there was nothing to keep or it could not be written."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.suspended:
+            return False
+        try:
+            snapshot = self.snapshot()
+            if snapshot is None:
+                return False
+            self.store.save(**snapshot)
+        except Exception as exc:  # a draft must never take the wizard down; say it in the log only
+            from trunkwizard.redact import redact
+
+            log.warning("draft not saved: %s", redact(f"{type(exc).__name__}: {exc}"))
+            return False
+        return True
+
+    def schedule(self) -> None:
+        """Save shortly, once typing pauses."""
+        if self.suspended:
+            return
+        if self._timer is not None:
+            self._timer.reset()
+            return
+        self._timer = self.app.set_timer(self.DELAY, self._timer_fired, name="draft-save")
+
+    def _timer_fired(self) -> None:
+        self._timer = None
+        self.save_now()
+
+    def discard(self) -> None:
+        """Forget the draft (after a successful submit, or when the technician says so)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        try:
+            self.store.discard()
+        except Exception as exc:
+            log.warning("draft not removed: %s", type(exc).__name__)

@@ -1,0 +1,394 @@
+"""The wizard as `trunkwizard` runs it: WizardApp plus what it keeps between sessions.
+
+- saved profiles (profiles.toml + keyring) as the account step's `AccountSource`, a profiles screen
+  (F2 on the account step, or the palette) and "save as profile" (ctrl+s on the account step);
+- the keyring, detected in a worker once the first screen is drawn, its status shown where accounts
+  are entered;
+- a draft of every non-secret answer, saved as it is typed, on SIGHUP / SIGTERM (then exit 129 / 143)
+  and on a crash; the next start offers to resume it at the same step; removed after a submit;
+- the history file, appended after each submission, and a history screen (F3, or the palette) that
+  deletes a created resource at the provider after a confirmation.
+
+WizardApp itself keeps nothing on disk, which is what its own tests want.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual.app import SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.signal import Signal
+
+from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, SANDBOX, DraftKeeper
+from trunkwizard.tui.saved_accounts import ProfileAccounts
+from trunkwizard.tui.screens.base import WizardScreen
+
+if TYPE_CHECKING:
+    from trunkwizard.client import ProviderClient
+    from trunkwizard.providers import Created, Provider
+    from trunkwizard.secrets import KeyringStatus, SecretVault
+    from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryStore, Profile
+
+__all__ = ["SIGNAL_EXIT_CODES", "PersistentWizardApp"]
+
+# the shell's convention: 128 + the signal number
+SIGNAL_EXIT_CODES = {signal.SIGHUP: 129, signal.SIGTERM: 143}
+
+
+class PersistentWizardApp(WizardApp):
+    BINDINGS = [
+        Binding("f2", "profiles", "Profiles", id="profiles"),
+        # not in the footer (no room at 80 columns): the palette and the profiles screen name it
+        Binding("ctrl+s", "save_profile", "Save as profile", show=False, id="save-profile"),
+        Binding("f3", "history", "History", show=False, id="history"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        dirs: AppDirs | None = None,
+        open_vault: Callable[[], SecretVault] | None = None,
+        **options: Any,
+    ) -> None:
+        from trunkwizard.store import AppDirs, DraftStore, HistoryStore
+
+        self.dirs = dirs or AppDirs.from_environment()
+        self.profile_accounts = ProfileAccounts(self.dirs, open_vault)
+        if options.get("accounts") is None:
+            options["accounts"] = self.profile_accounts
+        super().__init__(**options)
+        self.drafts: DraftStore = DraftStore(self.dirs)
+        self.history: HistoryStore = HistoryStore(self.dirs)
+        self.keeper = DraftKeeper(self, self.drafts, self._profile_in_use)
+        self.keyring_signal: Signal[KeyringStatus | None] = Signal(self, "keyring")
+        self.keyring_status: KeyringStatus | None = None
+        self.created_this_session: set[str] = set()
+
+    def _profile_in_use(self, provider_key: str) -> str | None:
+        return self.profile_accounts.chosen(provider_key)
+
+    # --- start ----------------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._install_signal_handlers()
+        self.screen_change_signal.subscribe(self, lambda _screen: self.keeper.schedule())
+        self.call_after_refresh(self._after_first_frame)
+
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number, code in SIGNAL_EXIT_CODES.items():
+            # not on Windows, nor outside the main thread: the draft then relies on autosave alone
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self._signalled, code)
+
+    def _signalled(self, code: int) -> None:
+        """SIGHUP (the SSH link dropped) or SIGTERM: keep the draft, then leave. Short on purpose: the
+        terminal may be gone, so nothing here writes to it."""
+        self.keeper.save_now()
+        self.exit(return_code=code)
+
+    def _after_first_frame(self) -> None:
+        self.run_worker(self._detect_keyring(), group="keyring", exit_on_error=False)
+        self.run_worker(self._offer_draft(), group="draft", exit_on_error=False)
+
+    async def _detect_keyring(self) -> None:
+        try:
+            status = await asyncio.to_thread(self.profile_accounts.detect)
+        except Exception as exc:  # detection must never take the wizard down
+            from trunkwizard.redact import redact
+            from trunkwizard.secrets import KeyringState, KeyringStatus
+
+            status = KeyringStatus(
+                KeyringState.FAILED,
+                "session memory",
+                redact(
+                    f"The keyring could not be checked ({type(exc).__name__}), so secrets are kept in "
+                    "memory for this session only."
+                ),
+            )
+        self.keyring_status = status
+        self.keyring_signal.publish(status)
+
+    # --- drafts -----------------------------------------------------------------------------------------
+
+    def on_form_view_edited(self, _event: object) -> None:
+        self.keeper.schedule()
+
+    async def _offer_draft(self) -> None:
+        from trunkwizard.errors import StoreError
+        from trunkwizard.tui.screens.resume import ResumeChoice, ResumeScreen
+
+        try:
+            draft = await asyncio.to_thread(self.drafts.latest)
+        except StoreError as exc:
+            self.notify(exc.message, title="Draft not readable", severity="warning", timeout=10)
+            return
+        if draft is None:
+            return
+        self.keeper.suspended = True
+        summary = await asyncio.to_thread(_draft_summary, draft)
+
+        def decided(choice: ResumeChoice | None) -> None:
+            self.keeper.suspended = False
+            if choice == "resume":
+                self.run_worker(self.resume(draft), group="draft", exit_on_error=False)
+            elif choice == "discard":
+                self.keeper.discard()
+                self.notify("Draft discarded.", timeout=3)
+
+        self.push_screen(ResumeScreen(summary), decided)
+
+    async def resume(self, draft: Draft) -> None:
+        """Put the draft's answers back and walk to its step (as far as the answers allow)."""
+        from trunkwizard.client import load_account
+        from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError, ValidationFailed
+        from trunkwizard.providers import get_provider
+        from trunkwizard.tui.accounts import SavedAccount
+        from trunkwizard.tui.screens.account import as_form_values
+
+        try:
+            provider = await asyncio.to_thread(get_provider, draft.provider)
+        except KeyError:
+            self.notify(f"The draft is for {draft.provider!r}, which this version does not know.", timeout=8)
+            return
+        answers = draft.answers
+        typed: dict[str, Any] = _mapping(answers.get(ACCOUNT))
+        details: dict[str, Any] = _mapping(answers.get(DETAILS))
+        if bool(answers.get(SANDBOX)) != self.sandbox:
+            typed = {}  # the sandbox's account is no real one, and a real one has no place in the sandbox
+        base: dict[str, Any] = {}
+        problem: str | None = None
+        if draft.profile and not self.sandbox:
+            try:
+                base = dict(
+                    await asyncio.to_thread(
+                        self.profile_accounts.account_values, SavedAccount(draft.profile, provider.key)
+                    )
+                )
+            except CredentialsUnavailable as exc:
+                base, problem = dict(getattr(exc, "values", {})), f"{exc.message} {exc.hint}".strip()
+            except TrunkwizardError as exc:
+                problem = exc.message
+        elif self.sandbox:
+            with contextlib.suppress(KeyError):
+                from trunkwizard.sandbox import sandbox_account
+
+                base = dict(sandbox_account(provider.key))
+        values = as_form_values(provider, {**base, **{k: v for k, v in typed.items() if v not in (None, "")}})
+        self.state.account_values[provider.key] = values
+        if draft.mode is not None and any(m.key == draft.mode for m in provider.modes):
+            self.state.mode_key = draft.mode
+            self.state.detail_values[(provider.key, draft.mode)] = dict(details)
+        self.choose_provider(provider)
+        account_screen = await self._mounted()
+        if draft.step == "account":
+            if problem:
+                _banner(account_screen, problem)
+            return
+        try:
+            account = load_account(provider, account_screen.form.answers())  # type: ignore[attr-defined]
+        except ValidationFailed as failure:
+            account_screen.show_problems(  # type: ignore[attr-defined]
+                failure.problems,
+                headline=problem or "Secrets are not kept in drafts: type them again, then ctrl+n.",
+            )
+            return
+        account_screen.remember()
+        self.account_ready(account)
+        screen = await self._mounted()
+        if screen.STEP == "mode":
+            if draft.step == "mode" or self.state.mode_key is None:
+                return
+            self.choose_mode(self.state.mode_key)
+            screen = await self._mounted()
+        if draft.step in ("review", "submit") and screen.STEP == "details":
+            screen.action_next()
+            if draft.step == "submit":
+                review = await self._mounted()
+                _banner(
+                    review,
+                    "The last session ended while submitting: check the provider (or the history, F3) "
+                    "before you submit again.",
+                )
+
+    async def _mounted(self) -> WizardScreen:
+        """The top wizard screen, once it is mounted and composed."""
+        for _ in range(500):
+            screen = self.screen
+            if isinstance(screen, WizardScreen) and screen.is_mounted:
+                await asyncio.sleep(0)
+                return screen
+            await asyncio.sleep(0.01)
+        raise RuntimeError("the step did not appear")
+
+    # --- a submission ------------------------------------------------------------------------------------
+
+    def show_created(self, created: Created) -> None:
+        super().show_created(created)
+        self.keeper.discard()
+        self.run_worker(self._record(created), group="history", exit_on_error=False)
+
+    async def _record(self, created: Created) -> None:
+        from trunkwizard.errors import StoreError
+
+        prepared = self.state.prepared
+        if prepared is None:
+            return
+        preview = prepared.preview
+        profile = None if self.sandbox else self.profile_accounts.chosen(prepared.provider.key)
+        try:
+            entry = await asyncio.to_thread(
+                self.history.append,
+                provider=created.ref.provider,
+                profile=profile,
+                mode=created.ref.mode,
+                created_id=created.ref.id,
+                request={"method": preview.method, "url": preview.url, "json": preview.json},
+                sandbox=self.sandbox,
+                secret_fields={f.wire for f in prepared.mode.fields if f.secret},
+                path_values=created.ref.path_values,
+            )
+        except StoreError as exc:
+            self.notify(f"Not added to the history: {exc.message}", severity="warning", timeout=10)
+            return
+        self.created_this_session.add(entry.id)
+
+    def client(self) -> ProviderClient:
+        from trunkwizard.client import ProviderClient
+
+        provider, account = self.state.provider, self.state.account
+        assert provider is not None and account is not None
+        ca_file = None if self.sandbox else self.profile_accounts.ca_file(provider.key)
+        return ProviderClient(provider, account, transport=self.transport(), ca_file=ca_file)
+
+    # --- quitting and crashing ---------------------------------------------------------------------------
+
+    def answers_at_risk(self) -> bool:
+        # with the draft saved, quitting loses nothing: the next start offers it
+        return False if self.keeper.save_now() else super().answers_at_risk()
+
+    def _fatal_error(self) -> None:
+        with contextlib.suppress(Exception):
+            self.keeper.save_now()
+        super()._fatal_error()
+
+    # --- profiles and history ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        screen = self.screen
+        if action in ("profiles", "save_profile"):
+            return isinstance(screen, WizardScreen) and screen.STEP == "account"
+        if action == "history":
+            return isinstance(screen, WizardScreen)
+        return super().check_action(action, parameters)
+
+    def action_profiles(self) -> None:
+        self.open_profiles()
+
+    def action_history(self) -> None:
+        self.open_history()
+
+    def open_profiles(self) -> None:
+        from trunkwizard.tui.screens.profiles import ProfilesScreen
+
+        account_screen = self.screen if getattr(self.screen, "STEP", "") == "account" else None
+
+        def closed(_: None) -> None:
+            refresh = getattr(account_screen, "list_saved", None)
+            if refresh is not None:
+                refresh()
+
+        provider = self.state.provider
+        self.push_screen(ProfilesScreen(self.profile_accounts, provider.key if provider else None), closed)
+
+    def open_history(self) -> None:
+        from trunkwizard.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(self.history))
+
+    def action_save_profile(self) -> None:
+        from trunkwizard.tui.screens.profile_editor import ProfileEditorScreen
+
+        screen = self.screen
+        provider = self.state.provider
+        form = getattr(screen, "form", None)
+        if provider is None or form is None or getattr(screen, "STEP", "") != "account":
+            return
+
+        def saved(profile: Profile | None) -> None:
+            if profile is not None:
+                self.profile_accounts.choose(profile)
+                self.run_worker(self._show_saved(screen, profile.name), group="accounts-refresh")
+
+        self.push_screen(ProfileEditorScreen(provider, self.profile_accounts, values=form.answers()), saved)
+
+    async def _show_saved(self, screen: Screen[Any], name: str) -> None:
+        from textual.widgets import Select
+
+        refresh = getattr(screen, "list_saved", None)
+        if refresh is None:
+            return
+        await refresh().wait()
+        with contextlib.suppress(Exception):
+            picker = screen.query_one("#saved", Select)
+            with picker.prevent(Select.Changed):
+                picker.value = name
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Profiles", "Saved accounts: create, edit, rename, delete (F2)", self.open_profiles
+        )
+        yield SystemCommand("History", "What was created; delete it at the provider (F3)", self.open_history)
+        if getattr(screen, "STEP", "") == "account":
+            yield SystemCommand(
+                "Save account as profile",
+                "Settings to profiles.toml, secrets to the keyring",
+                self.action_save_profile,
+            )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _banner(screen: Screen[Any], message: str) -> None:
+    set_banner = getattr(screen, "set_banner", None)
+    if set_banner is not None:
+        set_banner(message)
+
+
+def _draft_summary(draft: Draft) -> str:
+    """What the draft is, in three lines: provider and mode; step, answers and profile; when."""
+    from trunkwizard.providers import get_provider
+
+    try:
+        provider: Provider | None = get_provider(draft.provider)
+    except KeyError:
+        provider = None
+    what = provider.title if provider is not None else draft.provider
+    defaults: dict[str, Any] = {}
+    if provider is not None and draft.mode:
+        with contextlib.suppress(KeyError):
+            mode = provider.mode(draft.mode)
+            defaults = {f.wire: f.default for f in mode.fields}
+            if len(provider.modes) > 1:
+                what += f" · {mode.title}"
+    details = _mapping(draft.answers.get(DETAILS))
+    # what the technician typed or picked: a value left at its default is no answer worth counting
+    count = sum(1 for k, v in details.items() if v not in (None, "", [], False) and v != defaults.get(k))
+    facts = [f"Step: {draft.step.capitalize()}", f"{count} answer{'s' if count != 1 else ''}"]
+    if draft.profile:
+        facts.append(f"profile {draft.profile}")
+    if draft.answers.get(SANDBOX):
+        facts.append("sandbox")
+    saved = draft.saved_at.replace("T", " ").replace("Z", " UTC")
+    return f"{what}\n{' · '.join(facts)}\nSaved {saved}"

@@ -1,0 +1,248 @@
+"""What was created, newest first, with the request as it was sent (secrets masked); d deletes the
+highlighted resource at the provider, after a confirmation, where the provider's API allows it.
+
+The delete uses the entry's profile (secrets from the keyring, in a worker), the account in the form
+when the entry was typed in with the same provider, or this session's sandbox for sandbox entries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.console import Group
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
+from trunkwizard.redact import redact
+from trunkwizard.tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    import httpx
+
+    from trunkwizard.fields import ProviderModel
+    from trunkwizard.providers import Provider
+    from trunkwizard.store import HistoryEntry, HistoryStore
+    from trunkwizard.tui.persistent_app import PersistentWizardApp
+
+__all__ = ["HistoryScreen", "when"]
+
+
+def when_text(stamp: str) -> str:
+    """`2026-11-23T09:41:07Z` as `2026-11-23 09:41` (UTC, as stored)."""
+    return stamp.replace("T", " ")[:16]
+
+
+def when(entry: HistoryEntry) -> str:
+    return when_text(entry.time)
+
+
+def request_text(entry: HistoryEntry) -> Group:
+    """The request as it was sent, secrets masked (they were masked before it was written)."""
+    request = entry.request
+    head = Text()
+    if entry.deleted_at:
+        head.append(f"Deleted at the provider {when_text(entry.deleted_at)} UTC\n", style="bold")
+    head.append(f"{request.get('method', '')} ", style="bold")
+    head.append(str(request.get("url", "")))
+    parts: list[Text | Syntax] = [head]
+    body = request.get("json")
+    if body is not None:
+        body_text = redact(json.dumps(body, indent=2, ensure_ascii=False))
+        parts.append(Syntax(body_text, "json", theme="ansi_dark", background_color="default", word_wrap=True))
+    return Group(*parts)
+
+
+class AccountNotAvailable(TrunkwizardError):
+    """The account an entry was made with cannot be used from here; the message says what to do."""
+
+
+class HistoryScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HistoryScreen { layout: vertical; }
+    #history-heading { height: auto; padding: 0 1; text-style: bold; }
+    #history-banner { height: auto; padding: 0 1; color: $text-error; display: none; }
+    #history-banner.-shown { display: block; }
+    #history-table { height: 1fr; margin: 0 1; }
+    #history-request { height: 7; margin: 0 1; border-top: solid $panel; }
+    #history-hint { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="history-back"),
+        Binding("d,delete", "delete", "Delete at provider", id="history-delete"),
+    ]
+
+    def __init__(self, history: HistoryStore) -> None:
+        super().__init__()
+        self.history = history
+        self.entries: list[HistoryEntry] = []
+        self.providers: dict[str, Provider] = {}
+
+    @property
+    def wizard(self) -> PersistentWizardApp:
+        return cast("PersistentWizardApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("History: what was created, newest first", id="history-heading")
+        yield Static("", id="history-banner", markup=False)
+        table: DataTable[Any] = DataTable(id="history-table", cursor_type="row")
+        yield table
+        with VerticalScroll(id="history-request"):
+            yield Static("", id="history-request-text", markup=False)
+        yield Static("", id="history-hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        # fixed widths, so every column fits 80 columns; the full request is shown below the table
+        table.add_column("When (UTC)", key="when")
+        table.add_column("What", key="what", width=24)
+        table.add_column("Account", key="account", width=11)
+        table.add_column("Created ID", key="id", width=10)
+        table.add_column("State", key="state")
+        table.focus()
+        self.refresh_list()
+
+    @work(group="history", exclusive=True, exit_on_error=False)
+    async def refresh_list(self, select: str | None = None) -> None:
+        from trunkwizard.providers import all_providers
+
+        try:
+            self.providers = {p.key: p for p in await asyncio.to_thread(all_providers)}
+            self.entries = list(reversed(await asyncio.to_thread(self.history.entries)))
+        except TrunkwizardError as exc:
+            self.set_banner(exc.message)
+            return
+        table = self.query_one(DataTable)
+        table.clear()
+        for entry in self.entries:
+            provider = self.providers.get(entry.provider)
+            what = provider.title if provider is not None else entry.provider
+            if entry.mode and provider is not None and len(provider.modes) > 1:
+                what += f" · {entry.mode}"
+            account = "sandbox" if entry.sandbox else (entry.profile or "typed in")
+            state = "deleted" if entry.deleted_at else "created"
+            table.add_row(when(entry), what, account, entry.created_id or "?", state, key=entry.id)
+        ids = [e.id for e in self.entries]
+        if select in ids:
+            table.move_cursor(row=ids.index(select))
+        hint = "d deletes the highlighted one at the provider (asks first) · Esc back"
+        self.query_one("#history-hint", Static).update(hint if self.entries else "Nothing created yet.")
+        self._show_request()
+
+    def set_banner(self, message: str | None) -> None:
+        banner = self.query_one("#history-banner", Static)
+        banner.update(f"✗ {message}" if message else "")
+        banner.set_class(bool(message), "-shown")
+
+    def selected(self) -> HistoryEntry | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.entries[row] if self.entries and 0 <= row < len(self.entries) else None
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_request()
+
+    def _show_request(self) -> None:
+        entry = self.selected()
+        self.query_one("#history-request-text", Static).update(request_text(entry) if entry else "")
+
+    # --- deleting -------------------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_delete(self) -> None:
+        from trunkwizard.deletion import why_not_deletable
+
+        entry = self.selected()
+        if entry is None:
+            return
+        provider = self.providers.get(entry.provider)
+        if provider is None:
+            self.set_banner(f"This version does not know the provider {entry.provider!r}.")
+            return
+        reason = why_not_deletable(entry, provider) or self._sandbox_mismatch(entry)
+        if reason is not None:
+            self.set_banner(reason)
+            return
+        self.set_banner(None)
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.delete(entry, provider)
+
+        where = "the sandbox" if entry.sandbox else provider.title
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete {provider.creates} {entry.created_id} at {where}?",
+                f"Created {when(entry)} UTC. It is removed at the provider; whatever uses it stops working.",
+            ),
+            decided,
+        )
+
+    @work(group="history-delete", exclusive=True, exit_on_error=False)
+    async def delete(self, entry: HistoryEntry, provider: Provider) -> None:
+        from trunkwizard.deletion import delete_created
+
+        self.query_one("#history-hint", Static).update(f"deleting {entry.created_id}…")
+        try:
+            account, transport, ca_file = await self._account_for(entry, provider)
+            await delete_created(entry, provider, account, self.history, transport=transport, ca_file=ca_file)
+        except CredentialsUnavailable as exc:
+            self.set_banner(f"{exc.message} {exc.hint}".strip())
+        except TrunkwizardError as exc:
+            self.set_banner(exc.message)
+        except Exception as exc:  # never a traceback with locals on the terminal
+            self.set_banner(redact(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.notify(f"Deleted {provider.creates} {entry.created_id}.", timeout=5)
+        self.refresh_list(select=entry.id)
+
+    def _sandbox_mismatch(self, entry: HistoryEntry) -> str | None:
+        """Why this session cannot reach the entry's resource (sandbox versus real provider), or None."""
+        app = self.wizard
+        if entry.sandbox and (not app.sandbox or entry.id not in app.created_this_session):
+            return (
+                "The sandbox forgets what it created when trunkwizard exits; this one was made in an "
+                "earlier session, so there is nothing left to delete."
+            )
+        if not entry.sandbox and app.sandbox:
+            return "This one was made at the real provider: start trunkwizard without --sandbox to delete it."
+        return None
+
+    async def _account_for(
+        self, entry: HistoryEntry, provider: Provider
+    ) -> tuple[ProviderModel, httpx.AsyncBaseTransport | None, str | None]:
+        from trunkwizard.client import load_account
+
+        app = self.wizard
+        mismatch = self._sandbox_mismatch(entry)
+        if mismatch is not None:
+            raise AccountNotAvailable(mismatch)
+        if entry.sandbox:
+            from trunkwizard.sandbox import sandbox_account
+
+            return load_account(provider, sandbox_account(provider.key)), app.transport(), None
+        if entry.profile:
+            from trunkwizard.tui.accounts import SavedAccount
+
+            source = app.profile_accounts
+            values = await asyncio.to_thread(source.account_values, SavedAccount(entry.profile, provider.key))
+            profile = await asyncio.to_thread(source.accounts.profiles.get, entry.profile)
+            return load_account(provider, values), None, profile.ca_file
+        state = app.state
+        if state.provider is not None and state.provider.key == provider.key and state.account is not None:
+            return state.account, None, None
+        raise AccountNotAvailable(
+            f"This one was made with a {provider.title} account typed in, not a saved profile: enter that "
+            "account on the account step first, then delete it from here."
+        )
