@@ -1,0 +1,85 @@
+"""Secrets stay masked on screen, out of the curl export and clipboard, and out of crash output."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.support.canary import CANARY
+from tests.tui.driver import KeyboardDriver
+from trunkwizard.providers import get_provider
+from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.screens.review import ReviewScreen
+
+CHORUS = get_provider("chorus")
+TWILIO = {
+    "number": "+14155550180",
+    "twilioAccountSid": "AC" + "0123456789abcdef" * 2,
+    "twilioAuthToken": CANARY,
+}
+
+
+async def _to_review(app: WizardApp, pilot: object) -> KeyboardDriver:
+    keys = KeyboardDriver(pilot)  # type: ignore[arg-type]
+    await keys.to_details(CHORUS, "twilio")
+    await keys.fill_form(app.screen.form, TWILIO)  # type: ignore[attr-defined]
+    return keys
+
+
+async def test_secret_is_masked_until_shown_and_masked_again(make_app: Callable[..., WizardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = await _to_review(app, pilot)
+        assert CANARY not in app.export_screenshot()
+        await keys.press("ctrl+t")
+        assert CANARY in app.export_screenshot(), "ctrl+t shows the secret"
+        await keys.press("ctrl+t")
+        assert CANARY not in app.export_screenshot()
+
+
+async def test_review_copy_and_save_carry_env_references_not_secrets(
+    make_app: Callable[..., WizardApp], tmp_path: Path
+) -> None:
+    app = make_app(export_dir=tmp_path / "exports")
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = await _to_review(app, pilot)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert isinstance(app.screen, ReviewScreen)
+        screenshot = app.export_screenshot()
+        assert "********" in screenshot and CANARY not in screenshot
+        await keys.press("c")
+        assert "${TRUNKWIZARD_CHORUS_TWILIO_AUTH_TOKEN}" in app.clipboard
+        assert CANARY not in app.clipboard
+        await keys.press("s")
+        saved = app.last_export
+        assert saved is not None and saved.parent == tmp_path / "exports"
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+        assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
+        text = saved.read_text()
+        assert text.startswith("curl -X POST") and "TRUNKWIZARD_CHORUS_API_KEY" in text
+        assert CANARY not in text
+        assert not [p for p in saved.parent.iterdir() if p.name.startswith(".tmp-")]
+
+
+async def test_a_crash_prints_a_redacted_traceback_without_locals(
+    make_app: Callable[..., WizardApp], capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_app()
+
+    def explode() -> None:
+        secret_here = CANARY
+        raise RuntimeError(f"boom with {secret_here}")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            keys = await _to_review(app, pilot)
+            app.call_later(explode)
+            await keys.press("tab")
+    printed = capsys.readouterr().err
+    assert "RuntimeError: boom with ********" in printed
+    assert CANARY not in printed
+    assert "│" not in printed and "locals" not in printed, "no rich traceback with local variables"

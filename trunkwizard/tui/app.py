@@ -1,0 +1,333 @@
+"""The wizard application: the flow between steps, the session's services, quitting safely.
+
+    run_app(sandbox=True)  ->  exit code
+
+Only the first screen's modules are imported before it is drawn; the provider registry, the HTTP
+client and the sandbox load afterwards (see screens/provider.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input
+
+from trunkwizard.redact import redact
+from trunkwizard.tui.accounts import AccountSource, NoSavedAccounts
+from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.screens.provider import ProviderScreen
+from trunkwizard.tui.state import WizardState
+from trunkwizard.tui.terminal import TerminalProfile
+
+if TYPE_CHECKING:
+    import httpx
+    from textual.events import DescendantFocus
+
+    from trunkwizard.client import PreparedRequest, ProviderClient
+    from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
+    from trunkwizard.fields import ProviderModel
+    from trunkwizard.providers import Created, Provider
+
+__all__ = ["WizardApp", "run_app"]
+
+
+class WizardApp(App[int]):
+    CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-normal")]
+    TITLE = "trunkwizard"
+    BINDINGS = [
+        Binding("ctrl+q", "request_quit", "Quit", priority=True, id="quit"),
+        Binding("ctrl+c", "request_quit", "Quit", show=False, id="quit-ctrl-c"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        sandbox: bool = False,
+        profile: str | None = None,
+        accounts: AccountSource | None = None,
+        terminal: TerminalProfile | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.terminal = terminal or TerminalProfile.from_environment(os.environ)
+        self.cursor_blink = self.terminal.cursor_blink
+        if self.terminal.animation_level is not None:
+            self.animation_level = self.terminal.animation_level  # type: ignore[assignment]
+        self.sandbox = sandbox
+        self.profile = profile
+        self.accounts: AccountSource = accounts or NoSavedAccounts()
+        self.state = WizardState()
+        self._export_dir = export_dir
+        self.last_export: Path | None = None
+        self._sandbox_transport: httpx.AsyncBaseTransport | None = None
+
+    @property
+    def badge(self) -> str:
+        return "SANDBOX" if self.sandbox else ""
+
+    @property
+    def export_dir(self) -> Path:
+        if self._export_dir is None:
+            from trunkwizard.tui.export import default_export_dir
+
+            self._export_dir = default_export_dir()
+        return self._export_dir
+
+    def get_default_screen(self) -> Screen[Any]:
+        # The first step is the default screen: pushing it would cost Textual's screen-switch delay.
+        return ProviderScreen()
+
+    def on_mount(self) -> None:
+        if self.theme != self.terminal.theme:
+            self.theme = self.terminal.theme
+
+    def on_ready(self) -> None:
+        # The first frame is out: now load the provider registry (pydantic models, httpx).
+        first = self.screen_stack[0]
+        if isinstance(first, ProviderScreen):
+            first.load_providers()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        # Inputs Textual creates itself (command palette, Select search) follow the blink setting too.
+        if isinstance(event.widget, Input) and not self.cursor_blink:
+            event.widget.cursor_blink = False
+
+    # --- services for the screens -------------------------------------------------------------------
+
+    def transport(self) -> httpx.AsyncBaseTransport | None:
+        """The in-process sandbox (made once, so what was created stays for the session), or None."""
+        if not self.sandbox:
+            return None
+        if self._sandbox_transport is None:
+            from trunkwizard.sandbox import in_process_transport
+
+            self._sandbox_transport = in_process_transport()
+        return self._sandbox_transport
+
+    def client(self) -> ProviderClient:
+        from trunkwizard.client import ProviderClient
+
+        provider, account = self.state.provider, self.state.account
+        assert provider is not None and account is not None
+        return ProviderClient(provider, account, transport=self.transport())
+
+    def skipped_steps(self) -> frozenset[str]:
+        provider = self.state.provider
+        return frozenset({"mode"}) if provider is not None and len(provider.modes) == 1 else frozenset()
+
+    # --- the flow -----------------------------------------------------------------------------------
+
+    def choose_provider(self, provider: Provider) -> None:
+        from trunkwizard.tui.screens.account import AccountScreen, as_form_values
+
+        self.state.provider = provider
+        self.state.account = None
+        values = self.state.account_values.get(provider.key)
+        notice = "Enter the account; secrets stay in memory and are masked (ctrl+t shows them)."
+        if values is None and self.sandbox:
+            try:
+                from trunkwizard.sandbox import sandbox_account
+
+                values = as_form_values(provider, sandbox_account(provider.key))
+                notice = (
+                    "SANDBOX: the built-in emulator's account is filled in. Requests go to the "
+                    "emulator inside this program; nothing leaves this machine."
+                )
+            except KeyError:
+                notice = f"SANDBOX: the emulator has no {provider.title} yet; enter a real account."
+        self.push_screen(AccountScreen(provider, values or {}, notice))
+
+    def account_ready(self, account: ProviderModel) -> None:
+        provider = self.state.provider
+        assert provider is not None
+        self.state.account = account
+        if len(provider.modes) == 1:
+            self.choose_mode(provider.modes[0].key)
+            return
+        from trunkwizard.tui.screens.mode import ModeScreen
+
+        self.push_screen(ModeScreen(provider, self.state.mode_key))
+
+    def choose_mode(self, mode_key: str) -> None:
+        from trunkwizard.tui.screens.details import DetailsScreen
+
+        provider = self.state.provider
+        assert provider is not None
+        self.state.mode_key = mode_key
+        values = self.state.detail_values.get((provider.key, mode_key), {})
+        self.push_screen(DetailsScreen(provider, provider.mode(mode_key), values))
+
+    def review(self, prepared: PreparedRequest) -> None:
+        from trunkwizard.tui.screens.review import ReviewScreen
+
+        self.state.prepared = prepared
+        self.push_screen(ReviewScreen(prepared))
+
+    def submit(self) -> None:
+        from trunkwizard.tui.screens.submit import SubmitScreen
+
+        assert self.state.prepared is not None
+        self.push_screen(SubmitScreen(self.state.prepared))
+
+    def show_created(self, created: Created) -> None:
+        from trunkwizard.tui.screens.result import ResultScreen
+
+        self.state.created = created
+        self.switch_screen(ResultScreen(created))
+
+    def back_to_details(self, error: ProviderError | ValidationFailed) -> None:
+        self.run_worker(self._back_to("details", lambda screen: screen.show_provider_error(error)))
+
+    def back_to_account(self, error: AuthenticationFailed) -> None:
+        self.run_worker(self._back_to("account", lambda screen: screen.show_authentication_failure(error)))
+
+    def edit_again(self) -> None:
+        self.run_worker(self._back_to("details", None))
+
+    def start_over(self) -> None:
+        self.state.detail_values.clear()
+        self.state.prepared = None
+        self.run_worker(self._back_to("provider", None))
+
+    def go_to_step(self, step: str) -> None:
+        self.run_worker(self._back_to(step, None))
+
+    async def _back_to(self, step: str, then: Any) -> None:
+        """Pop screens until the step's screen is on top, each keeping its answers in the state."""
+        if not any(isinstance(s, WizardScreen) and step == s.STEP for s in self.screen_stack):
+            return
+        while not (isinstance(self.screen, WizardScreen) and step == self.screen.STEP):
+            if isinstance(self.screen, WizardScreen):
+                self.screen.remember()
+            await self.pop_screen()
+        if then is not None:
+            then(self.screen)
+
+    # --- quitting -----------------------------------------------------------------------------------
+
+    def answers_at_risk(self) -> bool:
+        from trunkwizard.tui.screens.result import ResultScreen
+
+        if isinstance(self.screen, ResultScreen):
+            return False
+        for screen in self.screen_stack:
+            form = getattr(screen, "form", None)
+            if form is None or not isinstance(screen, WizardScreen):
+                continue
+            if screen.STEP == "details" and form.is_modified():
+                return True
+            if screen.STEP == "account" and not self.sandbox and form.is_modified():
+                return True
+        return any(values for values in self.state.detail_values.values())
+
+    def action_request_quit(self) -> None:
+        if not self.answers_at_risk():
+            self.exit(0)
+            return
+        from trunkwizard.tui.screens.quit_confirm import QuitScreen
+
+        if isinstance(self.screen, QuitScreen):
+            return
+
+        def decided(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit(0)
+
+        self.push_screen(QuitScreen(), decided)
+
+    # --- command palette ----------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        steps = [s for s in self.screen_stack if isinstance(s, WizardScreen) and s is not screen]
+        for step_screen in steps:
+            if step_screen.STEP in ("submit",):
+                continue
+            title = step_screen.STEP.capitalize()
+            yield SystemCommand(
+                f"Go to step: {title}",
+                "Back to this step; answers are kept",
+                lambda step=step_screen.STEP: self.go_to_step(step),
+            )
+        if self.state.prepared is not None:
+            yield SystemCommand(
+                "Copy request as curl", "Secrets as $TRUNKWIZARD_… variables", self._copy_curl
+            )
+            yield SystemCommand(
+                "Save request as curl file", "0600 file in the exports folder", self._save_curl
+            )
+        if getattr(screen, "form", None) is not None:
+            yield SystemCommand(
+                "Show or hide secrets", "Toggle masking of secret fields", self._toggle_secrets
+            )
+        if isinstance(screen, WizardScreen):
+            yield SystemCommand("Help for the focused field", "Same as F1", screen.action_help)
+        yield SystemCommand("Start over", "Back to the provider list; the account is kept", self.start_over)
+        yield SystemCommand(
+            "Quit", "Quit trunkwizard (asks first if answers would be lost)", self.action_request_quit
+        )
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit",):
+                yield command
+
+    def _copy_curl(self) -> None:
+        assert self.state.prepared is not None
+        self.copy_to_clipboard(self.state.prepared.preview.as_curl())
+        self.notify("Copied as curl (OSC 52).", timeout=4)
+
+    def _save_curl(self) -> None:
+        from trunkwizard.tui.export import save_private_text
+
+        prepared = self.state.prepared
+        assert prepared is not None
+        self.last_export = save_private_text(
+            self.export_dir, f"{prepared.provider.key}-{prepared.mode.key}", prepared.preview.as_curl()
+        )
+        self.notify(f"Saved as {self.last_export}", timeout=8)
+
+    def _toggle_secrets(self) -> None:
+        toggle = getattr(self.screen, "action_toggle_secrets", None)
+        if toggle is not None:
+            toggle()
+
+    # --- crashes --------------------------------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """Textual prints tracebacks with local variables, which could hold a secret: print a redacted
+        traceback without locals instead."""
+        import traceback
+
+        from rich.text import Text
+
+        self.bell()
+        self._exit_renderables.append(Text(redact(traceback.format_exc())))
+        self._close_messages_no_wait()
+
+
+def run_app(
+    *,
+    sandbox: bool = False,
+    profile: str | None = None,
+    mouse: bool = True,
+    accounts: AccountSource | None = None,
+) -> int:
+    """Run the wizard in this terminal; return the process exit code."""
+    # the wizard with profiles, keyring, drafts and history (tui/persistent_app.py)
+    from trunkwizard.tui.persistent_app import PersistentWizardApp
+
+    app = PersistentWizardApp(sandbox=sandbox, profile=profile, accounts=accounts)
+    result = app.run(mouse=mouse)
+    if app.return_code:
+        return app.return_code
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_app(sandbox="--sandbox" in sys.argv))

@@ -1,0 +1,128 @@
+"""Step 2: the provider account. A saved account, the sandbox account, or typed in; secrets masked."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import SecretStr
+from textual import on, work
+from textual.widget import Widget
+from textual.widgets import Select, Static
+
+from trunkwizard.client import load_account
+from trunkwizard.errors import AuthenticationFailed, CredentialsUnavailable, ValidationFailed
+from trunkwizard.fields import Kind, ProviderModel
+from trunkwizard.providers import Provider
+from trunkwizard.tui.accounts import SavedAccount
+from trunkwizard.tui.screens.form_screen import FormScreen
+from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
+
+__all__ = ["AccountScreen", "as_form_values"]
+
+
+def as_form_values(provider: Provider, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Account values as the editors hold them: secrets wrapped in SecretStr."""
+    secret = {f.wire for f in provider.account_fields if f.kind is Kind.SECRET}
+    return {
+        k: SecretStr(str(v)) if k in secret and not isinstance(v, SecretStr) else v for k, v in values.items()
+    }
+
+
+class AccountScreen(FormScreen):
+    STEP = "account"
+
+    def __init__(self, provider: Provider, values: Mapping[str, Any], notice: str) -> None:
+        super().__init__()
+        self.provider = provider
+        self.model: type[ProviderModel] = provider.account_model
+        self._values = dict(values)
+        self._notice = notice
+        self._saved: list[SavedAccount] = []
+
+    def heading(self) -> str:
+        return f"{self.provider.title}: which account?"
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static(self._notice, id="notice", markup=False)
+        yield KeyringNotice(id="keyring")  # where secrets go this session (hidden without profiles)
+        saved = Select[str]([], prompt="saved accounts…", id="saved", compact=True)
+        saved.display = False
+        yield saved
+        yield from self.form_widgets(self.provider.account_fields, self._values)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.list_saved()
+
+    # --- saved accounts (profiles and keyring, through the AccountSource seam) -------------------------
+
+    @work(group="accounts", exclusive=True)
+    async def list_saved(self) -> None:
+        source = self.wizard.accounts
+        self._saved = list(await asyncio.to_thread(source.saved_accounts, self.provider.key))
+        if not self._saved:
+            if self.wizard.profile:
+                self.set_banner(f"No saved {self.provider.title} account named {self.wizard.profile!r}.")
+            return
+        picker = self.query_one("#saved", Select)
+        picker.set_options([(f"{a.name}  {a.description}".strip(), a.name) for a in self._saved])
+        picker.display = True
+        wanted = self.wizard.profile
+        if wanted and any(a.name == wanted for a in self._saved):
+            picker.value = wanted
+
+    @on(Select.Changed, "#saved")
+    def _saved_picked(self, event: Select.Changed) -> None:
+        chosen = next((a for a in self._saved if a.name == event.value), None)
+        if chosen is not None:
+            self.load_saved(chosen)
+
+    @work(group="accounts", exclusive=True)
+    async def load_saved(self, account: SavedAccount) -> None:
+        self.set_status(f"reading {account.name} from the keyring…")
+        missing: str | None = None
+        try:
+            values = await asyncio.to_thread(self.wizard.accounts.account_values, account)
+        except CredentialsUnavailable as exc:
+            self.set_status("")
+            self.set_banner(f"{exc.message} {exc.hint}".strip() + " Type the secret for this session.")
+            # a profile lacking only a secret still gives its settings: fill them, ask at the field
+            partial, missing = getattr(exc, "values", None), getattr(exc, "field", None)
+            if partial is None:
+                return
+            values = partial
+        self.set_status("")
+        form_values = as_form_values(self.provider, values)
+        for wire, row in self.form.rows.items():
+            if wire in form_values:
+                row.editor.set_value(form_values[wire])
+        self.form.refresh_visibility()
+        if missing in self.form.rows:
+            self.form.rows[missing].set_error("not stored for this profile: type it here")
+            self.form.focus_field(missing)
+
+    # --- steps ----------------------------------------------------------------------------------------
+
+    def remember(self) -> None:
+        self.wizard.state.account_values[self.provider.key] = self.form.values()
+
+    def action_next(self) -> None:
+        try:
+            account = load_account(self.provider, self.form.answers())
+        except ValidationFailed as failure:
+            self.show_problems(failure.problems)
+            return
+        self.set_banner(None)
+        self.remember()
+        self.wizard.account_ready(account)
+
+    def show_authentication_failure(self, error: AuthenticationFailed) -> None:
+        """Back from a refused submission: the message, and focus on the first secret."""
+        self.set_banner(error.message)
+        for wire, row in self.form.rows.items():
+            if row.field.kind is Kind.SECRET and row.display:
+                row.set_error("refused by the provider: check it")
+                self.form.focus_field(wire)
+                return

@@ -1,0 +1,92 @@
+"""What every step shares: the step indicator, a heading, a banner, the Back/Next bar and the footer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Static
+
+from trunkwizard.tui.widgets.step_indicator import StepIndicator
+
+if TYPE_CHECKING:
+    from trunkwizard.tui.app import WizardApp
+
+__all__ = ["WizardScreen"]
+
+
+class WizardScreen(Screen[None]):
+    """One step. Subclasses set STEP and implement `compose_body`, `action_next`, maybe `action_back`."""
+
+    STEP: ClassVar[str] = "provider"
+    NEXT_LABEL: ClassVar[str] = "Next"
+    BACK_LABEL: ClassVar[str] = "Back"
+    AUTO_FOCUS = None
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+n", "next", "Next", id="next"),
+        Binding("f1", "help", "Help", id="help"),
+    ]
+
+    @property
+    def wizard(self) -> WizardApp:
+        return cast("WizardApp", self.app)
+
+    def heading(self) -> str:
+        return ""
+
+    def compose_body(self) -> Iterable[Widget]:
+        return ()
+
+    def compose(self) -> ComposeResult:
+        yield StepIndicator(self.STEP, skipped=self.wizard.skipped_steps(), badge=self.wizard.badge)
+        yield Static(self.heading(), id="heading", markup=False)
+        yield Static("", id="banner", markup=False)
+        with Vertical(id="body"):
+            yield from self.compose_body()
+        with Horizontal(id="nav"):
+            yield Button(f"← {self.BACK_LABEL}", id="back", compact=True)
+            yield Static("", id="status", markup=False)
+            yield Button(f"{self.NEXT_LABEL} →", id="next", compact=True, variant="primary")
+        yield Footer()
+
+    # --- shared parts ---------------------------------------------------------------------------------
+
+    def set_banner(self, message: str | None) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.update(f"✗ {message}" if message else "")
+        banner.set_class(bool(message), "-shown")
+
+    def set_status(self, message: str) -> None:
+        self.query_one("#status", Static).update(message)
+
+    def remember(self) -> None:
+        """Keep this step's answers in the wizard state before the screen goes away."""
+
+    # --- actions --------------------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "next":
+            event.stop()
+            self.action_next()
+        elif event.button.id == "back":
+            event.stop()
+            self.action_back()
+
+    def action_next(self) -> None:
+        """Go on to the next step."""
+
+    def action_back(self) -> None:
+        self.remember()
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        from trunkwizard.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen.for_focus(self))

@@ -1,0 +1,75 @@
+"""Step 4: the form built from the mode's model. Conditional fields show and hide as answers change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.widget import Widget
+
+from trunkwizard.client import prepare
+from trunkwizard.errors import Problem, ProviderError, TrunkwizardError, ValidationFailed
+from trunkwizard.fields import ProviderModel
+from trunkwizard.providers import Mode, Provider
+from trunkwizard.tui.screens.form_screen import FormScreen
+from trunkwizard.tui.widgets.lookup_editor import LookupEditor
+
+__all__ = ["DetailsScreen"]
+
+
+class DetailsScreen(FormScreen):
+    STEP = "details"
+
+    def __init__(self, provider: Provider, mode: Mode, values: dict[str, object]) -> None:
+        super().__init__()
+        self.provider = provider
+        self.mode = mode
+        self.model: type[ProviderModel] = mode.model
+        self._values = values
+
+    def heading(self) -> str:
+        title = self.provider.title
+        if len(self.provider.modes) > 1:
+            title += f" · {self.mode.title}"
+        return f"{title}: the {self.provider.creates}. * required"
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield from self.form_widgets(self.mode.fields, dict(self._values))
+
+    def remember(self) -> None:
+        self.wizard.state.detail_values[(self.provider.key, self.mode.key)] = self.form.values()
+
+    def action_next(self) -> None:
+        account = self.wizard.state.account
+        assert account is not None
+        try:
+            prepared = prepare(self.provider, self.mode.key, self.form.answers(), account)
+        except ValidationFailed as failure:
+            self.show_problems(failure.problems)
+            return
+        self.set_banner(None)
+        self.remember()
+        self.wizard.review(prepared)
+
+    def show_provider_error(self, error: ProviderError | ValidationFailed) -> None:
+        """The provider refused the request: its message, each named field marked, answers as typed."""
+        problems = list(error.problems)
+        field = getattr(error, "field", None)
+        if field and not any(p.field == field for p in problems):
+            problems.insert(0, Problem(field, error.message))
+        self.show_problems(problems, headline=error.message)
+
+    # --- look-ups (choices_from) ----------------------------------------------------------------------
+
+    def on_lookup_editor_wanted(self, event: LookupEditor.Wanted) -> None:
+        event.stop()
+        self.run_worker(self._lookup(event.editor), group="lookup")
+
+    async def _lookup(self, editor: LookupEditor) -> None:
+        name = editor.field.choices_from or ""
+        try:
+            async with self.wizard.client() as client:
+                choices = await client.lookup(name)
+        except TrunkwizardError as exc:
+            editor.failed(exc.message)
+            return
+        editor.loaded(choices)

@@ -1,0 +1,89 @@
+"""A step that is a form (account, details): checks on leaving a field and on Next, help, secrets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.binding import Binding
+
+from trunkwizard.errors import Problem, ValidationFailed
+from trunkwizard.fields import FormField, ProviderModel, validate_answers
+from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.widgets.field_help import FieldHelp
+from trunkwizard.tui.widgets.form_view import FormView
+from trunkwizard.tui.widgets.secret_editor import SecretEditor
+
+__all__ = ["FormScreen"]
+
+
+class FormScreen(WizardScreen):
+    BINDINGS = [Binding("ctrl+t", "toggle_secrets", "Show secrets", id="toggle-secrets")]
+
+    model: type[ProviderModel]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._touched: set[str] = set()
+
+    @property
+    def form(self) -> FormView:
+        return self.query_one(FormView)
+
+    def form_widgets(
+        self, fields: Iterable[FormField], values: dict[str, Any]
+    ) -> Iterable[FormView | FieldHelp]:
+        yield FormView(fields, values, id="form")
+        yield FieldHelp(id="field-help")
+
+    def on_mount(self) -> None:
+        self.form.focus_first()
+
+    # --- checking -------------------------------------------------------------------------------------
+
+    def problems(self, answers: dict[str, Any]) -> list[Problem]:
+        try:
+            validate_answers(self.model, answers)
+        except ValidationFailed as failure:
+            return failure.problems
+        return []
+
+    def show_problems(self, problems: list[Problem], *, headline: str | None = None) -> None:
+        """Each problem at its field, the rest in the banner; focus the first field to fix."""
+        unplaced = self.form.show_problems(problems)
+        lines = [headline] if headline else []
+        lines += [str(p) for p in unplaced]
+        placed = len(problems) - len(unplaced)
+        if placed and not lines:
+            lines = [f"{placed} field{'s' if placed > 1 else ''} to fix: see the messages under them"]
+        self.set_banner("; ".join(lines) if lines else None)
+        first = self.form.first_problem()
+        if first is not None:
+            self.form.focus_field(first)
+
+    def check_all(self) -> bool:
+        problems = self.problems(self.form.answers())
+        self.show_problems(problems)
+        return not problems
+
+    # --- events ---------------------------------------------------------------------------------------
+
+    def on_form_view_edited(self, event: FormView.Edited) -> None:
+        self._touched.add(event.field.wire)
+
+    def on_form_view_field_left(self, event: FormView.FieldLeft) -> None:
+        wire = event.field.wire
+        answers = event.form.answers()
+        if wire not in self._touched and wire not in answers:
+            return  # passing through an empty field is not a mistake yet; Next will say
+        event.form.show_problems(self.problems(answers), only={wire})
+
+    def on_form_view_field_focused(self, event: FormView.FieldFocused) -> None:
+        self.query_one(FieldHelp).show_field(event.field)
+
+    def action_toggle_secrets(self) -> None:
+        editors = list(self.query(SecretEditor))
+        show = not any(e.revealed for e in editors)
+        for editor in editors:
+            editor.reveal(show)
+        self.notify("Secrets shown: mind who can see the screen." if show else "Secrets hidden.", timeout=3)

@@ -1,0 +1,91 @@
+"""F1: help for the focused field (what, limits, when it applies, wire name) or for the step's keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from trunkwizard.fields import FormField
+from trunkwizard.tui.widgets.field_help import help_lines
+from trunkwizard.tui.widgets.field_row import FieldRow
+
+__all__ = ["HelpScreen"]
+
+_GENERAL = (
+    ("Tab / Shift+Tab", "next / previous field"),
+    ("Enter", "next field; on a button, press it"),
+    ("ctrl+n", "next step (checks the form)"),
+    ("Esc", "back one step; answers are kept"),
+    ("F1", "this help, for the focused field"),
+    ("ctrl+t", "show or hide secrets"),
+    ("ctrl+p", "command palette: go to a step, copy curl, …"),
+    ("ctrl+q", "quit (asks first if answers would be lost)"),
+    ("space", "toggle a switch or a choice in a list"),
+    ("← →", "pick a choice; [ ] reorder an ordered choice"),
+    ("a / e / d", "rows: add, edit, delete a row"),
+)
+
+
+def _keys_table(screen: Screen[Any]) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for key, what in _GENERAL:
+        table.add_row(key, what)
+    shown = {key for key, _ in _GENERAL}
+    for binding in screen.BINDINGS:
+        key = str(getattr(binding, "key", ""))
+        description = str(getattr(binding, "description", ""))
+        if key and description and key not in shown:
+            table.add_row(key, description)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="close-help")]
+
+    def __init__(self, title: str, body: Table | Text) -> None:
+        super().__init__()
+        self.help_title = title
+        self.body = body
+
+    @classmethod
+    def for_focus(cls, screen: Screen[Any]) -> HelpScreen:
+        focused = screen.focused
+        row = (
+            next((a for a in focused.ancestors_with_self if isinstance(a, FieldRow)), None)
+            if focused
+            else None
+        )
+        if row is not None:
+            return cls.for_field(row.field)
+        return cls("Keys", _keys_table(screen))
+
+    @classmethod
+    def for_field(cls, field: FormField) -> HelpScreen:
+        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold", ratio=1)
+        for title, text in help_lines(field):
+            table.add_row(title, text)
+        return cls(field.label, table)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static(Text(self.help_title, style="bold"), id="help-title")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(self.body, id="help-body")
+            yield Static("Esc or F1 closes", id="help-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll").focus()
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,51 @@
+"""Step 3: how to create, where the provider has several ways (modes), each explained in one line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.widget import Widget
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from trunkwizard.providers import Provider
+from trunkwizard.tui.screens.base import WizardScreen
+
+__all__ = ["ModeScreen"]
+
+
+class ModeScreen(WizardScreen):
+    STEP = "mode"
+
+    def __init__(self, provider: Provider, current: str | None) -> None:
+        super().__init__()
+        self.provider = provider
+        self.current = current
+
+    def heading(self) -> str:
+        return f"{self.provider.title}: which kind of {self.provider.creates}? Enter to pick."
+
+    def compose_body(self) -> Iterable[Widget]:
+        options = []
+        for mode in self.provider.modes:
+            text = Text()
+            text.append(mode.title, style="bold")
+            text.append(f"\n  {mode.description}", style="italic")
+            options.append(Option(text, id=mode.key))
+        yield OptionList(*options, id="modes")
+
+    def on_mount(self) -> None:
+        modes = self.query_one("#modes", OptionList)
+        keys = [m.key for m in self.provider.modes]
+        modes.highlighted = keys.index(self.current) if self.current in keys else 0
+        modes.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_next()
+
+    def action_next(self) -> None:
+        index = self.query_one("#modes", OptionList).highlighted
+        if index is not None:
+            self.wizard.choose_mode(self.provider.modes[index].key)

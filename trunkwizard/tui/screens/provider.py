@@ -1,0 +1,128 @@
+"""Step 1: pick the provider. Type to filter; Enter picks the highlighted one.
+
+The provider registry (pydantic models, httpx) loads in a worker once the app has drawn its first
+frame (App.on_ready), so the first screen appears as fast as Textual allows; keys typed meanwhile
+are kept, and Enter pressed meanwhile picks as soon as the list is there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.widgets.wizard_input import WizardInput
+
+if TYPE_CHECKING:
+    from trunkwizard.providers import Provider
+
+__all__ = ["ProviderScreen", "matches"]
+
+
+def _load_providers() -> tuple[Provider, ...]:
+    from trunkwizard.providers import all_providers
+
+    return all_providers()
+
+
+def matches(provider: Provider, query: str) -> bool:
+    """Every word of the query appears in the provider's name, key, what it creates or its summary."""
+    haystack = " ".join((provider.title, provider.key, provider.creates, provider.summary)).lower()
+    return all(word in haystack for word in query.lower().split())
+
+
+class ProviderScreen(WizardScreen):
+    STEP = "provider"
+    BINDINGS = [
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("up", "cursor(-1)", "Up", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.providers: tuple[Provider, ...] = ()
+        self._shown: list[Provider] = []
+        self._pick_when_loaded = False
+
+    def heading(self) -> str:
+        return "Which provider? Type to filter, Enter to pick."
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield WizardInput(placeholder="filter: name or what it creates", id="filter", compact=True)
+        yield OptionList(Option("loading providers…", disabled=True), id="providers")
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    @work(group="catalog", exclusive=True)
+    async def load_providers(self) -> None:
+        self.providers = await asyncio.to_thread(_load_providers)
+        self._fill()
+        if self._pick_when_loaded:
+            self.action_next()
+
+    def _fill(self) -> None:
+        query = self.query_one("#filter", Input).value
+        options = self.query_one("#providers", OptionList)
+        self._shown = [p for p in self.providers if matches(p, query)]
+        options.clear_options()
+        if not self._shown:
+            options.add_option(Option("no provider matches: clear the filter", disabled=True))
+            return
+        options.add_options([self._option(p) for p in self._shown])
+        options.highlighted = 0
+
+    @staticmethod
+    def _option(provider: Provider) -> Option:
+        text = Text()
+        text.append(provider.title, style="bold")
+        text.append(f"  creates a {provider.creates}")
+        text.append(f"\n  {provider.summary}", style="italic")
+        return Option(text, id=provider.key)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.providers:
+            self._fill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_next()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_next()
+
+    def action_cursor(self, step: int) -> None:
+        options = self.query_one("#providers", OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def highlighted(self) -> Provider | None:
+        index = self.query_one("#providers", OptionList).highlighted
+        shown: Sequence[Provider] = self._shown
+        return shown[index] if index is not None and 0 <= index < len(shown) else None
+
+    def action_next(self) -> None:
+        if not self.providers:
+            self._pick_when_loaded = True
+            self.set_status("loading providers…")
+            return
+        provider = self.highlighted()
+        if provider is None:
+            self.set_banner("No provider matches the filter: clear it (ctrl+u) and pick one.")
+            return
+        self.set_banner(None)
+        self.wizard.choose_provider(provider)
+
+    def action_back(self) -> None:
+        self.notify("This is the first step. Quit with ctrl+q.", timeout=3)

@@ -1,0 +1,36 @@
+"""Quitting with answers that would be lost asks first. y quits; n or Esc stays."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+__all__ = ["QuitScreen"]
+
+
+class QuitScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Quit", id="quit-yes"),
+        Binding("n,escape", "answer(False)", "Stay", id="quit-no"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quit-box"):
+            yield Static("Quit trunkwizard?", id="quit-title")
+            yield Static("The answers typed so far would be lost (secrets are never saved).", id="quit-text")
+            with Horizontal(id="quit-buttons"):
+                yield Button("Stay (n)", id="stay", compact=True)
+                yield Button("Quit (y)", id="quit", compact=True, variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#stay").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "quit")
+
+    def action_answer(self, quit_now: bool) -> None:
+        self.dismiss(quit_now)

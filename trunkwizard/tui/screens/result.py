@@ -1,0 +1,88 @@
+"""Step 7: what was created (id and what the provider returned) and what to do next on the PBX."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+
+from trunkwizard.providers import Created
+from trunkwizard.redact import redact
+from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
+
+__all__ = ["ResultScreen", "result_renderable"]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, Mapping | list):
+        return redact(json.dumps(value, ensure_ascii=False))
+    return redact("" if value is None else str(value))
+
+
+def result_renderable(created: Created) -> Group:
+    head = Text()
+    head.append("ID: ", style="bold")
+    head.append(created.ref.id or "(the provider returned none)")
+    table = Table(show_header=True, header_style="bold", expand=True, box=None, pad_edge=False)
+    table.add_column("Returned field", no_wrap=True, ratio=1)
+    table.add_column("Value", overflow="fold", ratio=3)
+    for key, value in created.returned.items():
+        table.add_row(str(key), _cell(value))
+    steps = Text()
+    if created.next_steps:
+        steps.append("Next steps\n", style="bold")
+        for number, step in enumerate(created.next_steps, 1):
+            steps.append(f"{number}. {step}\n")
+    return Group(head, Text(""), steps, table)
+
+
+class ResultScreen(WizardScreen):
+    STEP = "result"
+    NEXT_LABEL = "New"
+    BACK_LABEL = "Edit"
+    COMMANDS = WizardScreen.COMMANDS | {SipCheckCommands}
+    BINDINGS = [
+        Binding("escape", "back", "Edit again", id="back"),
+        Binding("ctrl+n", "next", "New", id="next"),
+        Binding("n", "next", "New", show=False, id="new"),
+        Binding("c", "copy_id", "Copy ID", id="copy-id"),
+        Binding("p", "check_sip", "Check SIP", show=False, id="check-sip"),
+    ]
+
+    def __init__(self, created: Created) -> None:
+        super().__init__()
+        self.created = created
+
+    def heading(self) -> str:
+        return f"✓ Created: {self.created.title}"
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="result-scroll"):
+            yield Static(result_renderable(self.created), id="result")
+
+    def on_mount(self) -> None:
+        self.query_one("#result-scroll").focus()
+        hint = sip_check_hint(self.wizard, submitted=True)
+        self.set_status("n starts a new one · Esc edits these answers" + hint)
+
+    def action_copy_id(self) -> None:
+        self.app.copy_to_clipboard(self.created.ref.id)
+        self.notify(f"Copied the ID {self.created.ref.id} (OSC 52)", timeout=4)
+
+    def action_next(self) -> None:
+        self.wizard.start_over()
+
+    def action_back(self) -> None:
+        self.wizard.edit_again()
+
+    def action_check_sip(self) -> None:
+        open_sip_check(self.wizard, submitted=True)

@@ -1,0 +1,94 @@
+"""Step 5: the exact request, secrets masked. Copy it as curl (OSC 52) or save it; Enter submits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Group
+from rich.json import JSON
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+
+from trunkwizard.client import PreparedRequest
+from trunkwizard.errors import TrunkwizardError
+from trunkwizard.tui.export import save_private_text
+from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
+
+__all__ = ["ReviewScreen", "preview_renderable"]
+
+
+def preview_renderable(prepared: PreparedRequest) -> Group:
+    preview = prepared.preview
+    head = Text()
+    head.append(f"{preview.method} ", style="bold")
+    head.append(preview.url)
+    for name, value in preview.headers.items():
+        head.append(f"\n{name}: ", style="bold")
+        head.append(value)
+    parts: list[Text | JSON] = [head]
+    if preview.json is not None:
+        parts.append(Text(""))
+        parts.append(JSON.from_data(preview.json, indent=2, ensure_ascii=False))
+    return Group(*parts)
+
+
+class ReviewScreen(WizardScreen):
+    STEP = "review"
+    NEXT_LABEL = "Submit"
+    COMMANDS = WizardScreen.COMMANDS | {SipCheckCommands}
+    BINDINGS = [
+        Binding("enter", "next", "Submit", id="submit"),
+        Binding("ctrl+n", "next", "Submit", show=False, id="next"),
+        Binding("c", "copy_curl", "Copy curl", id="copy-curl"),
+        Binding("s", "save_curl", "Save curl", id="save-curl"),
+        Binding("p", "check_sip", "Check SIP", show=False, id="check-sip"),
+    ]
+
+    def __init__(self, prepared: PreparedRequest) -> None:
+        super().__init__()
+        self.prepared = prepared
+
+    def heading(self) -> str:
+        provider = self.prepared.provider
+        return f"Review: this creates a {provider.creates} at {provider.title}. Secrets show as ********."
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="preview-scroll"):
+            yield Static(preview_renderable(self.prepared), id="preview")
+
+    def on_mount(self) -> None:
+        self.query_one("#preview-scroll").focus()
+        hint = sip_check_hint(self.wizard, submitted=False)
+        self.set_status("Enter submits · c copies as curl · s saves it" + hint)
+
+    def curl(self) -> str:
+        return self.prepared.preview.as_curl()
+
+    def action_copy_curl(self) -> None:
+        self.app.copy_to_clipboard(self.curl())
+        self.notify(
+            "Copied as curl (OSC 52; secrets are $TRUNKWIZARD_… variables). "
+            "If your terminal ignores OSC 52, press s to save it to a file.",
+            timeout=6,
+        )
+
+    def action_save_curl(self) -> None:
+        stem = f"{self.prepared.provider.key}-{self.prepared.mode.key}"
+        try:
+            path = save_private_text(self.wizard.export_dir, stem, self.curl())
+        except (OSError, TrunkwizardError) as exc:
+            self.set_banner(f"Could not save the curl file: {exc}")
+            return
+        self.wizard.last_export = path
+        self.set_status(f"saved: {path}")
+        self.notify(f"Saved as {path} (mode 0600)", timeout=8)
+
+    def action_next(self) -> None:
+        self.wizard.submit()
+
+    def action_check_sip(self) -> None:
+        open_sip_check(self.wizard, submitted=False)

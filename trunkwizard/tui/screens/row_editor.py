@@ -1,0 +1,110 @@
+"""One row of a repeatable field, edited in a modal form (rows inside rows open another one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from trunkwizard.errors import Problem
+from trunkwizard.fields import Choice, FormField, Kind
+from trunkwizard.tui.answers import is_blank
+from trunkwizard.tui.widgets.field_help import FieldHelp
+from trunkwizard.tui.widgets.form_view import FormView
+
+__all__ = ["RowEditorScreen", "value_field"]
+
+
+def value_field(field: FormField) -> FormField:
+    """The one field of a plain list's row (allowed IPs): text, or the list's choices."""
+    from dataclasses import replace
+
+    choices: tuple[Choice, ...] = field.choices
+    return replace(
+        field,
+        name="value",
+        wire="value",
+        label="Value",
+        kind=Kind.CHOICE if choices else Kind.TEXT,
+        required=True,
+        required_when_shown=False,
+        default=None,
+        shown_when=None,
+        rows=(),
+        join=None,
+        section="",
+    )
+
+
+class RowEditorScreen(ModalScreen[Any]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="row-cancel"),
+        Binding("ctrl+s", "save", "Save row", id="row-save"),
+        Binding("f1", "help", "Help", id="row-help"),
+    ]
+
+    def __init__(self, field: FormField, row: Any, index: int | None, problems: list[Problem]) -> None:
+        super().__init__()
+        self.field = field
+        self.index = index
+        self.plain = not field.rows
+        self.fields = (value_field(field),) if self.plain else field.rows
+        self.values: dict[str, Any] = {"value": row} if self.plain else dict(row or {})
+        self.problems = problems
+
+    def compose(self) -> ComposeResult:
+        number = "new row" if self.index is None else f"row {self.index + 1}"
+        with Vertical(id="row-box"):
+            yield Static(f"{self.field.label}: {number}", id="row-title", markup=False)
+            yield Static("", id="row-banner", markup=False)
+            yield FormView(self.fields, self.values, id="row-form")
+            yield FieldHelp(id="row-help")
+            with Horizontal(id="row-buttons"):
+                yield Button("Cancel (Esc)", id="row-cancel", compact=True)
+                yield Button("Save row (ctrl+s)", id="row-save", compact=True, variant="primary")
+
+    @property
+    def form(self) -> FormView:
+        return self.query_one("#row-form", FormView)
+
+    def on_mount(self) -> None:
+        if self.problems:
+            self.form.show_problems(self.problems)
+        self.form.focus_first()
+
+    def on_form_view_field_focused(self, event: FormView.FieldFocused) -> None:
+        self.query_one("#row-help", FieldHelp).show_field(event.field)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "row-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        answers = self.form.answers()
+        missing = [
+            Problem(f.wire, f"required: enter {f.label.lower()}")
+            for f in self.fields
+            if f.needed() and self.form.shown(f.wire) and is_blank(answers.get(f.wire))
+        ]
+        if missing:
+            self.form.show_problems(missing)
+            banner = self.query_one("#row-banner", Static)
+            banner.update("✗ fill the required fields (*); the whole form is checked again on Next")
+            self.form.focus_field(missing[0].field)
+            return
+        self.dismiss(answers["value"] if self.plain else self.form.values())
+
+    def action_help(self) -> None:
+        from trunkwizard.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen.for_focus(self))

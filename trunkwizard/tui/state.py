@@ -1,0 +1,34 @@
+"""What the wizard has collected so far. Plain data; the screens read and write it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from trunkwizard.client import PreparedRequest
+    from trunkwizard.fields import ProviderModel
+    from trunkwizard.providers import Created, Provider
+
+__all__ = ["WizardState"]
+
+
+@dataclass
+class WizardState:
+    """One session's answers. Editor values are kept per provider and per (provider, mode), so going
+    back and forth, or trying another mode, never loses what was typed."""
+
+    provider: Provider | None = None
+    account: ProviderModel | None = None
+    mode_key: str | None = None
+    account_values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    detail_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    prepared: PreparedRequest | None = None
+    created: Created | None = None
+
+    @property
+    def provider_key(self) -> str:
+        return self.provider.key if self.provider is not None else ""
+
+    def details_key(self) -> tuple[str, str]:
+        return (self.provider_key, self.mode_key or "")

@@ -1,0 +1,43 @@
+"""What every field editor offers the form: its field, its value, a Changed message, focus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+from textual.widget import Widget
+
+from trunkwizard.fields import FormField
+
+__all__ = ["FieldEditor"]
+
+
+class FieldEditor(Widget):
+    """Base of the per-Kind editors. A container: the focusable parts are its children."""
+
+    class Changed(Message):
+        """The technician changed the value (not sent for values the form sets itself)."""
+
+        def __init__(self, editor: FieldEditor) -> None:
+            super().__init__()
+            self.editor = editor
+
+    def __init__(self, field: FormField, value: Any, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="field-editor")
+        self.field = field
+        self.initial = value
+
+    def get_value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def focus_editor(self) -> None:
+        for widget in self.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def changed(self) -> None:
+        self.post_message(self.Changed(self))

@@ -1,0 +1,67 @@
+"""One field on the form: its label, its editor, and the message under it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Label
+
+from trunkwizard.fields import FormField
+from trunkwizard.tui.widgets.editor_base import FieldEditor
+from trunkwizard.tui.widgets.error_label import ErrorLabel
+
+__all__ = ["FieldRow", "label_text"]
+
+
+def label_text(field: FormField) -> str:
+    text = field.label + (" *" if field.needed() else "")
+    return text + (" (legacy)" if field.legacy else "")
+
+
+class FieldRow(Vertical):
+    class Left(Message):
+        """Focus left this field: time to check it."""
+
+        def __init__(self, row: FieldRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class Focused(Message):
+        def __init__(self, row: FieldRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, field: FormField, editor: FieldEditor, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="field-row")
+        self.field = field
+        self.editor = editor
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-line"):
+            yield Label(label_text(self.field), classes="field-label", markup=False)
+            yield self.editor
+        yield ErrorLabel(classes="field-error")
+
+    @property
+    def error(self) -> str | None:
+        return self.query_one(ErrorLabel).message
+
+    def set_error(self, message: str | None) -> None:
+        self.query_one(ErrorLabel).show(message)
+        self.set_class(bool(message), "-invalid")
+
+    def on_descendant_focus(self) -> None:
+        self.add_class("-focused")
+        self.post_message(self.Focused(self))
+
+    def on_descendant_blur(self) -> None:
+        self.call_after_refresh(self._check_left)
+
+    def _check_left(self) -> None:
+        if self.app.screen is not self.screen:
+            return  # a help panel or row editor opened on top: the field was not left
+        focused = self.app.focused
+        if focused is None or self not in focused.ancestors:
+            self.remove_class("-focused")
+            self.post_message(self.Left(self))

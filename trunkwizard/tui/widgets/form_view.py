@@ -1,0 +1,248 @@
+"""The form renderer: one FieldRow per field of a model, an editor chosen by the field's Kind.
+
+Fields show and hide as their conditions change (display toggles, never a recompose, so typed values
+and focus survive). Hidden fields keep their value in the editor; only shown ones are answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Collapsible, Input, Static
+
+from trunkwizard.errors import Problem
+from trunkwizard.fields import FormField, Kind
+from trunkwizard.tui.answers import controllers, first_field, is_fixed, visible_answers
+from trunkwizard.tui.widgets.choice_editor import ChoiceEditor
+from trunkwizard.tui.widgets.editor_base import FieldEditor
+from trunkwizard.tui.widgets.field_row import FieldRow
+from trunkwizard.tui.widgets.lookup_editor import LookupEditor
+from trunkwizard.tui.widgets.rows_editor import RowsEditor
+from trunkwizard.tui.widgets.secret_editor import SecretEditor
+from trunkwizard.tui.widgets.text_editor import TextEditor
+from trunkwizard.tui.widgets.toggle_editor import ToggleEditor
+
+__all__ = ["FormView", "describe_problem", "editor_for", "row_id"]
+
+# Sections a technician rarely needs: folded until opened (or until a message lands in them).
+_COLLAPSED = ("advanced", "legacy")
+
+
+def row_id(wire: str) -> str:
+    return "field-" + re.sub(r"[^A-Za-z0-9_-]", "_", wire)
+
+
+def editor_for(field: FormField, value: Any) -> FieldEditor:
+    """The editor for a field's Kind."""
+    kind = field.kind
+    if kind is Kind.SECRET:
+        return SecretEditor(field, value)
+    if kind is Kind.TOGGLE:
+        return ToggleEditor(field, value)
+    if field.choices_from:
+        return LookupEditor(field, value)
+    if kind in (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.ORDERED_CHOICE) and field.choices:
+        return ChoiceEditor(field, value)
+    if kind in (Kind.ROWS, Kind.MULTI_CHOICE, Kind.ORDERED_CHOICE):
+        return RowsEditor(field, value)  # rows, or a free list of values
+    return TextEditor(field, value)
+
+
+def describe_problem(field: FormField, problem: Problem) -> str:
+    """A problem's message at the top-level field: `row 2, DID: required` for rows."""
+    parts = problem.field.split(".")[1:]
+    where: list[str] = []
+    level = field.rows
+    while parts:
+        head = parts.pop(0)
+        if head.isdigit():
+            where.append(f"row {int(head) + 1}")
+            continue
+        match = next((f for f in level if f.wire == head or f.name == head), None)
+        where.append(match.label if match else head)
+        level = match.rows if match else ()
+    return (", ".join(where) + ": " if where else "") + problem.message
+
+
+class FormView(VerticalScroll, can_focus=False):
+    """A form over `fields`, filled from `values` (wire -> value) or the fields' defaults."""
+
+    BINDINGS = [Binding("enter", "next_field", "Next field", show=False)]
+
+    class Edited(Message):
+        def __init__(self, form: FormView, field: FormField) -> None:
+            super().__init__()
+            self.form = form
+            self.field = field
+
+    class FieldLeft(Message):
+        def __init__(self, form: FormView, field: FormField) -> None:
+            super().__init__()
+            self.form = form
+            self.field = field
+
+    class FieldFocused(Message):
+        def __init__(self, form: FormView, field: FormField) -> None:
+            super().__init__()
+            self.form = form
+            self.field = field
+
+    def __init__(self, fields: Iterable[FormField], values: Mapping[str, Any], *, id: str | None = None):
+        super().__init__(id=id, classes="form-view")
+        self.fields = tuple(fields)
+        self._initial = dict(values)
+        self._controllers = controllers(self.fields)
+        self._siblings = {f.wire: f for f in self.fields}
+        self.rows: dict[str, FieldRow] = {}
+
+    def _row(self, field: FormField) -> FieldRow:
+        value = self._initial.get(field.wire, field.default)
+        row = FieldRow(field, editor_for(field, value), id=row_id(field.wire))
+        self.rows[field.wire] = row
+        return row
+
+    def compose(self) -> ComposeResult:
+        groups: dict[str, list[FormField]] = {}
+        for field in self.fields:
+            if not is_fixed(field):
+                section = field.section or ("legacy" if field.legacy else "")
+                groups.setdefault(section, []).append(field)
+        for section, fields in groups.items():
+            if not section:
+                for field in fields:
+                    yield self._row(field)
+            elif section.lower() in _COLLAPSED:
+                with Collapsible(title=section.capitalize(), collapsed=True, classes="form-section"):
+                    for field in fields:
+                        yield self._row(field)
+            else:
+                with Vertical(classes="form-section"):
+                    yield Static(section, classes="section-title", markup=False)
+                    for field in fields:
+                        yield self._row(field)
+
+    def on_mount(self) -> None:
+        self.refresh_visibility()
+
+    # --- values -------------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """Every editor's value, hidden fields included (to restore them later)."""
+        return {wire: row.editor.get_value() for wire, row in self.rows.items()}
+
+    def answers(self) -> dict[str, Any]:
+        """The answers that apply now: shown fields with a value, and the mode's fixed choices."""
+        return visible_answers(self.fields, self.values())
+
+    def is_modified(self) -> bool:
+        for wire, row in self.rows.items():
+            value = row.editor.get_value()
+            start = self._initial.get(wire, row.field.default)
+            if value != start and not (value in (None, [], False, "") and start in (None, [], False, "")):
+                return True
+        return False
+
+    def shown(self, wire: str) -> bool:
+        row = self.rows.get(wire)
+        return row is not None and bool(row.display)
+
+    # --- conditions ---------------------------------------------------------------------------------
+
+    def refresh_visibility(self) -> None:
+        values = self.values()
+        for row in self.rows.values():
+            row.display = row.field.shown(values, self._siblings)
+        for section in self.query(".form-section"):
+            section.display = any(r.display for r in section.query(FieldRow))
+
+    # --- problems -----------------------------------------------------------------------------------
+
+    def show_problems(self, problems: Iterable[Problem], only: set[str] | None = None) -> list[Problem]:
+        """Put each problem under its field; return those that name no shown field (for a banner).
+
+        With `only`, fields outside it keep their current message (checking one field on leaving it).
+        """
+        by_field: dict[str, list[Problem]] = {}
+        unplaced: list[Problem] = []
+        for problem in problems:
+            wire = first_field(problem.field)
+            if wire in self.rows and self.shown(wire):
+                by_field.setdefault(wire, []).append(problem)
+            elif only is None:
+                unplaced.append(problem)
+        for wire, row in self.rows.items():
+            if only is not None and wire not in only:
+                continue
+            found = by_field.get(wire, [])
+            row.set_error(describe_problem(row.field, found[0]) if found else None)
+            if isinstance(row.editor, RowsEditor):
+                prefix = wire + "."
+                row.editor.set_problems(
+                    [Problem(p.field[len(prefix) :], p.message) for p in found if p.field.startswith(prefix)]
+                )
+        return unplaced
+
+    def clear_problems(self) -> None:
+        for row in self.rows.values():
+            row.set_error(None)
+            if isinstance(row.editor, RowsEditor):
+                row.editor.set_problems([])
+
+    def first_problem(self) -> str | None:
+        for wire, row in self.rows.items():
+            if row.error and self.shown(wire):
+                return wire
+        return None
+
+    # --- focus --------------------------------------------------------------------------------------
+
+    def focus_field(self, wire: str) -> bool:
+        row = self.rows.get(first_field(wire))
+        if row is None or not row.display:
+            return False
+        for collapsible in row.ancestors:
+            if isinstance(collapsible, Collapsible):
+                collapsible.collapsed = False
+        row.editor.focus_editor()
+        self.call_after_refresh(row.scroll_visible)
+        return True
+
+    def focus_first(self) -> None:
+        for wire, row in self.rows.items():
+            if row.display and row.field.section.lower() not in _COLLAPSED and not row.field.legacy:
+                self.focus_field(wire)
+                return
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    # --- events -------------------------------------------------------------------------------------
+
+    def on_field_editor_changed(self, event: FieldEditor.Changed) -> None:
+        event.stop()
+        field = event.editor.field
+        row = self.rows.get(field.wire)
+        if row is not None and row.error:
+            row.set_error(None)  # the message goes as soon as the technician acts on it
+        if field.wire in self._controllers:
+            self.refresh_visibility()
+        self.post_message(self.Edited(self, field))
+
+    def on_field_row_left(self, event: FieldRow.Left) -> None:
+        event.stop()
+        if event.row.display:
+            self.post_message(self.FieldLeft(self, event.row.field))
+
+    def on_field_row_focused(self, event: FieldRow.Focused) -> None:
+        event.stop()
+        self.post_message(self.FieldFocused(self, event.row.field))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()

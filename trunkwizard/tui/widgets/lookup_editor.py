@@ -1,0 +1,96 @@
+"""A choice whose options come from the provider account (`choices_from`), loaded by a worker.
+
+The editor asks for its options with a `Wanted` message; the screen runs the look-up in a worker and
+calls `loaded` or `failed`. On failure the technician can still type the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Input, Select
+
+from trunkwizard.fields import Choice, FormField
+from trunkwizard.tui.widgets.editor_base import FieldEditor
+from trunkwizard.tui.widgets.wizard_input import WizardInput
+
+__all__ = ["LookupEditor"]
+
+
+class LookupEditor(FieldEditor):
+    class Wanted(Message):
+        """Load the options of `editor` (look-up `editor.field.choices_from`)."""
+
+        def __init__(self, editor: LookupEditor) -> None:
+            super().__init__()
+            self.editor = editor
+
+    def __init__(self, field: FormField, value: Any, *, id: str | None = None) -> None:
+        super().__init__(field, value, id=id)
+        self._wanted = value
+        self._values: list[Any] | None = None  # None until the look-up answered
+
+    def compose(self) -> ComposeResult:
+        yield Select([], prompt="loading…", allow_blank=True, compact=True)
+        fallback = WizardInput(
+            str(self.initial or ""), placeholder="type the id", compact=True, validate_on=(), id="typed"
+        )
+        fallback.display = False
+        yield fallback
+
+    def on_mount(self) -> None:
+        self.post_message(self.Wanted(self))
+
+    @property
+    def typing(self) -> bool:
+        return self.query_one(Input).display
+
+    def loaded(self, choices: Sequence[Choice]) -> None:
+        select = self.query_one(Select)
+        wanted = self._wanted
+        values = [c.value for c in choices]
+        self._values = values
+        with select.prevent(Select.Changed):
+            select.set_options([(c.label, c.value) for c in choices])
+            if wanted in values:
+                select.value = wanted
+            elif len(values) == 1 and self.field.needed():
+                select.value = values[0]
+        select.prompt = "choose…" if choices else "none found: nothing to pick"
+        self.query_one(Input).display = False
+        select.display = True
+
+    def failed(self, message: str) -> None:
+        """Could not list the options: let the value be typed, and say why."""
+        self.query_one(Select).display = False
+        typed = self.query_one(Input)
+        typed.display = True
+        typed.placeholder = f"type the id ({message[:60]})"
+
+    def get_value(self) -> Any:
+        if self.typing:
+            return self.query_one(Input).value.strip() or None
+        if self._values is None:
+            return self._wanted
+        value = self.query_one(Select).value
+        return None if value is Select.NULL else value
+
+    def set_value(self, value: Any) -> None:
+        self._wanted = value
+        typed = self.query_one(Input)
+        with typed.prevent(Input.Changed):
+            typed.value = str(value or "")
+        if self._values is not None and value in self._values:
+            select = self.query_one(Select)
+            with select.prevent(Select.Changed):
+                select.value = value
+
+    @on(Select.Changed)
+    @on(Input.Changed)
+    def _picked(self, event: Select.Changed | Input.Changed) -> None:
+        event.stop()
+        self.changed()

@@ -1,0 +1,233 @@
+"""Repeatable rows (a DID list, caller-ID rules, allowed IPs): a list you add to, edit and reorder.
+
+Each row is edited in a modal form (`RowEditorScreen`), which may itself hold rows: a caller-ID rule
+with its extension list opens a second modal. A plain list of values (no row fields) edits one value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import SecretStr
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.widget import Widget
+
+from trunkwizard.errors import Problem
+from trunkwizard.fields import FormField, Kind
+from trunkwizard.tui.answers import is_blank, problems_under
+from trunkwizard.tui.widgets.editor_base import FieldEditor
+
+__all__ = ["RowList", "RowsEditor", "row_summary"]
+
+
+def _shown_value(field: FormField, value: Any) -> str:
+    if field.kind is Kind.SECRET or isinstance(value, SecretStr):
+        return "********"
+    if isinstance(value, list):
+        return (
+            f"{len(value)} row{'s' if len(value) != 1 else ''}" if field.rows else ",".join(map(str, value))
+        )
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def row_summary(fields: tuple[FormField, ...], row: Any) -> str:
+    """One line for a row: its filled values with their labels."""
+    if not fields:
+        return str(row)
+    if not isinstance(row, dict):
+        return str(row)
+    parts = [
+        f"{f.label}: {_shown_value(f, row[f.wire])}"
+        for f in fields
+        if f.wire in row and not is_blank(row[f.wire])
+    ]
+    return " · ".join(parts) or "(empty row)"
+
+
+class RowList(Widget, can_focus=True):
+    """The rows, one line each, with a cursor. Keys: a add, enter/e edit, d remove, [ ] move."""
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("a,insert,plus", "add", "Add row", show=False),
+        Binding("enter", "enter", "Edit row", show=False),
+        Binding("e", "edit", "Edit row", show=False),
+        Binding("d,delete", "remove", "Remove row", show=False),
+        Binding("left_square_bracket,shift+up", "move(-1)", "Move up", show=False),
+        Binding("right_square_bracket,shift+down", "move(1)", "Move down", show=False),
+    ]
+    COMPONENT_CLASSES = {"row-list--cursor", "row-list--empty", "row-list--bad"}
+
+    class Edit(Message):
+        """Open the row editor for row `index` (None: a new row)."""
+
+        def __init__(self, row_list: RowList, index: int | None) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.index = index
+
+    class Changed(Message):
+        def __init__(self, row_list: RowList) -> None:
+            super().__init__()
+            self.row_list = row_list
+
+    def __init__(self, field: FormField, rows: list[Any]) -> None:
+        super().__init__()
+        self.field = field
+        self.rows = rows
+        self.cursor = 0
+        self.bad_rows: set[int] = set()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(self.rows))
+
+    def render(self) -> Text:
+        if not self.rows:
+            return Text(
+                "none yet: press a to add a row", style=self.get_component_rich_style("row-list--empty")
+            )
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for index, row in enumerate(self.rows):
+            if index:
+                text.append("\n")
+            mark = "✗" if index in self.bad_rows else " "
+            line = f"{mark}{index + 1}. {row_summary(self.field.rows, row)}"
+            style: str | Style = ""
+            if index in self.bad_rows:
+                style = self.get_component_rich_style("row-list--bad")
+            if self.has_focus and index == self.cursor:
+                style = self.get_component_rich_style("row-list--cursor")
+            text.append(line, style=style)
+        return text
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh()
+
+    def _set_rows(self, rows: list[Any]) -> None:
+        self.rows = rows
+        self.cursor = min(self.cursor, max(len(rows) - 1, 0))
+        self.refresh(layout=True)
+        self.post_message(self.Changed(self))
+
+    def action_cursor(self, step: int) -> None:
+        if self.rows:
+            self.cursor = (self.cursor + step) % len(self.rows)
+            self.refresh()
+
+    def action_add(self) -> None:
+        self.post_message(self.Edit(self, None))
+
+    def action_edit(self) -> None:
+        if self.rows:
+            self.post_message(self.Edit(self, self.cursor))
+        else:
+            self.action_add()
+
+    def action_remove(self) -> None:
+        if self.rows:
+            rows = list(self.rows)
+            del rows[self.cursor]
+            self.bad_rows.clear()
+            self._set_rows(rows)
+
+    def action_move(self, step: int) -> None:
+        target = self.cursor + step
+        if self.rows and 0 <= target < len(self.rows):
+            rows = list(self.rows)
+            rows[self.cursor], rows[target] = rows[target], rows[self.cursor]
+            self.cursor = target
+            self.bad_rows.clear()
+            self._set_rows(rows)
+
+    def store(self, index: int | None, row: Any) -> None:
+        rows = list(self.rows)
+        if index is None:
+            rows.append(row)
+            self.cursor = len(rows) - 1
+        else:
+            rows[index] = row
+        self.bad_rows.discard(self.cursor)
+        self._set_rows(rows)
+
+    def action_enter(self) -> None:
+        # Enter edits a row; on an empty list it goes on to the next field, as everywhere else.
+        if self.rows:
+            self.action_edit()
+        else:
+            self.screen.focus_next()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if not self.rows:
+            self.action_add()
+        elif 0 <= offset.y < len(self.rows):
+            self.cursor = offset.y
+            self.action_edit()
+
+
+class RowsEditor(FieldEditor):
+    """Holds the rows; problems at `did_list.1.did` mark row 2 and reopen with it."""
+
+    def compose(self) -> Any:
+        yield RowList(self.field, list(self.initial or []))
+
+    def __init__(self, field: FormField, value: Any, *, id: str | None = None) -> None:
+        super().__init__(field, value, id=id)
+        self.problems: list[Problem] = []
+
+    @property
+    def row_list(self) -> RowList:
+        return self.query_one(RowList)
+
+    def get_value(self) -> Any:
+        return list(self.row_list.rows)
+
+    def set_value(self, value: Any) -> None:
+        self.row_list.rows = list(value or [])
+        self.row_list.refresh(layout=True)
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        """Problems with paths relative to this field: `1.did`."""
+        self.problems = problems
+        bad = set()
+        for problem in problems:
+            head = problem.field.split(".", 1)[0]
+            if head.isdigit():
+                bad.add(int(head))
+        self.row_list.bad_rows = bad
+        self.row_list.refresh()
+
+    def row_problems(self, index: int) -> list[Problem]:
+        return problems_under(self.problems, f"{index}.")
+
+    def on_row_list_changed(self, event: RowList.Changed) -> None:
+        event.stop()
+        self.changed()
+
+    def on_row_list_edit(self, event: RowList.Edit) -> None:
+        event.stop()
+        from trunkwizard.tui.screens.row_editor import RowEditorScreen
+
+        index = event.index
+        row = self.row_list.rows[index] if index is not None else None
+        problems = self.row_problems(index) if index is not None else []
+
+        def saved(result: Any) -> None:
+            if result is not None:
+                self.row_list.store(index, result)
+            self.row_list.focus()
+
+        self.app.push_screen(RowEditorScreen(self.field, row, index, problems), saved)
