@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.canary import CANARY
 from tests.support.leaks import assert_no_leak, assert_private_tree
-from tests.support.secret_service import PrivateHome
+from tests.support.secret_service import KeyringSession, PrivateHome
 from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, ready
 from trunkwizard.providers import get_provider
@@ -164,3 +164,61 @@ async def test_a_crash_keeps_the_draft(private_home: PrivateHome, tmp_path: Path
     draft = json.loads(_draft_file().read_text())
     assert draft["step"] == "details"
     assert draft["answers"]["details"]["number"] == TYPED["number"]
+
+
+@pytest.mark.keyring
+async def test_a_draft_made_with_a_profile_resumes_at_the_review_with_the_keyring_secret(
+    secret_service: KeyringSession, tmp_path: Path
+) -> None:
+    from pydantic import SecretStr
+
+    from trunkwizard.accounts import Accounts
+    from trunkwizard.secrets import SecretVault
+    from trunkwizard.store import ProfileStore
+
+    accounts = Accounts(ProfileStore(), SecretVault.open())
+    accounts.add(accounts.build_profile("acme", "chorus", {}), {"api_key": SecretStr(CANARY)})
+    DraftStore().save(
+        provider="chorus",
+        profile="acme",
+        mode="jambonz",
+        step="review",
+        answers={
+            "account": {"base_url": "https://chorus.example.test/v1"},
+            "details": {"number": "+14155550190"},
+        },
+    )
+    app = keeping_app(tmp_path, sandbox=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.press("r")
+        await keys.settle()
+        assert app.screen.STEP == "review", app.screen  # type: ignore[attr-defined]
+        prepared = app.state.prepared
+        assert prepared is not None and prepared.preview.json == {
+            "provider": "jambonz",
+            "number": "+14155550190",
+        }
+        assert prepared.preview.url == "https://chorus.example.test/v1/phone-numbers"
+        assert app.state.account is not None
+        assert app.state.account.api_key.get_secret_value() == CANARY  # type: ignore[attr-defined]
+        assert app.profile_accounts.chosen("chorus") == "acme"
+        assert CANARY not in app.export_screenshot()
+    assert_no_leak(CANARY, secret_service.home.scanned_roots())
+
+
+async def test_nothing_typed_leaves_no_draft(private_home: PrivateHome, tmp_path: Path) -> None:
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.pick_provider(CHORUS)  # the sandbox account is filled in: nothing typed
+        await keys.accept_account()
+        await keys.pick_mode(CHORUS, MODE)
+        await keys.press("escape", "escape")
+        await keys.settle()
+        await keys.press("ctrl+q")
+        await keys.settle()
+    assert app.return_code == 0
+    assert not _draft_file().exists()

@@ -245,3 +245,54 @@ async def test_without_a_keyring_a_profile_lives_for_the_session(
     toml = (private_home.config_home / "trunkwizard" / "profiles.toml").read_text()
     assert "api_key" not in toml
     assert_private_tree(private_home.config_home / "trunkwizard", private_home.state_home / "trunkwizard")
+
+
+async def test_the_editor_says_what_is_wrong_at_each_field_and_keeps_a_ca_file(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    from tests.support.throwaway_ca import make_certificates
+
+    certificates = make_certificates(tmp_path / "ca")
+    yeastar = get_provider("yeastar")
+    app = keeping_app(tmp_path, sandbox=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await palette(keys, "Profiles")
+        await keys.press("n")
+        await keys.settle()
+        await keys.press(*["down"] * [p.key for p in app.screen.providers].index("yeastar"), "enter")  # type: ignore[attr-defined]
+        await keys.settle()
+        editor = app.screen
+        assert isinstance(editor, ProfileEditorScreen) and editor.provider is yeastar
+        await keys.type_text("acme pbx")
+        await keys.fill_form(editor.form, {"base_url": "10.0.0.5:8088", "client_id": "tw-api"})
+        ca = editor.query_one("#profile-ca", Input)
+        ca.value = str(tmp_path / "missing.pem")
+        await keys.press("ctrl+s")
+        await keys.settle()
+        assert app.screen is editor
+        assert shown(app, "#profile-name-error").startswith("✗ profile names are 1 to 64 letters")
+        assert shown(app, "#profile-ca-error") == f"✗ no such file: {tmp_path / 'missing.pem'}"
+        assert "http:// or https://" in (editor.form.rows["base_url"].error or "")  # the provider's rule
+        assert editor.form.rows["client_secret"].error == "required: enter client secret"
+        assert ProfileStore().list() == []
+
+        editor.query_one("#profile-name", Input).value = "acme-pbx"
+        ca.value = str(certificates.ca_file)
+        editor.form.rows["base_url"].editor.set_value("https://10.0.0.5:8088")
+        editor.form.rows["client_secret"].editor.set_value(SecretStr(CANARY))
+        await keys.press("ctrl+s")
+        await keys.settle()
+        assert isinstance(app.screen, ProfilesScreen)
+        assert ProfileStore().get("acme-pbx").ca_file == str(certificates.ca_file)
+        await keys.press("escape")
+        await keys.settle()
+
+        app.profile = "acme-pbx"
+        await keys.pick_provider(yeastar)
+        await keys.settle()
+        assert app.profile_accounts.ca_file("yeastar") == str(certificates.ca_file)
+        await keys.accept_account()
+        assert app.client()._ca_file == str(certificates.ca_file)
+    assert "client_secret" not in (private_home.config_home / "trunkwizard" / "profiles.toml").read_text()

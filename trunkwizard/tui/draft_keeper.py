@@ -62,6 +62,13 @@ class DraftKeeper:
                     return values
         return None
 
+    def _account_typed(self) -> bool:
+        for screen in self.app.screen_stack:
+            if isinstance(screen, WizardScreen) and screen.STEP == "account" and screen.is_mounted:
+                form = getattr(screen, "form", None)
+                return bool(form is not None and form.is_modified())
+        return False
+
     def current_step(self) -> str | None:
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, WizardScreen):
@@ -80,11 +87,17 @@ class DraftKeeper:
             account = state.account_values.get(provider.key, {})
         mode_key = state.mode_key if any(m.key == state.mode_key for m in provider.modes) else None
         details: dict[str, Any] = {}
+        defaults: dict[str, Any] = {}
         secrets = set(secret_wires(provider.account_fields))
         if mode_key is not None:
             live = self._live_values("details")
             details = live if live is not None else state.detail_values.get((provider.key, mode_key), {})
-            secrets.update(secret_wires(provider.mode(mode_key).fields))
+            fields = provider.mode(mode_key).fields
+            secrets.update(secret_wires(fields))
+            defaults = {f.wire: f.default for f in fields}
+        typed = any(v not in (None, "", [], {}) and v != defaults.get(k) for k, v in details.items())
+        if not typed and not self._account_typed():
+            return None  # nothing typed yet: defaults and a filled-in (sandbox, saved) account lose nothing
         return {
             "provider": provider.key,
             "profile": self._chosen_profile(provider.key),

@@ -272,8 +272,10 @@ class PersistentWizardApp(WizardApp):
     # --- quitting and crashing ---------------------------------------------------------------------------
 
     def answers_at_risk(self) -> bool:
-        # with the draft saved, quitting loses nothing: the next start offers it
-        return False if self.keeper.save_now() else super().answers_at_risk()
+        # nothing typed, or the draft saved: quitting loses nothing (the next start offers the draft)
+        if self.keeper.snapshot() is None or self.keeper.save_now():
+            return False
+        return super().answers_at_risk()
 
     def _fatal_error(self) -> None:
         with contextlib.suppress(Exception):

@@ -219,15 +219,27 @@ class ProfileEditorScreen(ModalScreen["Profile | None"]):
     def _store(
         self, name: str, settings: dict[str, Any], secrets: dict[str, SecretStr], ca_file: str | None
     ) -> SaveOutcome:
+        from trunkwizard.store import validate_profile_name
+
         accounts = self.source.accounts
-        profile = accounts.build_profile(name, self.provider.key, settings, ca_file)
-        missing = [
+        # every problem at once: the name, the settings, the CA file, the secrets a new profile needs
+        problems: list[Problem] = []
+        try:
+            validate_profile_name(name)
+        except ValidationFailed as failure:
+            problems += failure.problems
+            name = "checking-the-rest"
+        try:
+            profile = accounts.build_profile(name, self.provider.key, settings, ca_file)
+        except ValidationFailed as failure:
+            problems += failure.problems
+        problems += [
             Problem(f.wire, f"required: enter {f.label.lower()}")
             for f in accounts.secret_fields(self.provider.key)
             if f.required and not self.editing and f.wire not in secrets
         ]
-        if missing:
-            raise ValidationFailed(missing)
+        if problems:
+            raise ValidationFailed(problems)
         if self.editing:
             return accounts.update(profile, secrets)
         return accounts.add(profile, secrets)
