@@ -37,7 +37,7 @@ def _command(module: str) -> CommandModule:
     return cast(CommandModule, importlib.import_module(f"trunkwizard.commands.{module}"))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trunkwizard",
         description="Provision SIP trunks, SIP endpoints and phone numbers at telephony providers. "
@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--profile", metavar="NAME", help="start the wizard with this saved account")
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse (slow links)")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module, help_text in COMMANDS:
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -60,8 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    names = {name for name, _, _ in COMMANDS}
+    if not names & set(words) and not {"-h", "--help"} & set(words):
+        # Opening the wizard: skip importing and configuring every subcommand (first-screen time).
+        args = _top_parser().parse_args(words)
+        args.command = None
+    else:
+        args = build_parser().parse_args(words)
     if args.command is None:
         from trunkwizard.tui.app import run_app
 
