@@ -178,6 +178,14 @@ Country = Annotated[
         "Germany). Keep 'general' for a generic trunk that uses no ITSP template.",
     ),
 ]
+# Register and account trunks take the full codec list; a peer trunk declares its own (no mpeg4).
+CodecSelection = Annotated[
+    list[Codec],
+    BeforeValidator(_split_codecs),
+    AfterValidator(_distinct_codecs),
+    Field(min_length=1),
+    Form(label="Codecs", help=_CODEC_HELP, join=","),
+]
 Itsp = Annotated[
     str | None,
     Form(
@@ -399,13 +407,7 @@ class YeastarRegisterTrunk(ProviderModel):
             help="The authentication name that is provided by the ITSP; often the same as the username.",
         ),
     ]
-    codec_sel: Annotated[
-        list[Codec],
-        BeforeValidator(_split_codecs),
-        AfterValidator(_distinct_codecs),
-        Field(min_length=1),
-        Form(label="Codecs", help=_CODEC_HELP, join=","),
-    ]
+    codec_sel: CodecSelection
     enable: Enable = None
     itsp: Itsp = None
     enb_outbound_proxy: Annotated[
@@ -510,13 +512,7 @@ class YeastarAccountTrunk(ProviderModel):
             help="The authentication name for a third-party device to register with.",
         ),
     ]
-    codec_sel: Annotated[
-        list[Codec],
-        BeforeValidator(_split_codecs),
-        AfterValidator(_distinct_codecs),
-        Field(min_length=1),
-        Form(label="Codecs", help=_CODEC_HELP, join=","),
-    ]
+    codec_sel: CodecSelection
     enable: Enable = None
     itsp: Itsp = None
     def_outbound_cid: DefaultCallerId = None
