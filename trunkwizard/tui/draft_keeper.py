@@ -43,13 +43,20 @@ class DraftKeeper:
     DELAY = 0.3  # seconds after the last keystroke
 
     def __init__(
-        self, app: WizardApp, store: DraftStore, chosen_profile: Callable[[str], str | None]
+        self,
+        app: WizardApp,
+        store: Callable[[], DraftStore],
+        chosen_profile: Callable[[str], str | None],
     ) -> None:
         self.app = app
-        self.store = store
+        self._store = store  # a getter: the store is opened on the first save, not at start-up
         self._chosen_profile = chosen_profile
         self._timer: Timer | None = None
         self.suspended = False
+
+    @property
+    def store(self) -> DraftStore:
+        return self._store()
 
     # --- what the draft holds ---------------------------------------------------------------------------
 

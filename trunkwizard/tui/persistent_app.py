@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
@@ -57,19 +58,34 @@ class PersistentWizardApp(WizardApp):
         open_vault: Callable[[], SecretVault] | None = None,
         **options: Any,
     ) -> None:
-        from trunkwizard.store import AppDirs, DraftStore, HistoryStore
-
-        self.dirs = dirs or AppDirs.from_environment()
-        self.profile_accounts = ProfileAccounts(self.dirs, open_vault)
+        # the stores (and their imports) wait until first used, after the first screen is drawn
+        self._given_dirs = dirs
+        self.profile_accounts = ProfileAccounts(dirs, open_vault)
         if options.get("accounts") is None:
             options["accounts"] = self.profile_accounts
         super().__init__(**options)
-        self.drafts: DraftStore = DraftStore(self.dirs)
-        self.history: HistoryStore = HistoryStore(self.dirs)
-        self.keeper = DraftKeeper(self, self.drafts, self._profile_in_use)
+        self.keeper = DraftKeeper(self, lambda: self.drafts, self._profile_in_use)
         self.keyring_signal: Signal[KeyringStatus | None] = Signal(self, "keyring")
         self.keyring_status: KeyringStatus | None = None
         self.created_this_session: set[str] = set()
+
+    @cached_property
+    def dirs(self) -> AppDirs:
+        from trunkwizard.store import AppDirs
+
+        return self._given_dirs or AppDirs.from_environment()
+
+    @cached_property
+    def drafts(self) -> DraftStore:
+        from trunkwizard.store import DraftStore
+
+        return DraftStore(self.dirs)
+
+    @cached_property
+    def history(self) -> HistoryStore:
+        from trunkwizard.store import HistoryStore
+
+        return HistoryStore(self.dirs)
 
     def _profile_in_use(self, provider_key: str) -> str | None:
         return self.profile_accounts.chosen(provider_key)
