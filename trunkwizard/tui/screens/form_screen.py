@@ -10,6 +10,7 @@ from textual.binding import Binding
 from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.fields import FormField, ProviderModel, validate_answers
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
 from trunkwizard.tui.widgets.form_view import FormView
 from trunkwizard.tui.widgets.secret_editor import SecretEditor
@@ -18,6 +19,7 @@ __all__ = ["FormScreen"]
 
 
 class FormScreen(WizardScreen):
+    CSS_PATH = FORMS
     BINDINGS = [Binding("ctrl+t", "toggle_secrets", "Show secrets", id="toggle-secrets")]
 
     model: type[ProviderModel]

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from trunkwizard.fields import FormField
+from trunkwizard.tui.stylesheets import DIALOGS
 from trunkwizard.tui.widgets.field_help import help_lines
 from trunkwizard.tui.widgets.field_row import FieldRow
 
@@ -49,6 +50,7 @@ def _keys_table(screen: Screen[Any]) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = DIALOGS
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="close-help")]
 
     def __init__(self, title: str, body: Table | Text) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from trunkwizard.errors import CredentialsUnavailable, Problem, StoreError, TrunkwizardError, ValidationFailed
 from trunkwizard.fields import Kind
+from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.error_label import ErrorLabel
 from trunkwizard.tui.widgets.form_view import FormView
 from trunkwizard.tui.widgets.wizard_input import WizardInput
@@ -67,6 +68,7 @@ def saved_message(outcome: SaveOutcome, *, edited: bool) -> str:
 
 
 class ProfileEditorScreen(ModalScreen["Profile | None"]):
+    CSS_PATH = FORMS
     DEFAULT_CSS = "ProfileEditorScreen { align: center middle; }" + _EDITOR_CSS
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="profile-cancel"),

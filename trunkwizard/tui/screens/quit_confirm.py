@@ -8,10 +8,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from trunkwizard.tui.stylesheets import DIALOGS
+
 __all__ = ["QuitScreen"]
 
 
 class QuitScreen(ModalScreen[bool]):
+    CSS_PATH = DIALOGS
     BINDINGS = [
         Binding("y", "answer(True)", "Quit", id="quit-yes"),
         Binding("n,escape", "answer(False)", "Stay", id="quit-no"),

@@ -13,6 +13,7 @@ from textual.widgets import Button, Static
 from trunkwizard.errors import Problem
 from trunkwizard.fields import Choice, FormField, Kind
 from trunkwizard.tui.answers import is_blank
+from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
 from trunkwizard.tui.widgets.form_view import FormView
 
@@ -41,6 +42,7 @@ def value_field(field: FormField) -> FormField:
 
 
 class RowEditorScreen(ModalScreen[Any]):
+    CSS_PATH = FORMS
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="row-cancel"),
         Binding("ctrl+s", "save", "Save row", id="row-save"),

@@ -32,11 +32,10 @@ from trunkwizard.preflight import (
 from trunkwizard.preflight.checks import OnResult
 from trunkwizard.providers import SipCheckPlan
 from trunkwizard.redact import redact
+from trunkwizard.tui.stylesheets import SIP_CHECK
 from trunkwizard.tui.widgets.check_row import CheckRow
 
 __all__ = ["CheckRunner", "RegisterConfirmScreen", "SipCheckScreen"]
-
-CSS_FILE = "../sip_check.tcss"
 
 
 class CheckRunner(Protocol):
@@ -56,7 +55,7 @@ def _default_runner() -> CheckRunner:
 class RegisterConfirmScreen(ModalScreen[bool]):
     """Asks before any credential leaves: names the host and the user. y sends; n or Esc does not."""
 
-    CSS_PATH = CSS_FILE
+    CSS_PATH = SIP_CHECK
     BINDINGS = [
         Binding("y", "answer(True)", "Send REGISTER", id="register-yes"),
         Binding("n,escape", "answer(False)", "Cancel", id="register-no"),
@@ -99,7 +98,7 @@ class RegisterConfirmScreen(ModalScreen[bool]):
 class SipCheckScreen(Screen[None]):
     """The plans a provider named for this request; Enter checks the highlighted one, r adds a REGISTER."""
 
-    CSS_PATH = CSS_FILE
+    CSS_PATH = SIP_CHECK
     AUTO_FOCUS = "#sip-plans"
     BINDINGS = [
         Binding("escape", "back", "Back", id="sip-back"),
