@@ -98,8 +98,14 @@ _HOME = tempfile.mkdtemp(prefix="trunkwizard-bench-")
 
 def environment() -> dict[str, str]:
     """As over ssh (no COLORTERM); profiles, drafts and history in a throwaway home, so a run never
-    resumes a draft of an earlier one nor touches the real ones."""
-    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TEXTUAL")}
+    resumes a draft of an earlier one nor touches the real ones.
+
+    Bytecode is cached (in the throwaway home), as on a user's machine: pip compiles Textual's modules
+    at install and Python caches ours on the first run. Without this, a PYTHONDONTWRITEBYTECODE in the
+    environment would have every start of the wizard compile its own modules, and only the wizard's."""
+    dropped = ("COLORTERM", "NO_COLOR", "TEXTUAL", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(_HOME, "pycache")
     for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         env[name] = os.path.join(_HOME, name.lower())
     env.update(
@@ -235,6 +241,8 @@ def _row(label: str, ours: float, theirs: float, target: float | None) -> str:
 
 def report(args: argparse.Namespace) -> int:
     command, app_only, listed, bare = [], [], [], []
+    first_screen(WIZARD, "filter: name or what it creates")  # unmeasured: fills the bytecode cache
+    first_screen(BARE, "bare-ready")
     for _ in range(args.runs):  # interleaved, so all see the same machine load
         first, filled = first_screen(WIZARD, "filter: name or what it creates", "Chorus AI")
         command.append(first * 1000)
