@@ -107,6 +107,31 @@ def test_register_with_a_wrong_password_fails_in_plain_words(sip_peers: SipPeers
     assert CANARY not in done.stdout + done.stderr
 
 
+def test_register_answers_the_challenge_as_the_auth_user(sip_peers: SipPeers) -> None:
+    # the registrar knows only the auth ID; the user in From/To stays --username
+    registrar = sip_peers.registrar("tw1001auth", CANARY)
+
+    done = _check(
+        "127.0.0.1", "--port", str(registrar.port), "--register", "--username", USERNAME,
+        "--auth-user", "tw1001auth", "--yes", password=CANARY,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = _line(done.stdout, "register")
+    assert line == f"PASS  register user {USERNAME}: accepted (200 OK); unregistered again"
+    first, authenticated, _unregister = registrar.received("REGISTER")
+    assert f"From: <sip:{USERNAME}@127.0.0.1>" in first
+    assert 'username="tw1001auth"' in authenticated
+    assert CANARY not in done.stdout + done.stderr
+
+
+def test_auth_user_without_register_is_a_usage_error() -> None:
+    done = _check("127.0.0.1", "--auth-user", "tw1001auth")
+
+    assert done.returncode == 2
+    assert "--auth-user is for --register" in done.stderr
+
+
 def test_register_without_a_terminal_and_without_yes_is_refused(sip_peers: SipPeers) -> None:
     registrar = sip_peers.registrar(USERNAME, CANARY)
 

@@ -67,7 +67,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also send a REGISTER with the credentials (asks first), then unregister",
     )
-    parser.add_argument("--username", metavar="U", help="SIP username (auth ID) for --register")
+    parser.add_argument("--username", metavar="U", help="SIP username for --register (From/To and Contact)")
+    parser.add_argument(
+        "--auth-user",
+        metavar="ID",
+        help="digest auth ID for --register, when it differs from --username (e.g. Yeastar auth name)",
+    )
     parser.add_argument(
         "--profile",
         dest="password_profile",
@@ -138,7 +143,8 @@ def _confirm(args: argparse.Namespace) -> bool | None:
         return True
     if not sys.stdin.isatty():
         return None
-    sys.stderr.write(f"Send a REGISTER to {args.host} with user {args.username}? [y/N] ")
+    auth = f" (auth ID {args.auth_user})" if args.auth_user else ""
+    sys.stderr.write(f"Send a REGISTER to {args.host} with user {args.username}{auth}? [y/N] ")
     sys.stderr.flush()
     answer = sys.stdin.readline().strip().lower()
     return answer in ("y", "yes")
@@ -169,6 +175,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.register and not args.username:
         return _fail("--register needs --username")
+    if args.auth_user and not args.register:
+        return _fail("--auth-user is for --register")
     if args.timeout <= 0:
         return _fail("--timeout must be more than 0 seconds")
     dns_server, dns_port = None, 53
@@ -207,6 +215,7 @@ def run(args: argparse.Namespace) -> int:
             proxy=args.proxy,
             ca_file=args.ca_file,
             username=args.username,
+            auth_username=args.auth_user or None,
             password=password,
             register=register,
             sip_timeout=step_timeout,
