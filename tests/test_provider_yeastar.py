@@ -553,12 +553,36 @@ async def test_the_access_token_never_reaches_logs_or_errors(
         await client.create(prepare(YEASTAR, "peer", peer("Logged"), client.account))
         with pytest.raises(ProviderError) as failure:
             await client.send(Call("GET", "/trunk/get", params={"id": "999"}))
-    tokens = list(sandbox.access_tokens) + list(sandbox.refresh_tokens)
-    assert tokens
+        tokens = list(sandbox.access_tokens) + list(sandbox.refresh_tokens)
+    assert len(tokens) == 2
+    assert "del_token?access_token=********" in caplog.text  # the sign-out on close, masked too
     assert "access_token=********" in caplog.text
     for token in tokens:
         assert token not in caplog.text
         assert token not in str(failure.value)
+
+
+async def test_closing_the_client_revokes_its_token(pbx: tuple[YeastarSandbox, str]) -> None:
+    sandbox, url = pbx
+    async with pbx_client(url) as client:
+        await client.create(prepare(YEASTAR, "peer", peer("Revoked"), client.account))
+        (token,) = sandbox.access_tokens
+    assert sandbox.access_tokens == {}  # del_token: the PBX allows only a few live tokens
+    async with httpx.AsyncClient(headers={"User-Agent": "OpenAPI"}) as raw:
+        after = await raw.get(f"{url}/yeastar/openapi/v1.0/trunk/list", params={"access_token": token})
+    assert after.json()["errcode"] == 10004
+
+
+async def test_a_pbx_gone_before_the_sign_out_does_not_spoil_the_result() -> None:
+    sandbox = YeastarSandbox(clock=Clock())
+    app = Starlette(routes=[Mount("/yeastar", app=pbx_emulator.app(sandbox))])
+    with SandboxServer(app=app) as server:
+        url = server.url
+        client = ProviderClient(YEASTAR, load_account(YEASTAR, pbx_emulator.account(url)), timeout=5.0)
+        await client.__aenter__()
+        created = await client.create(prepare(YEASTAR, "peer", peer("Kept"), client.account))
+    await client.__aexit__(None, None, None)  # the server is stopped: the sign-out fails quietly
+    assert created.ref.id and sandbox.access_tokens  # created, and the token could not be revoked
 
 
 async def test_token_endpoints_and_user_agent(pbx: tuple[YeastarSandbox, str]) -> None:

@@ -35,7 +35,7 @@ from trunkwizard.fields import (
     wire_body,
 )
 from trunkwizard.providers import Call, Created, Mode, Provider, ResourceRef
-from trunkwizard.providers._auth import env_var
+from trunkwizard.providers._auth import SessionAuth, env_var
 from trunkwizard.redact import MASK, RedactingFilter, redact
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=6.0)
+SIGN_OUT_TIMEOUT = 3.0  # seconds a closing client waits to end its provider session
 USER_AGENT = f"trunkwizard/{__version__}"
 _MAX_LOOKUP_PAGES = 50
 
@@ -209,12 +210,14 @@ class ProviderClient:
         self._timeout = timeout
         self._ca_file = ca_file
         self._http: httpx.AsyncClient | None = None
+        self._auth: httpx.Auth | None = None
 
     async def __aenter__(self) -> ProviderClient:
         verify: ssl.SSLContext | bool = tls_context(self._ca_file) if self._transport is None else True
+        self._auth = self.provider.auth(self.account)
         self._http = httpx.AsyncClient(
             base_url=self.provider.base_url(self.account),
-            auth=self.provider.auth(self.account),
+            auth=self._auth,
             transport=self._transport,
             timeout=self._timeout,
             verify=verify,
@@ -227,9 +230,31 @@ class ProviderClient:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._http is not None:
+        if self._http is None:
+            return
+        try:
+            # not when cancelled or interrupted: leaving at once matters more than the token
+            if exc is None or isinstance(exc, Exception):
+                await self._sign_out(self._http)
+        finally:
             await self._http.aclose()
             self._http = None
+
+    async def _sign_out(self, http: httpx.AsyncClient) -> None:
+        """End the provider session the auth opened, if any. Best effort: the resource work is done,
+        so a failure here is only logged, and it waits no longer than SIGN_OUT_TIMEOUT."""
+        if not isinstance(self._auth, SessionAuth):
+            return
+        request = self._auth.sign_out(USER_AGENT)
+        if request is None:
+            return
+        request.extensions["timeout"] = httpx.Timeout(SIGN_OUT_TIMEOUT).as_dict()
+        try:
+            response = await http.send(request, auth=None)
+        except httpx.HTTPError as exc:
+            log.info("%s: signing out failed (%s)", self.provider.title, type(exc).__name__)
+            return
+        log.debug("%s: signed out (HTTP %s)", self.provider.title, response.status_code)
 
     # --- public operations -----------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Static credential schemes shared by providers: a Bearer key, HTTP Basic with an id and a token."""
+"""Credential schemes shared by providers: a Bearer key, and the base of auths that open a session."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from trunkwizard.redact import register_secret
 
-__all__ = ["BearerKey", "env_var"]
+__all__ = ["BearerKey", "SessionAuth", "env_var"]
 
 
 def env_var(provider_key: str, wire: str) -> str:
@@ -32,3 +32,15 @@ class BearerKey(httpx.Auth):
 
     def __repr__(self) -> str:
         return "BearerKey('********')"
+
+
+class SessionAuth(httpx.Auth):
+    """An auth that logs in to the provider (a token) and can log out again.
+
+    `ProviderClient` sends `sign_out()` when it closes, so a session never outlives its client: some
+    providers allow only a few live tokens per API application.
+    """
+
+    def sign_out(self, user_agent: str) -> httpx.Request | None:
+        """The request that ends the open session (and forgets it here), or None when none is open."""
+        return None

@@ -571,7 +571,7 @@ class Yeastar(Provider):
 
     def auth(self, account: ProviderModel) -> httpx.Auth:
         assert isinstance(account, YeastarAccount)
-        return YeastarToken(self.base_url(account) + "/get_token", account.client_id, account.client_secret)
+        return YeastarToken(self.base_url(account), account.client_id, account.client_secret)
 
     def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
         # The token comes from get_token (Client ID + $TRUNKWIZARD_YEASTAR_CLIENT_SECRET) first.

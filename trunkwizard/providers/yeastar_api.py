@@ -16,6 +16,7 @@ import httpx
 from pydantic import SecretStr
 
 from trunkwizard.errors import AuthenticationFailed, NetworkError, Problem, ProviderError
+from trunkwizard.providers._auth import SessionAuth
 from trunkwizard.redact import redact, register_secret
 
 __all__ = [
@@ -187,20 +188,22 @@ def _json(response: httpx.Response) -> Any:
         return None
 
 
-class YeastarToken(httpx.Auth):
+class YeastarToken(SessionAuth):
     """Client ID/Secret -> access token in the query of every call, kept in memory only.
 
     Per call: log in if there is no token yet, send with `access_token`, and on errcode 10004 log in
     again once and re-send (the PBX checks the token before acting, so the first send changed
     nothing). A refused login raises at once and is remembered: this client never tries again, as
-    the PBX blocks an IP after 5 failed logins.
+    the PBX blocks an IP after 5 failed logins. Signing out revokes the token (`GET del_token`):
+    Yeastar Cloud allows only a few live tokens per API application.
     """
 
     requires_response_body = True
 
-    def __init__(self, token_url: str, client_id: str, client_secret: SecretStr) -> None:
+    def __init__(self, api_url: str, client_id: str, client_secret: SecretStr) -> None:
         register_secret(client_secret.get_secret_value())
-        self._token_url = token_url
+        self._api_url = api_url.rstrip("/")
+        self._token_url = self._api_url + "/get_token"
         self._client_id = client_id
         self._client_secret = client_secret
         self._access_token: str | None = None
@@ -217,6 +220,17 @@ class YeastarToken(httpx.Auth):
         yield from self._log_in(request)
         self._add_token(request)
         yield request  # whatever it answers now is the answer: one re-login per call, no more
+
+    def sign_out(self, user_agent: str) -> httpx.Request | None:
+        token, self._access_token = self._access_token, None
+        if token is None:
+            return None
+        return httpx.Request(
+            "GET",
+            self._api_url + "/del_token",
+            params={"access_token": token},
+            headers={"User-Agent": user_agent, "Accept": "application/json"},
+        )
 
     def _add_token(self, request: httpx.Request) -> None:
         assert self._access_token is not None
