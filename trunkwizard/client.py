@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=6.0)
+MAX_FIND_PAGES = 20  # pages of a listing searched for the resource after a create timed out
 SIGN_OUT_TIMEOUT = 3.0  # seconds a closing client waits to end its provider session
 USER_AGENT = f"trunkwizard/{__version__}"
 _MAX_LOOKUP_PAGES = 50
@@ -360,14 +361,13 @@ class ProviderClient:
         creates = self.provider.creates
         if prepared.call.method != "POST":
             return timeout
-        find = self.provider.find_call(prepared.mode, prepared.request)
-        if find is None:
+        if self.provider.find_call(prepared.mode, prepared.request) is None:
             return RequestTimedOut(
                 f"{timeout.message}. The {creates} may have been created: check in the provider's console "
                 "before submitting again."
             )
         try:
-            existing = self.provider.find_existing(prepared.mode, prepared.request, await self.send(find))
+            existing, searched_all = await self._find_existing(prepared)
         except TrunkwizardError:
             return RequestTimedOut(
                 f"{timeout.message}, and looking it up failed too. The {creates} may have been created: "
@@ -377,9 +377,30 @@ class ProviderClient:
             return RequestTimedOut(
                 f"{timeout.message}, but the {creates} was created (id {existing}): do not submit again."
             )
+        if not searched_all:
+            return RequestTimedOut(
+                f"{timeout.message}. It is not in the first {MAX_FIND_PAGES} pages of the list, which goes "
+                "on: check in the provider's console before submitting again."
+            )
         return RequestTimedOut(
             f"{timeout.message}. Looked it up: no {creates} was created, so it is safe to retry."
         )
+
+    async def _find_existing(self, prepared: PreparedRequest) -> tuple[str | None, bool]:
+        """The id of the resource this request would create, if it exists, page after page of the
+        provider's listing; and whether the whole listing was searched."""
+        cursor: str | None = None
+        for _ in range(MAX_FIND_PAGES):
+            find = self.provider.find_call(prepared.mode, prepared.request, cursor)
+            assert find is not None
+            body = await self.send(find)
+            existing = self.provider.find_existing(prepared.mode, prepared.request, body)
+            if existing:
+                return existing, True
+            cursor = self.provider.find_next(body, cursor)
+            if cursor is None:
+                return None, True
+        return None, False
 
 
 _SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|token|api_?key|auth_?token)")

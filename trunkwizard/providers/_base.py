@@ -19,7 +19,19 @@ if TYPE_CHECKING:
 
     from trunkwizard.preflight import PreflightTarget
 
-__all__ = ["Call", "Created", "Mode", "Provider", "ResourceRef", "SipCheckPlan", "error_text"]
+__all__ = [
+    "FIND_PAGE_SIZE",
+    "Call",
+    "Created",
+    "Mode",
+    "Provider",
+    "ResourceRef",
+    "SipCheckPlan",
+    "error_text",
+]
+
+# items per page when a listing is searched for a resource after a timeout (every API here allows 100)
+FIND_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -225,12 +237,17 @@ class Provider(ABC):
         """The call that deletes a created resource, or None when the API has none."""
         return None
 
-    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
-        """A listing that shows whether this request's resource already exists (after a timeout)."""
+    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+        """One page of a listing that shows whether this request's resource already exists (after a
+        timeout): the first page, or the one `cursor` (from `find_next`) names."""
         return None
 
     def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
-        """From the `find_call` answer, the id of a resource matching this request, if any."""
+        """From one `find_call` answer, the id of a resource matching this request, if any."""
+        return None
+
+    def find_next(self, body: Any, cursor: str | None) -> str | None:
+        """The cursor of the page after this `find_call` answer, None when it was the last."""
         return None
 
     def follow_up_calls(self, mode: Mode, request: ProviderModel, created: Created) -> list[Call]:

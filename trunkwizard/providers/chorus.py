@@ -16,7 +16,16 @@ from pydantic import AfterValidator, Field, SecretStr
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Form, ProviderModel, wire_body
 from trunkwizard.providers._auth import BearerKey, env_var
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan, error_text
+from trunkwizard.providers._base import (
+    FIND_PAGE_SIZE,
+    Call,
+    Created,
+    Mode,
+    Provider,
+    ResourceRef,
+    SipCheckPlan,
+    error_text,
+)
 from trunkwizard.values import E164, HostPort, Port, Uuid
 
 __all__ = ["Chorus"]
@@ -323,8 +332,8 @@ class Chorus(Provider):
     def delete_call(self, ref: ResourceRef) -> Call | None:
         return Call("DELETE", f"/phone-numbers/{ref.id}")
 
-    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
-        return Call("GET", "/phone-numbers", params={"limit": "100"})
+    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+        return Call("GET", "/phone-numbers", params={"limit": str(FIND_PAGE_SIZE), "offset": cursor or "0"})
 
     def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
         number = getattr(request, "number", None)
@@ -333,6 +342,18 @@ class Chorus(Provider):
             if isinstance(item, dict) and item.get("number") == number:
                 return str(item.get("id"))
         return None
+
+    def find_next(self, body: Any, cursor: str | None) -> str | None:
+        # {"data": [...], "pagination": {"total", "limit", "offset"}}
+        paging = body.get("pagination") if isinstance(body, dict) else None
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(paging, dict) or not isinstance(data, list) or not data:
+            return None
+        total, offset = paging.get("total"), paging.get("offset", int(cursor or 0))
+        if not isinstance(total, int) or not isinstance(offset, int):
+            return None
+        following = offset + len(data)
+        return str(following) if following < total else None
 
     def error(self, status: int, body: Any) -> ProviderError:
         if not isinstance(body, dict) or "error" not in body:

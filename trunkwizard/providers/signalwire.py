@@ -24,7 +24,15 @@ from pydantic import AfterValidator, Field, SecretStr
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Choice, Form, Kind, ProviderModel, path_values, when, wire_body
 from trunkwizard.providers._auth import env_var
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan, error_text
+from trunkwizard.providers._base import (
+    Call,
+    Created,
+    Mode,
+    Provider,
+    ResourceRef,
+    SipCheckPlan,
+    error_text,
+)
 from trunkwizard.redact import redact, register_secret
 from trunkwizard.values import E164, Uuid
 
@@ -286,6 +294,19 @@ class SameOriginBasicAuth(httpx.Auth):
         return "SameOriginBasicAuth('********')"
 
 
+def _next_link(body: Any, path_suffix: str, what: str) -> str | None:
+    """A list's `links.next`, None on its last page; refused unless it is the same kind of list."""
+    links = body.get("links", {}) if isinstance(body, dict) else {}
+    following = links.get("next") if isinstance(links, dict) else None
+    if not isinstance(following, str) or not following:
+        return None
+    parts = urlsplit(following)
+    if parts.scheme not in ("http", "https") or not parts.path.endswith(path_suffix):
+        shown = redact(following)
+        raise ProviderError(f"SignalWire's next page link is not a {what} ({shown}): not followed")
+    return following
+
+
 class SignalWire(Provider):
     key = "signalwire"
     title = "SignalWire"
@@ -385,10 +406,16 @@ class SignalWire(Provider):
     def delete_call(self, ref: ResourceRef) -> Call | None:
         return Call("DELETE", self._endpoint_path(ref))
 
-    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
+    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+        if cursor:
+            return Call("GET", cursor)  # the absolute links.next URL, checked by find_next
         subscriber = path_values(request)["fabric_subscriber_id"]
         # page_size is not declared on this operation but is on SignalWire's other lists (max 1000).
         return Call("GET", f"{SUBSCRIBERS_PATH}/{subscriber}/sip_endpoints", params={"page_size": "1000"})
+
+    def find_next(self, body: Any, cursor: str | None) -> str | None:
+        following = _next_link(body, "/sip_endpoints", "SIP endpoint list")
+        return following if following != cursor else None
 
     def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
         username = getattr(request, "username", None)
@@ -414,16 +441,7 @@ class SignalWire(Provider):
                 continue
             # The top-level id is the one the API takes as fabric_subscriber_id (signalwire/docs-legacy#509).
             choices.append(Choice(str(item["id"]), _subscriber_label(item)))
-        links = body.get("links", {}) if isinstance(body, dict) else {}
-        following = links.get("next") if isinstance(links, dict) else None
-        if not isinstance(following, str) or not following:
-            return choices, None
-        parts = urlsplit(following)
-        if parts.scheme not in ("http", "https") or not parts.path.endswith(SUBSCRIBERS_PATH):
-            raise ProviderError(
-                f"SignalWire's next page link is not a subscriber list ({redact(following)}): not followed"
-            )
-        return choices, following
+        return choices, _next_link(body, SUBSCRIBERS_PATH, "subscriber list")
 
     def error(self, status: int, body: Any) -> ProviderError:
         if isinstance(body, dict) and isinstance(body.get("errors"), list):

@@ -19,7 +19,16 @@ from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, Validati
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Choice, Form, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import BearerKey, env_var
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan, error_text
+from trunkwizard.providers._base import (
+    FIND_PAGE_SIZE,
+    Call,
+    Created,
+    Mode,
+    Provider,
+    ResourceRef,
+    SipCheckPlan,
+    error_text,
+)
 from trunkwizard.values import SipUri, Uuid
 
 __all__ = ["Vox", "VoxAccount", "VoxCustomSip"]
@@ -329,8 +338,15 @@ class Vox(Provider):
         # A custom number ends at once (a Vox-bought one at the end of its billing period).
         return Call("DELETE", f"{_NUMBERS}/{ref.id}")
 
-    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
-        return Call("GET", _NUMBERS, params={"provider": "custom", "limit": "100"})
+    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+        params = {"provider": "custom", "limit": str(FIND_PAGE_SIZE)}
+        if cursor:
+            params["cursor"] = cursor
+        return Call("GET", _NUMBERS, params=params)
+
+    def find_next(self, body: Any, cursor: str | None) -> str | None:
+        following = body.get("next_cursor") if isinstance(body, Mapping) else None
+        return str(following) if following and following != cursor else None
 
     def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
         number = getattr(request, "number", None)

@@ -23,7 +23,16 @@ from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, Validati
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Form, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import BearerKey, env_var
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan, error_text
+from trunkwizard.providers._base import (
+    FIND_PAGE_SIZE,
+    Call,
+    Created,
+    Mode,
+    Provider,
+    ResourceRef,
+    SipCheckPlan,
+    error_text,
+)
 from trunkwizard.redact import register_secret
 from trunkwizard.values import PublicIPv4, e164
 
@@ -437,8 +446,17 @@ class Wavix(Provider):
     def delete_call(self, ref: ResourceRef) -> Call | None:
         return Call("DELETE", f"/v1/trunks/{ref.id}")
 
-    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
-        return Call("GET", "/v1/trunks", params={"page": "1", "per_page": "100"})
+    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+        return Call("GET", "/v1/trunks", params={"page": cursor or "1", "per_page": str(FIND_PAGE_SIZE)})
+
+    def find_next(self, body: Any, cursor: str | None) -> str | None:
+        paging = body.get("pagination") if isinstance(body, dict) else None
+        if not isinstance(paging, dict):
+            return None
+        page, pages = paging.get("current_page"), paging.get("total_pages")
+        if not isinstance(page, int) or not isinstance(pages, int):
+            return None
+        return str(page + 1) if page < pages else None
 
     def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
         label = getattr(request, "label", None)

@@ -18,7 +18,15 @@ from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_va
 from trunkwizard.errors import ProviderError
 from trunkwizard.fields import Form, Kind, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import env_var
-from trunkwizard.providers._base import Call, Created, Mode, Provider, ResourceRef, SipCheckPlan
+from trunkwizard.providers._base import (
+    FIND_PAGE_SIZE,
+    Call,
+    Created,
+    Mode,
+    Provider,
+    ResourceRef,
+    SipCheckPlan,
+)
 from trunkwizard.providers.yeastar_api import YeastarToken, errcode_of, remember_secrets, yeastar_error
 from trunkwizard.values import Flag01, Host, Port
 
@@ -660,9 +668,16 @@ class Yeastar(Provider):
         # The P-Series API deletes with GET.
         return Call("GET", "/trunk/delete", params={"id": ref.id})
 
-    def find_call(self, mode: Mode, request: ProviderModel) -> Call | None:
+    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
         name = str(getattr(request, "name", ""))
-        return Call("GET", "/trunk/search", params={"search_value": name, "page_size": "100"})
+        params = {"search_value": name, "page": cursor or "1", "page_size": str(FIND_PAGE_SIZE)}
+        return Call("GET", "/trunk/search", params=params)
+
+    def find_next(self, body: Any, cursor: str | None) -> str | None:
+        # the search matches parts of names too, so more than a page of near namesakes can come back
+        total = body.get("total_number") if isinstance(body, Mapping) else None
+        page = int(cursor or "1")
+        return str(page + 1) if isinstance(total, int) and total > page * FIND_PAGE_SIZE else None
 
     def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
         name = getattr(request, "name", None)

@@ -1,7 +1,8 @@
 """Emulator of the Chorus AI phone-number API (seed 000), written from the documentation, not from our models.
 
 Auth: `Authorization: Bearer <key>`. Create answers 201 `{"data": {...}}`; validation errors answer 400
-`{"error": "Validation failed", "details": [{"field", "message"}]}`; a bad key answers 401.
+`{"error": "Validation failed", "details": [{"field", "message"}]}`; a bad key answers 401. Lists page
+with `limit` (1-100, default 50) and `offset` (inferred from the documented `pagination` answer).
 """
 
 from __future__ import annotations
@@ -154,7 +155,14 @@ class ChorusSandbox:
         if (denied := self._denied(request)) is not None:
             return denied
         items = list(self.numbers.values())
-        return reply({"data": items, "pagination": {"total": len(items), "limit": 50, "offset": 0}})
+        # The answer's shape is documented; the `limit` and `offset` parameters are inferred from it.
+        limit, offset = request.query_params.get("limit", "50"), request.query_params.get("offset", "0")
+        if not limit.isdigit() or not 1 <= int(limit) <= 100 or not offset.isdigit():
+            details = [{"field": "limit", "message": "limit must be 1-100 and offset 0 or more"}]
+            return reply({"error": "Validation failed", "details": details}, 400)
+        start, size = int(offset), int(limit)
+        page = items[start : start + size]
+        return reply({"data": page, "pagination": {"total": len(items), "limit": size, "offset": start}})
 
     async def get(self, request: Request) -> Response:
         if (denied := self._denied(request)) is not None:
