@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from tests.support.canary import CANARY
 from tests.support.leaks import assert_no_leak, assert_private_tree
@@ -144,6 +144,35 @@ async def test_the_account_step_loads_a_profile_and_asks_for_a_missing_secret(
         row = account.form.rows["api_key"]
         assert row.error == "not stored for this profile: type it here"
         assert app.focused is row.editor.query_one(Input)
+    assert_no_leak(CANARY, secret_service.home.scanned_roots())
+
+
+async def test_clearing_the_picker_takes_the_profile_out_of_the_form(
+    secret_service: KeyringSession, tmp_path: Path
+) -> None:
+    _store_profile("acme", CANARY, base_url="https://chorus.example.test/v1")
+
+    app = keeping_app(tmp_path, sandbox=False, profile="acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.pick_provider(CHORUS)
+        await keys.settle()
+        account = app.screen
+        assert isinstance(account, AccountScreen)
+        assert app.profile_accounts.chosen("chorus") == "acme"
+
+        await keys.press("shift+tab")  # from the first field back to the picker
+        assert app.focused is account.query_one("#saved", Select)
+        await keys.press("enter", "home", "enter")  # the first line is "saved accounts…": none
+        await keys.settle()
+
+        assert account.query_one("#saved", Select).value is Select.NULL
+        assert app.profile_accounts.chosen("chorus") is None
+        values = account.form.values()
+        assert values["api_key"] is None  # the profile's secret left the form
+        assert values["base_url"] == CHORUS.account_fields[1].default
+        assert "type one in" in shown(app, "#status")
     assert_no_leak(CANARY, secret_service.home.scanned_roots())
 
 

@@ -35,6 +35,11 @@ class AccountSource(Protocol):
         """
         ...
 
+    def typed_in(self, provider_key: str) -> None:
+        """The account in the form is no saved one any more (the picker was cleared): forget which
+        one it was, so drafts, history and the CA file stop naming it. Fast: nothing is read."""
+        ...
+
 
 class NoSavedAccounts:
     """No profile store: every account is typed in (or the sandbox account is used)."""
@@ -44,3 +49,6 @@ class NoSavedAccounts:
 
     def account_values(self, account: SavedAccount) -> Mapping[str, Any]:
         raise LookupError(f"no saved account {account.name!r}")
+
+    def typed_in(self, provider_key: str) -> None:
+        pass

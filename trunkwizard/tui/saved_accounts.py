@@ -127,6 +127,9 @@ class ProfileAccounts:
         else:
             self._chosen[key] = profile
 
+    def typed_in(self, provider_key: str) -> None:
+        self.choose(None, provider_key)
+
     def chosen(self, provider_key: str) -> str | None:
         profile = self._chosen.get(provider_key)
         return profile.name if profile is not None else None

@@ -40,6 +40,7 @@ class AccountScreen(FormScreen):
         self._values = dict(values)
         self._notice = notice
         self._saved: list[SavedAccount] = []
+        self._from_profile: set[str] = set()  # wire names the loaded profile filled in
 
     def heading(self) -> str:
         return f"{self.provider.title}: which account?"
@@ -75,9 +76,27 @@ class AccountScreen(FormScreen):
 
     @on(Select.Changed, "#saved")
     def _saved_picked(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL:
+            self._clear_saved()
+            return
         chosen = next((a for a in self._saved if a.name == event.value), None)
         if chosen is not None:
             self.load_saved(chosen)
+
+    def _clear_saved(self) -> None:
+        """No saved account after all: take out what the profile filled in (its secrets first of all)
+        and stop naming it, so the account is typed in."""
+        if not self._from_profile:
+            return
+        self.wizard.accounts.typed_in(self.provider.key)
+        for wire in self._from_profile:
+            editor = self.form.rows[wire].editor
+            editor.set_value(editor.initial)
+        self._from_profile.clear()
+        self.form.refresh_visibility()
+        self.set_banner(None)
+        self.set_status("no saved account: type one in")
+        self.form.focus_first()
 
     @work(group="accounts", exclusive=True)
     async def load_saved(self, account: SavedAccount) -> None:
@@ -98,6 +117,7 @@ class AccountScreen(FormScreen):
         for wire, row in self.form.rows.items():
             if wire in form_values:
                 row.editor.set_value(form_values[wire])
+                self._from_profile.add(wire)
         self.form.refresh_visibility()
         if missing in self.form.rows:
             self.form.rows[missing].set_error("not stored for this profile: type it here")
