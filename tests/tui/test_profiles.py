@@ -52,7 +52,7 @@ async def test_profiles_screen_creates_edits_renames_and_deletes(
         await palette(keys, "Profiles")
         assert isinstance(app.screen, ProfilesScreen)
         assert "No profiles yet" in shown(app, "#profiles-hint")
-        assert "Secrets: kept in the Secret Service (keyring)." in shown(app, "#keyring")
+        assert "Saved profiles keep their secrets in the Secret Service (keyring)." in shown(app, "#keyring")
 
         await keys.press("n")  # which provider: the first one is highlighted
         await keys.settle()
@@ -127,7 +127,7 @@ async def test_the_account_step_loads_a_profile_and_asks_for_a_missing_secret(
         assert values["base_url"] == "https://chorus.example.test/v1"
         assert values["api_key"].get_secret_value() == CANARY
         assert app.profile_accounts.chosen("chorus") == "acme"
-        assert "Secrets: kept in the Secret Service" in shown(app, "#keyring")
+        assert "keep their secrets in the Secret Service" in shown(app, "#keyring")
 
     app = keeping_app(tmp_path, sandbox=False, profile="bare")
     async with app.run_test(size=(80, 24)) as pilot:

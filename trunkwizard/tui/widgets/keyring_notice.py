@@ -22,7 +22,8 @@ def keyring_text(status: KeyringStatus | None) -> Text:
     if status is None:
         return Text("Secrets: looking for a keyring…", style="italic")
     if status.persistent:
-        return Text(f"Secrets: kept in the {status.backend} (keyring).")
+        # what the keyring holds: a secret typed into the form stays in memory unless saved as a profile
+        return Text(f"Saved profiles keep their secrets in the {status.backend} (keyring).")
     text = Text()
     text.append("⚠ ", style="bold")
     text.append(status.message)
