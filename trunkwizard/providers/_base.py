@@ -17,6 +17,7 @@ from trunkwizard.redact import redact, register_secret
 if TYPE_CHECKING:
     import httpx
 
+    from trunkwizard.connect import Need, Offer, Offering, OfferInput
     from trunkwizard.preflight import PreflightTarget
 
 __all__ = [
@@ -192,6 +193,10 @@ class Provider(ABC):
     lookups: ClassVar[Mapping[str, str]] = {}
     # body keys the provider can name in errors, mapped to our wire names (usually the same)
     error_fields: ClassVar[Mapping[str, str]] = {}
+    # connections (trunkwizard.connect): the SIP accounts modes offer once created, the fields modes fill
+    # from another side's offer
+    offerings: ClassVar[tuple[Offering, ...]] = ()
+    needs: ClassVar[tuple[Need, ...]] = ()
 
     # --- declaration helpers -------------------------------------------------------------------------
 
@@ -272,6 +277,10 @@ class Provider(ABC):
     ) -> list[SipCheckPlan]:
         """The SIP peers worth checking for this request (before submit `created` is None). Default: none."""
         return []
+
+    def offer(self, offering: Offering, source: OfferInput) -> Offer:
+        """The SIP account `offering` hands out, built from the create's request, answer and reads."""
+        raise KeyError(f"{self.title} declares no offering for mode {offering.mode!r}")
 
     def check_body(self, body: Any) -> ProviderError | None:
         """Some APIs (Yeastar) answer errors with HTTP 200: return the error hidden in a 2xx body."""

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 import httpx
 from pydantic import AfterValidator, Field, SecretStr
 
+from trunkwizard.connect import Fill, Need, Offer, OfferKind, Sourced
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Form, ProviderModel, wire_body
 from trunkwizard.providers._auth import BearerKey, env_var
@@ -232,6 +233,53 @@ _MODES = (
 )
 
 
+def _auth_user_if_different(offer: Offer) -> Sourced[str] | None:
+    # sipAuthUser: "Optional SIP authentication username, if different from sipUsername" (seed 000 line 12)
+    if offer.auth_name is None or (
+        offer.username is not None and offer.auth_name.value == offer.username.value
+    ):
+        return None
+    return offer.auth_name
+
+
+def _chorus_transport(offer: Offer) -> Sourced[Any] | None:
+    return (
+        offer.transport
+        if offer.transport is not None and offer.transport.value in ("udp", "tcp", "tls")
+        else None
+    )
+
+
+_NEEDS = (
+    Need(
+        "chorus",
+        "sip-registration",
+        OfferKind.REGISTRATION,
+        "Chorus (Somleng) registers to the other side's registrar with the account it offers.",
+        fills=(
+            Fill("sipProxy", "host", "seed 000 line 10: SIP registrar host, the host Somleng registers TO"),
+            Fill("sipPort", "port", "seed 000 line 14: SIP port number"),
+            Fill("sipRegisterTransport", _chorus_transport, "seed 000 line 16: registration transport"),
+            Fill("sipUsername", "username", "seed 000 line 9: the SIP username, at most 60 characters"),
+            Fill("sipAuthUser", _auth_user_if_different, "seed 000 line 12: auth username if different"),
+            Fill("sipPassword", "password", "seed 000 line 8: the SIP password"),
+            Fill("sipOutboundProxy", "outbound_proxy", "seed 000 line 11: optional SIP outbound proxy"),
+        ),
+    ),
+    Need(
+        "chorus",
+        "sip-ip-allowlist",
+        OfferKind.PEER_ADDRESS,
+        "Chorus allowlists the other side's address (its PBX or SBC) instead of registering.",
+        fills=(
+            Fill("sipIp", "host", "seed 000 line 13: IP address of your PBX/SBC"),
+            Fill("sipPort", "port", "seed 000 line 14: SIP port number"),
+            Fill("sipProtocol", _chorus_transport, "seed 000 line 15: SIP transport in ip_allowlist mode"),
+        ),
+    ),
+)
+
+
 class Chorus(Provider):
     key = "chorus"
     title = "Chorus AI"
@@ -240,6 +288,7 @@ class Chorus(Provider):
     docs = "https://docs.chorus-ai.co/docs/api-reference/phone-numbers/createPhoneNumber"
     account_model = ChorusAccount
     modes = _MODES
+    needs = _NEEDS
 
     def detect_mode(self, answers: Mapping[str, Any]) -> str | None:
         provider = str(answers.get("provider", "twilio"))

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import AfterValidator, Field, SecretStr
 
+from trunkwizard.connect import Offer, Offering, OfferInput, OfferKind, Origin, Sourced, canonical_codecs
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Choice, Form, Kind, ProviderModel, path_values, when, wire_body
 from trunkwizard.providers._auth import env_var
@@ -260,6 +261,19 @@ _MODES = (
 )
 
 
+SIP_PROFILE_PATH = "/api/relay/rest/sip_profile"
+
+_OFFERINGS = (
+    Offering(
+        "sip-endpoint",
+        OfferKind.REGISTRATION,
+        "Register to the Space's SIP domain (read from its SIP profile) with the endpoint's username and "
+        "password.",
+        reads={"sip_profile": SIP_PROFILE_PATH},
+    ),
+)
+
+
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     default = {"http": 80, "https": 443}.get(url.scheme)
     return url.scheme, url.host, url.port or default
@@ -317,6 +331,7 @@ class SignalWire(Provider):
     )
     account_model = SignalWireAccount
     modes = _MODES
+    offerings = _OFFERINGS
     lookups = {"subscribers": "Fabric subscribers of the project"}
 
     def base_url(self, account: ProviderModel) -> str:
@@ -395,6 +410,51 @@ class SignalWire(Provider):
                 "a suffix, the device must use that one.",
             )
         ]
+
+    def offer(self, offering: Offering, source: OfferInput) -> Offer:
+        profile = source.reads.get("sip_profile")
+        profile = profile if isinstance(profile, dict) else {}
+        # The domain is read, never built from the Space name: it may carry a suffix (SipProfileResponse)
+        domain = source.text(profile, "domain")
+        if domain is None:
+            raise ProviderError(
+                "SignalWire's SIP profile (GET /api/relay/rest/sip_profile) gave no domain: read the SIP "
+                "domain in the Dashboard under SIP > SIP Profile"
+            )
+        registrar = Sourced(domain, Origin.ANSWER, "sip_profile: domain")
+        encryption = source.text(source.answer, "encryption") or source.text(source.request, "encryption")
+        tls = encryption == "required"
+        why = f"encryption {encryption or 'default'}: " + ("TLS on 5061" if tls else "UDP on 5060")
+        username = source.value("username")
+        password = source.typed_password("password")
+        codecs = source.answer.get("codecs") or source.request.get("codecs")
+        default_codecs = profile.get("default_codecs")
+        offered_codecs: Sourced[tuple[str, ...]] | None = None
+        if codecs:
+            offered_codecs = Sourced(canonical_codecs(codecs), Origin.ANSWER, "codecs")
+        elif default_codecs:
+            offered_codecs = Sourced(
+                canonical_codecs(default_codecs), Origin.ANSWER, "sip_profile: default_codecs"
+            )
+        send_as = source.value("send_as")
+        if send_as is None and (default := source.text(profile, "default_send_as")):
+            send_as = Sourced(default, Origin.ANSWER, "sip_profile: default_send_as")
+        return Offer(
+            provider=self.key,
+            provider_title=self.title,
+            mode=offering.mode,
+            kind=offering.kind,
+            host=registrar,
+            port=Sourced(5061 if tls else 5060, Origin.INFERRED, why),
+            transport=Sourced("tls" if tls else "udp", Origin.INFERRED, why),
+            domain=registrar,
+            username=username,
+            auth_name=username,
+            password=Sourced(password, Origin.REQUEST, "password") if password else None,
+            caller_id=send_as,
+            codecs=offered_codecs,
+            signalling=Sourced((domain,), Origin.ANSWER, "sip_profile: domain"),
+        )
 
     def _endpoint_path(self, ref: ResourceRef) -> str:
         subscriber = ref.path_values.get("fabric_subscriber_id", "")

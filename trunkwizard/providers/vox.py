@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import httpx
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
 
+from trunkwizard.connect import Fill, Need, Offer, OfferKind, Sourced
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Choice, Form, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import BearerKey, env_var
@@ -235,6 +236,34 @@ _MODES = (
 _NUMBERS = "/organization-telephone-numbers"
 
 
+def _sip_address(offer: Offer) -> Sourced[str]:
+    """`sip:host:port`, the form of the seed's example (seed 004 line 14)."""
+    return Sourced(f"sip:{offer.registrar}", offer.host.origin, offer.host.where)
+
+
+def _digest_user(offer: Offer) -> Sourced[str] | None:
+    return offer.auth_name or offer.username
+
+
+_NEEDS = (
+    Need(
+        "vox",
+        "custom-sip",
+        OfferKind.REGISTRATION,
+        "Vox sends the number's calls to the other side's SIP host, authenticating with the account it "
+        "offers.",
+        fills=(
+            Fill("address", _sip_address, "seed 004 line 78: the SIP address of the trunk"),
+            # Vox has one digest user name: the offer's authentication name, which a registrar checks
+            Fill(
+                "auth_username", _digest_user, "seed 004 line 84: username for SIP trunk auth", inferred=True
+            ),
+            Fill("auth_password", "password", "seed 004 line 89: password for SIP trunk authentication"),
+        ),
+    ),
+)
+
+
 class Vox(Provider):
     key = "vox"
     title = "Vox.ai"
@@ -243,6 +272,7 @@ class Vox(Provider):
     docs = "https://docs.tryvox.co/api-reference/v3/telephone-numbers/sip-연동"
     account_model = VoxAccount
     modes = _MODES
+    needs = _NEEDS
     lookups = {"agents": "Vox agents of the organization"}
     # The agent PATCH names nested fields; the form has them flat.
     error_fields = {

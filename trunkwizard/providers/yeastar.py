@@ -9,12 +9,24 @@ with the seed's own table, so fields of another type are never sent.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal, get_args
 
 import httpx
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_validator
 
+from trunkwizard.connect import (
+    Fill,
+    Need,
+    Offer,
+    Offering,
+    OfferInput,
+    OfferKind,
+    Origin,
+    PasswordRule,
+    Sourced,
+    canonical_codecs,
+)
 from trunkwizard.errors import ProviderError
 from trunkwizard.fields import Form, Kind, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import env_var
@@ -550,6 +562,112 @@ _MODES = (
 )
 
 
+# --- connections: the account and peer trunks offer the PBX; the register trunk needs a registrar -------
+
+# seed 003 lines 34-35, stated for the register trunk's password; the account trunk's model applies it too
+STRONG_PASSWORD = PasswordRule(
+    "Yeastar (seed 003 lines 34-35)", min_length=10, digit=True, upper=True, lower=True
+)
+_PBX_HOST = "the PBX's web address; behind NAT its public SIP address may differ"
+_PBX_PORT = "the PBX's default SIP port"
+# offers name codecs canonically (PCMU); Yeastar's codec_sel has its own words
+_CODEC_WORDS: dict[str, str] = {"PCMU": "ulaw", "PCMA": "alaw", "H263P": "h263p"}
+
+
+def _canonical(codec_sel: str) -> tuple[str, ...]:
+    words = {word: name for name, word in _CODEC_WORDS.items()}
+    return canonical_codecs([words.get(word.strip(), word) for word in codec_sel.split(",")])
+
+
+def _yeastar_codecs(offer: Offer) -> Sourced[tuple[str, ...]] | None:
+    if offer.codecs is None:
+        return None
+    known = set(get_args(Codec))
+    words = tuple(
+        word
+        for word in (_CODEC_WORDS.get(name, name.lower()) for name in offer.codecs.value)
+        if word in known
+    )
+    return Sourced(words, offer.codecs.origin, offer.codecs.where) if words else None
+
+
+def _auth_or_username(offer: Offer) -> Sourced[str] | None:
+    return offer.auth_name or offer.username
+
+
+def _domain_or_host(offer: Offer) -> Sourced[str] | None:
+    return offer.domain or offer.host
+
+
+def _proxy_part(index: int) -> Callable[[Offer], Sourced[Any] | None]:
+    def take(offer: Offer) -> Sourced[Any] | None:
+        if offer.outbound_proxy is None:
+            return None
+        proxy = offer.outbound_proxy
+        host, _, port = proxy.value.rpartition(":") if proxy.value.count(":") == 1 else (proxy.value, "", "")
+        parts: tuple[Any, ...] = (1, host, int(port) if port.isdigit() else 5060)
+        return Sourced(parts[index], proxy.origin, proxy.where)
+
+    return take
+
+
+_OFFERINGS = (
+    Offering(
+        "account",
+        OfferKind.REGISTRATION,
+        "The PBX as registrar: the other side registers to it with the trunk's username, authentication "
+        "name and password.",
+        password_rules=(STRONG_PASSWORD,),
+    ),
+    Offering(
+        "peer",
+        OfferKind.PEER_ADDRESS,
+        "The PBX's address, for a side that allowlists it instead of registering (inferred from the PBX's "
+        "web address).",
+    ),
+)
+
+_NEEDS = (
+    Need(
+        "yeastar",
+        "register",
+        OfferKind.REGISTRATION,
+        "The PBX registers to the other side's registrar with the account it offers.",
+        fills=(
+            Fill("hostname", "host", "seed 003 line 28: the domain or IP address of the ITSP"),
+            Fill("port", "port", "seed 003 line 29: the registration port"),
+            Fill("domain", _domain_or_host, "seed 003 line 30: the ITSP's domain, used in From and To"),
+            Fill("transport", "transport", "seed 003 line 22"),
+            Fill("username", "username", "seed 003 line 31: the username provided by the ITSP"),
+            Fill("auth_name", _auth_or_username, "seed 003 line 36: the authentication name"),
+            Fill("password", "password", "seed 003 line 32: the password of the SIP account"),
+            Fill("codec_sel", _yeastar_codecs, "seed 003 line 37: codec settings of the trunk"),
+            Fill("enb_outbound_proxy", _proxy_part(0), "seed 003 line 64"),
+            Fill("outbound_proxy_server", _proxy_part(1), "seed 003 line 72"),
+            Fill("outbound_proxy_port", _proxy_part(2), "seed 003 line 73", inferred=True),
+            Fill(
+                "def_outbound_cid",
+                "caller_id",
+                "seed 003 line 74: the other side's caller ID as the trunk's default",
+                inferred=True,
+            ),
+        ),
+        password_rules=(STRONG_PASSWORD,),
+    ),
+)
+
+
+def _pbx_offer_base(source: OfferInput) -> tuple[Sourced[str], Sourced[int], Sourced[Any] | None]:
+    host = Sourced(source.host(), Origin.INFERRED, _PBX_HOST)
+    port = Sourced(5060, Origin.INFERRED, _PBX_PORT)
+    transport = source.value("transport")
+    return (
+        host,
+        port,
+        transport if transport is not None and transport.value in ("udp", "tcp", "tls") else None,
+    )
+
+
 def _bracketed(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
@@ -568,6 +686,8 @@ class Yeastar(Provider):
     docs = "https://help.yeastar.com/en/p-series-software-edition/developer-guide/add-a-sip-trunk.html"
     account_model = YeastarAccount
     modes = _MODES
+    offerings = _OFFERINGS
+    needs = _NEEDS
 
     def detect_mode(self, answers: Mapping[str, Any]) -> str | None:
         kind = answers.get("type")
@@ -660,6 +780,35 @@ class Yeastar(Provider):
                 )
             ]
         return []
+
+    def offer(self, offering: Offering, source: OfferInput) -> Offer:
+        host, port, transport = _pbx_offer_base(source)
+        common: dict[str, Any] = {
+            "provider": self.key,
+            "provider_title": self.title,
+            "mode": offering.mode,
+            "kind": offering.kind,
+            "host": host,
+            "port": port,
+            "transport": transport,
+            "signalling": Sourced((host.value,), Origin.INFERRED, _PBX_HOST),
+        }
+        if offering.mode == "peer":
+            return Offer(**common)
+        if offering.mode != "account":
+            return super().offer(offering, source)
+        password = source.typed_password("password")
+        codecs = source.text(source.request, "codec_sel")
+        return Offer(
+            **common,
+            domain=Sourced(host.value, Origin.INFERRED, _PBX_HOST),
+            username=source.value("number"),  # seed 003 line 207: the user name of the SIP account trunk
+            auth_name=source.value("auth_name"),  # seed 003 line 209
+            password=Sourced(password, Origin.REQUEST, "password") if password else None,
+            caller_id=source.value("def_outbound_cid"),
+            codecs=Sourced(_canonical(codecs), Origin.REQUEST, "codec_sel") if codecs else None,
+            password_rules=offering.password_rules,
+        )
 
     def get_call(self, ref: ResourceRef) -> Call | None:
         return Call("GET", "/trunk/get", params={"id": ref.id})

@@ -1,0 +1,68 @@
+"""Which offers pair with which needs, across every registered provider (and, later, exporters)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from trunkwizard.connect.offers import Need, Offer, Offering, OfferInput
+from trunkwizard.connect.pairing import pairs
+
+if TYPE_CHECKING:
+    from trunkwizard.client import PreparedRequest, ProviderClient
+    from trunkwizard.providers import Created, Provider
+
+__all__ = ["all_needs", "all_offerings", "available_pairs", "offer_input", "read_offer"]
+
+
+def all_offerings() -> list[tuple[str, Offering]]:
+    from trunkwizard.providers import all_providers
+
+    return [(provider.key, offering) for provider in all_providers() for offering in provider.offerings]
+
+
+def all_needs() -> list[Need]:
+    from trunkwizard.providers import all_providers
+
+    return [need for provider in all_providers() for need in provider.needs]
+
+
+def available_pairs() -> list[tuple[str, Offering, Need]]:
+    """Every offering provider, offering and need that pair, whatever the providers."""
+    return pairs(all_offerings(), all_needs())
+
+
+def offer_input(
+    prepared: PreparedRequest, created: Created, base_url: str, reads: Mapping[str, Any] | None = None
+) -> OfferInput:
+    """What an offer is built from after a create in this session: the password stays in memory."""
+    from trunkwizard.fields import wire_body
+
+    request = wire_body(prepared.request, reveal=False)
+    secrets = {
+        field.wire: getattr(prepared.request, field.name)
+        for field in prepared.mode.fields
+        if field.secret and getattr(prepared.request, field.name, None) is not None
+    }
+    return OfferInput(
+        request=request,
+        answer=dict(created.returned),
+        base_url=base_url,
+        reads=dict(reads or {}),
+        secrets=secrets,
+    )
+
+
+async def read_offer(
+    client: ProviderClient,
+    provider: Provider,
+    offering: Offering,
+    prepared: PreparedRequest,
+    created: Created,
+) -> Offer:
+    """Make the offering's reads with the same client, then build the offer."""
+    from trunkwizard.providers import Call
+
+    reads = {name: await client.send(Call("GET", path)) for name, path in offering.reads.items()}
+    base_url = provider.base_url(client.account)
+    return provider.offer(offering, offer_input(prepared, created, base_url, reads))

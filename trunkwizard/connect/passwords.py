@@ -1,0 +1,56 @@
+"""A SIP password generated with `secrets` that meets every stated rule of both sides.
+
+The alphabet is letters, digits and `-_.`: no character that a SIP URI, an Asterisk `.conf` line
+(`;` starts a comment) or a FreeSWITCH XML attribute (`"`, `&`, `<`) would need escaped, so the
+same password can be typed into any console or written into an exported file as it is.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Iterable
+
+from pydantic import SecretStr
+
+from trunkwizard.connect.offers import PasswordRule
+from trunkwizard.redact import register_secret
+
+__all__ = ["DEFAULT_LENGTH", "PASSWORD_ALPHABET", "generate_password", "password_problems"]
+
+DEFAULT_LENGTH = 24
+PASSWORD_ALPHABET = string.ascii_letters + string.digits + "-_."
+_CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+
+
+def password_problems(password: str, rules: Iterable[PasswordRule]) -> list[str]:
+    """What `password` misses of `rules`, each with the rule's source."""
+    return [f"{rule.source}: {miss}" for rule in rules for miss in rule.problems(password)]
+
+
+def generate_password(rules: Iterable[PasswordRule] = (), length: int = DEFAULT_LENGTH) -> SecretStr:
+    """A random password with lowercase, uppercase and digits, long enough for every rule.
+
+    It always holds one character of each class (every rule known here asks for a subset of them)
+    and is registered with the redactor, so it is masked in any log line it might reach.
+    """
+    listed = list(rules)
+    low = max([length, *(rule.min_length for rule in listed)])
+    highs = [rule.max_length for rule in listed if rule.max_length is not None]
+    size = min([low, *highs]) if highs else low
+    if size < len(_CLASSES):
+        raise ValueError(
+            f"no password of {size} characters can hold a digit, an upper and a lower case letter"
+        )
+    chars = [secrets.choice(kind) for kind in _CLASSES]
+    chars += [secrets.choice(PASSWORD_ALPHABET) for _ in range(size - len(chars))]
+    # shuffle with the system RNG so the class characters are not always at the front
+    for i in range(len(chars) - 1, 0, -1):
+        j = secrets.randbelow(i + 1)
+        chars[i], chars[j] = chars[j], chars[i]
+    password = "".join(chars)
+    problems = password_problems(password, listed)
+    if problems:  # only when the rules contradict each other (a minimum above another's maximum)
+        raise ValueError("the two sides' password rules cannot all be met: " + "; ".join(problems))
+    register_secret(password)
+    return SecretStr(password)
