@@ -1,8 +1,8 @@
 """Step 1: pick the provider. Type to filter; Enter picks the highlighted one.
 
-The provider registry (pydantic models, httpx) loads in a worker once the app has drawn its first
-frame (App.on_ready), so the first screen appears as fast as Textual allows; keys typed meanwhile
-are kept, and Enter pressed meanwhile picks as soon as the list is there.
+The list is in the first frame: it comes from the catalog (trunkwizard/catalog.py, plain strings kept
+equal to the registry by a test). The registry itself (pydantic models, httpx) loads in a worker once
+the first frame is drawn (App.on_ready); Enter pressed before it is there picks as soon as it is.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from trunkwizard.catalog import CATALOG, CatalogEntry
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
@@ -33,7 +34,7 @@ def _load_providers() -> tuple[Provider, ...]:
     return all_providers()
 
 
-def matches(provider: Provider, query: str) -> bool:
+def matches(provider: Provider | CatalogEntry, query: str) -> bool:
     """Every word of the query appears in the provider's name, key, what it creates or its summary."""
     haystack = " ".join((provider.title, provider.key, provider.creates, provider.summary)).lower()
     return all(word in haystack for word in query.lower().split())
@@ -48,16 +49,19 @@ class ProviderScreen(WizardScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.providers: tuple[Provider, ...] = ()
-        self._shown: list[Provider] = []
-        self._pick_when_loaded = False
+        self.providers: tuple[Provider, ...] = ()  # the registry, once loaded
+        self._shown: list[CatalogEntry] = []
+        self._pick_when_loaded: str | None = None
 
     def heading(self) -> str:
         return "Which provider? Type to filter, Enter to pick."
 
     def compose_body(self) -> Iterable[Widget]:
         yield WizardInput(placeholder="filter: name or what it creates", id="filter", compact=True)
-        yield OptionList(Option("loading providers…", disabled=True), id="providers")
+        self._shown = list(CATALOG)
+        options = OptionList(*[self._option(p) for p in self._shown], id="providers")
+        options.highlighted = 0
+        yield options
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).focus()
@@ -65,14 +69,13 @@ class ProviderScreen(WizardScreen):
     @work(group="catalog", exclusive=True)
     async def load_providers(self) -> None:
         self.providers = await asyncio.to_thread(_load_providers)
-        self._fill()
-        if self._pick_when_loaded:
-            self.action_next()
+        if self._pick_when_loaded is not None:
+            self._pick(self._pick_when_loaded)
 
     def _fill(self) -> None:
         query = self.query_one("#filter", Input).value
         options = self.query_one("#providers", OptionList)
-        self._shown = [p for p in self.providers if matches(p, query)]
+        self._shown = [p for p in CATALOG if matches(p, query)]
         options.clear_options()
         if not self._shown:
             options.add_option(Option("no provider matches: clear the filter", disabled=True))
@@ -81,7 +84,7 @@ class ProviderScreen(WizardScreen):
         options.highlighted = 0
 
     @staticmethod
-    def _option(provider: Provider) -> Option:
+    def _option(provider: CatalogEntry) -> Option:
         text = Text()
         text.append(provider.title, style="bold")
         text.append(f"  creates a {provider.creates}")
@@ -89,8 +92,7 @@ class ProviderScreen(WizardScreen):
         return Option(text, id=provider.key)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self.providers:
-            self._fill()
+        self._fill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -107,22 +109,29 @@ class ProviderScreen(WizardScreen):
         else:
             options.action_cursor_up()
 
-    def highlighted(self) -> Provider | None:
+    def highlighted(self) -> CatalogEntry | None:
         index = self.query_one("#providers", OptionList).highlighted
-        shown: Sequence[Provider] = self._shown
+        shown: Sequence[CatalogEntry] = self._shown
         return shown[index] if index is not None and 0 <= index < len(shown) else None
 
     def action_next(self) -> None:
-        if not self.providers:
-            self._pick_when_loaded = True
-            self.set_status("loading providers…")
-            return
-        provider = self.highlighted()
-        if provider is None:
+        entry = self.highlighted()
+        if entry is None:
             self.set_banner("No provider matches the filter: clear it (ctrl+u) and pick one.")
             return
         self.set_banner(None)
-        self.wizard.choose_provider(provider)
+        if not self.providers:
+            self._pick_when_loaded = entry.key
+            self.set_status("loading…")
+            return
+        self._pick(entry.key)
+
+    def _pick(self, key: str) -> None:
+        self._pick_when_loaded = None
+        self.set_status("")
+        provider = next((p for p in self.providers if p.key == key), None)
+        if provider is not None:
+            self.wizard.choose_provider(provider)
 
     def action_back(self) -> None:
         self.notify("This is the first step. Quit with ctrl+q.", timeout=3)
