@@ -31,6 +31,7 @@ __all__ = [
     "read_private_file",
     "remove_file",
     "write_private_file",
+    "write_user_file",
 ]
 
 APP_NAME = "trunkwizard"
@@ -256,3 +257,30 @@ def remove_file(path: Path) -> bool:
     except OSError as exc:
         raise StoreError(f"cannot remove {path}: {exc.strerror}") from None
     return True
+
+
+def write_user_file(path: Path, data: bytes) -> None:
+    """Write a file the user named (an exported config), atomically and 0600, in a directory that must
+    exist. Unlike `write_private_file` it never creates or re-permissions the directory: that is the
+    user's (their Asterisk config directory, their working directory)."""
+    # mkstemp creates the temporary file 0600, and the rename keeps that mode
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise StoreError(f"{directory} is not a directory; create it first")
+    _refuse_symlink(path)
+    try:
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise StoreError(f"cannot write in {directory}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise StoreError(f"cannot write {path}: {exc.strerror}") from None
+        raise
