@@ -16,6 +16,9 @@ from trunkwizard.providers.vox import VoxCustomSip
 from trunkwizard.sandbox import sandbox_account
 from trunkwizard.sandbox.vox import AGENTS
 
+# Seed 004 line 77 `^\d+$` is ASCII: full-width digits (U+FF10..) look the same and are refused.
+FULLWIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + d) for d in range(10)))
+
 VOX = get_provider("vox")
 MODE = "custom-sip"
 INBOUND_AGENT, OUTBOUND_AGENT = list(AGENTS)
@@ -216,7 +219,9 @@ async def test_a_deleted_number_expires_at_once(sandbox_client: Any) -> None:
         ({"number": "+827011117777", "address": "sip:trunk.example.com"}, "number"),
         ({"number": "1" * 21, "address": "sip:trunk.example.com"}, "number"),
         ({"number": "07011117777"}, "address"),
-        ({"number": "07011117777", "address": "trunk.example.com"}, "address"),
+        ({"number": "07011117777", "address": ""}, "address"),
+        ({"number": "07011117777".translate(FULLWIDTH), "address": "sip:t.example.com"}, "number"),
+        ({"number": "07011117777\n", "address": "sip:t.example.com"}, "number"),
         ({"number": "07011117777", "address": "sip:t.example.com", "memo": "메" * 201}, "memo"),
         ({"number": "07011117777", "address": "sip:t.example.com", "auth_password": 12}, "auth_password"),
         (

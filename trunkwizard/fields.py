@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -112,6 +112,7 @@ class Form:
     choices_from:  the choices come from the provider account (a lookup the client performs).
     location:  "path" fields fill the URL, not the body.
     join:  a list sent as one string joined by this separator (Yeastar's codec_sel).
+    wrap:  a value sent as a one-key object, {wrap: value} (Wavix's host_request {"host": ...}).
     """
 
     label: str
@@ -130,6 +131,7 @@ class Form:
     location: Literal["body", "path"] = "body"
     join: str | None = None
     kind: Kind | None = None
+    wrap: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class FormField:
     section: str
     legacy: bool
     join: str | None
+    wrap: str | None
     rows: tuple[FormField, ...]
     optional_value: bool
 
@@ -227,10 +230,22 @@ class ProviderModel(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         extra="forbid",
-        str_strip_whitespace=True,
         validate_default=False,
         frozen=True,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _trim_typed_text(cls, data: Any) -> Any:
+        """Spaces around a typed name or number are trimmed; a secret is sent exactly as given, or the
+        provider and the PBX would end up with different passwords."""
+        if not isinstance(data, Mapping):
+            return data
+        secret = {key for f in form_fields(cls) if f.kind is Kind.SECRET for key in (f.wire, f.name)}
+        return {
+            key: value.strip() if isinstance(value, str) and key not in secret else value
+            for key, value in data.items()
+        }
 
 
 M = TypeVar("M", bound=ProviderModel)
@@ -350,6 +365,7 @@ def form_fields(model: type[BaseModel]) -> tuple[FormField, ...]:
                 section=form.section,
                 legacy=form.legacy,
                 join=form.join,
+                wrap=form.wrap,
                 rows=form_fields(row_model) if row_model is not None else (),
                 optional_value=optional_value,
             )
@@ -505,6 +521,8 @@ def _wire_value(value: Any, field: FormField, reveal: bool) -> Any:
     if isinstance(value, list | tuple):
         items = [_wire_value(item, field, reveal) for item in value]
         return field.join.join(str(i) for i in items) if field.join is not None else items
+    if field.wrap is not None:
+        return {field.wrap: value}
     return value
 
 

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 __all__ = [
     "E164",
+    "INT32_MAX",
     "Flag01",
     "Host",
     "HostPort",
@@ -26,6 +27,9 @@ __all__ = [
     "e164",
     "host",
 ]
+
+# OpenAPI `format: int32`: the largest value such a field holds.
+INT32_MAX = 2**31 - 1
 
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -22,13 +23,35 @@ def _document(name: str) -> dict[str, Any]:
     return document
 
 
+# OpenAPI's integer formats (OAS 3.1 "Data Types"): a value outside them is refused, as a server that
+# validates the document refuses it. JSON Schema alone treats `format` as an annotation.
+OPENAPI_FORMATS = FormatChecker()
+
+
+def _integer_within(bits: int) -> Callable[[object], bool]:
+    def holds(value: object) -> bool:
+        return (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or -(2 ** (bits - 1)) <= value < 2 ** (bits - 1)
+        )
+
+    return holds
+
+
+OPENAPI_FORMATS.checks("int32")(_integer_within(32))
+OPENAPI_FORMATS.checks("int64")(_integer_within(64))
+
+
 def schema_validator(document_name: str, pointer: str) -> Draft202012Validator:
     """A Draft 2020-12 validator for the schema at `pointer` ("#/components/schemas/X"), refs resolved
-    within the same document."""
+    within the same document, OpenAPI's int32/int64 formats checked."""
     uri = f"urn:trunkwizard:openapi:{document_name}"
     resource = Resource.from_contents(_document(document_name), default_specification=DRAFT202012)
     registry: Registry[Any] = Registry().with_resource(uri, resource)
-    return Draft202012Validator({"$ref": f"{uri}{pointer}"}, registry=registry)
+    return Draft202012Validator(
+        {"$ref": f"{uri}{pointer}"}, registry=registry, format_checker=OPENAPI_FORMATS
+    )
 
 
 def request_body_pointer(document_name: str, path: str, method: str) -> str:

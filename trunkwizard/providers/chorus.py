@@ -50,6 +50,10 @@ def _split_host_port(value: str) -> tuple[str, int | None]:
     return host, int(port) if port.isdigit() else None
 
 
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
 def _ip_address(value: str) -> str:
     import ipaddress
 
@@ -408,10 +412,12 @@ class Chorus(Provider):
         if not isinstance(body, dict) or "error" not in body:
             return super().error(status, body)
         message = str(body.get("error") or f"HTTP {status}")
+        # The documented example is `"details": [{}]` (seed 000, error body): an entry may name no field
+        # and say nothing; it is then no problem at all, never a field called "None".
         problems = [
-            Problem(self.our_field(str(d.get("field"))) or "", str(d.get("message", "invalid")))
+            Problem(self.our_field(_text(d.get("field"))) or "", _text(d.get("message")) or "invalid value")
             for d in body.get("details") or []
-            if isinstance(d, dict)
+            if isinstance(d, dict) and (_text(d.get("field")) or _text(d.get("message")))
         ]
         detail = "; ".join(str(p) for p in problems)
         text = f"Chorus AI: {message}" + (f" ({detail})" if detail else "")

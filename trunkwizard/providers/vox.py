@@ -60,10 +60,15 @@ def _without_separators(value: object) -> object:
     return re.sub(r"[\s-]", "", value) if isinstance(value, str) else value
 
 
+# Seed 004 line 77, `Pattern: ^\d+$`: in the documented (ECMA) pattern \d is an ASCII digit, and the
+# whole value must match, so full-width or other Unicode digits and a trailing newline are refused.
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
 def _digits_only(value: str) -> str:
     if value.startswith("+"):
         raise ValueError("digits only, no +: e.g. 07011112222 (Korean domestic format)")
-    if not value.isdigit():
+    if not _ASCII_DIGITS.fullmatch(value):
         raise ValueError("digits only (no +, letters or punctuation), e.g. 07011112222")
     return value
 

@@ -35,16 +35,16 @@ from trunkwizard.providers._base import (
     error_text,
 )
 from trunkwizard.redact import register_secret
-from trunkwizard.values import PublicIPv4, e164
+from trunkwizard.values import INT32_MAX, PublicIPv4, e164
 
 __all__ = ["Wavix", "WavixAccount", "WavixAllowedIp", "WavixTrunk"]
 
 # Regional SIP gateways (Wavix FreeSWITCH guide and wavix-embeddable host list; port 5060 assumed).
 GATEWAYS = ("us.wavix.net", "nl.wavix.net", "sg.wavix.net", "au.wavix.net")
 
-# The official spec requires transcription_threshold in every create body, even with transcription off.
-# The seed shows it only behind transcription_enabled, so it stays hidden while transcription is off and
-# is then sent as Wavix's documented default (SIPTrunkResponse.transcription_threshold default: 6).
+# The official spec requires transcription_threshold in every create body (SIPTrunkCreateRequest.required),
+# and the seed lists it with no condition (seed 002 line 27): it is always asked and sent as given. Left
+# empty, Wavix's documented default is sent (SIPTrunkResponse.transcription_threshold, default 6).
 TRANSCRIPTION_THRESHOLD_DEFAULT = 6
 
 _DIGITS = r"^[0-9]+$"
@@ -65,6 +65,13 @@ def _callerid(value: str) -> str:
         raise ValueError(
             "not a phone number with country code: enter it as digits, e.g. 13132847320 for +1 313 284 7320"
         ) from None
+
+
+def _host_of(value: Any) -> Any:
+    """host_request as the wire writes it ({"host": ...}) or as the bare address a technician types."""
+    if isinstance(value, dict) and set(value) == {"host"}:
+        return value["host"]
+    return value
 
 
 def _ip_rows(value: Any) -> Any:
@@ -113,7 +120,6 @@ _CALL_RESTRICT = when("call_restrict", True)
 _COST_LIMIT = when("cost_limit", True)
 _CHANNELS_RESTRICT = when("channels_restrict", True)
 _REWRITE = when("rewrite_enabled", True)
-_TRANSCRIPTION = when("transcription_enabled", True)
 _LEGACY = when("legacy_api_fields", True)
 
 
@@ -162,6 +168,18 @@ class WavixTrunk(ProviderModel):
             "list next.",
         ),
     ] = False
+    host_request: Annotated[
+        PublicIPv4 | None,
+        BeforeValidator(_host_of),
+        Form(
+            label="IP authentication address",
+            help="Optional. For a trunk authenticated by IP instead of registration: the public static IP "
+            "address of your SIP endpoint; Wavix authenticates all SIP traffic from it. Wavix reviews "
+            "the request: the trunk stays pending until approved. Empty: the PBX registers.",
+            placeholder="203.0.113.10",
+            wrap="host",
+        ),
+    ] = None
     allowed_ips: Annotated[
         list[WavixAllowedIp] | None,
         BeforeValidator(_ip_rows),
@@ -189,7 +207,7 @@ class WavixTrunk(ProviderModel):
     ] = False
     call_limit: Annotated[
         int | None,
-        Field(ge=1),
+        Field(ge=1, le=INT32_MAX),  # wavix-api.yaml SIPTrunkCreateRequest.call_limit: format int32
         Form(
             label="Max call duration (s)",
             help="A maximum call duration for the SIP trunk, in seconds, e.g. 3600. Must not exceed the "
@@ -223,7 +241,7 @@ class WavixTrunk(ProviderModel):
     ] = False
     max_channels: Annotated[
         int | None,
-        Field(ge=1),
+        Field(ge=1, le=INT32_MAX),  # wavix-api.yaml SIPTrunkCreateRequest.max_channels: format int32
         Form(
             label="Max concurrent calls",
             help="Maximum number of concurrent outbound calls for the SIP trunk, e.g. 2. Must not exceed "
@@ -283,19 +301,15 @@ class WavixTrunk(ProviderModel):
         ),
     ] = False
     transcription_threshold: Annotated[
-        int | None,
-        Field(ge=0),
+        int,
+        Field(ge=0, le=INT32_MAX),  # wavix-api.yaml SIPTrunkCreateRequest.transcription_threshold: int32
         Form(
             label="Transcription threshold (s)",
             help="Transcriptions will be generated for calls that meet or exceed this minimal call "
-            "duration, in seconds, e.g. 10. Available for Flex Pro customers only. While transcription "
-            f"is off, Wavix's default {TRANSCRIPTION_THRESHOLD_DEFAULT} is sent (the API requires a value).",
-            shown_when=_TRANSCRIPTION,
-            required_when_shown=True,
-            hidden_value=TRANSCRIPTION_THRESHOLD_DEFAULT,
-            placeholder="10",
+            "duration, in seconds, e.g. 10. Available for Flex Pro customers only. Wavix requires it on "
+            f"every trunk, transcription on or off; its default is {TRANSCRIPTION_THRESHOLD_DEFAULT}.",
         ),
-    ] = None
+    ] = TRANSCRIPTION_THRESHOLD_DEFAULT
     encrypted_media: Annotated[
         bool,
         Form(

@@ -86,7 +86,9 @@ ERRCODES: Mapping[int, tuple[str, str]] = {
 }
 
 # Codes that mean "these credentials or this client may not use the API": AuthenticationFailed.
-AUTH_ERRCODES = frozenset({_LOGIN_REFUSED, TOKEN_EXPIRED, 10005, _IP_BLOCKED, 70087})
+# Not -1: the guide's table calls it a generic "FAILURE" (seed 003 line 279, "FAILURE: Failed."); only
+# get_token's -1 is a refused login, and YeastarToken reads that one itself.
+AUTH_ERRCODES = frozenset({TOKEN_EXPIRED, 10005, _IP_BLOCKED, 70087})
 
 # Values of these fields are never repeated in a message, even when the PBX echoes them.
 _SECRET_KEYS = frozenset({"password", "client_secret", "access_token", "refresh_token"})

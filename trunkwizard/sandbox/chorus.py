@@ -8,7 +8,6 @@ with `limit` (1-100, default 50) and `offset` (inferred from the documented `pag
 from __future__ import annotations
 
 import ipaddress
-import re
 import uuid
 from typing import Any
 
@@ -25,7 +24,6 @@ API_KEY = "sandbox-chorus-key"
 
 _PROVIDERS = ("twilio", "sip", "voximplant", "jambonz")
 _TRANSPORTS = ("udp", "tcp", "tls")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _FIELDS = {
     "name",
     "number",
@@ -61,11 +59,10 @@ def _problems(body: dict[str, Any]) -> list[dict[str, str]]:
     for key in body:
         if key not in _FIELDS:
             bad(key, f"Unknown field '{key}'")
+    # Seed 000 documents `number` as a string; E.164 is only what its examples show, so it is not refused.
     number = body.get("number")
     if not isinstance(number, str) or not number:
         bad("number", "Number is required")
-    elif not _E164.match(number):
-        bad("number", "Number must be in E.164 format")
     provider = body.get("provider", "twilio")
     if provider not in _PROVIDERS:
         bad("provider", "Provider must be one of: twilio, sip, voximplant, jambonz")

@@ -38,8 +38,8 @@ AGENTS: dict[str, tuple[str, str, int]] = {
     "8d0f5a3e-6a7b-4f1e-9c2d-1b3a5c7e9f20": ("Outbound reminder", "flow", 1),
 }
 
-_NUMBER = re.compile(r"^\d+$")
-_SIP_URI = re.compile(r"^sips?:([^@\s]+@)?[A-Za-z0-9.\-\[\]:]+(;[^\s]*)?$", re.IGNORECASE)
+# Seed 004 line 77 `^\d+$`, an ECMA pattern: \d is an ASCII digit and $ is the end (no trailing newline).
+_NUMBER = re.compile(r"[0-9]+")
 _AGENT_VERSION = re.compile(r"^(current|production|v[1-9][0-9]*)$")
 _REGISTER_FIELDS = {"number", "address", "auth_username", "auth_password", "memo"}
 _STATUSES = ("active", "scheduled", "cancel_requested", "expired")
@@ -71,13 +71,12 @@ def _register_problem(body: dict[str, Any]) -> Response | None:
         return _invalid("number", "required")
     if len(number) > 20:
         return _invalid("number", "string length must be 1 - 20")
-    if not _NUMBER.match(number):
+    if not _NUMBER.fullmatch(number):
         return _invalid("number", "must match pattern ^\\d+$")
+    # `address` is documented as a required string ("SIP 주소"); sip: is only its example's form.
     address = body.get("address")
     if not isinstance(address, str) or not address:
         return _invalid("address", "required")
-    if not _SIP_URI.match(address):
-        return _invalid("address", "must be a SIP URI, e.g. sip:trunk.example.com:5060")  # [inferred]
     for key in ("auth_username", "auth_password", "memo"):
         if body.get(key) is not None and not isinstance(body[key], str):
             return _invalid(key, "must be a string or null")
@@ -98,7 +97,7 @@ def _agent_problem(field: str, value: Any) -> Response | None:
     except ValueError:
         return _invalid(f"{field}.agent_id", "must be a UUID")
     version = value.get("agent_version", "current")
-    if not isinstance(version, str) or not _AGENT_VERSION.match(version):
+    if not isinstance(version, str) or not _AGENT_VERSION.fullmatch(version):
         return _invalid(f"{field}.agent_version", "must match ^(current|production|v[1-9][0-9]*)$")
     agent = AGENTS.get(str(agent_id))
     if agent is None:

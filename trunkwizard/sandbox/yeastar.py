@@ -196,9 +196,7 @@ def _trunk_problems(body: dict[str, Any]) -> list[dict[str, Any]]:
     problems.required(body, _REQUIRED[kind])
     if problems.items:
         return problems.items
-    name = body["name"]
-    if len(name) > 63 or any(c.isspace() for c in name):
-        problems.add("name", name, "at most 63 characters, no spaces")
+    # The name's length and characters are stated only for CSV import, not for trunk/create: not refused.
     transports = _TRANSPORTS if kind != "account" else _TRANSPORTS[:3]
     if body["transport"] not in transports:
         problems.add("transport", body["transport"], "enum " + "|".join(transports))
@@ -218,8 +216,6 @@ def _trunk_problems(body: dict[str, Any]) -> list[dict[str, Any]]:
     # The guide states the password rule on the register trunk only.
     if kind == "register" and not _strong(body["password"]):
         problems.add("password", body["password"], "numbers, uppercase and lowercase letters, min length 10")
-    if body.get("enb_outbound_proxy") == 1 and not body.get("outbound_proxy_server"):
-        problems.add("outbound_proxy_server", body.get("outbound_proxy_server"), "required")  # [inferred]
     for index, entry in enumerate(body.get("outbound_cid_list") or []):
         _caller_id_problems(problems, entry, f"outbound_cid_list[{index}].")
     for index, entry in enumerate(body.get("did_list") or []):

@@ -1,0 +1,199 @@
+"""The contract audit's mismatches, each pinned to the document line it follows.
+
+Seeds are ../shared/seeds/NNN_*.txt (line numbers as `grep -n` prints them); "wavix-api.yaml" is the
+official spec in ../shared/openapi/. Each test goes through the real parts: validation, the wire body,
+and the sandbox over loopback HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.openapi import request_body_pointer, schema_errors, schema_validator
+from trunkwizard.client import prepare
+from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
+from trunkwizard.fields import validate_answers, wire_body
+from trunkwizard.providers import Call, ResourceRef, get_provider
+
+WAVIX = get_provider("wavix")
+WAVIX_TRUNK = WAVIX.mode("sip-trunk").model
+WAVIX_BASE = {"label": "Audit trunk", "password": "4r=h;EaCB85QNtr2", "callerid": "13132847320"}
+INT32_MAX = 2**31 - 1
+FULLWIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + d) for d in range(10)))
+ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x0660 + d) for d in range(10)))
+
+
+def wavix_schema() -> Any:
+    return schema_validator("wavix-api.yaml", request_body_pointer("wavix-api.yaml", "/v1/trunks", "post"))
+
+
+def problems_of(model: Any, answers: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(ValidationFailed) as failure:
+        validate_answers(model, answers)
+    return {p.field: p.message for p in failure.value.problems}
+
+
+# --- Wavix transcription_threshold: seed 002 lines 27-30, wavix-api.yaml SIPTrunkCreateRequest.required
+
+
+def test_wavix_transcription_threshold_is_sent_as_given_with_transcription_off() -> None:
+    """Seed 002 line 27 lists the threshold with no condition; the user's value is never replaced."""
+    body = wire_body(
+        validate_answers(WAVIX_TRUNK, {**WAVIX_BASE, "transcription_threshold": 30}), reveal=True
+    )
+    assert body["transcription_enabled"] is False
+    assert body["transcription_threshold"] == 30
+    assert schema_errors(wavix_schema(), body) == []
+
+
+def test_wavix_transcription_threshold_default_only_when_none_given() -> None:
+    """wavix-api.yaml: SIPTrunkCreateRequest requires transcription_threshold; SIPTrunkResponse default 6."""
+    body = wire_body(
+        validate_answers(WAVIX_TRUNK, {**WAVIX_BASE, "transcription_threshold": ""}), reveal=True
+    )
+    assert body["transcription_threshold"] == 6
+
+
+# --- Wavix int32: wavix-api.yaml call_limit / max_channels / transcription_threshold `format: int32`
+
+
+@pytest.mark.parametrize(
+    ("toggle", "field"),
+    [
+        ("call_restrict", "call_limit"),
+        ("channels_restrict", "max_channels"),
+        (None, "transcription_threshold"),
+    ],
+)
+def test_wavix_int32_fields_refuse_2_to_the_31(toggle: str | None, field: str) -> None:
+    answers = {**WAVIX_BASE, field: 2**31, **({toggle: True} if toggle else {})}
+    assert field in problems_of(WAVIX_TRUNK, answers)
+    assert schema_errors(
+        wavix_schema(), {**wire_body(validate_answers(WAVIX_TRUNK, WAVIX_BASE)), field: 2**31}
+    )
+    largest = validate_answers(WAVIX_TRUNK, {**answers, field: INT32_MAX})
+    assert getattr(largest, field) == INT32_MAX
+
+
+@pytest.mark.parametrize("field", ["call_limit", "max_channels", "transcription_threshold"])
+async def test_wavix_sandbox_refuses_what_int32_cannot_hold(field: str, sandbox_client: Any) -> None:
+    body = {**wire_body(validate_answers(WAVIX_TRUNK, WAVIX_BASE), reveal=True), field: 2**31}
+    async with sandbox_client("wavix") as client:
+        with pytest.raises(ProviderError) as failure:
+            await client.send(Call("POST", "/v1/trunks", json=body))
+    assert (failure.value.status, failure.value.field) == (400, field)
+
+
+# --- Wavix host_request: wavix-api.yaml SIPTrunkCreateRequest.host_request {host}
+
+
+async def test_wavix_ip_authenticated_trunk_can_be_made(sandbox_client: Any) -> None:
+    answers = {**WAVIX_BASE, "label": "IP auth trunk", "host_request": "93.184.216.34"}
+    async with sandbox_client("wavix") as client:
+        prepared = prepare(WAVIX, "sip-trunk", answers, client.account)
+        assert prepared.preview.json is not None
+        assert prepared.preview.json["host_request"] == {"host": "93.184.216.34"}
+        assert schema_errors(wavix_schema(), prepared.call.json) == []
+        created = await client.create(prepared)
+        listed = await client.send(Call("GET", "/v1/trunks"))
+        await client.delete(created.ref)
+    summary = next(t for t in listed["sip_trunks"] if str(t["id"]) == created.ref.id)
+    assert summary["auth_method"] == "IP auth"
+    assert summary["host_request"] == {"host": "93.184.216.34", "status": "pending"}
+
+
+# --- Vox number: seed 004 line 77, `Pattern: ^\d+$` (ASCII digits, the whole value)
+
+VOX = get_provider("vox")
+VOX_NUMBER = VOX.mode(VOX.modes[0].key).model
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["07011112222".translate(FULLWIDTH), "07011112222".translate(ARABIC_INDIC), "0701111" + chr(0xB2)],
+)
+def test_vox_number_refuses_unicode_digits(number: str) -> None:
+    assert "number" in problems_of(VOX_NUMBER, {"number": number, "address": "sip:trunk.example.com:5060"})
+
+
+@pytest.mark.parametrize("number", ["07011112222".translate(FULLWIDTH), "07011112222\n"])
+async def test_vox_sandbox_refuses_unicode_digits_and_a_trailing_newline(
+    number: str, sandbox_client: Any
+) -> None:
+    body = {"number": number, "address": "sip:trunk.example.com:5060"}
+    async with sandbox_client("vox") as client:
+        with pytest.raises(ProviderError) as failure:
+            await client.send(Call("POST", "/telephone-numbers/register", json=body))
+    assert (failure.value.status, failure.value.field) == (400, "number")
+
+
+# --- Yeastar passwords: seed 003 lines 33-35 (register trunk only), line 208 (account trunk: no rule)
+
+YEASTAR = get_provider("yeastar")
+ACCOUNT_TRUNK = {
+    "name": "Audit_Account",
+    "transport": "udp",
+    "number": "6701",
+    "password": "weakpassword",
+    "auth_name": "6701",
+    "codec_sel": "ulaw,alaw",
+}
+
+
+async def test_yeastar_account_trunk_takes_a_password_the_register_rule_would_refuse(
+    sandbox_client: Any,
+) -> None:
+    async with sandbox_client("yeastar") as client:
+        created = await client.create(prepare(YEASTAR, "account", ACCOUNT_TRUNK, client.account))
+        await client.delete(created.ref)
+    assert created.ref.id
+
+
+def test_yeastar_register_password_hint_counts_what_is_missing() -> None:
+    """Seed 003 line 35, "The minimum character length is 10": 6 characters need 4 more, not 10."""
+    answers = {
+        **ACCOUNT_TRUNK,
+        "type": "register",
+        "hostname": "sip.example.com",
+        "port": 5060,
+        "domain": "sip.example.com",
+        "username": "6701",
+        "password": "Abc123",
+    }
+    del answers["number"]
+    message = problems_of(YEASTAR.mode("register").model, answers)["password"]
+    assert message.endswith("add 4 more characters")
+
+
+# --- Yeastar errcode -1 from trunk/create: seed 003 line 279, "FAILURE: Failed."
+
+
+def test_yeastar_errcode_minus_one_from_trunk_create_is_a_generic_failure() -> None:
+    error = YEASTAR.check_body({"errcode": -1, "errmsg": "FAILURE"})
+    assert isinstance(error, ProviderError) and not isinstance(error, AuthenticationFailed)
+    assert "errcode -1 FAILURE" in error.message
+
+
+# --- Chorus error details: seed 000 lines 33-34, `"details": [{}]`
+
+
+def test_chorus_documented_empty_detail_names_no_field() -> None:
+    error = get_provider("chorus").error(400, {"error": "Validation failed", "details": [{}]})
+    assert error.problems == [] and error.field is None
+    assert "None" not in error.message
+
+
+# --- Secrets are never trimmed; identifiers are, and the review shows it
+
+
+async def test_a_password_with_spaces_reaches_the_provider_as_typed(sandbox_client: Any) -> None:
+    answers = {**WAVIX_BASE, "label": "  Spaced trunk  ", "password": "  p w  "}
+    async with sandbox_client("wavix") as client:
+        prepared = prepare(WAVIX, "sip-trunk", answers, client.account)
+        assert prepared.call.json is not None
+        assert prepared.call.json["password"] == "  p w  "
+        assert prepared.preview.json is not None and prepared.preview.json["label"] == "Spaced trunk"
+        created = await client.create(prepared)
+        await client.delete(ResourceRef("wavix", "sip-trunk", created.ref.id))
