@@ -24,6 +24,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("profile", "profile", "list, add, edit or remove saved accounts"),
     ("history", "history", "list what was created"),
     ("check", "check", "check the SIP side of a trunk: DNS, OPTIONS, optional REGISTER"),
+    ("export", "export", "write the PBX half (Asterisk pjsip.conf, FreeSWITCH gateway) of a created trunk"),
 ]
 
 

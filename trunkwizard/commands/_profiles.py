@@ -7,6 +7,7 @@ keyring and the history file (trunkwizard.accounts, trunkwizard.secrets, trunkwi
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -62,7 +63,12 @@ def ca_file_of(name: str) -> str | None:
 
 
 def record_history(
-    prepared: PreparedRequest, created: Created, *, profile: str | None, sandbox: bool
+    prepared: PreparedRequest,
+    created: Created,
+    *,
+    profile: str | None,
+    sandbox: bool,
+    offers: Sequence[Mapping[str, Any]] = (),
 ) -> None:
     """Append the submission (masked request, created id) to the history file."""
     from trunkwizard.store import HistoryStore
@@ -78,4 +84,5 @@ def record_history(
         sandbox=sandbox,
         secret_fields=secret_fields,
         path_values=created.ref.path_values,
+        offers=offers,
     )

@@ -220,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(preview.as_dict(), ensure_ascii=False, indent=2) if args.json else preview.as_text())
         return EXIT_OK
     try:
-        created = asyncio.run(_submit(prepared, account, args))
+        created, offers = asyncio.run(_submit(prepared, account, args))
     except ValidationFailed as exc:
         for problem in exc.problems:
             print(f"invalid: {problem}", file=sys.stderr)
@@ -233,12 +233,18 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {problem}", file=sys.stderr)
         return _fail(_with_hint(exc), EXIT_FAILED)
     _print_created(created, args.json)
-    _record(prepared, created, args)
+    _record(prepared, created, args, offers)
     return EXIT_OK
 
 
-async def _submit(prepared: Any, account: ProviderModel, args: argparse.Namespace) -> Created:
+async def _submit(
+    prepared: Any, account: ProviderModel, args: argparse.Namespace
+) -> tuple[Created, list[dict[str, Any]]]:
+    """Create, then read what it offers the other side of a SIP connection (kept in the history for
+    `trunkwizard export`); a failed read is a warning, never a failed create."""
     from trunkwizard.client import ProviderClient
+    from trunkwizard.connect.catalog import recorded_offers
+    from trunkwizard.redact import redact
 
     transport = None
     ca_file = None
@@ -252,16 +258,23 @@ async def _submit(prepared: Any, account: ProviderModel, args: argparse.Namespac
         ca_file = ca_file_of(args.profile)
     async with ProviderClient(prepared.provider, account, transport=transport, ca_file=ca_file) as client:
         created: Created = await client.create(prepared)
-        return created
+        offers, problems = await recorded_offers(client, prepared.provider, prepared, created)
+        for problem in problems:
+            print(f"trunkwizard: created, but {redact(problem)}", file=sys.stderr)
+        return created, offers
 
 
-def _record(prepared: Any, created: Created, args: argparse.Namespace) -> None:
+def _record(prepared: Any, created: Created, args: argparse.Namespace, offers: list[dict[str, Any]]) -> None:
     """Append the submission to the history; a history that cannot be written must not hide success."""
     try:
         from trunkwizard.commands._profiles import record_history
 
         record_history(
-            prepared, created, profile=args.profile, sandbox=bool(args.sandbox or args.sandbox_url)
+            prepared,
+            created,
+            profile=args.profile,
+            sandbox=bool(args.sandbox or args.sandbox_url),
+            offers=offers,
         )
     except Exception as exc:
         from trunkwizard.redact import redact

@@ -12,7 +12,14 @@ if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
     from trunkwizard.providers import Created, Provider
 
-__all__ = ["all_needs", "all_offerings", "available_pairs", "offer_input", "read_offer"]
+__all__ = [
+    "all_needs",
+    "all_offerings",
+    "available_pairs",
+    "offer_input",
+    "read_offer",
+    "recorded_offers",
+]
 
 
 def all_offerings() -> list[tuple[str, Offering]]:
@@ -66,3 +73,24 @@ async def read_offer(
     reads = {name: await client.send(Call("GET", path)) for name, path in offering.reads.items()}
     base_url = provider.base_url(client.account)
     return provider.offer(offering, offer_input(prepared, created, base_url, reads))
+
+
+async def recorded_offers(
+    client: ProviderClient, provider: Provider, prepared: PreparedRequest, created: Created
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The offers of what was just created, as history keeps them (no password), and for each offer
+    that could not be read a sentence saying why. Never raises: the create itself succeeded."""
+    from trunkwizard.errors import TrunkwizardError
+
+    offers: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for offering in provider.offerings:
+        if offering.mode != created.ref.mode:
+            continue
+        try:
+            offer = await read_offer(client, provider, offering, prepared, created)
+        except (TrunkwizardError, ValueError) as exc:
+            problems.append(f"what it offers to the other side was not read: {getattr(exc, 'message', exc)}")
+            continue
+        offers.append(offer.public())
+    return offers, problems

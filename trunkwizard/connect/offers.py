@@ -223,6 +223,42 @@ class Offer:
         host = f"[{self.host.value}]" if ":" in self.host.value else self.host.value
         return f"{host}:{self.port.value}" if self.port is not None else host
 
+    @classmethod
+    def from_public(cls, data: Mapping[str, Any], provider_title: str) -> Offer:
+        """An offer again from its `public()` JSON (a history entry): no password, which is never kept."""
+
+        def sourced(name: str) -> Sourced[Any] | None:
+            item = data.get(name)
+            if not isinstance(item, Mapping) or item.get("value") in (None, ""):
+                return None
+            found = item["value"]
+            plain = tuple(str(v) for v in found) if isinstance(found, list) else found
+            return Sourced(
+                plain, Origin(str(item.get("origin", Origin.INFERRED.value))), str(item.get("where", ""))
+            )
+
+        host = sourced("host")
+        if host is None:
+            raise ValueError("the recorded offer has no host")
+        port = sourced("port")
+        return cls(
+            provider=str(data["provider"]),
+            provider_title=provider_title,
+            mode=str(data["mode"]),
+            kind=OfferKind(str(data["kind"])),
+            host=host,
+            port=Sourced(int(port.value), port.origin, port.where) if port is not None else None,
+            transport=sourced("transport"),
+            domain=sourced("domain"),
+            username=sourced("username"),
+            auth_name=sourced("auth_name"),
+            outbound_proxy=sourced("outbound_proxy"),
+            caller_id=sourced("caller_id"),
+            codecs=sourced("codecs"),
+            host_choices=tuple(str(h) for h in data.get("host_choices") or ()),
+            signalling=sourced("signalling"),
+        )
+
     def public(self) -> dict[str, Any]:
         """The offer without its password, as JSON (history, dry runs)."""
         data: dict[str, Any] = {

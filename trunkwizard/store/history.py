@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -40,6 +40,9 @@ class HistoryEntry:
     deleted_at: str | None = None
     # the provider's path parameters the created resource lives under (e.g. its parent's id)
     path_values: dict[str, str] = field(default_factory=dict)
+    # what the created resource offers the other side of a SIP connection (trunkwizard.connect), without
+    # any password: the source of `trunkwizard export`
+    offers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def deleted(self) -> bool:
@@ -57,6 +60,7 @@ class HistoryEntry:
             "sandbox": self.sandbox,
             "deleted_at": self.deleted_at,
             "path_values": self.path_values,
+            "offers": self.offers,
         }
 
 
@@ -67,6 +71,7 @@ def _entry_from_record(record: Mapping[str, Any]) -> HistoryEntry:
 
     request = record.get("request")
     path_values = record.get("path_values")
+    offers = record.get("offers")
     return HistoryEntry(
         id=str(record["id"]),
         time=str(record["time"]),
@@ -79,6 +84,7 @@ def _entry_from_record(record: Mapping[str, Any]) -> HistoryEntry:
         path_values=(
             {str(k): str(v) for k, v in path_values.items()} if isinstance(path_values, Mapping) else {}
         ),
+        offers=[dict(o) for o in offers if isinstance(o, Mapping)] if isinstance(offers, list) else [],
     )
 
 
@@ -106,6 +112,7 @@ class HistoryStore:
         secret_fields: Collection[str] = (),
         time: str | None = None,
         path_values: Mapping[str, str] | None = None,
+        offers: Sequence[Mapping[str, Any]] = (),
     ) -> HistoryEntry:
         """Record a submission; the request is masked again: secret-named keys, known secrets, URL tokens."""
         masked = mask_secrets(
@@ -126,6 +133,8 @@ class HistoryStore:
             request=masked,
             sandbox=sandbox,
             path_values={str(k): redact(str(v)) for k, v in (path_values or {}).items()},
+            # offers never hold a password; masked again all the same, like the request
+            offers=[mask_secrets(dict(offer), secret_fields) for offer in offers],
         )
         record = {"kind": "submission", **entry.to_json()}
         record.pop("deleted_at")
