@@ -158,6 +158,13 @@ def test_vox_gets_a_sip_address_and_the_digest_user() -> None:
     assert "auth_username" in filled.inferred
 
 
+def test_an_ip_authenticated_wavix_trunk_offers_no_registration() -> None:
+    wavix = get_provider("wavix")
+    source = OfferInput(request={"host_request": {"host": "203.0.113.10"}}, answer={"id": 1, "name": "67758"})
+    with pytest.raises(ValueError, match="authenticated by IP"):
+        wavix.offer(wavix.offerings[0], source)
+
+
 def test_a_masked_password_is_never_offered() -> None:
     offer = _wavix_offer(password=None)
     assert offer.password is None

@@ -465,6 +465,9 @@ class Wavix(Provider):
         ]
 
     def offer(self, offering: Offering, source: OfferInput) -> Offer:
+        if source.request.get("host_request"):
+            # wavix-api.yaml host_request: the trunk authenticates by IP, so it has no account to register
+            raise ValueError("the trunk is authenticated by IP (host_request): it offers no registration")
         gateway = Sourced(GATEWAYS[0], Origin.DOCUMENT, "regional SIP gateways (Wavix FreeSWITCH guide)")
         # seed 002 line 55: `name` is the "System-generated login name of the SIP trunk"
         login = source.text(source.answer, "name")

@@ -563,9 +563,9 @@ _MODES = (
 
 # --- connections: the account and peer trunks offer the PBX; the register trunk needs a registrar -------
 
-# seed 003 lines 34-35, stated for the register trunk's password; the account trunk's model applies it too
+# seed 003 lines 33-35: the register trunk's password rule (line 208, the account trunk's password, has none)
 STRONG_PASSWORD = PasswordRule(
-    "Yeastar (seed 003 lines 34-35)", min_length=10, digit=True, upper=True, lower=True
+    "Yeastar (seed 003 lines 33-35)", min_length=10, digit=True, upper=True, lower=True
 )
 _PBX_HOST = "the PBX's web address; behind NAT its public SIP address may differ"
 _PBX_PORT = "the PBX's default SIP port"
@@ -616,7 +616,6 @@ _OFFERINGS = (
         OfferKind.REGISTRATION,
         "The PBX as registrar: the other side registers to it with the trunk's username, authentication "
         "name and password.",
-        password_rules=(STRONG_PASSWORD,),
     ),
     Offering(
         "peer",
@@ -806,7 +805,6 @@ class Yeastar(Provider):
             password=Sourced(password, Origin.REQUEST, "password") if password else None,
             caller_id=source.value("def_outbound_cid"),
             codecs=Sourced(_canonical(codecs), Origin.REQUEST, "codec_sel") if codecs else None,
-            password_rules=offering.password_rules,
         )
 
     def get_call(self, ref: ResourceRef) -> Call | None:

@@ -32,7 +32,7 @@ from trunkwizard.tui.saved_accounts import ProfileAccounts
 from trunkwizard.tui.screens.base import WizardScreen
 
 if TYPE_CHECKING:
-    from trunkwizard.client import ProviderClient
+    from trunkwizard.client import PreparedRequest, ProviderClient
     from trunkwizard.providers import Created, Provider
     from trunkwizard.secrets import KeyringStatus, SecretVault
     from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryStore, Profile
@@ -260,6 +260,7 @@ class PersistentWizardApp(WizardApp):
             return
         preview = prepared.preview
         profile = None if self.sandbox else self.profile_accounts.chosen(prepared.provider.key)
+        offers = await self._offers(prepared, created)
         try:
             entry = await asyncio.to_thread(
                 self.history.append,
@@ -271,11 +272,28 @@ class PersistentWizardApp(WizardApp):
                 sandbox=self.sandbox,
                 secret_fields={f.wire for f in prepared.mode.fields if f.secret},
                 path_values=created.ref.path_values,
+                offers=offers,
             )
         except StoreError as exc:
             self.notify(f"Not added to the history: {exc.message}", severity="warning", timeout=10)
             return
         self.created_this_session.add(entry.id)
+
+    async def _offers(self, prepared: PreparedRequest, created: Created) -> list[dict[str, Any]]:
+        """What was created offers the other side (kept for `trunkwizard export`); reads it may need
+        (SignalWire's SIP profile) go through a client of their own. Never fails the recording."""
+        from trunkwizard.connect.catalog import recorded_offers
+        from trunkwizard.errors import TrunkwizardError
+
+        provider = prepared.provider
+        if not any(o.mode == created.ref.mode for o in provider.offerings):
+            return []
+        try:
+            async with self.client() as client:
+                offers, _ = await recorded_offers(client, provider, prepared, created)
+        except TrunkwizardError:
+            return []
+        return offers
 
     def client(self) -> ProviderClient:
         from trunkwizard.client import ProviderClient
