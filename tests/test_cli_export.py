@@ -79,6 +79,7 @@ def test_a_wavix_trunk_exports_as_pjsip_with_its_login_and_a_placeholder(
     assert regional.returncode == 0, regional.stderr
     assert '<param name="proxy" value="nl.wavix.net:5060"/>' in regional.stdout
     assert f'<param name="username" value="{login}"/>' in regional.stdout
+    assert "Other hosts Wavix offers: us.wavix.net, sg.wavix.net, au.wavix.net." in regional.stdout
     assert_no_leak(CANARY, private_home.scanned_roots())
 
 
@@ -102,7 +103,9 @@ def test_the_password_goes_only_into_a_file_written_0600(private_home: PrivateHo
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and EXPORT_PASSWORD not in done.stderr
-    assert f'<param name="password" value="{EXPORT_PASSWORD}"/>' in target.read_text()
+    written = target.read_text()
+    assert f'<param name="password" value="{EXPORT_PASSWORD}"/>' in written
+    assert "password: typed for Wavix's account: the SIP password, given at export" in written
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert stat.S_IMODE(target.parent.stat().st_mode) == 0o755
     history = (private_home.state_home / "trunkwizard" / "history.jsonl").read_text()

@@ -147,6 +147,7 @@ def test_another_gateway_is_chosen_and_the_domain_follows() -> None:
     assert (
         "sipAuthUser" not in filled.answers
     )  # the same as the username: Chorus wants it only when it differs
+    assert set(offer.host_choices) == {"us.wavix.net", "sg.wavix.net", "au.wavix.net"}
     with pytest.raises(ValueError):
         _wavix_offer().with_host("evil.example.com")
 
@@ -328,7 +329,9 @@ async def test_each_declared_pair_runs_end_to_end(
     if first == "wavix":
         assert expected_user == created.returned["name"]  # the Wavix login, as Wavix answered it
     if first == "signalwire":
-        assert offer.host.value == signalwire_emulator.SIP_DOMAIN  # the profile's domain, not the space's
+        # the domain of the emulator's sip_profile, not one built from the space name
+        assert offer.host.value == signalwire_emulator.SIP_DOMAIN
+        assert offer.host.value != f"{signalwire_emulator.SPACE}.sip.signalwire.com"
     received = {
         ("chorus", "sip-registration"): (stored.get("sipProxy"), stored.get("sipUsername")),
         ("vox", "custom-sip"): (stored.get("address"), stored.get("auth_username")),

@@ -156,6 +156,7 @@ def _password(provider: Provider) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from trunkwizard.connect import Origin
     from trunkwizard.connect.export import PASSWORD_PLACEHOLDER, get_exporter
     from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
     from trunkwizard.providers import get_provider
@@ -178,7 +179,9 @@ def run(args: argparse.Namespace) -> int:
         if args.host:
             offer = offer.with_host(args.host)
         if args.with_password:
-            offer = offer.with_password(_password(provider))
+            offer = offer.with_password(
+                _password(provider), "the SIP password, given at export", Origin.TYPED
+            )
         exporter = get_exporter(args.exporter)
         text = exporter.render(offer, with_password=args.with_password, name=args.name)
         if args.output is None:

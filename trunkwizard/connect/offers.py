@@ -52,6 +52,7 @@ class Origin(enum.StrEnum):
     ACCOUNT = "account"  # the account the create was made with (e.g. the PBX's web address)
     DOCUMENT = "document"  # a fact a document states (seed line, official spec, provider guide)
     INFERRED = "inferred"  # an inference: the other side may need a different value
+    TYPED = "typed"  # typed for this connection or export (a password asked for, or generated)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class Sourced(Generic[T]):
                 return f"{provider_title} documents it: {self.where}"
             case Origin.INFERRED:
                 return f"inferred for {provider_title}: {self.where}; check it"
+            case Origin.TYPED:
+                return f"typed for {provider_title}'s account: {self.where}"
 
     def __repr__(self) -> str:
         shown = "'********'" if isinstance(self.value, SecretStr) else repr(self.value)
@@ -203,19 +206,22 @@ class Offer:
         if self.password is not None:
             register_secret(self.password.value.get_secret_value())
 
-    def with_password(self, password: SecretStr, where: str = "password") -> Offer:
+    def with_password(
+        self, password: SecretStr, where: str = "password", origin: Origin = Origin.REQUEST
+    ) -> Offer:
         """The same offer with the password typed (or generated) on this side."""
-        return replace(self, password=Sourced(password, Origin.REQUEST, where))
+        return replace(self, password=Sourced(password, origin, where))
 
     def with_host(self, host: str) -> Offer:
         """The same offer registering to another of its `host_choices`."""
         if host not in (self.host.value, *self.host_choices):
             raise ValueError(f"{host!r} is not one of the hosts {self.provider_title} offers")
         chosen = Sourced(host, self.host.origin, self.host.where)
+        others = tuple(h for h in (self.host.value, *self.host_choices) if h != host)
         domain = self.domain
         if domain is not None and domain.value == self.host.value:
             domain = Sourced(host, domain.origin, domain.where)
-        return replace(self, host=chosen, domain=domain)
+        return replace(self, host=chosen, domain=domain, host_choices=others)
 
     @property
     def registrar(self) -> str:

@@ -86,6 +86,8 @@ def _render(filled: Filled, offer: Offer, name: str, with_password: bool) -> str
         filled, ("host", "port", "transport", "username", "auth_name", "password", "domain")
     )
     header += [f";   {line}" for line in origins]
+    if not value(filled, "codecs"):
+        header.append(f";   codecs: none offered; {','.join(_DEFAULT_FORMATS)} (G.711) assumed, check them")
     lines = [*header, ""]
 
     def section(title: str, kind: str, options: list[tuple[str, object]]) -> None:
