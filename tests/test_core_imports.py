@@ -19,6 +19,9 @@ CORE_MODULES = [
     "trunkwizard.secrets",
     "trunkwizard.store",
     "trunkwizard.preflight",
+    "trunkwizard.connect",
+    "trunkwizard.connect.catalog",
+    "trunkwizard.connect.export",
     "trunkwizard.cli",
 ]
 

@@ -281,7 +281,7 @@ class PersistentWizardApp(WizardApp):
 
     async def _offers(self, prepared: PreparedRequest, created: Created) -> list[dict[str, Any]]:
         """What was created offers the other side (kept for `trunkwizard export`); reads it may need
-        (SignalWire's SIP profile) go through a client of their own. Never fails the recording."""
+        (a provider's SIP profile) go through a client of their own. Never fails the recording."""
         from trunkwizard.connect.catalog import recorded_offers
         from trunkwizard.errors import TrunkwizardError
 
