@@ -31,6 +31,14 @@ class _CanaryLogHandler(logging.Handler):
             _leaks.append(f"log record {record.name}: {text[:120]}")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    monkey = parser.getgroup("monkey", "random key sequences through the wizard (tests/tui/test_monkey.py)")
+    monkey.addoption("--monkey-runs", type=int, default=1, help="runs per provider x mode (CI: 1)")
+    monkey.addoption("--monkey-steps", type=int, default=30, help="keys per run at most (CI: 30)")
+    monkey.addoption("--monkey-seconds", type=float, default=4.0, help="seconds per run at most (CI: 4)")
+    monkey.addoption("--monkey-seed", type=int, default=0, help="seed of the first run (then +1 each)")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     root = logging.getLogger()
     root.addHandler(_CanaryLogHandler(level=logging.DEBUG))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.dom import NoScreen
 from textual.message import Message
 from textual.widgets import Label
 
@@ -59,7 +60,15 @@ class FieldRow(Vertical):
         self.call_after_refresh(self._check_left)
 
     def _check_left(self) -> None:
-        if self.app.screen is not self.screen:
+        # This runs after a refresh: by then a row editor saved with ctrl+s may be gone, its rows with
+        # it (no screen, no parent): a field that no longer exists has nothing to check.
+        if not self.is_attached or not self.is_mounted:
+            return
+        try:
+            screen = self.screen
+        except NoScreen:
+            return
+        if self.app.screen is not screen:
             return  # a help panel or row editor opened on top: the field was not left
         focused = self.app.focused
         if focused is None or self not in focused.ancestors:
