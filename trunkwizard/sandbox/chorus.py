@@ -3,6 +3,10 @@
 Auth: `Authorization: Bearer <key>`. Create answers 201 `{"data": {...}}`; validation errors answer 400
 `{"error": "Validation failed", "details": [{"field", "message"}]}`; a bad key answers 401. Lists page
 with `limit` (1-100, default 50) and `offset` (inferred from the documented `pagination` answer).
+`PATCH /v1/phone-numbers/{id}` is partial: every body field optional, an omitted field keeps its value
+(reference providers-chorus-vox-wavix.md 1.6, the updatePhoneNumber page).
+
+The account starts with numbers already in it (`SEEDED`), so inventory and edits can be tried.
 """
 
 from __future__ import annotations
@@ -105,9 +109,69 @@ def _problems(body: dict[str, Any]) -> list[dict[str, str]]:
     return problems
 
 
+# What the sandbox account already has: (name, number, provider, extra fields). Numbers no test creates.
+SEEDED: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
+    (
+        "Head office",
+        "+12025550171",
+        "sip",
+        {"sipMode": "registration", "sipUsername": "hq-pbx", "sipProxy": "pbx.example.net", "sipPort": 5060},
+    ),
+    ("Sales line", "+12025550172", "twilio", {"twilioAccountSid": "AC" + "0" * 32}),
+    (
+        "Support queue",
+        "+12025550173",
+        "sip",
+        {"sipMode": "ip_allowlist", "sipIp": "203.0.113.10", "sipPort": 5060, "sipProtocol": "udp"},
+    ),
+    ("Night service", "+12025550174", "voximplant", {}),
+    ("Lab jambonz", "+12025550175", "jambonz", {}),
+)
+# PATCH /v1/phone-numbers/{id} body fields (the updatePhoneNumber page), all optional.
+_PATCH_FIELDS = _FIELDS | {"metadata"}
+
+
 class ChorusSandbox:
     def __init__(self) -> None:
         self.numbers: dict[str, dict[str, Any]] = {}
+
+    def seed(self) -> None:
+        for index, (name, number, provider, extra) in enumerate(SEEDED):
+            record_id = str(uuid.UUID(int=0xC0FFEE000 + index))
+            when = f"2026-0{index + 1}-15T09:30:00.000Z"
+            record = {
+                "id": record_id,
+                "name": name,
+                "number": number,
+                "provider": provider,
+                "sipMode": extra.get("sipMode") if provider == "sip" else None,
+                "agentId": None,
+                "createdAt": when,
+                "updatedAt": when,
+            }
+            self.numbers[record_id] = {**record, **extra}
+
+    async def update(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        record = self.numbers.get(request.path_params["id"])
+        if record is None:
+            return reply({"error": "Phone number not found", "details": []}, 404)
+        body, ok = await json_body(request)
+        if not ok or not isinstance(body, dict):
+            return reply({"error": "Invalid JSON body", "details": []}, 400)
+        unknown = [{"field": k, "message": f"Unknown field '{k}'"} for k in body if k not in _PATCH_FIELDS]
+        # Each given field obeys its create rule; conditions on fields not sent are not re-checked.
+        given = {k: v for k, v in body.items() if k != "metadata"}
+        problems = unknown + [
+            p for p in _problems({"number": record["number"], **given}) if p["field"] in given
+        ]
+        if problems:
+            return reply({"error": "Validation failed", "details": problems}, 400)
+        record.update({k: v for k, v in body.items() if k not in _SECRET_FIELDS})
+        record["updatedAt"] = iso_now()
+        public = ("id", "name", "number", "provider", "sipMode", "agentId", "createdAt", "updatedAt")
+        return reply({"data": {k: record.get(k) for k in public}})
 
     def _denied(self, request: Request) -> Response | None:
         if bearer_of(request) != API_KEY:
@@ -177,13 +241,16 @@ class ChorusSandbox:
         return Response(status_code=204)
 
 
-def app() -> Starlette:
+def app(*, seeded: bool = True) -> Starlette:
     sandbox = ChorusSandbox()
+    if seeded:
+        sandbox.seed()
     return Starlette(
         routes=[
             Route("/v1/phone-numbers", sandbox.create, methods=["POST"]),
             Route("/v1/phone-numbers", sandbox.list, methods=["GET"]),
             Route("/v1/phone-numbers/{id}", sandbox.get, methods=["GET"]),
             Route("/v1/phone-numbers/{id}", sandbox.delete, methods=["DELETE"]),
+            Route("/v1/phone-numbers/{id}", sandbox.update, methods=["PATCH"]),
         ]
     )

@@ -13,6 +13,10 @@ Sources: the current official spec
 - Lists: `{"data": [...], "links": {self, first, next?, prev?}}` with absolute links carrying page_number,
   page_size and page_token (required past the first page). The sandbox's default page size is 3, so its
   7 subscribers take three pages and paging is exercised.
+- `PATCH .../sip_endpoints/{id}`: every body field optional (update_subscriber_sip_credential), each
+  given one checked as on create; 200 with the endpoint.
+
+The project starts with SIP endpoints already in it (`SEEDED`, on subscribers no test creates for).
 """
 
 from __future__ import annotations
@@ -110,6 +114,15 @@ def _subscriber(name: str, email: str) -> dict[str, Any]:
 
 
 SUBSCRIBERS: tuple[dict[str, Any], ...] = tuple(_subscriber(name, email) for name, email in _PEOPLE)
+# SIP endpoints the project already has: (subscriber index, username, caller_id, codecs).
+SEEDED: tuple[tuple[int, str, str, tuple[str, ...]], ...] = (
+    (4, "hal-desk", "Hal Jordan", ("PCMU", "PCMA")),
+    (4, "hal-mobile", "Hal Jordan", ("OPUS",)),
+    (4, "hal-car", "Hal Jordan", ("PCMU",)),
+    (4, "hal-lab", "Hal Jordan", ("G722",)),
+    (5, "arthur-desk", "Arthur Curry", ("PCMU", "G722")),
+    (5, "arthur-lab", "Arthur Curry", ("PCMA",)),
+)
 
 
 def account(root: str) -> dict[str, Any]:
@@ -146,6 +159,47 @@ class SignalWireSandbox:
         self.endpoints: dict[str, dict[str, dict[str, Any]]] = {sid: {} for sid in self.subscribers}
         self.passwords: dict[str, str] = {}  # kept like the real API keeps them: never returned
         self.page_token = "PA" + new_uuid()
+
+    def seed(self) -> None:
+        for index, (subscriber, username, caller_id, codecs) in enumerate(SEEDED):
+            endpoint_id = str(
+                uuid.uuid5(uuid.NAMESPACE_URL, f"trunkwizard-sandbox/signalwire/sip/{username}")
+            )
+            self.endpoints[SUBSCRIBERS[subscriber]["id"]][endpoint_id] = {
+                "id": endpoint_id,
+                "username": username,
+                "caller_id": caller_id,
+                "send_as": SEND_AS_NUMBERS[index % 2],
+                "ciphers": [],
+                "codecs": list(codecs),
+                "encryption": "default",
+            }
+            self.passwords[endpoint_id] = f"Seeded-{username}-1"
+
+    async def update_endpoint(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        endpoint = (self._endpoints_of(request) or {}).get(request.path_params["id"])
+        if endpoint is None:
+            return reply({"error": "Not Found"}, 404)
+        body, ok = await json_body(request)
+        if not ok or not isinstance(body, dict):
+            return reply(
+                {"errors": [_error("invalid_parameter", "Request body must be a JSON object", None)]}, 422
+            )
+        # The create rules for what is given; the endpoint's own username is not "already taken".
+        probe = {"username": "probe-" + endpoint["id"], "password": "x", **body}
+        own_username, endpoint["username"] = endpoint["username"], ""
+        try:
+            errors = [e for e in self._problems(probe) if e["attribute"] in body or e["attribute"] is None]
+        finally:
+            endpoint["username"] = own_username
+        if errors:
+            return reply({"errors": errors}, 422)
+        endpoint.update({k: v for k, v in body.items() if k != "password"})
+        if "password" in body:
+            self.passwords[endpoint["id"]] = body["password"]
+        return reply(endpoint)
 
     def _denied(self, request: Request) -> Response | None:
         scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
@@ -323,8 +377,10 @@ class SignalWireSandbox:
         )
 
 
-def app() -> Starlette:
+def app(*, seeded: bool = True) -> Starlette:
     sandbox = SignalWireSandbox()
+    if seeded:
+        sandbox.seed()
     subscribers = "/api/fabric/resources/subscribers"
     endpoints = subscribers + "/{subscriber}/sip_endpoints"
     return Starlette(
@@ -335,6 +391,7 @@ def app() -> Starlette:
             Route(endpoints, sandbox.list_endpoints, methods=["GET"]),
             Route(endpoints + "/{id}", sandbox.get_endpoint, methods=["GET"]),
             Route(endpoints + "/{id}", sandbox.delete_endpoint, methods=["DELETE"]),
+            Route(endpoints + "/{id}", sandbox.update_endpoint, methods=["PATCH"]),
             Route("/api/relay/rest/sip_profile", sandbox.sip_profile, methods=["GET"]),
         ]
     )

@@ -5,8 +5,10 @@ the flat `OrganizationTelephoneNumber` (`number` 1-20 digits, `address` required
 `GET /v3/organization-telephone-numbers` pages with `limit` (1-100, default 50) and `cursor` ->
 `{items, total_count, next_cursor}`, `status` defaulting to active; `GET`/`DELETE` one number (a custom
 number expires at once); `PATCH .../{id}/agent` with `{inbound_agent, outbound_agent}` (omitted keeps,
-null clears, `{}` is a 400); `GET /v3/agents`. Errors: `{"error": {"code", "message", "details":
-{"field", "reason"}}}`.
+null clears, `{}` is a 400); `PATCH .../{id}/sip` with `{address, auth_username, auth_password, memo}`, all
+optional, `auth_password` required whenever `address` or `auth_username` changes (custom numbers only);
+`GET /v3/agents`, `GET /v3/agents/{id}/versions`. The organization starts with numbers (`SEEDED`).
+Errors: `{"error": {"code", "message", "details": {"field", "reason"}}}`.
 
 Inferred, marked so: the HTTP status and code of each error (400 validation_error, 401, 404, 409 for a
 number already registered), that `address` must be a sip:/sips: URI, that unknown body keys are
@@ -146,10 +148,99 @@ def _page(items: list[dict[str, Any]], limit: int, offset: int) -> Response:
     )
 
 
+# Numbers the sandbox organization already has: (number, address, auth_username, memo).
+SEEDED: tuple[tuple[str, str, str | None, str | None], ...] = (
+    ("0215550101", "sip:pbx.seoul.example:5060", "seoul-hq", "Seoul head office"),
+    ("0215550102", "sip:pbx.seoul.example:5060", "seoul-sales", "Sales"),
+    ("0315550103", "sip:203.0.113.77", None, "Busan branch (IP auth)"),
+    ("0215550104", "sips:sbc.example.net:5061", "night-desk", None),
+)
+
+
 class VoxSandbox:
     def __init__(self) -> None:
         self.numbers: dict[str, dict[str, Any]] = {}
         self.secrets: dict[str, str | None] = {}  # number id -> auth_password, never returned
+        self.auth_usernames: dict[str, str | None] = {}  # not part of OrganizationTelephoneNumber either
+
+    def seed(self) -> None:
+        for index, (number, address, auth_username, memo) in enumerate(SEEDED):
+            when = 1_767_225_600_000 + index * 86_400_000
+            record_id = str(uuid.UUID(int=0x5EED0000 + index))
+            self.numbers[record_id] = {
+                "id": record_id,
+                "number": number,
+                "provider": "custom",
+                "status": "active",
+                "start_at": when,
+                "created_at": when,
+                "updated_at": when,
+                "monthly_fee": None,
+                "address": address,
+                "inbound_trunk_id": f"ST_seed{index:07d}",
+                "outbound_trunk_id": f"ST_seed{index + 50:07d}",
+                "inbound_agent": None,
+                "outbound_agent": None,
+                "memo": memo,
+                "end_at": None,
+                "cancel_requested_at": None,
+            }
+            self.secrets[record_id] = "Seeded-vox-" + number if auth_username else None
+            self.auth_usernames[record_id] = auth_username
+
+    async def update_sip(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        record = self._find(request)
+        if isinstance(record, Response):
+            return record
+        body, ok = await json_body(request)
+        if not ok or not isinstance(body, dict):
+            return _error(400, "invalid_json", "요청 본문이 올바른 JSON이 아닙니다.")
+        if not body:
+            return _invalid("body", "empty PATCH body")
+        for key in body:
+            if key not in ("address", "auth_username", "auth_password", "memo"):
+                return _invalid(key, "unknown field")
+        if record["provider"] != "custom":
+            return _invalid("organization_telephone_number_id", "SIP settings exist on custom numbers only")
+        for key, value in body.items():
+            if value is not None and not isinstance(value, str):
+                return _invalid(key, "must be a string or null")
+        if body.get("memo") is not None and len(body["memo"]) > 200:
+            return _invalid("memo", "maximum string length is 200")
+        # "auth_password must be sent whenever address or auth_username changes" (PATCH sip page)
+        known = {"address": record.get("address"), "auth_username": self.auth_usernames.get(record["id"])}
+        changes = any(k in body and body[k] != known[k] for k in known)
+        if changes and not body.get("auth_password"):
+            return _invalid("auth_password", "required when address or auth_username changes")
+        for key in ("address", "memo"):
+            if key in body:
+                record[key] = body[key]
+        if "auth_username" in body:
+            self.auth_usernames[record["id"]] = body["auth_username"]
+        if "auth_password" in body:
+            self.secrets[record["id"]] = body["auth_password"]
+        record["updated_at"] = _now_ms()
+        return reply(record)
+
+    async def agent_versions(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        agent = AGENTS.get(request.path_params["agent_id"])
+        if agent is None:
+            return _error(404, "not_found", "에이전트를 찾을 수 없습니다.")
+        production = agent[2]
+        versions = [
+            {
+                "version": f"v{n}",
+                "is_production": n == production,
+                "created_at": 1_767_225_600_000 + n,
+                "description": f"version {n}",
+            }
+            for n in range(production + 1, 0, -1)
+        ]
+        return reply({"versions": versions, "total_count": len(versions)})
 
     def _denied(self, request: Request) -> Response | None:
         if bearer_of(request) != API_KEY:
@@ -198,6 +289,7 @@ class VoxSandbox:
         }
         self.numbers[record["id"]] = record
         self.secrets[record["id"]] = body.get("auth_password")
+        self.auth_usernames[record["id"]] = body.get("auth_username")
         return reply(record)
 
     async def list(self, request: Request) -> Response:
@@ -295,8 +387,10 @@ class VoxSandbox:
         return _page(items, *paging)
 
 
-def app() -> Starlette:
+def app(*, seeded: bool = True) -> Starlette:
     sandbox = VoxSandbox()
+    if seeded:
+        sandbox.seed()
     numbers = "/v3/organization-telephone-numbers"
     return Starlette(
         routes=[
@@ -305,6 +399,8 @@ def app() -> Starlette:
             Route(numbers + "/{id}", sandbox.get, methods=["GET"]),
             Route(numbers + "/{id}", sandbox.delete, methods=["DELETE"]),
             Route(numbers + "/{id}/agent", sandbox.map_agent, methods=["PATCH"]),
+            Route(numbers + "/{id}/sip", sandbox.update_sip, methods=["PATCH"]),
             Route("/v3/agents", sandbox.agents, methods=["GET"]),
+            Route("/v3/agents/{agent_id}/versions", sandbox.agent_versions, methods=["GET"]),
         ]
     )

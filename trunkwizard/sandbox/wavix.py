@@ -16,6 +16,10 @@ our models.
   positive limits, public addresses, callerid as bare digits) is accepted, as the spec accepts it.
 - `GET /v1/trunks` (page, per_page), `GET /v1/trunks/{id}`, `DELETE /v1/trunks/{id}`
   (200 `{"success": true}`), 404 `{"success": false, "message": "Record not found"}`.
+- `PUT /v1/trunks/{id}`: the create body again ("Replaces the configuration... Omitted fields revert to
+  their defaults"), so a PUT without `password` is refused like a create without it; 200 with the trunk.
+
+The account starts with trunks already in it (`SEEDED`), one of them pending IP-auth review.
 """
 
 from __future__ import annotations
@@ -76,6 +80,18 @@ _OPTIONAL: dict[str, type] = {
     "encrypted_media": bool,
 }
 
+
+# The required booleans' defaults (what an omitted field reverts to on PUT).
+_DEFAULTS: dict[str, Any] = {
+    "ip_restrict": False,
+    "didinfo_enabled": False,
+    "call_restrict": False,
+    "cost_limit": False,
+    "channels_restrict": False,
+    "rewrite_enabled": False,
+    "transcription_enabled": False,
+    "transcription_threshold": 0,
+}
 
 _SUMMARY_KEYS = (
     "id",
@@ -172,11 +188,61 @@ def _check(body: dict[str, Any]) -> None:
         raise Invalid("callerid", 422)
 
 
+# What the sandbox account already has: (id, login, label, host_request IP or None, status).
+SEEDED: tuple[tuple[int, str, str, str | None, str], ...] = (
+    (201, "67701", "Head office PBX", None, "active"),
+    (202, "67702", "Call centre", None, "active"),
+    (203, "67703", "Branch Lisbon", "198.51.100.23", "pending"),
+    (204, "67704", "Old PBX", "198.51.100.40", "rejected"),
+    (205, "67705", "Backup route", None, "active"),
+)
+
+
 class WavixSandbox:
     def __init__(self) -> None:
         self.trunks: dict[int, dict[str, Any]] = {}
         self.next_id = 293
         self.next_login = 67758
+
+    def seed(self) -> None:
+        for trunk_id, login, label, host, status in SEEDED:
+            body: dict[str, Any] = {
+                **_DEFAULTS,
+                "label": label,
+                "password": "Seeded-" + login,
+                "callerid": ACCOUNT_NUMBERS[0],
+            }
+            if host:
+                body["host_request"] = {"host": host}
+            trunk = {**self._trunk(body), "id": trunk_id, "name": login, "status": status}
+            trunk["created_at"] = f"2026-0{trunk_id - 200}-10T08:00:00.000Z"
+            self.trunks[trunk_id] = trunk
+        self.next_id, self.next_login = 293, 67758
+
+    async def replace(self, request: Request) -> Response:
+        if (denied := self._denied(request)) is not None:
+            return denied
+        trunk = self._find(request)
+        if trunk is None:
+            return reply({"success": False, "message": "Record not found"}, 404)
+        body, ok = await json_body(request)
+        if not ok or not isinstance(body, dict):
+            return reply({"success": False, "message": "Missing or invalid parameter body"}, 400)
+        try:
+            _check(body)
+        except Invalid as invalid:
+            return reply(
+                {"success": False, "message": f"Missing or invalid parameter {invalid.parameter}"},
+                invalid.status,
+            )
+        # Omitted fields revert to their defaults: the trunk is rebuilt from this body alone.
+        kept = {k: trunk[k] for k in ("id", "name", "created_at", "access_token")}
+        fresh = self._trunk(body)
+        self.next_id, self.next_login = self.next_id - 1, self.next_login - 1
+        same_host = fresh["host"] == trunk["host"]
+        replaced = {**fresh, **kept, "status": trunk["status"] if same_host else fresh["status"]}
+        self.trunks[trunk["id"]] = replaced
+        return reply(self._response(replaced))
 
     def _denied(self, request: Request) -> Response | None:
         key = bearer_of(request)
@@ -306,14 +372,17 @@ class WavixSandbox:
         return reply({"balance": "309.06", "global_limits": limits})
 
 
-def app() -> Starlette:
+def app(*, seeded: bool = True) -> Starlette:
     sandbox = WavixSandbox()
+    if seeded:
+        sandbox.seed()
     return Starlette(
         routes=[
             Route("/v1/trunks", sandbox.create, methods=["POST"]),
             Route("/v1/trunks", sandbox.list, methods=["GET"]),
             Route("/v1/trunks/{id}", sandbox.get, methods=["GET"]),
             Route("/v1/trunks/{id}", sandbox.delete, methods=["DELETE"]),
+            Route("/v1/trunks/{id}", sandbox.replace, methods=["PUT"]),
             Route("/v1/profile/config", sandbox.profile_config, methods=["GET"]),
         ]
     )

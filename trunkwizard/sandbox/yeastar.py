@@ -9,8 +9,11 @@ Everything answers HTTP 200 with `errcode`/`errmsg`; 40002 lists `invalid_param_
 
 Inferred, marked so: the errcode for a missing User-Agent (10005) or a missing/unknown token (10004),
 that unknown body keys are refused (40002), that an enabled outbound proxy needs its server, and the
-trunk status values given to new trunks. The clock and token lifetimes are settable so tests can
-expire a token without waiting.
+trunk status values given to new trunks. `trunk/update` takes `id` and any create field, all optional
+(developer guide "Edit a SIP trunk"); `trunk/itsp_list` answers `total_number` and `data: [{id, country,
+name}]` ("Query ITSP of SIP trunks"). The PBX of `app()` starts with trunks (`SEEDED`), one whose
+registration fails (status 41), so inventory and edits can be tried. The clock and token lifetimes
+are settable so tests can expire a token without waiting.
 """
 
 from __future__ import annotations
@@ -254,6 +257,108 @@ def _caller_id_problems(problems: _Problems, entry: Any, prefix: str) -> None:
             problems.add(ext_prefix + "id", None, "required")
 
 
+# Trunks the sandbox PBX already has: (id, trunk/list status, trunk/create body). Status codes from the
+# trunk/list page: 1 idle, 3 SIP idle and unmonitored, 41 registration failed, 42 unreachable.
+SEEDED: tuple[tuple[int, int, dict[str, Any]], ...] = (
+    (
+        11,
+        1,
+        {
+            "name": "Carrier_Main",
+            "enable": 1,
+            "country": "general",
+            "itsp": "",
+            "type": "register",
+            "transport": "udp",
+            "hostname": "sip.carrier.example",
+            "port": 5060,
+            "domain": "sip.carrier.example",
+            "username": "100200",
+            "password": "Seeded0Main0Pass",
+            "auth_name": "100200",
+            "codec_sel": "ulaw,alaw,g729",
+            "def_outbound_cid": "+14155550111",
+        },
+    ),
+    (
+        12,
+        41,
+        {
+            "name": "Carrier_Backup",
+            "enable": 1,
+            "country": "general",
+            "itsp": "",
+            "type": "register",
+            "transport": "udp",
+            "hostname": "backup.carrier.example",
+            "port": 5060,
+            "domain": "backup.carrier.example",
+            "username": "100201",
+            "password": "Seeded0Backup0Pass",
+            "auth_name": "100201",
+            "codec_sel": "ulaw,alaw",
+            "def_outbound_cid": "",
+        },
+    ),
+    (
+        13,
+        3,
+        {
+            "name": "Office_Peer",
+            "enable": 1,
+            "country": "general",
+            "itsp": "",
+            "type": "peer",
+            "transport": "udp",
+            "hostname": "203.0.113.50",
+            "port": 5060,
+            "domain": "203.0.113.50",
+            "codec_sel": "ulaw,alaw",
+        },
+    ),
+    (
+        14,
+        42,
+        {
+            "name": "Old_Gateway",
+            "enable": 1,
+            "country": "general",
+            "itsp": "",
+            "type": "peer",
+            "transport": "tcp",
+            "hostname": "gw.old.example",
+            "port": 5080,
+            "domain": "gw.old.example",
+            "codec_sel": "ulaw",
+        },
+    ),
+    (
+        15,
+        43,
+        {
+            "name": "Remote_Branch",
+            "enable": 1,
+            "country": "general",
+            "itsp": "",
+            "type": "account",
+            "transport": "udp",
+            "number": "branch7",
+            "password": "Seeded0Branch0Pass",
+            "auth_name": "branch7",
+            "codec_sel": "ulaw,alaw",
+        },
+    ),
+)
+# trunk/itsp_list of the sandbox PBX (the guide's example entry first).
+ITSPS: tuple[dict[str, Any], ...] = (
+    {"id": 65, "country": "Germany", "name": "Deutsche Telefon Standard"},
+    {"id": 66, "country": "Germany", "name": "Sipgate"},
+    {"id": 80, "country": "United Kingdom", "name": "Gamma"},
+    {"id": 91, "country": "United States", "name": "Twilio Elastic SIP"},
+    {"id": 92, "country": "United States", "name": "SignalWire"},
+)
+
+
 @dataclass
 class _Token:
     owner: str
@@ -274,6 +379,13 @@ class YeastarSandbox:
     refresh_tokens: dict[str, _Token] = field(default_factory=dict)
     trunks: dict[int, dict[str, Any]] = field(default_factory=dict)
     next_id: int = 19
+    # trunk/list status of a trunk, when it is not the one a new trunk gets
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def seed(self) -> None:
+        for trunk_id, status, body in SEEDED:
+            self.trunks[trunk_id] = {"id": trunk_id, **body}
+            self.statuses[trunk_id] = status
 
     # --- gatekeeping ---------------------------------------------------------------------------------
 
@@ -375,7 +487,7 @@ class YeastarSandbox:
     def _summary(self, trunk: dict[str, Any]) -> dict[str, Any]:
         kind = trunk["type"]
         # [inferred] a new trunk: register trunks are registering, account trunks wait for a device
-        status = {"register": 4, "peer": 3, "account": 43}[kind]
+        status = self.statuses.get(trunk["id"], {"register": 4, "peer": 3, "account": 43}[kind])
         item = {
             "id": trunk["id"],
             "status": status if trunk.get("enable", 1) == 1 else 44,
@@ -445,14 +557,56 @@ class YeastarSandbox:
         del self.trunks[trunk["id"]]
         return _answer(0)
 
+    async def update(self, request: Request) -> Response:
+        if (refused := self._token_refused(request)) is not None:
+            return refused
+        body, ok = await json_body(request)
+        if not ok or not isinstance(body, dict):
+            return _answer(40001)
+        raw = body.get("id")
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            return _answer(
+                40002, invalid_param_list=[{"field": "id", "value": raw, "validation_type": "required"}]
+            )
+        trunk = self.trunks.get(raw)
+        if trunk is None:
+            return _answer(60001)
+        changes = {k: v for k, v in body.items() if k != "id"}
+        if changes.get("type", trunk["type"]) != trunk["type"]:
+            return _answer(40002, invalid_param_list=[{"field": "type", "value": changes["type"]}])
+        # Every create rule holds for the trunk as it would be after the change.
+        problems = [
+            p
+            for p in _trunk_problems({**{k: v for k, v in trunk.items() if k != "id"}, **changes})
+            if p["field"].split("[")[0].split(".")[0] in changes
+        ]
+        if problems:
+            return _answer(40002, invalid_param_list=problems)
+        name = changes.get("name")
+        if name and any(t["name"] == name and t["id"] != raw for t in self.trunks.values()):
+            return _answer(40003, duplicate_field_list=[{"field": "name", "value": name}])
+        trunk.update(changes)
+        if {"password", "username", "auth_name", "hostname", "port"} & set(changes):
+            self.statuses.pop(raw, None)  # re-registering with what changed
+        return _answer(0)
+
+    async def itsp_list(self, request: Request) -> Response:
+        if (refused := self._token_refused(request)) is not None:
+            return refused
+        return _answer(0, total_number=len(ITSPS), data=list(ITSPS))
+
     async def unknown(self, request: Request) -> Response:
         if (refused := self._refused(request)) is not None:
             return refused
         return _answer(10001)
 
 
-def app(sandbox: YeastarSandbox | None = None) -> Starlette:
-    pbx = sandbox or YeastarSandbox()
+def app(sandbox: YeastarSandbox | None = None, *, seeded: bool = True) -> Starlette:
+    pbx = sandbox
+    if pbx is None:
+        pbx = YeastarSandbox()
+        if seeded:
+            pbx.seed()
     base = "/openapi/v1.0"
     every_method = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     return Starlette(
@@ -465,6 +619,8 @@ def app(sandbox: YeastarSandbox | None = None) -> Starlette:
             Route(f"{base}/trunk/search", pbx.search, methods=["GET"]),
             Route(f"{base}/trunk/get", pbx.get, methods=["GET"]),
             Route(f"{base}/trunk/delete", pbx.delete, methods=["GET"]),
+            Route(f"{base}/trunk/update", pbx.update, methods=["POST"]),
+            Route(f"{base}/trunk/itsp_list", pbx.itsp_list, methods=["GET"]),
             Route("/{path:path}", pbx.unknown, methods=every_method),
         ]
     )
