@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
+from trunkwizard.cli import main
 from trunkwizard.client import prepare
 from trunkwizard.connect import (
     Fill,
@@ -63,6 +65,24 @@ def test_the_issue_examples_are_declared() -> None:
     for offering in (("wavix", "sip-trunk"), ("signalwire", "sip-endpoint")):
         assert (*offering, "yeastar", "register") in declared
     assert ("yeastar", "peer", "chorus", "sip-ip-allowlist") in declared
+
+
+def test_the_providers_command_lists_what_each_mode_offers_and_fills(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["providers", "--json"]) == 0
+    documents = {p["key"]: {m["key"]: m for m in p["modes"]} for p in json.loads(capsys.readouterr().out)}
+    (offer,) = documents["wavix"]["sip-trunk"]["offers"]
+    assert offer["kind"] == "registration"
+    assert {"asterisk:file", "freeswitch:file", "yeastar:register", "chorus:sip-registration"} <= set(
+        offer["fills"]
+    )
+    (need,) = documents["chorus"]["sip-ip-allowlist"]["needs"]
+    assert need["from"] == ["yeastar:peer"]
+    assert {"wire": "sipIp", "source": "seed 000 line 13: IP address of your PBX/SBC"} in need["fields"]
+    assert "offers" not in documents["chorus"]["twilio"] and "needs" not in documents["chorus"]["twilio"]
+    assert main(["providers", "vox"]) == 0
+    assert "fills address, auth_username, auth_password from a registration" in capsys.readouterr().out
 
 
 def test_only_offers_and_needs_of_one_kind_pair() -> None:

@@ -45,6 +45,41 @@ def _field_document(field: FormField) -> dict[str, Any]:
     return document
 
 
+def _connections(provider: Provider, mode: str) -> dict[str, Any]:
+    """What the mode offers the other side of a SIP connection, what it fills from one, and with whom."""
+    from trunkwizard.connect.catalog import available_pairs
+
+    pairs = available_pairs(exporters=True)
+    document: dict[str, Any] = {}
+    offers = [
+        {
+            "kind": offering.kind.value,
+            "description": offering.description,
+            "fills": sorted({f"{need.owner}:{need.mode}" for owner, o, need in pairs if o is offering}),
+        }
+        for offering in provider.offerings
+        if offering.mode == mode
+    ]
+    needs = [
+        {
+            "kind": need.kind.value,
+            "description": need.description,
+            "from": sorted({f"{owner}:{o.mode}" for owner, o, n in pairs if n is need}),
+            "fields": [
+                {"wire": f.wire, "source": f.source, **({"inferred": True} if f.inferred else {})}
+                for f in need.fills
+            ],
+        }
+        for need in provider.needs
+        if need.mode == mode
+    ]
+    if offers:
+        document["offers"] = offers
+    if needs:
+        document["needs"] = needs
+    return document
+
+
 def _provider_document(provider: Provider) -> dict[str, Any]:
     return {
         "key": provider.key,
@@ -59,6 +94,7 @@ def _provider_document(provider: Provider) -> dict[str, Any]:
                 "title": mode.title,
                 "description": mode.description,
                 "fields": [_field_document(f) for f in mode.fields],
+                **_connections(provider, mode.key),
             }
             for mode in provider.modes
         ],
@@ -89,6 +125,12 @@ def _field_line(field: FormField, indent: str) -> list[str]:
     return lines
 
 
+def _wrapped(text: str) -> None:
+    import textwrap
+
+    print(textwrap.fill(text, width=100, initial_indent="    ", subsequent_indent="      "))
+
+
 def run(args: argparse.Namespace) -> int:
     from trunkwizard.providers import all_providers, get_provider
 
@@ -109,6 +151,12 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(_field_line(field, "    ")))
         for mode in provider.modes:
             print(f"  mode {mode.key}: {mode.description}")
+            connections = _connections(provider, mode.key)
+            for offer in connections.get("offers", []):
+                _wrapped(f"offers a {offer['kind']}, which fills: {', '.join(offer['fills'])}")
+            for need in connections.get("needs", []):
+                wires = ", ".join(f["wire"] for f in need["fields"])
+                _wrapped(f"fills {wires} from a {need['kind']} offered by: {', '.join(need['from'])}")
             for field in mode.fields:
                 if len(field.choices) == 1 and field.default is not None:
                     continue  # the mode's fixed discriminator

@@ -28,15 +28,21 @@ def all_offerings() -> list[tuple[str, Offering]]:
     return [(provider.key, offering) for provider in all_providers() for offering in provider.offerings]
 
 
-def all_needs() -> list[Need]:
+def all_needs(*, exporters: bool = False) -> list[Need]:
+    """Every provider's needs, and with `exporters` the config exporters' (Asterisk, FreeSWITCH) too."""
     from trunkwizard.providers import all_providers
 
-    return [need for provider in all_providers() for need in provider.needs]
+    needs = [need for provider in all_providers() for need in provider.needs]
+    if exporters:
+        from trunkwizard.connect.export import EXPORTERS
+
+        needs += [exporter.need for exporter in EXPORTERS.values()]
+    return needs
 
 
-def available_pairs() -> list[tuple[str, Offering, Need]]:
+def available_pairs(*, exporters: bool = False) -> list[tuple[str, Offering, Need]]:
     """Every offering provider, offering and need that pair, whatever the providers."""
-    return pairs(all_offerings(), all_needs())
+    return pairs(all_offerings(), all_needs(exporters=exporters))
 
 
 def offer_input(
