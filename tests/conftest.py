@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.canary import CANARY
+from tests.support.canary import canary_forms, canary_leaks
 
 pytest_plugins = [
     "tests.support.sandbox",
@@ -27,8 +27,9 @@ class _CanaryLogHandler(logging.Handler):
             text = record.getMessage()
         except Exception:
             return
-        if CANARY in text:
-            _leaks.append(f"log record {record.name}: {text[:120]}")
+        found = canary_leaks(text)
+        if found:
+            _leaks.append(f"log record {record.name}: the canary as {found[0]!r}")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,20 +49,22 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     for name, content in report.sections:
-        if CANARY in content:
-            _leaks.append(f"{report.nodeid} ({report.when}): {name}")
+        found = canary_leaks(content)
+        if found:
+            _leaks.append(f"{report.nodeid} ({report.when}): {name}: the canary as {found[0]!r}")
 
 
 def _files_with_canary(base: Path) -> list[str]:
     found = []
-    needle = CANARY.encode()
+    needles = [form.encode() for form in canary_forms()]
     for root, _dirs, files in os.walk(base):
         for name in files:
             path = Path(root, name)
             try:
                 if path.is_symlink() or path.stat().st_size > 5_000_000:
                     continue
-                if needle in path.read_bytes():
+                content = path.read_bytes()
+                if any(needle in content for needle in needles):
                     found.append(str(path))
             except OSError:
                 continue

@@ -13,7 +13,8 @@ from starlette.routing import Route
 
 from tests.support.canary import CANARY
 from trunkwizard.client import ProviderClient, load_account, prepare
-from trunkwizard.errors import AuthenticationFailed, NetworkError, ProviderError, RequestTimedOut
+from trunkwizard.errors import AuthenticationFailed, NetworkError, OutcomeUnknown
+from trunkwizard.outcome import Outcome, Verdict
 from trunkwizard.providers import get_provider
 from trunkwizard.sandbox import SandboxServer, free_port
 
@@ -86,27 +87,34 @@ def _clean(error: Exception) -> str:
     return text
 
 
-async def test_timeout_then_lookup_says_it_was_created(misbehaving: str) -> None:
-    with pytest.raises(RequestTimedOut) as failure:
-        await _create(f"{misbehaving}/slow", number=SLOW_NUMBER, timeout=0.5)
-    text = _clean(failure.value)
-    assert "did not answer" in text
-    assert "was created (id id-of-late)" in text and "do not submit again" in text
+async def _submit(base_url: str, number: str, timeout: float) -> Outcome:
+    account = load_account(CHORUS, {"api_key": CANARY, "base_url": base_url})
+    prepared = prepare(CHORUS, "jambonz", {"number": number}, account)
+    async with ProviderClient(CHORUS, account, timeout=timeout) as client:
+        return await client.submit(prepared)
+
+
+async def test_timeout_then_lookup_finds_it_created(misbehaving: str) -> None:
+    outcome = await _submit(f"{misbehaving}/slow", SLOW_NUMBER, timeout=0.5)
+    assert outcome.verdict is Verdict.CREATED and outcome.created is not None
+    assert outcome.created.ref.id == "id-of-late"
+    assert "do not send it again" in outcome.message and not outcome.send_again_allowed
     assert applied.count(SLOW_NUMBER) == 1  # the POST was sent once, never retried
 
 
-async def test_timeout_then_lookup_says_safe_to_retry(misbehaving: str) -> None:
+async def test_timeout_then_empty_lookup_is_still_unknown(misbehaving: str) -> None:
     applied.clear()
 
     async def forget() -> None:
         await asyncio.sleep(0.2)
-        applied.clear()  # the server "dropped" the request: the listing shows nothing
+        applied.clear()  # the listing shows nothing (yet): a late-applying server may still create it
 
     task = asyncio.create_task(forget())
-    with pytest.raises(RequestTimedOut) as failure:
-        await _create(f"{misbehaving}/slow", number="+14155550112", timeout=0.5)
+    outcome = await _submit(f"{misbehaving}/slow", "+14155550112", timeout=0.5)
     await task
-    assert "safe to retry" in _clean(failure.value)
+    assert outcome.verdict is Verdict.UNKNOWN and outcome.looked_up_at is None
+    assert "safe" not in outcome.message and "not listed yet" in outcome.message
+    assert not outcome.retry_offered
 
 
 async def test_refused_connection() -> None:
@@ -116,25 +124,25 @@ async def test_refused_connection() -> None:
 
 
 async def test_html_5xx_is_a_server_error(misbehaving: str) -> None:
-    with pytest.raises(ProviderError) as failure:
+    with pytest.raises(OutcomeUnknown) as failure:
         await _create(f"{misbehaving}/html")
     text = _clean(failure.value)
-    assert failure.value.status == 502
     assert "server error" in text and "HTML page" in text and "Nothing was retried" in text
+    assert "may have been applied" in text
 
 
-async def test_json_500_keeps_the_provider_message(misbehaving: str) -> None:
-    with pytest.raises(ProviderError) as failure:
+async def test_json_500_keeps_the_provider_message_and_the_advice(misbehaving: str) -> None:
+    with pytest.raises(OutcomeUnknown) as failure:
         await _create(f"{misbehaving}/json500")
-    assert failure.value.status == 500
-    assert "Internal Server Error" in _clean(failure.value)
+    text = _clean(failure.value)
+    assert "Internal Server Error" in text and "may have been applied" in text
 
 
-async def test_non_json_success_body(misbehaving: str) -> None:
-    with pytest.raises(NetworkError) as failure:
+async def test_non_json_success_body_is_unknown(misbehaving: str) -> None:
+    with pytest.raises(OutcomeUnknown) as failure:
         await _create(f"{misbehaving}/text")
     text = _clean(failure.value)
-    assert "not JSON" in text and "base URL" in text
+    assert "not JSON" in text and "base URL" in text and "may have created" in text
 
 
 async def test_credentials_echoed_by_a_server_are_masked(misbehaving: str) -> None:

@@ -20,7 +20,8 @@ from starlette.routing import Route
 
 from tests.support.canary import CANARY
 from trunkwizard.client import MAX_FIND_PAGES, ProviderClient, load_account, prepare
-from trunkwizard.errors import ProviderError, RequestTimedOut
+from trunkwizard.errors import ProviderError
+from trunkwizard.outcome import Outcome, Verdict
 from trunkwizard.providers import get_provider
 from trunkwizard.providers._base import FIND_PAGE_SIZE
 from trunkwizard.sandbox import SandboxServer
@@ -69,42 +70,45 @@ def slow_provider() -> Iterator[str]:
         yield server.url
 
 
-async def _timed_out_create(base_url: str, number: str) -> str:
+async def _timed_out_create(base_url: str, number: str) -> Outcome:
     account = load_account(CHORUS, {"api_key": CANARY, "base_url": base_url})
     prepared = prepare(CHORUS, "jambonz", {"number": number}, account)
     async with ProviderClient(CHORUS, account, timeout=0.5) as client:
-        with pytest.raises(RequestTimedOut) as failure:
-            await client.create(prepared)
-    text = str(failure.value)
-    assert CANARY not in text
-    return text
+        outcome = await client.submit(prepared)
+    assert CANARY not in outcome.message
+    return outcome
 
 
 async def test_a_resource_on_a_later_page_is_found(slow_provider: str) -> None:
-    text = await _timed_out_create(f"{slow_provider}/paged", "+14155550199")
+    outcome = await _timed_out_create(f"{slow_provider}/paged", "+14155550199")
 
-    assert "was created (id late-+14155550199)" in text and "do not submit again" in text
+    assert outcome.verdict is Verdict.CREATED and outcome.created is not None
+    assert outcome.created.ref.id == "late-+14155550199" and "do not send it again" in outcome.message
     assert [query["offset"] for query in listings] == ["0", "100", "200"]
     assert received == ["+14155550199"]  # the POST was sent once
 
 
-async def test_safe_to_retry_only_after_the_last_page(slow_provider: str) -> None:
+async def test_an_empty_search_of_the_whole_listing_is_not_called_safe(slow_provider: str) -> None:
     async def dropped() -> None:
         await asyncio.sleep(0.2)
-        received.clear()  # the provider lost the request: the listing never shows it
+        received.clear()  # the listing does not show it (yet)
 
     task = asyncio.create_task(dropped())
-    text = await _timed_out_create(f"{slow_provider}/paged", "+14155550198")
+    outcome = await _timed_out_create(f"{slow_provider}/paged", "+14155550198")
     await task
 
-    assert "no phone number was created, so it is safe to retry" in text
+    assert outcome.verdict is Verdict.UNKNOWN and outcome.looked_up_at is None
+    assert "safe" not in outcome.message and "late" in outcome.message and "not listed yet" in outcome.message
     assert [query["offset"] for query in listings] == ["0", "100", "200"]
 
 
 async def test_a_listing_longer_than_the_search_is_not_called_safe(slow_provider: str) -> None:
-    text = await _timed_out_create(f"{slow_provider}/endless", "+14155550197")
+    outcome = await _timed_out_create(f"{slow_provider}/endless", "+14155550197")
 
-    assert "safe to retry" not in text
+    assert outcome.verdict is Verdict.UNKNOWN and outcome.looked_up_at is None
+    assert not outcome.send_again_allowed
+    text = outcome.message
+    assert "safe" not in text
     assert f"not in the first {MAX_FIND_PAGES} pages" in text and "check in the provider's console" in text
     assert len(listings) == MAX_FIND_PAGES
 

@@ -5,8 +5,9 @@
     async with ProviderClient(provider, account) as client:
         created = await client.create(prepared)
 
-A POST is never retried. After a timeout the client looks for the resource before reporting, so the
-technician knows whether it exists. Every string that leaves this module passes through `redact`.
+A POST is never retried. `submit` returns an Outcome (created, refused or unknown, see outcome.py);
+an unknown outcome is looked up once before it is reported, so the technician knows what exists.
+Every string that leaves this module passes through `redact`.
 """
 
 from __future__ import annotations
@@ -25,15 +26,17 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import httpx
 
 from trunkwizard import __version__
-from trunkwizard.errors import NetworkError, ProviderError, RequestTimedOut, TrunkwizardError
+from trunkwizard.errors import NetworkError, OutcomeUnknown, ProviderError, RequestTimedOut, TrunkwizardError
 from trunkwizard.fields import (
     Choice,
     Kind,
     ProviderModel,
     form_fields,
+    path_values,
     validate_answers,
     wire_body,
 )
+from trunkwizard.outcome import Outcome, Verdict, judge_failure, looked_up_empty, unknown
 from trunkwizard.providers import Call, Created, Mode, Provider, ResourceRef
 from trunkwizard.providers._auth import SessionAuth, env_var
 from trunkwizard.redact import MASK, RedactingFilter, redact
@@ -260,12 +263,87 @@ class ProviderClient:
     # --- public operations -----------------------------------------------------------------------------
 
     async def create(self, prepared: PreparedRequest) -> Created:
+        """Send the create call and return what was created; a refusal raises the provider's error and
+        an unknown outcome raises OutcomeUnknown (look it up before sending again)."""
+        outcome = await self.submit(prepared)
+        if outcome.created is not None:
+            return outcome.created
+        if outcome.verdict is Verdict.REFUSED and outcome.error is not None:
+            raise outcome.error
+        raise OutcomeUnknown(outcome.message)
+
+    async def submit(self, prepared: PreparedRequest) -> Outcome:
+        """Send the create call once and judge what it left behind. Never raises for what the provider
+        or the network did: an unknown outcome is looked up once before it is returned."""
+        call = prepared.call
+        can_look_up = self.provider.find_call(prepared.mode, prepared.request) is not None
         try:
-            body = await self.send(prepared.call)
-        except RequestTimedOut as exc:
-            raise await self._after_timeout(prepared, exc) from None
-        created = self.provider.created(prepared.mode, prepared.request, body, self.account)
-        return await self._follow_up(prepared, created)
+            body = await self.send(call)
+        except TrunkwizardError as exc:
+            outcome = judge_failure(self.provider, call, exc, can_look_up=can_look_up)
+        except Exception as exc:  # anything unexpected once sending began: it may have left
+            log.info("%s: %s while sending", self.provider.title, type(exc).__name__)
+            reason = f"{call.method} {call.path} ended in an unexpected {type(exc).__name__}"
+            outcome = unknown(self.provider, call, reason, can_look_up=can_look_up)
+        else:
+            outcome = await self._judge_answer(prepared, body, can_look_up=can_look_up)
+        if outcome.verdict is Verdict.UNKNOWN and can_look_up and call.method == "POST":
+            outcome = await self.look_up(prepared, outcome, settles=False)
+        return outcome
+
+    async def _judge_answer(self, prepared: PreparedRequest, body: Any, *, can_look_up: bool) -> Outcome:
+        """A 2xx answer: created only when the provider's own reading of it names an id."""
+        call = prepared.call
+        try:
+            created = self.provider.created(prepared.mode, prepared.request, body, self.account)
+        except Exception as exc:  # an answer shaped unlike the documented one
+            log.info("%s: reading the create answer failed (%s)", self.provider.title, type(exc).__name__)
+            created = None
+        if created is None or not created.ref.id.strip():
+            reason = f"{self.provider.title} answered {call.method} {call.path} with success but no id"
+            return unknown(self.provider, call, reason, can_look_up=can_look_up)
+        created = await self._follow_up(prepared, created)
+        return Outcome(Verdict.CREATED, call, f"Created {created.title} (id {created.ref.id})", created)
+
+    async def look_up(
+        self, prepared: PreparedRequest, outcome: Outcome | None = None, *, settles: bool = True
+    ) -> Outcome:
+        """Search the provider's listing for what this request creates. Found: created (its follow-up
+        calls are made then). Not found: still unknown; when `settles` (a look-up the user asked for),
+        with the time of the look-up, which allows sending again with a warning."""
+        call = prepared.call
+        if outcome is None:
+            outcome = unknown(
+                self.provider, call, "An earlier attempt may have been applied", can_look_up=True
+            )
+        if self.provider.find_call(prepared.mode, prepared.request) is None:
+            return replace(outcome, can_look_up=False)
+        try:
+            existing, searched_all = await self._find_existing(prepared)
+        except TrunkwizardError as exc:
+            return replace(outcome, message=f"{outcome.message} Looking it up failed: {exc.message}")
+        if existing:
+            ref = ResourceRef(self.provider.key, prepared.mode.key, existing, path_values(prepared.request))
+            found = Created(
+                ref=ref,
+                title=f"{self.provider.creates} {existing} (found by a look-up)",
+                returned={"id": existing},
+            )
+            found = await self._follow_up(prepared, found)
+            return Outcome(
+                Verdict.CREATED,
+                call,
+                f"Looked it up: {self.provider.title} has the {self.provider.creates} (id {existing}). "
+                "It was created: do not send it again.",
+                found,
+            )
+        if not searched_all:
+            return replace(
+                outcome,
+                message=f"{outcome.message} It is not in the first {MAX_FIND_PAGES} pages of the list, "
+                "which goes on: check in the provider's console.",
+            )
+        return looked_up_empty(outcome, self.provider, settles=settles)
 
     async def _follow_up(self, prepared: PreparedRequest, created: Created) -> Created:
         """The provider's follow-up calls; a failure becomes a warning, as the resource exists now."""
@@ -273,9 +351,13 @@ class ProviderClient:
             try:
                 body = await self.send(call)
             except TrunkwizardError as exc:
+                judged = judge_failure(self.provider, call, exc, can_look_up=False)
+                state = (
+                    "was refused" if judged.verdict is Verdict.REFUSED else "may or may not have been applied"
+                )
                 warning = (
                     f"The {self.provider.creates} was created (id {created.ref.id}), but the follow-up "
-                    f"{call.method} {call.path} failed: {exc.message}"
+                    f"{call.method} {call.path} {state}: {exc.message}"
                 )
                 return replace(created, warnings=(*created.warnings, warning))
             created = self.provider.followed_up(prepared.mode, prepared.request, created, call, body)
@@ -313,15 +395,19 @@ class ProviderClient:
         log.info("%s %s", call.method, shown)
         try:
             response = await http.send(request)
+        except (httpx.ConnectTimeout, httpx.PoolTimeout):
+            raise RequestTimedOut(
+                f"{self.provider.title} could not be reached for {call.method} {shown} in time"
+            ) from None
         except httpx.TimeoutException:
             raise RequestTimedOut(
-                f"{self.provider.title} did not answer {call.method} {shown} in time"
+                f"{self.provider.title} did not answer {call.method} {shown} in time", reached=True
             ) from None
         except httpx.ConnectError as exc:
             raise NetworkError(_connect_message(self.provider.title, shown, exc)) from None
         except httpx.HTTPError as exc:
             raise NetworkError(
-                f"{self.provider.title}: {call.method} {shown} failed: {redact(str(exc))}"
+                f"{self.provider.title}: {call.method} {shown} failed: {redact(str(exc))}", reached=True
             ) from None
         except TrunkwizardError:
             raise
@@ -338,11 +424,14 @@ class ProviderClient:
         body = _json_or_text(response)
         log.info("%s %s -> HTTP %s", call.method, shown, response.status_code)
         if response.status_code >= 400:
-            raise self.provider.error(response.status_code, body)
+            retry_after = _retry_after(response.headers.get("retry-after"))
+            raise self.provider.error_for(response.status_code, body, retry_after=retry_after)
         if response.status_code >= 300:
             raise NetworkError(
                 f"{self.provider.title} redirected {call.method} {shown} (HTTP {response.status_code}); "
-                "check the base URL (https, no trailing path)"
+                "check the base URL (https, no trailing path)",
+                # 303 See Other is how a server says "done, look there"; other redirects did not apply
+                reached=response.status_code == 303,
             )
         if response.status_code == 204 or (not response.content and call.method == "DELETE"):
             return None
@@ -350,41 +439,13 @@ class ProviderClient:
             kind = response.headers.get("content-type", "unknown type")
             raise NetworkError(
                 f"{self.provider.title} answered HTTP {response.status_code} with {kind}, not JSON: "
-                f"is the base URL right? ({shown})"
+                f"is the base URL right? ({shown})",
+                reached=True,
             )
         hidden_error = self.provider.check_body(body)
         if hidden_error is not None:
             raise hidden_error
         return body
-
-    async def _after_timeout(self, prepared: PreparedRequest, timeout: RequestTimedOut) -> RequestTimedOut:
-        creates = self.provider.creates
-        if prepared.call.method != "POST":
-            return timeout
-        if self.provider.find_call(prepared.mode, prepared.request) is None:
-            return RequestTimedOut(
-                f"{timeout.message}. The {creates} may have been created: check in the provider's console "
-                "before submitting again."
-            )
-        try:
-            existing, searched_all = await self._find_existing(prepared)
-        except TrunkwizardError:
-            return RequestTimedOut(
-                f"{timeout.message}, and looking it up failed too. The {creates} may have been created: "
-                "check in the provider's console before submitting again."
-            )
-        if existing:
-            return RequestTimedOut(
-                f"{timeout.message}, but the {creates} was created (id {existing}): do not submit again."
-            )
-        if not searched_all:
-            return RequestTimedOut(
-                f"{timeout.message}. It is not in the first {MAX_FIND_PAGES} pages of the list, which goes "
-                "on: check in the provider's console before submitting again."
-            )
-        return RequestTimedOut(
-            f"{timeout.message}. Looked it up: no {creates} was created, so it is safe to retry."
-        )
 
     async def _find_existing(self, prepared: PreparedRequest) -> tuple[str | None, bool]:
         """The id of the resource this request would create, if it exists, page after page of the
@@ -426,13 +487,34 @@ def _strip_query_secrets(url: str) -> str:
     return urlunsplit(parts._replace(query=redact(parts.query))) if parts.query else url
 
 
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(min(int(value), 86_400))
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    from datetime import UTC, datetime
+
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, min((when - datetime.now(UTC)).total_seconds(), 86_400.0))
+
+
 def _json_or_text(response: httpx.Response) -> Any:
     if not response.content:
         return {}
     try:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return response.text[:500]
+        # not cut to a short length here: error_text masks first, then cuts (a cut secret is not masked)
+        return response.text[:20_000]
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

@@ -6,6 +6,7 @@
     │   └── AuthenticationFailed    401/403, bad key or token, Yeastar login refused
     ├── NetworkError            no usable answer: refused, TLS, DNS, non-JSON body
     │   └── RequestTimedOut         no answer in time; a POST may still have been applied
+    ├── OutcomeUnknown          a create was sent and may have been applied: look it up first
     ├── CredentialsUnavailable  the keyring cannot give or keep a secret
     └── StoreError              a config, draft or history file cannot be read or written
 
@@ -22,6 +23,7 @@ __all__ = [
     "AuthenticationFailed",
     "CredentialsUnavailable",
     "NetworkError",
+    "OutcomeUnknown",
     "Problem",
     "ProviderError",
     "RequestTimedOut",
@@ -69,8 +71,10 @@ class ProviderError(TrunkwizardError):
         field: str | None = None,
         code: str | None = None,
         problems: list[Problem] | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.status = status
+        self.retry_after = retry_after
         self.field = field
         self.code = code
         self.problems = [Problem(p.field, redact(p.message)) for p in (problems or [])]
@@ -82,11 +86,22 @@ class AuthenticationFailed(ProviderError):
 
 
 class NetworkError(TrunkwizardError):
-    """The provider could not be reached, or answered with something that is not its API."""
+    """The provider could not be reached, or answered with something that is not its API.
+
+    `reached` says whether the request may have reached the provider (a read timeout, a dropped
+    connection): False only when it provably never left (refused, DNS, TLS, connect timeout)."""
+
+    def __init__(self, message: str, *, reached: bool = False) -> None:
+        self.reached = reached
+        super().__init__(message)
 
 
 class RequestTimedOut(NetworkError):
     """No answer in time. For a create call the resource may exist: look before retrying."""
+
+
+class OutcomeUnknown(TrunkwizardError):
+    """A create call was sent and may have been applied: look it up before sending it again."""
 
 
 class CredentialsUnavailable(TrunkwizardError):

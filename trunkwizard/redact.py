@@ -1,22 +1,29 @@
 """Masking of secrets in every string trunkwizard produces: logs, errors, previews, exports.
 
 Two layers: values registered at runtime (every secret the user typed or the keyring gave) are
-replaced wherever they appear, and well-known carriers (`access_token=`, `Authorization:` headers,
-`"password": "..."`) are masked even when the value was never registered.
+replaced wherever they appear, in every form a server or a library may turn them into (base64 at any
+alignment, URL-encoded, JSON-escaped), and well-known carriers (`access_token=`, `Authorization:`
+headers, `"password": "..."`) are masked even when the value was never registered. A text that ends in
+the first characters of a registered secret (cut by someone else's limit) has that tail masked too.
+Callers mask first and cut afterwards (providers/_base.py error_text).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import re
 import threading
+from urllib.parse import quote, quote_plus
 
-__all__ = ["MASK", "RedactingFilter", "forget_secrets", "redact", "register_secret"]
+__all__ = ["MASK", "RedactingFilter", "forget_secrets", "redact", "register_secret", "secret_forms"]
 
 MASK = "********"
 
 _lock = threading.Lock()
-_known: set[str] = set()
+_known: set[str] = set()  # every form of every registered secret
+_plain: set[str] = set()  # the registered secrets as given
 
 # Values shorter than this are not masked by value: masking "1" or "ab" would garble ordinary text.
 _MIN_SECRET_LENGTH = 4
@@ -37,17 +44,42 @@ _CARRIERS = [
 ]
 
 
+def _base64_cores(raw: bytes) -> set[str]:
+    """The part of base64(secret) that is the same wherever the secret sits in an encoded stream: for
+    each of the three alignments, the encoding without the groups shared with neighbouring bytes."""
+    cores = set()
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + raw).decode().rstrip("=")
+        start = 4 if offset else 0
+        end = len(encoded) - (len(encoded) % 4 if (offset + len(raw)) % 3 else 0)
+        core = encoded[start:end]
+        if len(core) >= 8:
+            cores |= {core, core.replace("+", "-").replace("/", "_")}
+    return cores
+
+
+def secret_forms(value: str) -> set[str]:
+    """`value` and the forms it takes in transit: base64, URL-encoded, JSON-escaped."""
+    forms = {value, quote(value, safe=""), quote(value), quote_plus(value)}
+    forms |= {json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+    forms |= _base64_cores(value.encode("utf-8"))
+    return {form for form in forms if len(form) >= _MIN_SECRET_LENGTH}
+
+
 def register_secret(value: str | None) -> None:
-    """Remember a secret value so that `redact` masks it wherever it appears."""
+    """Remember a secret value so that `redact` masks it, in every form, wherever it appears."""
     if value and len(value) >= _MIN_SECRET_LENGTH:
+        forms = secret_forms(value)
         with _lock:
-            _known.add(value)
+            _known.update(forms)
+            _plain.add(value)
 
 
 def forget_secrets() -> None:
     """Drop every registered value (tests use this between cases)."""
     with _lock:
         _known.clear()
+        _plain.clear()
 
 
 def _mask_carrier(match: re.Match[str]) -> str:
@@ -66,11 +98,22 @@ def redact(text: str) -> str:
         return text
     with _lock:
         known = sorted(_known, key=len, reverse=True)
+        plain = list(_plain)
     for value in known:
         if value in text:
             text = text.replace(value, MASK)
+    text = _mask_cut_tail(text, plain)
     for pattern in _CARRIERS:
         text = pattern.sub(_mask_carrier, text)
+    return text
+
+
+def _mask_cut_tail(text: str, secrets: list[str]) -> str:
+    """Mask the end of `text` when it is the beginning of a secret (a secret cut by a length limit)."""
+    for secret in secrets:
+        for length in range(min(len(secret) - 1, len(text)), _MIN_SECRET_LENGTH - 1, -1):
+            if text.endswith(secret[:length]):
+                return text[:-length] + MASK
     return text
 
 

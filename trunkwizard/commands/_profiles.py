@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Created, Provider
 
-__all__ = ["account_from_profile", "ca_file_of", "record_history"]
+__all__ = ["account_from_profile", "ca_file_of", "history_request", "record_history"]
 
 
 def account_from_profile(provider: Provider, name: str) -> ProviderModel:
@@ -64,25 +64,39 @@ def ca_file_of(name: str) -> str | None:
 
 def record_history(
     prepared: PreparedRequest,
-    created: Created,
+    created: Created | None,
     *,
     profile: str | None,
     sandbox: bool,
     offers: Sequence[Mapping[str, Any]] = (),
+    outcome: str = "created",
 ) -> None:
-    """Append the submission (masked request, created id) to the history file."""
+    """Append the submission (masked request, created id) to the history file. An unknown outcome is
+    recorded too, with no id, so a later look-up can settle it."""
     from trunkwizard.store import HistoryStore
+
+    secret_fields = {f.wire for f in prepared.mode.fields if f.secret}
+    HistoryStore().append(
+        provider=prepared.provider.key,
+        profile=profile,
+        mode=prepared.mode.key,
+        created_id=created.ref.id if created is not None else None,
+        request=history_request(prepared),
+        sandbox=sandbox,
+        secret_fields=secret_fields,
+        path_values=created.ref.path_values if created is not None else None,
+        offers=offers,
+        outcome=outcome,
+    )
+
+
+def history_request(prepared: PreparedRequest) -> dict[str, Any]:
+    """The request as history keeps it (masked), also the key that finds earlier attempts of it."""
+    from trunkwizard.store.scrub import mask_secrets
 
     preview = prepared.preview
     secret_fields = {f.wire for f in prepared.mode.fields if f.secret}
-    HistoryStore().append(
-        provider=created.ref.provider,
-        profile=profile,
-        mode=created.ref.mode,
-        created_id=created.ref.id,
-        request={"method": preview.method, "url": preview.url, "json": preview.json},
-        sandbox=sandbox,
-        secret_fields=secret_fields,
-        path_values=created.ref.path_values,
-        offers=offers,
+    masked: dict[str, Any] = mask_secrets(
+        {"method": preview.method.upper(), "url": preview.url, "json": preview.json}, secret_fields
     )
+    return masked

@@ -2,7 +2,9 @@
 
 Answers are keyed by the provider's wire names (as in its docs). Secrets come from the answers file
 or from environment variables (`TRUNKWIZARD_<PROVIDER>_<FIELD>`), never from argv. Exit codes: 0
-created (or dry run printed), 2 invalid answers or usage, 1 provider or network error.
+created (or dry run printed), 2 invalid answers or usage, 1 refused (nothing was created), 3 unknown:
+the request was sent and may have been applied. An unknown is recorded in the history, and the same
+request is not sent again until `--look-up` has searched for it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trunkwizard.fields import ProviderModel
+    from trunkwizard.outcome import Outcome
     from trunkwizard.providers import Created, Provider
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 DRY_RUN_PLACEHOLDER = "dry-run-placeholder"
 
 
@@ -47,6 +51,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="print the request that would be sent, secrets masked"
+    )
+    parser.add_argument(
+        "--look-up",
+        action="store_true",
+        help="send nothing: search the provider for what these answers create (settles an unknown outcome)",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output (one JSON object)")
     parser.epilog = (
@@ -219,32 +228,98 @@ def run(args: argparse.Namespace) -> int:
         preview = prepared.preview
         print(json.dumps(preview.as_dict(), ensure_ascii=False, indent=2) if args.json else preview.as_text())
         return EXIT_OK
+    if args.look_up:
+        return _run_look_up(prepared, account, args)
+    earlier = _unsettled(prepared, args)
+    if earlier:
+        entry = earlier[-1]
+        return _fail(
+            f"an earlier attempt of this same request (history entry {entry.id}, {entry.time}) may have "
+            f"created the {provider.creates}: nothing was sent. Look it up first: run this command again "
+            "with --look-up",
+            EXIT_UNKNOWN,
+        )
+    sending: list[bool] = []
     try:
-        created, offers = asyncio.run(_submit(prepared, account, args))
-    except ValidationFailed as exc:
-        for problem in exc.problems:
+        outcome, offers = asyncio.run(_submit(prepared, account, args, sending))
+    except KeyboardInterrupt:
+        if not sending:
+            return _fail("interrupted before anything was sent", EXIT_INTERRUPTED)
+        _record(prepared, None, args, outcome="unknown")
+        return _fail(
+            f"interrupted after the POST was sent: {provider.title} may have applied it. Look it up "
+            "before sending again: run this command again with --look-up",
+            EXIT_INTERRUPTED,
+        )
+    return _report(prepared, outcome, args, offers)
+
+
+def _report(prepared: Any, outcome: Outcome, args: argparse.Namespace, offers: list[dict[str, Any]]) -> int:
+    from trunkwizard.errors import ProviderError, ValidationFailed
+    from trunkwizard.outcome import Verdict
+
+    if outcome.created is not None:
+        _print_created(outcome.created, args.json)
+        _record(prepared, outcome.created, args, offers=offers)
+        return EXIT_OK
+    if outcome.verdict is Verdict.UNKNOWN:
+        _record(prepared, None, args, outcome="unknown")
+        if args.json:
+            print(json.dumps({"outcome": "unknown", "message": outcome.message}, ensure_ascii=False))
+        return _fail(outcome.message + " (recorded in `trunkwizard history` as unknown)", EXIT_UNKNOWN)
+    error = outcome.error
+    if isinstance(error, ValidationFailed):
+        for problem in error.problems:
             print(f"invalid: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    except TrunkwizardError as exc:
-        from trunkwizard.errors import ProviderError
-
-        if isinstance(exc, ProviderError):
-            for problem in exc.problems:
-                print(f"  {problem}", file=sys.stderr)
-        return _fail(_with_hint(exc), EXIT_FAILED)
-    _print_created(created, args.json)
-    _record(prepared, created, args, offers)
-    return EXIT_OK
+    if isinstance(error, ProviderError):
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+    return _fail(_with_hint(error) if error is not None else outcome.message, EXIT_FAILED)
 
 
-async def _submit(
-    prepared: Any, account: ProviderModel, args: argparse.Namespace
-) -> tuple[Created, list[dict[str, Any]]]:
-    """Create, then read what it offers the other side of a SIP connection (kept in the history for
-    `trunkwizard export`); a failed read is a warning, never a failed create."""
+def _unsettled(prepared: Any, args: argparse.Namespace) -> list[Any]:
+    from trunkwizard.commands._profiles import history_request
+    from trunkwizard.errors import StoreError
+    from trunkwizard.store import HistoryStore
+
+    sandbox = bool(args.sandbox or args.sandbox_url)
+    try:
+        return HistoryStore().unsettled(
+            prepared.provider.key, prepared.mode.key, history_request(prepared), sandbox
+        )
+    except StoreError:
+        return []
+
+
+def _run_look_up(prepared: Any, account: ProviderModel, args: argparse.Namespace) -> int:
+    """Search the provider for what these answers create, and settle earlier unknown attempts."""
+    import asyncio
+
+    from trunkwizard.outcome import Verdict
+    from trunkwizard.store import HistoryStore
+
+    provider = prepared.provider
+    if provider.find_call(prepared.mode, prepared.request) is None:
+        return _fail(f"{provider.title} has no listing to search: check in its console", EXIT_FAILED)
+    try:
+        outcome = asyncio.run(_look_up(prepared, account, args))
+    except KeyboardInterrupt:
+        return _fail("interrupted: nothing was sent, nothing settled", EXIT_INTERRUPTED)
+    found = outcome.created.ref.id if outcome.created is not None else None
+    if found is not None or outcome.looked_up_at is not None:
+        history = HistoryStore()
+        for entry in _unsettled(prepared, args):
+            history.record_lookup(entry.id, found)
+    if outcome.verdict is Verdict.CREATED and outcome.created is not None:
+        _print_created(outcome.created, args.json)
+        print(outcome.message, file=sys.stderr)
+        return EXIT_OK
+    return _fail(outcome.message, EXIT_UNKNOWN)
+
+
+def _client(prepared: Any, account: ProviderModel, args: argparse.Namespace) -> Any:
     from trunkwizard.client import ProviderClient
-    from trunkwizard.connect.catalog import recorded_offers
-    from trunkwizard.redact import redact
 
     transport = None
     ca_file = None
@@ -256,16 +331,43 @@ async def _submit(
         from trunkwizard.commands._profiles import ca_file_of
 
         ca_file = ca_file_of(args.profile)
-    async with ProviderClient(prepared.provider, account, transport=transport, ca_file=ca_file) as client:
-        created: Created = await client.create(prepared)
-        offers, problems = await recorded_offers(client, prepared.provider, prepared, created)
+    return ProviderClient(prepared.provider, account, transport=transport, ca_file=ca_file)
+
+
+async def _look_up(prepared: Any, account: ProviderModel, args: argparse.Namespace) -> Outcome:
+    async with _client(prepared, account, args) as client:
+        outcome: Outcome = await client.look_up(prepared)
+        return outcome
+
+
+async def _submit(
+    prepared: Any, account: ProviderModel, args: argparse.Namespace, sending: list[bool]
+) -> tuple[Outcome, list[dict[str, Any]]]:
+    """Create, then read what it offers the other side of a SIP connection (kept in the history for
+    `trunkwizard export`); a failed read is a warning, never a failed create."""
+    from trunkwizard.connect.catalog import recorded_offers
+    from trunkwizard.redact import redact
+
+    async with _client(prepared, account, args) as client:
+        sending.append(True)  # from here an interruption may leave the POST applied
+        outcome: Outcome = await client.submit(prepared)
+        if outcome.created is None:
+            return outcome, []
+        offers, problems = await recorded_offers(client, prepared.provider, prepared, outcome.created)
         for problem in problems:
             print(f"trunkwizard: created, but {redact(problem)}", file=sys.stderr)
-        return created, offers
+        return outcome, offers
 
 
-def _record(prepared: Any, created: Created, args: argparse.Namespace, offers: list[dict[str, Any]]) -> None:
-    """Append the submission to the history; a history that cannot be written must not hide success."""
+def _record(
+    prepared: Any,
+    created: Created | None,
+    args: argparse.Namespace,
+    *,
+    outcome: str = "created",
+    offers: list[dict[str, Any]] | None = None,
+) -> None:
+    """Append the submission to the history; a history that cannot be written must not hide the outcome."""
     try:
         from trunkwizard.commands._profiles import record_history
 
@@ -274,12 +376,13 @@ def _record(prepared: Any, created: Created, args: argparse.Namespace, offers: l
             created,
             profile=args.profile,
             sandbox=bool(args.sandbox or args.sandbox_url),
-            offers=offers,
+            offers=offers or [],
+            outcome=outcome,
         )
     except Exception as exc:
         from trunkwizard.redact import redact
 
         print(
-            f"trunkwizard: created, but the history entry was not written: {redact(str(exc))}",
+            f"trunkwizard: {outcome}, but the history entry was not written: {redact(str(exc))}",
             file=sys.stderr,
         )

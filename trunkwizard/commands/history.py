@@ -1,4 +1,5 @@
-"""`trunkwizard history [--json] [--limit N]`: what was created, oldest first, the newest at the bottom.
+"""`trunkwizard history [--json] [--limit N]`: what was created (or sent with an unknown outcome),
+newest first.
 
 `trunkwizard history delete ID --yes` deletes what entry ID created, where the provider's API allows
 it, with the entry's profile (or --profile), or a served sandbox (--sandbox-url); the wizard's
@@ -122,8 +123,9 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"trunkwizard: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
+    entries = entries[::-1]  # newest first, as the wizard's history screen shows them
     if args.limit:
-        entries = entries[-args.limit :]
+        entries = entries[: args.limit]
     if args.json:
         print(json.dumps([e.to_json() for e in entries], indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -136,6 +138,9 @@ def run(args: argparse.Namespace) -> int:
             for flag, on in (("sandbox", entry.sandbox), (f"deleted {entry.deleted_at}", entry.deleted))
             if on
         ]
+        if entry.outcome == "unknown":
+            looked = f", looked up {entry.looked_up_at}: not found then" if entry.looked_up_at else ""
+            flags.insert(0, f"unknown: may have been applied{looked}")
         where = f"{entry.provider}/{entry.mode}" if entry.mode else entry.provider
         line = f"{entry.time}  {where}  profile={entry.profile or '-'}  id={entry.created_id or '?'}"
         print(line + (f"  [{', '.join(flags)}]" if flags else ""))

@@ -55,7 +55,7 @@ class Call:
 
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
     path: str
-    json: dict[str, Any] | None = None
+    json: dict[str, Any] | None = field(default=None, repr=False)  # secrets in clear, as sent
     params: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -161,14 +161,50 @@ class SipCheckPlan:
         )
 
 
+ERROR_TEXT_LIMIT = 300
+
+
 def error_text(body: Any, fallback: str) -> str:
-    """A short text of an unknown error body."""
+    """A short text of an unknown error body, masked before it is cut (a secret cut in half would no
+    longer be recognised)."""
     if isinstance(body, str):
-        return body.strip()[:300] or fallback
+        return _cut(redact(body.strip())) or fallback
     try:
-        return json.dumps(body)[:300]
-    except (TypeError, ValueError):
+        return _cut(redact(json.dumps(body, ensure_ascii=False)))
+    except (TypeError, ValueError, RecursionError):
         return fallback
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= ERROR_TEXT_LIMIT else text[: ERROR_TEXT_LIMIT - 1] + "…"
+
+
+_GUIDED = (401, 403, 429)
+
+
+class _UnreadError(ProviderError):
+    """An error body the provider module did not recognise: only its status says what happened."""
+
+
+def _seconds(value: float) -> str:
+    whole = max(1, round(value))
+    return f"{whole} s" if whole < 120 else f"{round(whole / 60)} min"
+
+
+def _guided(
+    cls: type[ProviderError], guidance: str, error: ProviderError, *, retry_after: float | None = None
+) -> ProviderError:
+    """`guidance`, then what the provider said, keeping the field, code and problems it named."""
+    said = error.message
+    text = guidance if said.endswith(" said nothing more") else f"{guidance}. {said}"
+    return cls(
+        text,
+        status=error.status,
+        field=error.field,
+        code=error.code,
+        problems=error.problems,
+        retry_after=retry_after,
+    )
 
 
 def _body_detail(body: Any) -> str:
@@ -290,27 +326,43 @@ class Provider(ABC):
 
     def error(self, status: int, body: Any) -> ProviderError:
         """The provider's error body as a ProviderError naming our field. Subclasses read their shape
-        and fall back to this for bodies they do not recognise."""
+        and fall back to this for bodies they do not recognise. The status's own guidance (429, 5xx,
+        401/403) is added by `error_for`, whatever the body's shape."""
         detail = _body_detail(body)
-        if status >= 500:
-            return ProviderError(
-                f"{self.title} had a server error (HTTP {status}){detail}. Nothing was retried; check the "
-                "provider's console first (the request may have been applied), then try again later.",
-                status=status,
-            )
-        if status in (401, 403):
-            return AuthenticationFailed(
-                f"{self.title} refused the credentials (HTTP {status}){detail}: check the account's key, "
-                "token or permissions",
-                status=status,
-            )
         if status == 404:
             return ProviderError(f"{self.title} found no such resource (HTTP 404){detail}", status=status)
-        if status == 429:
-            return ProviderError(
-                f"{self.title} is rate limiting (HTTP 429){detail}: wait and try again", status=status
+        if status in _GUIDED or status >= 500:
+            said = (
+                f"{self.title} said{detail}" if detail.startswith(":") else f"{self.title} answered{detail}"
             )
+            return _UnreadError(said if detail else f"{self.title} said nothing more", status=status)
         return ProviderError(f"{self.title} rejected the request (HTTP {status}){detail}", status=status)
+
+    def error_for(self, status: int, body: Any, *, retry_after: float | None = None) -> ProviderError:
+        """Status first, body second: the provider's reading of its error body (`error`), under the
+        guidance its status always carries (rate limited, maybe applied, credentials refused)."""
+        error = self.error(status, body)
+        if status == 429:
+            wait = (
+                f"wait {_seconds(retry_after)} (Retry-After)" if retry_after is not None else "wait a minute"
+            )
+            guidance = f"{self.title} is rate limiting (HTTP 429): nothing was created; {wait} and try again"
+            return _guided(ProviderError, guidance, error, retry_after=retry_after)
+        if status >= 500:
+            guidance = (
+                f"{self.title} had a server error (HTTP {status}): the request may have been applied. "
+                "Nothing was retried; look it up (or check the provider's console) before trying again"
+            )
+            return _guided(ProviderError, guidance, error, retry_after=retry_after)
+        # A 403 the provider read itself may be about something else than credentials (Wavix: plan)
+        unread = isinstance(error, _UnreadError)
+        if (status == 401 or (status == 403 and unread)) and not isinstance(error, AuthenticationFailed):
+            guidance = (
+                f"{self.title} refused the credentials (HTTP {status}): check the account's key, token or "
+                "permissions"
+            )
+            return _guided(AuthenticationFailed, guidance, error)
+        return error
 
     def our_field(self, provider_field: str | None) -> str | None:
         if not provider_field:

@@ -1,8 +1,10 @@
 """History: what was created, as append-only JSON Lines in `<state>/history.jsonl`.
 
-Two record kinds: a submission (`{"kind": "submission", "id": ..., "time": ..., ...}`) and a deletion
-(`{"kind": "deletion", "id": <submission id>, "time": ...}`) appended when the created resource was
-deleted from the history screen. Nothing is ever rewritten in place.
+Three record kinds: a submission (`{"kind": "submission", "id": ..., "time": ..., "outcome": "created"
+or "unknown", ...}`), a deletion (`{"kind": "deletion", "id": <submission id>, "time": ...}`) appended
+when the created resource was deleted from the history screen, and a look-up (`{"kind": "lookup", "id":
+<submission id>, "time": ..., "found": <created id> or null}`) that settles an unknown submission (found)
+or records that it was searched for and not found then. Nothing is ever rewritten in place.
 """
 
 from __future__ import annotations
@@ -43,10 +45,28 @@ class HistoryEntry:
     # what the created resource offers the other side of a SIP connection (trunkwizard.connect), without
     # any password: the source of `trunkwizard export`
     offers: list[dict[str, Any]] = field(default_factory=list)
+    # "created" (the id is known) or "unknown" (sent; may have been applied; a look-up settles it)
+    outcome: str = "created"
+    # an unknown submission was looked up then and not found
+    looked_up_at: str | None = None
 
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def unsettled(self) -> bool:
+        """Sent, may have been applied, and never looked up since: no second POST before a look-up."""
+        return self.outcome == "unknown" and self.looked_up_at is None
+
+    def same_request(
+        self, provider: str, mode: str | None, request: Mapping[str, Any], sandbox: bool
+    ) -> bool:
+        return (
+            (self.provider, self.mode, self.sandbox) == (provider, mode, sandbox)
+            and self.request.get("url") == request.get("url")
+            and self.request.get("json") == request.get("json")
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +81,8 @@ class HistoryEntry:
             "deleted_at": self.deleted_at,
             "path_values": self.path_values,
             "offers": self.offers,
+            "outcome": self.outcome,
+            "looked_up_at": self.looked_up_at,
         }
 
 
@@ -85,6 +107,7 @@ def _entry_from_record(record: Mapping[str, Any]) -> HistoryEntry:
             {str(k): str(v) for k, v in path_values.items()} if isinstance(path_values, Mapping) else {}
         ),
         offers=[dict(o) for o in offers if isinstance(o, Mapping)] if isinstance(offers, list) else [],
+        outcome="unknown" if record.get("outcome") == "unknown" else "created",
     )
 
 
@@ -113,6 +136,7 @@ class HistoryStore:
         time: str | None = None,
         path_values: Mapping[str, str] | None = None,
         offers: Sequence[Mapping[str, Any]] = (),
+        outcome: str = "created",
     ) -> HistoryEntry:
         """Record a submission; the request is masked again: secret-named keys, known secrets, URL tokens."""
         masked = mask_secrets(
@@ -135,9 +159,11 @@ class HistoryStore:
             path_values={str(k): redact(str(v)) for k, v in (path_values or {}).items()},
             # offers never hold a password; masked again all the same, like the request
             offers=[mask_secrets(dict(offer), secret_fields) for offer in offers],
+            outcome="unknown" if outcome == "unknown" else "created",
         )
         record = {"kind": "submission", **entry.to_json()}
         record.pop("deleted_at")
+        record.pop("looked_up_at")
         self._append(record)
         return entry
 
@@ -147,13 +173,25 @@ class HistoryStore:
             raise StoreError(f"no history entry {entry_id!r}")
         self._append({"kind": "deletion", "id": entry_id, "time": utc_now()})
 
+    def record_lookup(self, entry_id: str, found: str | None) -> None:
+        """Record a look-up of an unknown submission: `found` is the created id, None when not found."""
+        self._append({"kind": "lookup", "id": entry_id, "time": utc_now(), "found": found})
+
+    def unsettled(
+        self, provider: str, mode: str | None, request: Mapping[str, Any], sandbox: bool
+    ) -> list[HistoryEntry]:
+        """Unknown submissions of this same request that no look-up has settled since."""
+        return [e for e in self.entries() if e.unsettled and e.same_request(provider, mode, request, sandbox)]
+
     def entries(self) -> list[HistoryEntry]:
-        """Every submission, oldest first, with `deleted_at` set from deletion records."""
+        """Every submission, oldest first, with `deleted_at` set from deletion records and an unknown
+        outcome settled by look-up records."""
         raw = read_private_file(self.dirs.history_file)
         if not raw:
             return []
         submissions: dict[str, HistoryEntry] = {}
         deletions: dict[str, str] = {}
+        lookups: dict[str, tuple[str, str | None]] = {}
         lines = raw.decode("utf-8", errors="replace").splitlines()
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -162,6 +200,9 @@ class HistoryStore:
                 record = json.loads(line)
                 if record.get("kind") == "deletion":
                     deletions[str(record["id"])] = str(record["time"])
+                elif record.get("kind") == "lookup":
+                    found = record.get("found")
+                    lookups[str(record["id"])] = (str(record["time"]), None if found is None else str(found))
                 else:
                     entry = _entry_from_record(record)
                     submissions[entry.id] = entry
@@ -169,6 +210,19 @@ class HistoryStore:
                 # a torn last line after a crash, or a hand edit: skip it, keep the rest
                 log.warning("%s line %d is not a history record; skipped", self.path, number)
         return [
-            replace(entry, deleted_at=deletions[entry.id]) if entry.id in deletions else entry
-            for entry in submissions.values()
+            _settled(entry, deletions.get(entry.id), lookups.get(entry.id)) for entry in submissions.values()
         ]
+
+
+def _settled(
+    entry: HistoryEntry, deleted_at: str | None, lookup: tuple[str, str | None] | None
+) -> HistoryEntry:
+    if deleted_at is not None:
+        entry = replace(entry, deleted_at=deleted_at)
+    if lookup is not None and entry.outcome == "unknown":
+        time, found = lookup
+        if found:
+            entry = replace(entry, outcome="created", created_id=found, looked_up_at=time)
+        else:
+            entry = replace(entry, looked_up_at=time)
+    return entry

@@ -68,6 +68,8 @@ class WizardApp(App[int]):
         self._export_dir = export_dir
         self.last_export: Path | None = None
         self._sandbox_transport: httpx.AsyncBaseTransport | None = None
+        # requests sent this session whose outcome is unknown and not looked up since
+        self.unknown_attempts: set[str] = set()
 
     @property
     def badge(self) -> str:
@@ -177,11 +179,29 @@ class WizardApp(App[int]):
         assert self.state.prepared is not None
         self.push_screen(SubmitScreen(self.state.prepared))
 
-    def show_created(self, created: Created) -> None:
+    def show_created(self, created: Created, *, recorded: bool = False) -> None:
+        """Show what was created; `recorded` when a look-up settled an attempt already in the history."""
         from trunkwizard.tui.screens.result import ResultScreen
 
         self.state.created = created
+        self.unknown_attempts.discard(_attempt_key(created.ref.provider, self.state.prepared))
         self.switch_screen(ResultScreen(created))
+
+    # --- attempts whose outcome is unknown (the persistent app keeps them in the history) -------------
+
+    def record_unknown(self, prepared: PreparedRequest) -> None:
+        """A create was sent and may have been applied: no second one before a look-up."""
+        self.unknown_attempts.add(_attempt_key(prepared.provider.key, prepared))
+
+    async def unsettled_attempts(self, prepared: PreparedRequest) -> list[str]:
+        """Earlier attempts of this same request whose outcome is unknown and never looked up since."""
+        if _attempt_key(prepared.provider.key, prepared) in self.unknown_attempts:
+            return ["earlier in this session"]
+        return []
+
+    async def settle_attempts(self, prepared: PreparedRequest, found: str | None) -> None:
+        """A look-up searched for this request: found (its id) or not found now."""
+        self.unknown_attempts.discard(_attempt_key(prepared.provider.key, prepared))
 
     def back_to_details(self, error: ProviderError | ValidationFailed) -> None:
         self.run_worker(self._back_to("details", lambda screen: screen.show_provider_error(error)))
@@ -309,6 +329,16 @@ class WizardApp(App[int]):
         self.bell()
         self._exit_renderables.append(Text(redact(traceback.format_exc())))
         self._close_messages_no_wait()
+
+
+def _attempt_key(provider: str, prepared: PreparedRequest | None) -> str:
+    """The same request, as far as a second POST is concerned: provider, mode, masked URL and body."""
+    import json
+
+    if prepared is None:
+        return provider
+    preview = prepared.preview
+    return json.dumps([provider, prepared.mode.key, preview.url, preview.json], sort_keys=True, default=str)
 
 
 def run_app(

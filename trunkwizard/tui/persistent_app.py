@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
     from trunkwizard.providers import Created, Provider
     from trunkwizard.secrets import KeyringStatus, SecretVault
-    from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryStore, Profile
+    from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryEntry, HistoryStore, Profile
 
 __all__ = ["SIGNAL_EXIT_CODES", "PersistentWizardApp"]
 
@@ -247,32 +247,36 @@ class PersistentWizardApp(WizardApp):
 
     # --- a submission ------------------------------------------------------------------------------------
 
-    def show_created(self, created: Created) -> None:
-        super().show_created(created)
+    def show_created(self, created: Created, *, recorded: bool = False) -> None:
+        super().show_created(created, recorded=recorded)
         self.keeper.discard()
-        self.run_worker(self._record(created), group="history", exit_on_error=False)
+        if not recorded:
+            self.run_worker(self._record(created), group="history", exit_on_error=False)
 
-    async def _record(self, created: Created) -> None:
+    def _history_profile(self, provider_key: str) -> str | None:
+        return None if self.sandbox else self.profile_accounts.chosen(provider_key)
+
+    async def _record(self, created: Created | None, outcome: str = "created") -> None:
+        from trunkwizard.commands._profiles import history_request
         from trunkwizard.errors import StoreError
 
         prepared = self.state.prepared
         if prepared is None:
             return
-        preview = prepared.preview
-        profile = None if self.sandbox else self.profile_accounts.chosen(prepared.provider.key)
-        offers = await self._offers(prepared, created)
+        offers = await self._offers(prepared, created) if created is not None else []
         try:
             entry = await asyncio.to_thread(
                 self.history.append,
-                provider=created.ref.provider,
-                profile=profile,
-                mode=created.ref.mode,
-                created_id=created.ref.id,
-                request={"method": preview.method, "url": preview.url, "json": preview.json},
+                provider=prepared.provider.key,
+                profile=self._history_profile(prepared.provider.key),
+                mode=prepared.mode.key,
+                created_id=created.ref.id if created is not None else None,
+                request=history_request(prepared),
                 sandbox=self.sandbox,
                 secret_fields={f.wire for f in prepared.mode.fields if f.secret},
-                path_values=created.ref.path_values,
+                path_values=created.ref.path_values if created is not None else None,
                 offers=offers,
+                outcome=outcome,
             )
         except StoreError as exc:
             self.notify(f"Not added to the history: {exc.message}", severity="warning", timeout=10)
@@ -294,6 +298,39 @@ class PersistentWizardApp(WizardApp):
         except TrunkwizardError:
             return []
         return offers
+
+    def record_unknown(self, prepared: PreparedRequest) -> None:
+        super().record_unknown(prepared)
+        self.run_worker(self._record(None, "unknown"), group="history", exit_on_error=False)
+
+    async def _unsettled(self, prepared: PreparedRequest) -> list[HistoryEntry]:
+        from trunkwizard.commands._profiles import history_request
+        from trunkwizard.errors import StoreError
+
+        try:
+            return await asyncio.to_thread(
+                self.history.unsettled,
+                prepared.provider.key,
+                prepared.mode.key,
+                history_request(prepared),
+                self.sandbox,
+            )
+        except StoreError:
+            return []
+
+    async def unsettled_attempts(self, prepared: PreparedRequest) -> list[str]:
+        earlier = [f"history entry {e.id}, {e.time}" for e in await self._unsettled(prepared)]
+        return earlier or await super().unsettled_attempts(prepared)
+
+    async def settle_attempts(self, prepared: PreparedRequest, found: str | None) -> None:
+        from trunkwizard.errors import StoreError
+
+        await super().settle_attempts(prepared, found)
+        for entry in await self._unsettled(prepared):
+            try:
+                await asyncio.to_thread(self.history.record_lookup, entry.id, found)
+            except StoreError as exc:
+                self.notify(f"The look-up was not recorded: {exc.message}", severity="warning", timeout=10)
 
     def client(self) -> ProviderClient:
         from trunkwizard.client import ProviderClient
