@@ -333,3 +333,63 @@ def test_cli_no_second_post_without_a_look_up(
     assert front.posts == 2
     for run in (first, second, looked, third):
         assert not canary_leaks(run.stdout + run.stderr)
+
+
+# --- status first, body second: each provider's own error shape keeps the status's guidance -----------
+
+SHAPED = {
+    "chorus": {"error": "Too many requests", "details": [{"field": "number", "message": "slow down"}]},
+    "signalwire": {"errors": [{"code": "busy", "message": "try later", "attribute": "username"}]},
+    "wavix": {"message": "Too many requests"},
+    "yeastar": {"errcode": 10004, "errmsg": "busy"},
+    "vox": {"error": {"code": "rate_limited", "message": "Too many requests"}},
+}
+
+
+@pytest.mark.parametrize("provider_key", PROVIDERS)
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (429, ["rate limiting (HTTP 429)", "wait 30 s (Retry-After)", "nothing was created"]),
+        (500, ["server error (HTTP 500)", "may have been applied"]),
+        (503, ["server error (HTTP 503)", "may have been applied"]),
+        (401, []),  # a credentials error, with the provider's own guidance or the generic one
+    ],
+)
+def test_status_guidance_survives_every_body_shape(provider_key: str, status: int, words: list[str]) -> None:
+    from trunkwizard.errors import AuthenticationFailed
+
+    provider = get_provider(provider_key)
+    error = provider.error_for(status, SHAPED[provider_key], retry_after=30.0)
+    for word in words:
+        assert word in error.message, error.message
+    assert error.status == status
+    if status == 401:
+        assert isinstance(error, AuthenticationFailed)
+    if status == 429:
+        assert error.retry_after == 30.0
+
+
+async def test_retry_after_is_read_from_the_answer(faulty: tuple[FaultyFront, str]) -> None:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def limited(request: Request) -> JSONResponse:
+        return JSONResponse({"error": "Too many requests"}, status_code=429, headers={"Retry-After": "90"})
+
+    app = Starlette(routes=[Route("/v1/phone-numbers", limited, methods=["POST"])])
+    with SandboxServer(app=app) as server:
+        outcome, _, _ = await _submit_plain("chorus", f"{server.url}/v1")
+    assert outcome.verdict is Verdict.REFUSED and outcome.retry_offered
+    assert "wait 90 s (Retry-After)" in outcome.message and "Too many requests" in outcome.message
+
+
+async def _submit_plain(provider_key: str, base_url: str) -> tuple[Outcome, Any, Any]:
+    provider = get_provider(provider_key)
+    mode_key, answers = with_canary(provider_key)
+    account = load_account(provider, {"api_key": "a-real-looking-key", "base_url": base_url})
+    prepared = prepare(provider, mode_key, answers, account)
+    async with ProviderClient(provider, account, timeout=TIMEOUT) as client:
+        return await client.submit(prepared), prepared, account
