@@ -262,13 +262,14 @@ def test_history_lists_entries(private_home: PrivateHome) -> None:
     result = _run(private_home.env, "history", "--json", "--limit", "2")
     assert result.returncode == 0, result.stderr
     entries = json.loads(result.stdout)
-    assert [e["created_id"] for e in entries] == ["n-2", "n-3"]
-    assert entries[1]["deleted_at"] is not None and entries[0]["deleted_at"] is None
+    assert [e["created_id"] for e in entries] == ["n-3", "n-2"], "the newest first"
+    assert entries[0]["deleted_at"] is not None and entries[1]["deleted_at"] is None
     text = _run(private_home.env, "history")
     lines = text.stdout.splitlines()
     assert len(lines) == 6
-    assert "chorus/sip-registration  profile=acme  id=n-3  [sandbox, deleted " in lines[4]
-    assert lines[5] == "    POST https://api.chorus-ai.co/v1/phone-numbers"
+    assert "chorus/sip-registration  profile=acme  id=n-3  [sandbox, deleted " in lines[0]
+    assert lines[1] == "    POST https://api.chorus-ai.co/v1/phone-numbers"
+    assert "id=n-1" in lines[4]
     assert _run(private_home.env, "history", "--limit", "0").returncode == 2
 
 
