@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.support.sandbox",
     "tests.support.secret_service",
     "tests.support.sip",
+    "tests.support.kamailio",
 ]
 
 _leaks: list[str] = []

@@ -33,7 +33,8 @@ async def test_results_stream_to_the_callback_as_each_check_ends_and_return_in_p
 
     results = await run_checks(target, on_result=lambda result: heard.append(result.name))
 
-    assert [r.name for r in results] == planned_checks(target) == ["dns", "options", "proxy", "register"]
+    assert [r.name for r in results] == planned_checks(target)
+    assert planned_checks(target) == ["dns", "options", "proxy", "paths", "register", "nat"]
     # The silent proxy holds up the "proxy" check and the REGISTER (which goes via the proxy);
     # the callback heard the quick ones first, without waiting for the slow ones.
     assert heard[:2] == ["dns", "options"]
@@ -43,7 +44,9 @@ async def test_results_stream_to_the_callback_as_each_check_ends_and_return_in_p
         "dns": CheckStatus.PASS,
         "options": CheckStatus.PASS,
         "proxy": CheckStatus.FAIL,
+        "paths": CheckStatus.WARN,
         "register": CheckStatus.FAIL,
+        "nat": CheckStatus.PASS,
     }
 
 
@@ -57,12 +60,14 @@ async def test_unfinished_checks_fail_at_the_overall_limit_and_are_still_reporte
     async def show(result: CheckResult) -> None:
         heard.append(result)
 
-    dns, options = await run_checks(target, on_result=show)
+    dns, options, nat = await run_checks(target, on_result=show)
 
     assert dns.status is CheckStatus.PASS
     assert options.status is CheckStatus.FAIL
     assert options.summary == "did not finish within the overall limit of 0.5 s"
-    assert [r.name for r in heard] == ["dns", "options"]
+    assert options.outcome == "overall-timeout" and options.causes
+    assert nat.status is CheckStatus.FAIL  # it waited for the OPTIONS answer
+    assert [r.name for r in heard] == ["dns", "options", "nat"]
 
 
 async def test_no_register_is_sent_unless_asked(sip_peers: SipPeers) -> None:
@@ -73,7 +78,7 @@ async def test_no_register_is_sent_unless_asked(sip_peers: SipPeers) -> None:
 
     results = await run_checks(target)
 
-    assert [r.name for r in results] == ["dns", "options"]
+    assert [r.name for r in results] == ["dns", "options", "nat"]
     assert registrar.received("REGISTER") == []
 
 
@@ -89,7 +94,7 @@ async def test_a_broken_callback_does_not_stop_the_checks(
     with caplog.at_level(logging.ERROR, logger="trunkwizard.preflight"):
         results = await run_checks(target, on_result=broken)
 
-    assert [r.status for r in results] == [CheckStatus.PASS, CheckStatus.PASS]
+    assert [r.status for r in results] == [CheckStatus.PASS, CheckStatus.PASS, CheckStatus.PASS]
     assert "on_result callback failed" in caplog.text
 
 

@@ -66,8 +66,11 @@ def test_a_failed_check_exits_1_with_indented_advice(sip_peers: SipPeers) -> Non
         == f"FAIL  options  nothing listens on 127.0.0.1:{port}/tcp (connection refused)"
     )
     lines = done.stdout.splitlines()
-    advice = lines[lines.index(_line(done.stdout, "options")) + 1]
-    assert advice.startswith(" " * 15 + "try: check the port and the transport")
+    at = lines.index(_line(done.stdout, "options"))
+    # The likely causes first ("why:", one a line), then what to try, all indented under the check.
+    assert lines[at + 1] == " " * 15 + "why: the wrong port"
+    assert lines[at + 2] == " " * 15 + "     the wrong transport (UDP, TCP or TLS)"
+    assert lines[at + 4].startswith(" " * 15 + "try: check the port and the transport")
 
 
 @pytest.mark.parametrize("extra", [[], ["--verbose"], ["--json"]], ids=["plain", "verbose", "json"])
@@ -102,7 +105,7 @@ def test_register_with_a_wrong_password_fails_in_plain_words(sip_peers: SipPeers
     assert done.returncode == 1
     assert (
         _line(done.stdout, "register")
-        == "FAIL  register rejected: wrong username or password (403 Forbidden)"
+        == "FAIL  register rejected: wrong password or auth ID (403 Forbidden)"
     )
     assert CANARY not in done.stdout + done.stderr
 

@@ -61,7 +61,7 @@ async def test_naptr_then_srv_then_a_and_options_reach_sipp_that_way(
     port = local_dns.start(_records(udp_port=sipp.port))
     target = _target(port, host="example.test", transport="dnsnaptr")
 
-    dns, options = await run_checks(target)
+    dns, options, _nat = await run_checks(target)
 
     assert dns.status is CheckStatus.PASS, dns
     assert dns.summary == (
@@ -86,7 +86,7 @@ async def test_srv_for_the_chosen_transport_is_followed(local_dns: LocalDns, sip
     sipp = sip_peers.options_uas("tcp")
     port = local_dns.start(_records(tcp_port=sipp.port))
 
-    dns, options = await run_checks(_target(port, host="example.test", transport="tcp"))
+    dns, options, _nat = await run_checks(_target(port, host="example.test", transport="tcp"))
 
     assert dns.status is CheckStatus.PASS
     assert dns.summary.endswith(f"a PBX would use TCP to 127.0.0.1:{sipp.port}")
@@ -97,7 +97,7 @@ async def test_srv_for_the_chosen_transport_is_followed(local_dns: LocalDns, sip
 async def test_missing_name_is_nxdomain_for_dns_and_for_options(local_dns: LocalDns) -> None:
     port = local_dns.start(_records())
 
-    dns, options = await run_checks(_target(port, host="nope.example.test"))
+    dns, options, _nat = await run_checks(_target(port, host="nope.example.test"))
 
     assert dns.status is CheckStatus.FAIL
     assert dns.summary == "nope.example.test does not exist in DNS (NXDOMAIN)"

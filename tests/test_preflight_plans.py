@@ -104,7 +104,7 @@ def test_yeastar_register_trunk_without_proxy_and_with_dns_naptr() -> None:
     assert plan.proxy is None
     assert plan.transport == "dnsnaptr"
     target = plan.target()
-    assert target.transport == "dnsnaptr" and planned_checks(target) == ["dns", "options"]
+    assert target.transport == "dnsnaptr" and planned_checks(target) == ["dns", "options", "nat"]
 
 
 def test_yeastar_peer_trunk_is_options_only_and_account_trunk_has_no_plan() -> None:
@@ -224,7 +224,7 @@ def test_credentials_reach_the_target_only_for_a_confirmed_register() -> None:
     options_only = plan.target(overall_timeout=4.0)
     assert options_only.password is None and options_only.username is None
     assert not options_only.register
-    assert planned_checks(options_only) == ["dns", "options", "proxy"]
+    assert planned_checks(options_only) == ["dns", "options", "proxy", "paths", "nat"]
     assert options_only.overall_timeout == 4.0
 
     register = plan.target(register=True, ca_file="/tmp/ca.pem")
@@ -232,7 +232,7 @@ def test_credentials_reach_the_target_only_for_a_confirmed_register() -> None:
     assert register.auth_username == "auth-1001"
     assert register.password is not None and register.password.get_secret_value() == CANARY
     assert register.ca_file == "/tmp/ca.pem"
-    assert planned_checks(register) == ["dns", "options", "proxy", "register"]
+    assert planned_checks(register) == ["dns", "options", "proxy", "paths", "register", "nat"]
     assert CANARY not in repr(plan) and CANARY not in repr(register)
 
 

@@ -77,7 +77,7 @@ async def test_wrong_password_is_rejected_in_plain_words_and_not_retried(sip_pee
     result = await check_register(target, DnsLookups(target))
 
     assert result.status is CheckStatus.FAIL
-    assert result.summary == "rejected: wrong username or password (403 Forbidden)"
+    assert result.summary == "rejected: wrong password or auth ID (403 Forbidden)"
     assert "do not retry blindly" in result.advice
     # Exactly one unauthenticated and one authenticated attempt: never a loop on auth failures.
     assert len(registrar.received("REGISTER")) == 2

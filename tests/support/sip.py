@@ -1,7 +1,8 @@
 """pytest fixtures for the SIP preflight tests, all on 127.0.0.1:
 
 - `sip_peers`: sipp as an OPTIONS UAS (UDP/TCP) and as a digest registrar, a socat TLS terminator
-  with a throwaway CA, and silent peers that never answer;
+  with a throwaway CA, silent peers that never answer, and a UDP relay that rewrites SIP headers on
+  the way out the way a router's SIP ALG does;
 - `local_dns` (from tests.support.dns_server): dnsmasq answering A, SRV and NAPTR.
 
 sipp runs in the foreground under Popen (`-nostdin`, stdout to /dev/null) and stops with SIGUSR1.
@@ -10,6 +11,7 @@ A missing sipp, socat or dnsmasq fails the test with the apt-get line that insta
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import socket
@@ -26,9 +28,13 @@ from tests.support.dns_server import local_dns
 from tests.support.peers import free_port, port_is_bound, require_binary, stop_process, wait_until
 from tests.support.throwaway_ca import ServerCertificates, make_certificates
 
-__all__ = ["SipPeers", "SippPeer", "local_dns", "sip_peers"]
+__all__ = ["ALG_PUBLIC", "SipPeers", "SippPeer", "local_dns", "sip_peers"]
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+# What the ALG relay writes over the client's address: a public address (TEST-NET-1, RFC 5737).
+ALG_PUBLIC = "192.0.2.10:5060"
+_VIA_SENT_BY = re.compile(rb"^(Via: SIP/2\.0/UDP )([^;\r\n]+)", re.MULTILINE | re.IGNORECASE)
+_CONTACT_HOST = re.compile(rb"^(Contact: <sip:[^@>]+@)([^;>]+)", re.MULTILINE | re.IGNORECASE)
 SIPP_PACKAGE = "sip-tester"
 
 
@@ -196,6 +202,44 @@ class SipPeers:
         sock.listen(8)
         self._sockets.append(sock)
         return int(sock.getsockname()[1])
+
+    def alg_relay(self, upstream_port: int) -> int:
+        """A UDP relay in front of 127.0.0.1:`upstream_port` that, like a SIP ALG, rewrites the Via
+        sent-by and the Contact address of each request to ALG_PUBLIC and passes answers back as they
+        come. Returns the port to send to. One client at a time."""
+        front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        front.bind(("127.0.0.1", 0))
+        back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        back.bind(("127.0.0.1", 0))
+        back.connect(("127.0.0.1", upstream_port))
+        for sock in (front, back):
+            sock.settimeout(0.05)
+            self._sockets.append(sock)
+        client: list[tuple[str, int]] = []
+        public = ALG_PUBLIC.encode()
+
+        def outward() -> None:
+            while not self._stop.is_set():
+                try:
+                    data, address = front.recvfrom(65535)
+                except OSError:
+                    continue
+                client[:] = [address]
+                data = _VIA_SENT_BY.sub(lambda m: m.group(1) + public, data, count=1)
+                back.send(_CONTACT_HOST.sub(lambda m: m.group(1) + public, data, count=1))
+
+        def inward() -> None:
+            while not self._stop.is_set():
+                try:
+                    data = back.recv(65535)
+                except OSError:
+                    continue
+                if client:
+                    front.sendto(data, client[0])
+
+        for loop in (outward, inward):
+            threading.Thread(target=loop, daemon=True).start()
+        return int(front.getsockname()[1])
 
     def close(self) -> None:
         self._stop.set()

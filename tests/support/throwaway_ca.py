@@ -1,6 +1,6 @@
 """A throwaway certificate authority and server certificate, made at test time with `cryptography`.
 
-The server certificate names `DNS:pbx.example.test` and `IP:127.0.0.1`, like the IP-issued
+The server certificate names `DNS:pbx.example.test`, `DNS:localhost` and `IP:127.0.0.1`, like the IP-issued
 certificates Yeastar appliances often carry.
 """
 
@@ -76,7 +76,11 @@ def make_certificates(directory: Path) -> ServerCertificates:
         .not_valid_after(valid_to)
         .add_extension(
             x509.SubjectAlternativeName(
-                [x509.DNSName(SERVER_NAME), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                [
+                    x509.DNSName(SERVER_NAME),
+                    x509.DNSName("localhost"),
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                ]
             ),
             critical=False,
         )

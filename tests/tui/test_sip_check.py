@@ -93,12 +93,12 @@ async def test_options_pass_from_the_review_screen(
         await keys.settle()
 
         assert isinstance(app.screen, SipCheckScreen)
-        assert list(_rows(app)) == ["dns", "options"]
+        assert list(_rows(app)) == ["dns", "options", "nat"]
         options = _result(app, "options")
         assert options.status is CheckStatus.PASS, options
         assert options.summary.startswith(f"200 OK from 127.0.0.1:{uas.port}/udp")
         assert "✓ PASS" in str(_rows(app)["options"].query_one(".check-status", Static).render())
-        assert _status_line(app).startswith("Done: 2 passed, 0 warned, 0 failed")
+        assert _status_line(app).startswith("Done: 3 passed, 0 warned, 0 failed")
         screenshot = _screen_text(app)
         assert "SIP OPTIONS" in screenshot
         # One OPTIONS from the wizard (the fixture's own readiness probe is not ours).
@@ -115,7 +115,7 @@ async def test_options_pass_from_the_review_screen(
     ("registrar_password", "status", "summary"),
     [
         (CANARY, CheckStatus.PASS, f"user {USERNAME}: accepted (200 OK); unregistered again"),
-        ("the-right-one", CheckStatus.FAIL, "rejected: wrong username or password (403 Forbidden)"),
+        ("the-right-one", CheckStatus.FAIL, "rejected: wrong password or auth ID (403 Forbidden)"),
     ],
     ids=["right-password-accepted", "wrong-password-rejected"],
 )
@@ -152,6 +152,13 @@ async def test_register_after_confirmation(
         assert register.summary == summary
         # One attempt with credentials, never a loop: challenge + answer (+ the unregister when accepted).
         assert len(registrar.received("REGISTER")) == (3 if status is CheckStatus.PASS else 2)
+        body = str(_rows(app)["register"].query_one(".check-body", Static).render())
+        if status is CheckStatus.FAIL:
+            # Why, what next, and the provider's own note for this outcome (from Chorus's sip_hints).
+            assert "why: the password is wrong" in body
+            assert "note: Chorus answers the PBX's challenge as sipAuthUser" in body
+        else:
+            assert "why:" not in body and "note:" not in body
         await keys.press("d")  # the details (messages sent, the challenge) show too, still without the secret
         await pilot.pause()
         assert CANARY not in _screen_text(app)

@@ -47,33 +47,54 @@ BEFORE_SUBMIT = [
         "dns",
         CheckStatus.PASS,
         "pbx.example.com has A 203.0.113.10; no SRV, so port 5080 as entered",
+        outcome="dns-ok",
     ),
     CheckResult(
         "options",
         CheckStatus.PASS,
         "200 OK from 203.0.113.10:5080/udp in 21.4 ms: reachable; Server: Asterisk PBX 20.5.0",
+        outcome="reachable",
     ),
     CheckResult(
         "proxy",
         CheckStatus.WARN,
         "483 Too Many Hops from 198.51.100.7:5070/udp in 35.2 ms: reachable, but the request looped",
         "check the outbound proxy and the routing",
+        outcome="options-loop",
+    ),
+    CheckResult(
+        "paths",
+        CheckStatus.PASS,
+        "both answer: through the outbound proxy and directly",
+        outcome="paths-both",
     ),
     CheckResult(
         "register",
         CheckStatus.FAIL,
-        "rejected: wrong username or password (403 Forbidden)",
-        "check the username/auth ID and the password in the provider's portal. Some PBXs block an "
+        "rejected: wrong password or auth ID (403 Forbidden)",
+        "check the username, auth ID and password in the provider's portal. Some PBXs block an "
         "address after a few failed logins, so do not retry blindly.",
+        outcome="auth-rejected",
+    ),
+    CheckResult(
+        "nat",
+        CheckStatus.WARN,
+        "behind NAT: the registrar sees this machine as 198.51.100.23:61034 (it sent from 192.168.1.20:5060)",
+        "on the PBX, set the external address to 198.51.100.23 and list the local networks; "
+        "keep the mapping open with qualify/keep-alive",
+        outcome="nat",
     ),
 ]
 AFTER_SUBMIT_SO_FAR = [
-    CheckResult("dns", CheckStatus.PASS, "nl.wavix.net has A 95.211.82.14; no SIP SRV records"),
+    CheckResult(
+        "dns", CheckStatus.PASS, "nl.wavix.net has A 95.211.82.14; no SIP SRV records", outcome="dns-ok"
+    ),
     CheckResult(
         "options",
         CheckStatus.WARN,
         "403 Forbidden from 95.211.82.14:5060/udp in 18.0 ms: reachable, but it refuses this address",
         "the provider may accept only your PBX's IP: run the check from the PBX, or allow this IP",
+        outcome="options-forbidden",
     ),
 ]
 

@@ -17,9 +17,12 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from pydantic import SecretStr
 
     from trunkwizard.preflight import CheckResult
+    from trunkwizard.store import Profile
 
 PASSWORD_ENV = "TRUNKWIZARD_SIP_PASSWORD"
 TRANSPORT_CHOICES = ("udp", "tcp", "tls", "dnsnaptr")
@@ -32,9 +35,16 @@ checks:
   proxy     the same OPTIONS through --proxy (the request stays addressed to HOST)
   register  only with --register: REGISTER with digest auth, then an unregister (Expires: 0)
 
-the REGISTER password is read from the saved profile's keyring entry with --profile NAME
-(store it once: trunkwizard profile edit NAME --secret sip_password), else from
-${PASSWORD_ENV}, else asked for on the terminal; never give it as an argument.
+  paths     with --proxy: whether the proxy and HOST both answer, or only one of them
+  nat       from what HOST echoes back: NAT (the public address it sees) and signs of a SIP ALG
+
+Each result names its outcome and the likely causes ("why"), in --json too ("outcome", "causes",
+"next_step", "hints"); with --profile the provider adds its own hints.
+
+--profile NAME uses the saved profile: its CA file for TLS (unless --ca-file is given), its
+provider's hints and, with --register, its SIP password from the keyring (store it once:
+trunkwizard profile edit NAME --secret sip_password). Without --profile the password comes from
+${PASSWORD_ENV}, else a prompt on the terminal; never give it as an argument.
 Only HOST and --proxy are contacted.
 
 exit status: 0 nothing failed, 1 a check failed, 2 usage error or REGISTER refused
@@ -77,7 +87,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--profile",
         dest="password_profile",
         metavar="NAME",
-        help="take the REGISTER password from this saved profile's sip_password keyring entry",
+        help="use this saved profile: its CA file, its provider's hints, and its keyring SIP password "
+        "for --register",
+    )
+    parser.add_argument(
+        "--provider",
+        metavar="KEY",
+        help="add this provider's hints to the explanations (chorus, signalwire, wavix, yeastar, vox); "
+        "--profile implies its provider",
     )
     parser.add_argument("--yes", action="store_true", help="do not ask before sending the REGISTER")
     parser.add_argument(
@@ -105,9 +122,9 @@ def password_from_profile(name: str) -> SecretStr:
     try:
         store.get(name)
     except ProfileNotFound as exc:
-        raise CredentialsUnavailable(exc.message, hint=f"or set {PASSWORD_ENV}") from None
-    vault = SecretVault.open()
+        raise CredentialsUnavailable(exc.message, hint=_other_way()) from None
     try:
+        vault = SecretVault.open()
         return vault.fetch(name, SIP_PASSWORD, label="SIP password")
     except SecretMissing as exc:
         store_it = f"store it with: trunkwizard profile edit {name} --secret {SIP_PASSWORD}"
@@ -115,8 +132,17 @@ def password_from_profile(name: str) -> SecretStr:
             exc.message.replace("enter it again", store_it),
             profile=name,
             field=SIP_PASSWORD,
-            hint=f"or set {PASSWORD_ENV}",
+            hint=_other_way(),
         ) from None
+    except CredentialsUnavailable as exc:
+        raise CredentialsUnavailable(exc.message, hint=_other_way()) from None
+
+
+def _other_way() -> str:
+    """The other source of the password, said only when it is not already in use."""
+    if os.environ.get(PASSWORD_ENV) is None:
+        return f"or set {PASSWORD_ENV} and leave out --profile"
+    return f"{PASSWORD_ENV} is set, but --profile reads the keyring: leave out --profile to use it"
 
 
 def _read_password(args: argparse.Namespace) -> SecretStr | None:
@@ -153,12 +179,31 @@ def _confirm(args: argparse.Namespace) -> bool | None:
 def _print_result(result: CheckResult, *, verbose: bool) -> None:
     print(f"{result.status.value.upper():<6}{result.name:<9}{result.summary}")
     indent = " " * 15
+    if result.status != "pass" or verbose:
+        for number, cause in enumerate(result.causes):
+            print(f"{indent}{'why:' if number == 0 else '    '} {cause}")
     if result.advice:
         print(f"{indent}try: {result.advice}")
+    for hint in result.hints:
+        print(f"{indent}note: {hint}")
     if verbose:
         for line in result.details:
             print(f"{indent}- {line}")
     sys.stdout.flush()
+
+
+def _load_profile(name: str) -> Profile:
+    from trunkwizard.store import ProfileStore
+
+    return ProfileStore().get(name)
+
+
+def _provider_hints(key: str | None) -> Mapping[str, str]:
+    if key is None:
+        return {}
+    from trunkwizard.providers import get_provider
+
+    return get_provider(key).sip_hints
 
 
 def _fail(message: str) -> int:
@@ -187,6 +232,23 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"--dns-server: {exc}")
         dns_port = port or 53
 
+    profile = None
+    ca_file = args.ca_file
+    if args.password_profile:
+        try:
+            profile = _load_profile(args.password_profile)
+        except StoreError as exc:
+            return _fail(exc.message)
+        ca_file = ca_file or profile.ca_file
+        uses = [f"CA file {ca_file}" if ca_file else "no CA file (system CAs only)"]
+        uses.append(f"{profile.provider} hints")
+        uses.append("its keyring SIP password" if args.register else "no password (no --register)")
+        print(f"profile {profile.name}: {', '.join(uses)}", file=sys.stderr)
+    try:
+        hints = _provider_hints(args.provider or (profile.provider if profile else None))
+    except KeyError as exc:
+        return _fail(str(exc.args[0]))
+
     password = None
     register = args.register
     if register:
@@ -213,7 +275,7 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
             transport=args.transport,
             proxy=args.proxy,
-            ca_file=args.ca_file,
+            ca_file=ca_file,
             username=args.username,
             auth_username=args.auth_user or None,
             password=password,
@@ -228,9 +290,10 @@ def run(args: argparse.Namespace) -> int:
         return _fail(exc.message)
 
     def show(result: CheckResult) -> None:
-        _print_result(result, verbose=args.verbose)
+        _print_result(result.with_hints(hints), verbose=args.verbose)
 
-    results = asyncio.run(run_checks(target, on_result=None if args.json else show))
+    found = asyncio.run(run_checks(target, on_result=None if args.json else show))
+    results = [result.with_hints(hints) for result in found]
     if args.json:
         print(json.dumps([result.to_dict() for result in results], indent=2))
     return 1 if any(result.failed for result in results) else 0

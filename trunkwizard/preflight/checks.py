@@ -10,7 +10,9 @@ from typing import Any
 
 from trunkwizard.preflight.dns import DnsLookups, check_dns
 from trunkwizard.preflight.model import CheckResult, CheckStatus, PreflightTarget
+from trunkwizard.preflight.nat import Echoes, check_nat
 from trunkwizard.preflight.options import check_options
+from trunkwizard.preflight.paths import check_paths
 from trunkwizard.preflight.register import check_register
 from trunkwizard.redact import redact
 
@@ -26,9 +28,10 @@ def planned_checks(target: PreflightTarget) -> list[str]:
     """The checks `run_checks` will run for `target`, in result order (a UI can show placeholders)."""
     names = ["dns", "options"]
     if target.proxy:
-        names.append("proxy")
+        names += ["proxy", "paths"]
     if target.register:
         names.append("register")
+    names.append("nat")
     return names
 
 
@@ -45,21 +48,31 @@ async def _deliver(on_result: OnResult | None, result: CheckResult) -> None:
 
 
 async def run_checks(target: PreflightTarget, *, on_result: OnResult | None = None) -> list[CheckResult]:
-    """Run DNS, OPTIONS (direct, and via the proxy when set) and REGISTER (only when `target.register`).
+    """Run DNS, OPTIONS (direct, and via the proxy when set) and REGISTER (only when `target.register`),
+    then judge from their answers whether the two paths agree and whether NAT or a SIP ALG is on the way.
 
     Every check runs at once; `on_result` hears each as it ends. After `target.overall_timeout`
     seconds the unfinished ones are cancelled and reported as failed. The list comes back in the
     order of `planned_checks`. Only the target host (and the proxy) are contacted.
     """
     lookups = DnsLookups(target)
+    echoes = Echoes([name for name in planned_checks(target) if name in ("options", "proxy", "register")])
+    loop = asyncio.get_running_loop()
+    # The paths check compares the two OPTIONS checks once both have ended.
+    finished: dict[str, asyncio.Future[CheckResult]] = {
+        "options": loop.create_future(),
+        "proxy": loop.create_future(),
+    }
     jobs: dict[str, Coroutine[Any, Any, CheckResult]] = {
         "dns": check_dns(target, lookups),
-        "options": check_options(target, lookups),
+        "options": check_options(target, lookups, echoes=echoes),
     }
     if target.proxy:
-        jobs["proxy"] = check_options(target, lookups, via_proxy=True)
+        jobs["proxy"] = check_options(target, lookups, via_proxy=True, echoes=echoes)
+        jobs["paths"] = check_paths(finished["options"], finished["proxy"])
     if target.register:
-        jobs["register"] = check_register(target, lookups)
+        jobs["register"] = check_register(target, lookups, echoes=echoes)
+    jobs["nat"] = check_nat(echoes)
     results: dict[str, CheckResult] = {}
 
     async def run_one(name: str, job: Coroutine[Any, Any, CheckResult]) -> None:
@@ -74,8 +87,11 @@ async def run_checks(target: PreflightTarget, *, on_result: OnResult | None = No
                 CheckStatus.FAIL,
                 f"the check stopped unexpectedly: {redact(str(exc)) or type(exc).__name__}",
                 "this is a bug in trunkwizard; please report it with the log",
+                outcome="crash",
             )
         results[name] = result
+        if name in finished:
+            finished[name].set_result(result)
         await _deliver(on_result, result)
 
     tasks = [asyncio.create_task(run_one(name, job), name=f"preflight-{name}") for name, job in jobs.items()]
@@ -96,6 +112,7 @@ async def run_checks(target: PreflightTarget, *, on_result: OnResult | None = No
                 "raise the time limit, or look at the other checks for a slow DNS or a silent host",
                 (),
                 target.overall_timeout * 1000,
+                outcome="overall-timeout",
             )
             await _deliver(on_result, results[name])
     return [results[name] for name in jobs]

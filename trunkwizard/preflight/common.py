@@ -84,8 +84,8 @@ def contact_uri(user: str, local: tuple[str, int], destination: Destination) -> 
     return uri if destination.transport == "udp" else f"{uri};transport={destination.transport}"
 
 
-def failure_words(exc: NetworkError, destination: Destination | None) -> tuple[str, str]:
-    """(summary, advice) for a request that got no SIP answer."""
+def failure_words(exc: NetworkError, destination: Destination | None) -> tuple[str, str, str]:
+    """(summary, advice, outcome) for a request that got no SIP answer."""
     transport = destination.transport if destination else ""
     if isinstance(exc, ConnectionRefused):
         advice = (
@@ -93,18 +93,24 @@ def failure_words(exc: NetworkError, destination: Destination | None) -> tuple[s
             if transport == "udp"
             else "check the port and the transport (UDP, TCP or TLS) in the provider's portal"
         )
-        return exc.message, advice
+        return exc.message, advice, "refused"
     if isinstance(exc, TlsFailed):
         if not exc.certificate:
-            return exc.message, "check that this port speaks TLS (usually 5061), or pick TCP or UDP"
+            return (
+                exc.message,
+                "check that this port speaks TLS (usually 5061), or pick TCP or UDP",
+                "tls-no-handshake",
+            )
         if "not valid for" in exc.message:
             return (
                 exc.message,
                 "use the host name the certificate was issued for, or ask for a matching certificate",
+                "tls-wrong-name",
             )
         return (
             exc.message,
             "give the PBX's CA file (--ca-file or the profile's CA file) or fix the certificate chain",
+            "tls-untrusted",
         )
     if isinstance(exc, NoAnswer):
         if transport == "udp":
@@ -112,26 +118,33 @@ def failure_words(exc: NetworkError, destination: Destination | None) -> tuple[s
                 exc.message,
                 "UDP silence is ambiguous: a firewall, a SIP ALG on the router, or a PBX that ignores "
                 "unknown addresses; check the allow-list, disable SIP ALG, or try TCP",
+                "udp-silence",
             )
         if exc.sends == 0:
             return (
                 exc.message,
                 "a firewall drops the connection: check the port and the provider's allow-list",
+                "tcp-silence",
             )
-        return exc.message, "the connection opened but no SIP came back: is this the SIP port of the host?"
+        return (
+            exc.message,
+            "the connection opened but no SIP came back: is this the SIP port of the host?",
+            "tcp-silence",
+        )
     if isinstance(exc, ConnectionLost):
         return (
             exc.message,
             "the peer hung up: check the transport and port, and whether it blocks this address",
+            "connection-lost",
         )
     if isinstance(exc, SipTransportError):
-        return exc.message, "check the host, port and transport"
-    return exc.message, "see the DNS check, and check the host name"
+        return exc.message, "check the host, port and transport", "transport-error"
+    return exc.message, "see the DNS check, and check the host name", "unresolved"
 
 
 def transport_failure(
     name: str, exc: NetworkError, destination: Destination | None, clock: Stopwatch
 ) -> CheckResult:
-    summary, advice = failure_words(exc, destination)
+    summary, advice, outcome = failure_words(exc, destination)
     details = (f"destination: {destination.label}",) if destination else ()
-    return CheckResult(name, CheckStatus.FAIL, summary, advice, details, clock.ms)
+    return CheckResult(name, CheckStatus.FAIL, summary, advice, details, clock.ms, outcome=outcome)

@@ -320,15 +320,19 @@ async def check_dns(target: PreflightTarget, lookups: DnsLookups) -> CheckResult
     started = time.monotonic()
 
     def result(
-        status: CheckStatus, summary: str, advice: str = "", details: list[str] | None = None
+        status: CheckStatus,
+        summary: str,
+        advice: str = "",
+        details: list[str] | None = None,
+        *,
+        outcome: str,
     ) -> CheckResult:
-        return CheckResult(
-            "dns", status, summary, advice, tuple(details or ()), (time.monotonic() - started) * 1000
-        )
+        elapsed = (time.monotonic() - started) * 1000
+        return CheckResult("dns", status, summary, advice, tuple(details or ()), elapsed, outcome=outcome)
 
     host = target.host
     if target.host_is_ip:
-        return result(CheckStatus.PASS, "IP address, no DNS needed")
+        return result(CheckStatus.PASS, "IP address, no DNS needed", outcome="dns-ok")
 
     questions = [(host, "A"), (host, "AAAA")]
     questions += [(srv_name(wire, host), "SRV") for wire in ("udp", "tcp", "tls")]
@@ -339,12 +343,27 @@ async def check_dns(target: PreflightTarget, lookups: DnsLookups) -> CheckResult
     by_type = {(a.name, a.rdtype): a for a in answers}
     outcomes = {a.outcome for a in answers}
 
+    if Outcome.FOUND not in outcomes and not target.dns_server:
+        # Not in DNS, but the OPTIONS resolves as the OS does (/etc/hosts first), so judge the same way.
+        local = await _locally_resolved(lookups, host)
+        if local is not None:
+            address, source = local
+            details.append(f"the system resolves {host} to {address} ({source})")
+            return result(
+                CheckStatus.PASS,
+                f"{host} -> {address} from {source}, not from DNS; a PBX must resolve it the same way",
+                "",
+                details,
+                outcome="dns-hosts-file",
+            )
+
     if outcomes == {Outcome.TIMEOUT}:
         return result(
             CheckStatus.FAIL,
             f"no answer from {lookups.server_label} within {target.dns_timeout:g} s",
             "check the DNS servers in /etc/resolv.conf and that this machine can reach them",
             details,
+            outcome="dns-timeout",
         )
     if Outcome.FOUND not in outcomes:
         if Outcome.NXDOMAIN in outcomes and outcomes <= {Outcome.NXDOMAIN, Outcome.NO_ANSWER}:
@@ -353,6 +372,7 @@ async def check_dns(target: PreflightTarget, lookups: DnsLookups) -> CheckResult
                 f"{host} does not exist in DNS (NXDOMAIN)",
                 "check the spelling against the provider's portal; a new name may take time to publish",
                 details,
+                outcome="dns-nxdomain",
             )
         if outcomes & {Outcome.NO_NAMESERVERS, Outcome.ERROR}:
             return result(
@@ -360,19 +380,25 @@ async def check_dns(target: PreflightTarget, lookups: DnsLookups) -> CheckResult
                 f"the DNS servers could not answer for {host} (SERVFAIL or REFUSED)",
                 "try again later; if it persists the provider's DNS is broken or this resolver blocks it",
                 details,
+                outcome="dns-servfail",
             )
         return result(
             CheckStatus.FAIL,
             f"{host} has no A, AAAA, SRV or NAPTR records",
             "check the host name; the provider's portal shows the SIP domain to use",
             details,
+            outcome="dns-no-records",
         )
 
     try:
         route = await plan_route(lookups, host, target.port, target.transport)
     except NetworkError as exc:
         return result(
-            CheckStatus.FAIL, exc.message, "check the host name and the provider's DNS records", details
+            CheckStatus.FAIL,
+            exc.message,
+            "check the host name and the provider's DNS records",
+            details,
+            outcome="dns-no-records",
         )
     details.append(f"a PBX would use: {_describe_route(route)} ({route.description})")
 
@@ -390,6 +416,7 @@ async def check_dns(target: PreflightTarget, lookups: DnsLookups) -> CheckResult
             summary,
             "no NAPTR records: a PBX set to DNS NAPTR falls back to SRV and A; pick UDP, TCP or TLS instead",
             details,
+            outcome="dns-transport-mismatch",
         )
     if target.transport != "dnsnaptr":
         chosen = by_type[(srv_name(target.transport, host), "SRV")].srv()
@@ -400,6 +427,7 @@ async def check_dns(target: PreflightTarget, lookups: DnsLookups) -> CheckResult
                 f"the provider publishes SRV for {'/'.join(srv_transports).upper()} but not for "
                 f"{target.transport.upper()}: pick a published transport or enter the port",
                 details,
+                outcome="dns-transport-mismatch",
             )
         if target.port is not None and chosen and all(r.port != target.port for r in chosen):
             ports = ", ".join(str(r.port) for r in chosen)
@@ -409,5 +437,25 @@ async def check_dns(target: PreflightTarget, lookups: DnsLookups) -> CheckResult
                 f"SRV says port {ports} for {target.transport.upper()}, not {target.port}: "
                 "leave the port empty to follow SRV, or check the port",
                 details,
+                outcome="dns-transport-mismatch",
             )
-    return result(CheckStatus.PASS, summary, "", details)
+    return result(CheckStatus.PASS, summary, "", details, outcome="dns-ok")
+
+
+def _in_hosts_file(host: str, path: str = "/etc/hosts") -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as hosts:
+            lines = hosts.read().splitlines()
+    except OSError:
+        return False
+    wanted = host.lower().rstrip(".")
+    return any(wanted in (name.lower() for name in line.split("#", 1)[0].split()[1:]) for line in lines)
+
+
+async def _locally_resolved(lookups: DnsLookups, host: str) -> tuple[str, str] | None:
+    """(address, where from) when the system resolver knows `host` although DNS does not."""
+    try:
+        address = await lookups.address(host)
+    except NetworkError:
+        return None
+    return address, "/etc/hosts" if _in_hosts_file(host) else "the system resolver"

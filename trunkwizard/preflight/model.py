@@ -5,12 +5,14 @@ from __future__ import annotations
 import enum
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
 from pydantic import SecretStr
 
 from trunkwizard.errors import Problem, ValidationFailed
+from trunkwizard.preflight.explain import Explanation, explain
 from trunkwizard.redact import redact, register_secret
 
 __all__ = [
@@ -36,7 +38,9 @@ CHECK_TITLES = {
     "dns": "DNS",
     "options": "SIP OPTIONS",
     "proxy": "OPTIONS via outbound proxy",
+    "paths": "Proxy vs direct",
     "register": "REGISTER",
+    "nat": "NAT / SIP ALG",
 }
 
 _HOSTNAME = re.compile(
@@ -48,11 +52,18 @@ class CheckStatus(enum.StrEnum):
     PASS = "pass"
     WARN = "warn"
     FAIL = "fail"
+    SKIP = "skip"
+    """Nothing to judge: another check failed first (e.g. NAT needs an answer to read)."""
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The outcome of one check: a status, one line saying what was found, one line saying what to try."""
+    """The outcome of one check: a status, one line saying what was found, one line saying what to try.
+
+    `outcome` is a stable key into the explanation table (`preflight.explain.OUTCOMES`): the likely
+    causes, and the next step when the check gave no more specific `advice`. `hints` are the provider's
+    own words for that outcome (`with_hints`).
+    """
 
     name: str
     status: CheckStatus
@@ -60,12 +71,37 @@ class CheckResult:
     advice: str = ""
     details: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
+    outcome: str = ""
+    hints: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Last line of defence: whatever a check wrote, a registered secret never leaves in a result.
+        explanation = self.explanation
+        advice = self.advice
+        if not advice and explanation is not None and self.status is not CheckStatus.PASS:
+            advice = explanation.next_step
         object.__setattr__(self, "summary", redact(self.summary))
-        object.__setattr__(self, "advice", redact(self.advice))
+        object.__setattr__(self, "advice", redact(advice))
         object.__setattr__(self, "details", tuple(redact(line) for line in self.details))
+        object.__setattr__(self, "hints", tuple(redact(line) for line in self.hints))
+
+    @property
+    def explanation(self) -> Explanation | None:
+        return explain(self.outcome) if self.outcome else None
+
+    @property
+    def causes(self) -> tuple[str, ...]:
+        """The likely causes, most likely first (empty for an outcome that needs no explaining)."""
+        explanation = self.explanation
+        return explanation.causes if explanation else ()
+
+    def with_hints(self, hints: Mapping[str, str | Sequence[str]]) -> CheckResult:
+        """This result with the provider's hints for its outcome (a provider's `sip_hints`)."""
+        found = hints.get(self.outcome) if self.outcome else None
+        if not found:
+            return self
+        extra = (found,) if isinstance(found, str) else tuple(found)
+        return replace(self, hints=(*self.hints, *extra))
 
     @property
     def title(self) -> str:
@@ -84,6 +120,10 @@ class CheckResult:
             "advice": self.advice,
             "details": list(self.details),
             "elapsed_ms": round(self.elapsed_ms, 1),
+            "outcome": self.outcome,
+            "causes": list(self.causes),
+            "next_step": self.explanation.next_step if self.explanation else "",
+            "hints": list(self.hints),
         }
 
 

@@ -17,6 +17,7 @@ from trunkwizard.preflight.common import (
 from trunkwizard.preflight.dns import DnsLookups
 from trunkwizard.preflight.message import SipResponse, build_request, format_host, new_branch, new_token
 from trunkwizard.preflight.model import CheckResult, CheckStatus, PreflightTarget
+from trunkwizard.preflight.nat import Echo, Echoes
 from trunkwizard.preflight.transport import Destination, Exchange, open_channel, transact
 
 __all__ = ["check_options", "interpret_options"]
@@ -33,38 +34,47 @@ _NORMAL_REFUSALS = {
 }
 
 
-def interpret_options(response: SipResponse) -> tuple[CheckStatus, str, str]:
-    """(status, what it means, what to try) for a final response to OPTIONS."""
+def interpret_options(response: SipResponse) -> tuple[CheckStatus, str, str, str]:
+    """(status, what it means, what to try, outcome) for a final response to OPTIONS."""
     code = response.status
     if 200 <= code < 300:
-        return CheckStatus.PASS, "reachable", ""
+        return CheckStatus.PASS, "reachable", "", "reachable"
     if code in _NORMAL_REFUSALS:
-        return CheckStatus.PASS, f"reachable; {_NORMAL_REFUSALS[code]}", ""
+        return CheckStatus.PASS, f"reachable; {_NORMAL_REFUSALS[code]}", "", "reachable"
     if 300 <= code < 400:
         where = response.header("contact") or "another address"
-        return CheckStatus.WARN, f"reachable, but it redirects to {where}", "use the address it redirects to"
+        return (
+            CheckStatus.WARN,
+            f"reachable, but it redirects to {where}",
+            "use the address it redirects to",
+            "options-redirect",
+        )
     if code == 403:
         return (
             CheckStatus.WARN,
             "reachable, but it refuses this address",
             "the provider may accept only your PBX's IP: run the check from the PBX, or allow this IP",
+            "options-forbidden",
         )
     if code == 483:
         return (
             CheckStatus.WARN,
             "reachable, but the request looped",
             "check the outbound proxy and the routing",
+            "options-loop",
         )
     if code in (480, 503):
         return (
             CheckStatus.WARN,
             "reachable, but the server is unavailable right now",
             "it may be overloaded or in maintenance; try again later",
+            "options-unavailable",
         )
     return (
         CheckStatus.WARN,
         "reachable, but it answered with an error",
         "any answer proves the path works; if calls fail, compare the trunk settings with the provider's",
+        "options-error",
     )
 
 
@@ -81,10 +91,25 @@ def _summary(words: str, exchange: Exchange, destination: Destination) -> str:
 
 
 async def check_options(
-    target: PreflightTarget, lookups: DnsLookups, *, via_proxy: bool = False
+    target: PreflightTarget, lookups: DnsLookups, *, via_proxy: bool = False, echoes: Echoes | None = None
 ) -> CheckResult:
-    """Send one OPTIONS transaction to the target (or through its outbound proxy) and judge the answer."""
+    """Send one OPTIONS transaction to the target (or through its outbound proxy) and judge the answer.
+
+    `echoes` hears the answer (or None when there was none) for the NAT check.
+    """
     name = "proxy" if via_proxy else "options"
+    echo: Echo | None = None
+    try:
+        result, echo = await _options(target, lookups, name, via_proxy=via_proxy)
+    finally:
+        if echoes is not None:
+            echoes.put(name, echo)  # None when cancelled or crashed: the NAT check must not wait
+    return result
+
+
+async def _options(
+    target: PreflightTarget, lookups: DnsLookups, name: str, *, via_proxy: bool
+) -> tuple[CheckResult, Echo | None]:
     clock = Stopwatch()
     destination: Destination | None = None
     try:
@@ -112,9 +137,9 @@ async def check_options(
             )
             exchange = await transact(channel, request, branch=branch, timeout=target.sip_timeout)
     except NetworkError as exc:
-        return transport_failure(name, exc, destination, clock)
+        return transport_failure(name, exc, destination, clock), None
 
-    status, words, advice = interpret_options(exchange.response)
+    status, words, advice, outcome = interpret_options(exchange.response)
     details = [
         f"OPTIONS {uri} sent to {destination.label}",
         f"route: {path.route.description}",
@@ -124,4 +149,6 @@ async def check_options(
         details.append(f"sent {exchange.sends} times before the answer (UDP retransmission)")
     if exchange.response.software:
         details.append(f"software: {exchange.response.software}")
-    return CheckResult(name, status, _summary(words, exchange, destination), advice, tuple(details), clock.ms)
+    summary = _summary(words, exchange, destination)
+    result = CheckResult(name, status, summary, advice, tuple(details), clock.ms, outcome=outcome)
+    return result, Echo("OPTIONS", channel.local, exchange.response)

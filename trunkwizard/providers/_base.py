@@ -233,6 +233,9 @@ class Provider(ABC):
     # from another side's offer
     offerings: ClassVar[tuple[Offering, ...]] = ()
     needs: ClassVar[tuple[Need, ...]] = ()
+    # SIP check outcome (a key of trunkwizard.preflight.explain.OUTCOMES) -> what this provider adds
+    # to the general explanation; shown by the check screen and `trunkwizard check --profile`.
+    sip_hints: ClassVar[Mapping[str, str]] = {}
 
     # --- declaration helpers -------------------------------------------------------------------------
 

@@ -293,6 +293,17 @@ class Chorus(Provider):
     account_model = ChorusAccount
     modes = _MODES
     needs = _NEEDS
+    # What Chorus adds to the SIP check's explanations (C2: the registration fields; C1: the two modes).
+    sip_hints = {
+        "auth-rejected": "Chorus answers the PBX's challenge as sipAuthUser when it is set, else as "
+        "sipUsername: the PBX must expect that pair with sipPassword.",
+        "auth-id-refused": "Chorus sends sipAuthUser as the auth ID: it must be the one the PBX pairs with "
+        "sipUsername.",
+        "forbidden-no-challenge": "In ip_allowlist mode Chorus does not register: the PBX must accept its "
+        "calls by IP instead.",
+        "proxy-only": "Chorus uses sipOutboundProxy only in registration mode.",
+        "direct-only": "Chorus uses sipOutboundProxy only in registration mode.",
+    }
 
     def detect_mode(self, answers: Mapping[str, Any]) -> str | None:
         provider = str(answers.get("provider", "twilio"))

@@ -333,6 +333,13 @@ class SignalWire(Provider):
     modes = _MODES
     offerings = _OFFERINGS
     lookups = {"subscribers": "Fabric subscribers of the project"}
+    # What SignalWire adds to the SIP check's explanations (S1 §1.8: the registration domain).
+    sip_hints = {
+        "user-not-found": "SignalWire: register to the Space's SIP domain (Dashboard, SIP > SIP Profile), "
+        "e.g. your-space.sip.signalwire.com, with the endpoint's username.",
+        "dns-nxdomain": "SignalWire: the SIP domain is shown in the Dashboard under SIP > SIP Profile; some "
+        "Spaces have a suffix (YOURSPACE-123456abc.sip.signalwire.com).",
+    }
 
     def base_url(self, account: ProviderModel) -> str:
         assert isinstance(account, SignalWireAccount)

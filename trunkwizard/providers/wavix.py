@@ -386,6 +386,13 @@ class Wavix(Provider):
     account_model = WavixAccount
     modes = _MODES
     offerings = _OFFERINGS
+    # What Wavix adds to the SIP check's explanations (W1: ip_restrict/allowed_ips; W5: host_request review).
+    sip_hints = {
+        "forbidden-no-challenge": "Wavix: with ip_restrict on, the trunk registers only from its "
+        "allowed_ips; a trunk whose IP authentication is pending or rejected cannot be used.",
+        "udp-silence": "Wavix: with ip_restrict on, addresses outside allowed_ips may get no answer.",
+        "auth-rejected": "Wavix: the REGISTER password is the SIP trunk's password, not the API key.",
+    }
 
     def base_url(self, account: ProviderModel) -> str:
         assert isinstance(account, WavixAccount)

@@ -686,6 +686,17 @@ class Yeastar(Provider):
     modes = _MODES
     offerings = _OFFERINGS
     needs = _NEEDS
+    # What Yeastar adds to the SIP check's explanations (Y14: trunk fields auth_name, outbound proxy).
+    sip_hints = {
+        "auth-rejected": "Yeastar: the trunk's Authentication Name (auth_name) is the auth ID and often "
+        "differs from the Username; copy both from the ITSP.",
+        "auth-id-refused": "Yeastar: the trunk's Authentication Name (auth_name) must be the one the ITSP "
+        "pairs with the Username.",
+        "proxy-only": "Yeastar: the outbound proxy is set on the trunk (enb_outbound_proxy, "
+        "outbound_proxy_server, outbound_proxy_port).",
+        "direct-only": "Yeastar: the outbound proxy is set on the trunk (enb_outbound_proxy, "
+        "outbound_proxy_server, outbound_proxy_port).",
+    }
 
     def detect_mode(self, answers: Mapping[str, Any]) -> str | None:
         kind = answers.get("type")

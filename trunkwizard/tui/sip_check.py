@@ -84,12 +84,14 @@ def sip_check_screen(
     plans = plans_for(app.state, submitted=submitted)
     if not plans:
         return None
+    prepared = app.state.prepared
     return SipCheckScreen(
         plans,
         submitted=submitted,
         sandbox=app.sandbox,
         ca_file=profile_ca_file(app),
         runner=runner,
+        hints=prepared.provider.sip_hints if prepared is not None else None,
     )
 
 

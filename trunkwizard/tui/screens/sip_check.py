@@ -8,7 +8,7 @@ Esc cancels, and the screen never waits on the network.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from rich.text import Text
@@ -116,9 +116,12 @@ class SipCheckScreen(Screen[None]):
         ca_file: str | None = None,
         overall_timeout: float = 10.0,
         runner: CheckRunner | None = None,
+        hints: Mapping[str, str] | None = None,
     ) -> None:
-        """`ca_file`: CA certificates to trust for TLS peers besides the system's (the profile's)."""
+        """`ca_file`: CA certificates to trust for TLS peers besides the system's (the profile's).
+        `hints`: the provider's words per check outcome, shown under a result with that outcome."""
         super().__init__()
+        self.hints: Mapping[str, str] = hints or {}
         self.plans = list(plans)
         self.submitted = submitted
         self.sandbox = sandbox
@@ -253,6 +256,7 @@ class SipCheckScreen(Screen[None]):
         self.set_status(_tally(found))
 
     def _show_result(self, result: CheckResult) -> None:
+        result = result.with_hints(self.hints)
         for row in self.query(CheckRow):
             if row.check_name == result.name:
                 row.show_result(result)
@@ -297,4 +301,5 @@ class SipCheckScreen(Screen[None]):
 def _tally(results: Sequence[CheckResult]) -> str:
     counts = {status: sum(r.status is status for r in results) for status in CheckStatus}
     passed, warned, failed = (counts[s] for s in (CheckStatus.PASS, CheckStatus.WARN, CheckStatus.FAIL))
-    return f"Done: {passed} passed, {warned} warned, {failed} failed. Enter checks again."
+    skipped = f", {counts[CheckStatus.SKIP]} skipped" if counts[CheckStatus.SKIP] else ""
+    return f"Done: {passed} passed, {warned} warned, {failed} failed{skipped}. Enter checks again."

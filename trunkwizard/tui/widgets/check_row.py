@@ -1,4 +1,5 @@
-"""One preflight check on screen: a status that reads without colour (icon and word) and what it found."""
+"""One preflight check on screen: a status that reads without colour (icon and word), what it found, and
+for a warning or failure why (the likely causes), what to try and the provider's note."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ STATUS_MARKS: dict[str, str] = {
     CheckStatus.PASS: "✓ PASS",
     CheckStatus.WARN: "! WARN",
     CheckStatus.FAIL: "✗ FAIL",
+    CheckStatus.SKIP: "- SKIP",
     "pending": "… wait",
     "stopped": "- STOP",
 }
@@ -38,14 +40,28 @@ class CheckRow(Horizontal):
         yield Static(STATUS_MARKS["pending"], classes="check-status", markup=False)
         yield Static(self._body("running…"), classes="check-body", markup=False)
 
-    def _body(self, summary: str, advice: str = "", details: tuple[str, ...] = ()) -> Text:
+    def _body(
+        self,
+        summary: str,
+        advice: str = "",
+        details: tuple[str, ...] = (),
+        causes: tuple[str, ...] = (),
+        hints: tuple[str, ...] = (),
+    ) -> Text:
         text = Text()
         text.append(self.title, style="bold")
         text.append("  ")
         text.append(summary)
+        if causes:
+            # One paragraph, so a narrow terminal wraps it as prose: "why: A; or B; or C".
+            text.append("\nwhy: ", style="bold")
+            text.append("; or ".join(causes))
         if advice:
             text.append("\ntry: ", style="bold")
             text.append(advice)
+        for hint in hints:
+            text.append("\nnote: ", style="bold")
+            text.append(hint)
         for line in details:
             text.append(f"\n· {line}", style="dim")
         return text
@@ -59,7 +75,9 @@ class CheckRow(Horizontal):
     def show_result(self, result: CheckResult) -> None:
         self.result = result
         details = result.details if self.show_details else ()
-        self._set(result.status, self._body(result.summary, result.advice, details))
+        explained = result.status in (CheckStatus.WARN, CheckStatus.FAIL)
+        causes = result.causes if explained else ()
+        self._set(result.status, self._body(result.summary, result.advice, details, causes, result.hints))
 
     def show_stopped(self, reason: str) -> None:
         if self.result is None:
