@@ -186,6 +186,22 @@ def test_an_ip_authenticated_wavix_trunk_offers_no_registration() -> None:
         wavix.offer(wavix.offerings[0], source)
 
 
+def test_vox_is_asked_for_the_offered_transport_and_warned_it_is_an_inference() -> None:
+    signalwire = get_provider("signalwire")
+    source = OfferInput(
+        request={"username": "desk", "encryption": "required"},
+        answer={"username": "desk"},
+        reads={"sip_profile": {"domain": "example-1.sip.signalwire.com"}},
+        secrets={"password": SecretStr("Sw-pass-12345")},
+    )
+    filled = fill(signalwire.offer(signalwire.offerings[0], source), _need("vox", "custom-sip"))
+    assert filled.answers["address"] == "sip:example-1.sip.signalwire.com:5061;transport=tls"
+    assert "address" in filled.inferred
+    validate_answers(
+        get_provider("vox").mode("custom-sip").model, {"number": "07011112222", **filled.answers}
+    )
+
+
 def test_a_masked_password_is_never_offered() -> None:
     offer = _wavix_offer(password=None)
     assert offer.password is None

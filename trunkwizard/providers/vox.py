@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 import httpx
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
 
-from trunkwizard.connect import Fill, Need, Offer, OfferKind, Sourced
+from trunkwizard.connect import Fill, Need, Offer, OfferKind, Origin, Sourced
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Choice, Form, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import BearerKey, env_var
@@ -243,6 +243,11 @@ _NUMBERS = "/organization-telephone-numbers"
 
 def _sip_address(offer: Offer) -> Sourced[str]:
     """`sip:host:port`, the form of the seed's example (seed 004 line 14)."""
+    transport = offer.transport.value if offer.transport is not None else "udp"
+    if transport in ("tcp", "tls"):
+        # the seed's address has no transport; a URI parameter is SIP's own way to ask for one
+        where = f"{offer.host.where}, with ;transport={transport} (Vox documents no transport)"
+        return Sourced(f"sip:{offer.registrar};transport={transport}", Origin.INFERRED, where)
     return Sourced(f"sip:{offer.registrar}", offer.host.origin, offer.host.where)
 
 
