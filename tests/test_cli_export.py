@@ -74,6 +74,7 @@ def test_a_wavix_trunk_exports_as_pjsip_with_its_login_and_a_placeholder(
     assert "server_uri=sip:us.wavix.net:5060\n" in done.stdout
     assert f"password={PASSWORD_PLACEHOLDER}\n" in done.stdout
     assert "not kept in the history" in done.stderr and PASSWORD_PLACEHOLDER in done.stderr
+    assert "made in the sandbox" in done.stderr
 
     regional = trunkwizard(private_home, "export", "freeswitch", entry["id"], "--host", "nl.wavix.net")
     assert regional.returncode == 0, regional.stderr
@@ -143,6 +144,16 @@ def test_an_entry_without_a_recorded_offer_is_read_back_from_the_provider(
     done = trunkwizard(private_home, "export", "asterisk", older.id, "--sandbox-url", sandbox_url)
     assert done.returncode == 0, done.stderr
     assert f"contact_user={entry['returned']['name']}\n" in done.stdout
+
+
+def test_a_deleted_trunk_is_not_exported(private_home: PrivateHome, sandbox_url: str) -> None:
+    entry = _wavix(private_home, sandbox_url, "export-deleted")
+    deleted = trunkwizard(
+        private_home, "history", "delete", entry["id"], "--yes", "--sandbox-url", sandbox_url
+    )
+    assert deleted.returncode == 0, deleted.stderr
+    refused = trunkwizard(private_home, "export", "asterisk", entry["id"])
+    assert refused.returncode == 1 and "was deleted at Wavix" in refused.stderr and not refused.stdout
 
 
 def test_what_offers_no_registration_is_not_exported(private_home: PrivateHome, sandbox_url: str) -> None:

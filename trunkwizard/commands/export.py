@@ -175,6 +175,11 @@ def run(args: argparse.Namespace) -> int:
             return _fail(
                 f"entry {entry.id} is from provider {entry.provider!r}, which this version does not know"
             )
+        if entry.deleted:
+            return _fail(
+                f"entry {entry.id} was deleted at {provider.title} on {entry.deleted_at}: there is "
+                "nothing to register with any more"
+            )
         offer = _offer_of(provider, entry, args)
         if args.host:
             offer = offer.with_host(args.host)
@@ -194,6 +199,12 @@ def run(args: argparse.Namespace) -> int:
         return _fail(exc.message)
     except (LookupError, ValueError) as exc:
         return _fail(str(exc.args[0]) if exc.args else str(exc))
+    if entry.sandbox:
+        print(
+            f"trunkwizard: entry {entry.id} was made in the sandbox: the file names {provider.title}'s real "
+            "hosts, but that account does not exist there",
+            file=sys.stderr,
+        )
     where = f"wrote {args.output} (0600)" if args.output else "printed the file"
     if args.with_password:
         print(f"trunkwizard: {where}; it holds the SIP password: keep it private", file=sys.stderr)
