@@ -128,7 +128,7 @@ RULES = [
     ({"memo": "메" * 201}, "memo", "at most 200"),
     ({"auth_password": None}, "auth_password", "enter the password for auth username"),
     ({"auth_username": None}, "auth_password", "needs its auth username"),
-    ({"map_inbound_agent": True}, "inbound_agent_id", "required when map_inbound_agent is on"),
+    ({"map_inbound_agent": True}, "inbound_agent_id", "required while Map an inbound agent is on"),
     ({"map_inbound_agent": True, "inbound_agent_id": "agent-7"}, "inbound_agent_id", "UUID"),
     (
         {"map_outbound_agent": True, "outbound_agent_id": OUTBOUND_AGENT, "outbound_agent_version": "latest"},

@@ -194,7 +194,7 @@ def test_the_outbound_proxy_is_shown_required_and_sent_only_when_enabled() -> No
         with pytest.raises(ValidationFailed) as failure:
             model_of("register", answers)
         assert failure.value.problems[0].field == field
-        assert "required when enb_outbound_proxy is 1" in failure.value.problems[0].message
+        assert "required while Outbound proxy is on" in failure.value.problems[0].message
 
 
 def test_caller_id_rows_send_only_what_their_option_needs() -> None:
@@ -275,13 +275,13 @@ RULES = [
         "register",
         {"outbound_cid_list": [{"outbound_cid_option": "range", "outbound_cid": "5503310"}]},
         "outbound_cid_list.0.outbound_cid_to_ext_range",
-        "required when outbound_cid_option is range",
+        "required while Caller ID type is range",
     ),
     (
         "register",
         {"outbound_cid_list": [{"outbound_cid_option": "shared", "outbound_cid": "5503301"}]},
         "outbound_cid_list.0.ext_list",
-        "required when outbound_cid_option is shared",
+        "required while Caller ID type is shared",
     ),
     (
         "register",

@@ -15,6 +15,7 @@ Every message passes through `redact()` so no secret leaves through an error.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from trunkwizard.redact import redact
@@ -30,6 +31,8 @@ __all__ = [
     "StoreError",
     "TrunkwizardError",
     "ValidationFailed",
+    "first_field",
+    "problems_under",
 ]
 
 
@@ -50,6 +53,16 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
+
+
+def first_field(path: str) -> str:
+    """`outbound_cid_list.0.ext_list` -> `outbound_cid_list`."""
+    return path.split(".", 1)[0]
+
+
+def problems_under(problems: Iterable[Problem], prefix: str) -> list[Problem]:
+    """The problems inside `prefix` (e.g. `did_list.2.`), with the prefix removed from their path."""
+    return [Problem(p.field[len(prefix) :], p.message) for p in problems if p.field.startswith(prefix)]
 
 
 class ValidationFailed(TrunkwizardError):

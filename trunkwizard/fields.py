@@ -2,9 +2,13 @@
 
 A provider declares each mode as a pydantic model whose fields carry the provider's wire names as
 aliases and a `Form(...)` entry in their `Annotated` metadata. Everything else is derived from that
-one declaration: the wizard's form (`form_fields`), validation (`validate_answers`) and the request
-body (`wire_body`). The condition that shows a field is the same object that makes it required and
-decides whether it is sent, so the three can never disagree.
+one declaration: the wizard's form (`form_fields`), validation and the request body (`wire_body`).
+The condition that shows a field is the same object that makes it required and decides whether it is
+sent, so the three can never disagree.
+
+The one gate is `ProviderModel`'s model validator: every `model_validate` (the wizard, the CLI, saved
+profiles) drops hidden and blank answers, enforces `required_when_shown` and `confirm_of`, and never
+validates a hidden field. `validate_answers` is `model_validate` with the errors turned into Problems.
 """
 
 from __future__ import annotations
@@ -15,11 +19,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Self, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
+from pydantic_core import InitErrorDetails, PydanticCustomError, PydanticUndefined
 
 from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.redact import MASK, register_secret
@@ -31,8 +42,13 @@ __all__ = [
     "Kind",
     "ProviderModel",
     "When",
+    "applicable_answers",
+    "controllers",
     "form_fields",
+    "is_blank",
     "path_values",
+    "problems_of",
+    "required_problems",
     "shown_fields",
     "validate_answers",
     "when",
@@ -113,6 +129,7 @@ class Form:
     location:  "path" fields fill the URL, not the body.
     join:  a list sent as one string joined by this separator (Yeastar's codec_sel).
     wrap:  a value sent as a one-key object, {wrap: value} (Wavix's host_request {"host": ...}).
+    fixed:  the mode decides the value (its discriminator): never shown, always the model's default.
     """
 
     label: str
@@ -132,6 +149,7 @@ class Form:
     join: str | None = None
     kind: Kind | None = None
     wrap: str | None = None
+    fixed: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,6 +190,7 @@ class FormField:
     wrap: str | None
     rows: tuple[FormField, ...]
     optional_value: bool
+    fixed: bool = False
 
     @property
     def secret(self) -> bool:
@@ -225,7 +244,8 @@ def _condition_holds(
 
 
 class ProviderModel(BaseModel):
-    """Base of every provider request and account model: wire names in, nothing unknown accepted."""
+    """Base of every provider request and account model: wire names in, nothing unknown accepted, and
+    the form's rules (shown, blank, required, confirmed) applied on every validation."""
 
     model_config = ConfigDict(
         populate_by_name=True,
@@ -234,18 +254,48 @@ class ProviderModel(BaseModel):
         frozen=True,
     )
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _trim_typed_text(cls, data: Any) -> Any:
-        """Spaces around a typed name or number are trimmed; a secret is sent exactly as given, or the
-        provider and the PBX would end up with different passwords."""
+    def _form_gate(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
         if not isinstance(data, Mapping):
-            return data
-        secret = {key for f in form_fields(cls) if f.kind is Kind.SECRET for key in (f.wire, f.name)}
-        return {
-            key: value.strip() if isinstance(value, str) and key not in secret else value
-            for key, value in data.items()
-        }
+            return handler(data)
+        fields = form_fields(cls)
+        applicable = _trim_typed_text(fields, applicable_answers(fields, data, rows=False))
+        errors = [_line_error(p) for p in _gate_problems(fields, applicable)]
+        try:
+            instance = handler(applicable)
+        except ValidationError as exc:
+            reported = {error["loc"] for error in errors}
+            for error in exc.errors(include_url=False):
+                if tuple(error["loc"]) not in reported:
+                    kind = PydanticCustomError(error["type"], _escape(error["msg"]))
+                    errors.append({"type": kind, "loc": tuple(error["loc"]), "input": error.get("input")})
+            raise ValidationError.from_exception_data(cls.__name__, errors) from None
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return instance
+
+
+def _trim_typed_text(fields: tuple[FormField, ...], answers: dict[str, Any]) -> dict[str, Any]:
+    """Spaces around a typed name or number are trimmed; a secret is sent exactly as given, or the
+    provider and the PBX would end up with different passwords."""
+    secret = {f.wire for f in fields if f.kind is Kind.SECRET}
+    return {
+        key: value.strip() if isinstance(value, str) and key not in secret else value
+        for key, value in answers.items()
+    }
+
+
+def _escape(message: str) -> str:
+    # PydanticCustomError reads {name} as a template slot; a message may show a literal {id}.
+    return message.replace("{", "{{").replace("}", "}}")
+
+
+def _line_error(problem: Problem) -> InitErrorDetails:
+    loc = tuple(int(part) if part.isdigit() else part for part in problem.field.split("."))
+    kind = "confirm_mismatch" if problem.message.startswith("does not match") else "required_when_shown"
+    # the input is left out: the whole answers would show in str(error), secrets with them
+    return {"type": PydanticCustomError(kind, _escape(problem.message)), "loc": loc, "input": None}
 
 
 M = TypeVar("M", bound=ProviderModel)
@@ -368,6 +418,7 @@ def form_fields(model: type[BaseModel]) -> tuple[FormField, ...]:
                 wrap=form.wrap,
                 rows=form_fields(row_model) if row_model is not None else (),
                 optional_value=optional_value,
+                fixed=form.fixed,
             )
         )
     return tuple(fields)
@@ -384,15 +435,18 @@ def shown_fields(model: type[BaseModel], answers: Mapping[str, Any]) -> tuple[Fo
     return tuple(f for f in fields if f.shown(answers, siblings))
 
 
-# --- validation ---------------------------------------------------------------------------------------
+# --- the gate: what applies, what is required --------------------------------------------------------
 
 
-def _is_blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """No answer: None, an empty or all-space text or secret, an empty list. The one blank rule."""
     if value is None:
         return True
     if isinstance(value, SecretStr):
-        return value.get_secret_value() == ""
-    if isinstance(value, str | list | tuple | dict):
+        return value.get_secret_value().strip() == ""
+    if isinstance(value, str):
+        return value.strip() == ""
+    if isinstance(value, list | tuple | dict):
         return len(value) == 0
     return False
 
@@ -401,64 +455,110 @@ def _plain(value: Any) -> Any:
     return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
-def _prepare(
-    fields: tuple[FormField, ...], answers: Mapping[str, Any], prefix: str, problems: list[Problem]
+def controllers(fields: Iterable[FormField]) -> frozenset[str]:
+    """Wire names whose value decides whether another field shows."""
+    return frozenset(f.shown_when.field for f in fields if f.shown_when is not None)
+
+
+def applicable_answers(
+    fields: Iterable[FormField], values: Mapping[str, Any], *, rows: bool = True
 ) -> dict[str, Any]:
-    """Drop hidden and blank answers, enforce conditional requirements, recurse into rows."""
+    """The answers that apply: keyed by wire name, shown and not blank. Keys no field knows are kept
+    (the model reports them as not accepted); with `rows`, each row is reduced the same way."""
+    fields = tuple(fields)
     siblings = _by_wire(fields)
     by_name = {f.name: f for f in fields}
-    prepared: dict[str, Any] = {}
-    for key, value in answers.items():
+    answers: dict[str, Any] = {}
+    for key, value in values.items():
         field = siblings.get(key) or by_name.get(key)
         if field is None:
-            prepared[key] = value  # unknown: let the model report it as not accepted
+            answers[key] = value
+        elif not is_blank(value):
+            answers[field.wire] = value
+    for key in list(answers):
+        field = siblings.get(key)
+        if field is None:
             continue
-        if not field.shown(answers, siblings) or _is_blank(value):
-            continue
-        if field.kind is Kind.SECRET:
-            register_secret(_plain(value))
-        if field.kind is Kind.ROWS and isinstance(value, list):
-            rows = []
-            for index, row in enumerate(value):
-                if isinstance(row, Mapping):
-                    rows.append(_prepare(field.rows, row, f"{prefix}{field.wire}.{index}.", problems))
-                else:
-                    rows.append(row)
-            value = rows
-        prepared[field.wire] = value
-    for field in fields:
         if not field.shown(answers, siblings):
+            del answers[key]
             continue
-        value = answers.get(field.wire, answers.get(field.name))
-        if field.required_when_shown and _is_blank(value):
-            problems.append(Problem(prefix + field.wire, _required_message(field)))
-        if field.confirm_of is not None:
-            original = answers.get(field.confirm_of)
-            if not _is_blank(original) and _plain(value) != _plain(original):
-                problems.append(
-                    Problem(prefix + field.wire, f"does not match {field.confirm_of}: type it again")
-                )
-    return prepared
+        value = answers[key]
+        if field.kind is Kind.SECRET:
+            register_secret(str(_plain(value)))
+        if rows and field.kind is Kind.ROWS and field.rows and isinstance(value, list):
+            answers[key] = [
+                applicable_answers(field.rows, row) if isinstance(row, Mapping) else row for row in value
+            ]
+    return answers
 
 
-def _required_message(field: FormField) -> str:
+def required_problems(fields: Iterable[FormField], answers: Mapping[str, Any]) -> list[Problem]:
+    """A Problem for each field that is needed, shown and blank in `answers` (keyed by wire names)."""
+    fields = tuple(fields)
+    siblings = _by_wire(fields)
+    return [
+        Problem(f.wire, _required_message(f, siblings))
+        for f in fields
+        if f.needed() and not f.fixed and f.shown(answers, siblings) and is_blank(answers.get(f.wire))
+    ]
+
+
+def _gate_problems(fields: tuple[FormField, ...], answers: Mapping[str, Any]) -> list[Problem]:
+    """The form's own rules on applicable answers: required while shown, confirmations that match.
+    Plain required fields are left to the model, which reports them as missing."""
+    siblings = _by_wire(fields)
+    problems = [
+        p for p in required_problems(fields, answers) if siblings[p.field].required_when_shown
+    ]
+    for field in fields:
+        if field.confirm_of is None or not field.shown(answers, siblings):
+            continue
+        original = answers.get(field.confirm_of)
+        if not is_blank(original) and _plain(answers.get(field.wire)) != _plain(original):
+            label = siblings[field.confirm_of].label if field.confirm_of in siblings else field.confirm_of
+            problems.append(Problem(field.wire, f"does not match {label}: type it again"))
+    return problems
+
+
+def _condition_text(condition: When, siblings: Mapping[str, FormField]) -> str:
+    """`while Outbound proxy is on`: the controlling field by its label, switches as on/off."""
+    controller = siblings.get(condition.field)
+    if controller is None:
+        return condition.describe()
+    if controller.kind is Kind.TOGGLE:
+        shown = " or ".join("on" if v else "off" for v in condition.values)
+    else:
+        labels = {c.value: c.label for c in controller.choices}
+        shown = " or ".join(str(labels.get(v, v)) for v in condition.values)
+    return f"while {controller.label} is {shown}"
+
+
+def _in_sentence(label: str) -> str:
+    """`Proxy server` -> `proxy server`; `DID` and `SIP domain` keep their capitals."""
+    return " ".join(word if word[1:2].isupper() else word.lower() for word in label.split(" "))
+
+
+def _required_message(field: FormField, siblings: Mapping[str, FormField]) -> str:
     if field.shown_when is not None:
-        return f"required {field.shown_when.describe()}: enter {field.label.lower()}"
-    return f"required: enter {field.label.lower()}"
+        return f"required {_condition_text(field.shown_when, siblings)}: enter {_in_sentence(field.label)}"
+    return f"required: enter {_in_sentence(field.label)}"
+
+
+# --- errors as Problems ---------------------------------------------------------------------------------
 
 
 def _problem_from_error(error: Mapping[str, Any], fields: tuple[FormField, ...]) -> Problem:
     loc = [str(part) for part in error.get("loc", ())]
     path = ".".join(loc)
     kind = error.get("type", "")
-    field = _field_at(loc, fields)
+    field, level = _field_at(loc, fields)
     message = str(error.get("msg", "invalid value"))
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     elif message.startswith("Assertion failed, "):
         message = message[len("Assertion failed, ") :]
     if kind == "missing":
-        message = _required_message(field) if field else "required"
+        message = _required_message(field, _by_wire(level)) if field else "required"
     elif kind == "extra_forbidden":
         message = "not accepted here: this provider and mode have no such field"
     elif kind in ("string_too_long", "too_long") and field and field.max_length is not None:
@@ -472,38 +572,41 @@ def _problem_from_error(error: Mapping[str, Any], fields: tuple[FormField, ...])
     return Problem(path, message)
 
 
-def _field_at(loc: list[str], fields: tuple[FormField, ...]) -> FormField | None:
+def _field_at(
+    loc: list[str], fields: tuple[FormField, ...]
+) -> tuple[FormField | None, tuple[FormField, ...]]:
+    """The field a location names, and the fields beside it."""
     current: FormField | None = None
-    level = fields
+    beside = level = fields
     for part in loc:
         if part.isdigit():
             continue
         match = _by_wire(level).get(part) or {f.name: f for f in level}.get(part)
         if match is None:
-            return current
-        current = match
-        level = match.rows
-    return current
+            break
+        current, beside, level = match, level, match.rows
+    return current, beside
+
+
+def problems_of(model: type[BaseModel], error: ValidationError) -> list[Problem]:
+    """One Problem per field from a ValidationError of `model` (the first error of a field wins)."""
+    fields = form_fields(model)
+    problems: list[Problem] = []
+    reported: set[str] = set()
+    for item in error.errors(include_url=False, include_input=False):
+        problem = _problem_from_error(item, fields)
+        if problem.field not in reported:
+            problems.append(problem)
+            reported.add(problem.field)
+    return problems
 
 
 def validate_answers(model: type[M], answers: Mapping[str, Any]) -> M:
-    """Validate answers keyed by wire names; raise ValidationFailed with one Problem per broken rule."""
-    fields = form_fields(model)
-    problems: list[Problem] = []
-    prepared = _prepare(fields, answers, "", problems)
-    instance: M | None = None
+    """`model.model_validate(answers)`; raise ValidationFailed with one Problem per broken rule."""
     try:
-        instance = model.model_validate(prepared)
+        return model.model_validate(answers)
     except ValidationError as exc:
-        reported = {p.field for p in problems}
-        for error in exc.errors(include_url=False, include_input=False):
-            problem = _problem_from_error(error, fields)
-            if problem.field not in reported:
-                problems.append(problem)
-                reported.add(problem.field)
-    if problems or instance is None:
-        raise ValidationFailed(problems)
-    return instance
+        raise ValidationFailed(problems_of(model, exc)) from None
 
 
 # --- what goes on the wire ------------------------------------------------------------------------------

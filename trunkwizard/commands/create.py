@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from trunkwizard.client import PreparedRequest
     from trunkwizard.fields import ProviderModel
     from trunkwizard.outcome import Outcome
-    from trunkwizard.providers import Created, Provider
+    from trunkwizard.providers import Created, Mode, Provider
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
@@ -140,6 +141,18 @@ def _account(provider: Provider, args: argparse.Namespace, answers: dict[str, An
     return load_account(provider, values)
 
 
+def prepare_answers(
+    provider: Provider, mode: Mode, answers: dict[str, Any], account: ProviderModel
+) -> PreparedRequest:
+    """An answers file's way to the plan: secrets may come from the environment, a confirmation a
+    script leaves out repeats its value; the model gate decides the rest, as for the wizard."""
+    from trunkwizard.client import prepare
+
+    _fill_from_env(provider, mode.fields, answers, only_secrets=True)
+    _fill_confirmations(mode.fields, answers)
+    return prepare(provider, mode.key, answers, account)
+
+
 def _env_name(provider: Provider, wire: str) -> str:
     from trunkwizard.providers._auth import env_var
 
@@ -212,11 +225,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc.args[0]), EXIT_USAGE)
     try:
         account = _account(provider, args, answers)
-        _fill_from_env(provider, mode.fields, answers, only_secrets=True)
-        _fill_confirmations(mode.fields, answers)
-        from trunkwizard.client import prepare
-
-        prepared = prepare(provider, mode.key, answers, account)
+        prepared = prepare_answers(provider, mode, answers, account)
     except ValidationFailed as exc:
         _print_problems(provider, mode.fields, exc)
         return EXIT_USAGE

@@ -81,6 +81,9 @@ class ChorusAccount(ProviderModel):
     ] = "https://api.chorus-ai.co/v1"
 
 
+# The mode decides these; the wizard never shows them (the mode's discriminators).
+SipMode = Form(label="SIP mode", fixed=True)
+
 _NUMBER_HELP = "The phone number to register, in E.164 with + and country code, e.g. +15551234567."
 _NAME_HELP = "A display name for the number in the Chorus dashboard."
 _AGENT_HELP = "UUID of the Chorus agent that answers calls to this number (GET /v1/agents). Optional."
@@ -93,7 +96,7 @@ class _NumberBase(ProviderModel):
 
 
 class ChorusTwilio(_NumberBase):
-    provider: Literal["twilio"] = "twilio"
+    provider: Annotated[Literal["twilio"], Form(label="Number provider", fixed=True)] = "twilio"
     twilio_account_sid: Annotated[
         str,
         AfterValidator(_twilio_sid),
@@ -115,8 +118,8 @@ class ChorusTwilio(_NumberBase):
 
 
 class ChorusSipRegistration(_NumberBase):
-    provider: Literal["sip"] = "sip"
-    sip_mode: Annotated[Literal["registration"], Field(alias="sipMode")] = "registration"
+    provider: Annotated[Literal["sip"], Form(label="Number provider", fixed=True)] = "sip"
+    sip_mode: Annotated[Literal["registration"], Field(alias="sipMode"), SipMode] = "registration"
     sip_username: Annotated[
         str,
         Field(alias="sipUsername", max_length=60),
@@ -174,8 +177,8 @@ class ChorusSipRegistration(_NumberBase):
 
 
 class ChorusSipAllowlist(_NumberBase):
-    provider: Literal["sip"] = "sip"
-    sip_mode: Annotated[Literal["ip_allowlist"], Field(alias="sipMode")] = "ip_allowlist"
+    provider: Annotated[Literal["sip"], Form(label="Number provider", fixed=True)] = "sip"
+    sip_mode: Annotated[Literal["ip_allowlist"], Field(alias="sipMode"), SipMode] = "ip_allowlist"
     sip_ip: Annotated[
         str,
         AfterValidator(_ip_address),
@@ -201,11 +204,11 @@ class ChorusSipAllowlist(_NumberBase):
 
 
 class ChorusVoximplant(_NumberBase):
-    provider: Literal["voximplant"] = "voximplant"
+    provider: Annotated[Literal["voximplant"], Form(label="Number provider", fixed=True)] = "voximplant"
 
 
 class ChorusJambonz(_NumberBase):
-    provider: Literal["jambonz"] = "jambonz"
+    provider: Annotated[Literal["jambonz"], Form(label="Number provider", fixed=True)] = "jambonz"
 
 
 _MODES = (

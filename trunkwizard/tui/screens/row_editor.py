@@ -11,8 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from trunkwizard.errors import Problem
-from trunkwizard.fields import Choice, FormField, Kind
-from trunkwizard.tui.answers import is_blank
+from trunkwizard.fields import Choice, FormField, Kind, required_problems
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
 from trunkwizard.tui.widgets.form_view import FormView
@@ -93,11 +92,7 @@ class RowEditorScreen(ModalScreen[Any]):
 
     def action_save(self) -> None:
         answers = self.form.answers()
-        missing = [
-            Problem(f.wire, f"required: enter {f.label.lower()}")
-            for f in self.fields
-            if f.needed() and self.form.shown(f.wire) and is_blank(answers.get(f.wire))
-        ]
+        missing = required_problems(self.fields, answers)
         if missing:
             self.form.show_problems(missing)
             banner = self.query_one("#row-banner", Static)

@@ -16,9 +16,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Collapsible, Input, Static
 
-from trunkwizard.errors import Problem
-from trunkwizard.fields import FormField, Kind
-from trunkwizard.tui.answers import controllers, first_field, is_fixed, visible_answers
+from trunkwizard.errors import Problem, first_field
+from trunkwizard.fields import FormField, Kind, applicable_answers, controllers
 from trunkwizard.tui.widgets.choice_editor import ChoiceEditor
 from trunkwizard.tui.widgets.editor_base import FieldEditor
 from trunkwizard.tui.widgets.field_row import FieldRow
@@ -110,7 +109,7 @@ class FormView(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         groups: dict[str, list[FormField]] = {}
         for field in self.fields:
-            if not is_fixed(field):
+            if not field.fixed:
                 section = field.section or ("legacy" if field.legacy else "")
                 groups.setdefault(section, []).append(field)
         for section, fields in groups.items():
@@ -137,8 +136,8 @@ class FormView(VerticalScroll, can_focus=False):
         return {wire: row.editor.get_value() for wire, row in self.rows.items()}
 
     def answers(self) -> dict[str, Any]:
-        """The answers that apply now: shown fields with a value, and the mode's fixed choices."""
-        return visible_answers(self.fields, self.values())
+        """The answers that apply now (the core decides: shown fields with a value)."""
+        return applicable_answers(self.fields, self.values())
 
     def is_modified(self) -> bool:
         for wire, row in self.rows.items():

@@ -17,9 +17,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 
-from trunkwizard.errors import Problem
-from trunkwizard.fields import FormField, Kind
-from trunkwizard.tui.answers import is_blank, problems_under
+from trunkwizard.errors import Problem, problems_under
+from trunkwizard.fields import FormField, Kind, is_blank
 from trunkwizard.tui.widgets.editor_base import FieldEditor
 
 __all__ = ["RowList", "RowsEditor", "row_summary"]
