@@ -178,11 +178,6 @@ def test_a_toggle_reveals_requires_and_sends_its_values(toggle: str) -> None:
         ({"rewrite_enabled": True, "rewrite_prefix": "+1"}, "rewrite_prefix", "must match ^[0-9]+$"),
         ({"rewrite_enabled": True, "rewrite_cond": "0x"}, "rewrite_cond", "must match ^[0-9]+$"),
         (
-            {"transcription_enabled": True},
-            "transcription_threshold",
-            "required while Transcribe calls is on",
-        ),
-        (
             {"transcription_enabled": True, "transcription_threshold": -1},
             "transcription_threshold",
             "greater than or equal to 0",
