@@ -241,6 +241,13 @@ def test_the_yeastar_peer_trunk_offers_the_pbx_address_marked_inferred() -> None
     assert filled.origins["sipProtocol"] == "from the Yeastar P-Series form: transport"
 
 
+def test_an_offer_without_a_host_is_refused() -> None:
+    yeastar = get_provider("yeastar")
+    account = next(o for o in yeastar.offerings if o.mode == "account")
+    with pytest.raises(ValueError, match="no host"):
+        yeastar.offer(account, OfferInput(request={"number": "7001"}, answer={}, base_url=""))
+
+
 def test_a_kind_mismatch_is_refused() -> None:
     with pytest.raises(ValueError, match="cannot fill"):
         fill(_wavix_offer(), _need("chorus", "sip-ip-allowlist"))

@@ -203,6 +203,8 @@ class Offer:
     password_rules: tuple[PasswordRule, ...] = ()
 
     def __post_init__(self) -> None:
+        if not self.host.value:
+            raise ValueError(f"{self.provider_title} offered no host to register or send to")
         if self.password is not None:
             register_secret(self.password.value.get_secret_value())
 
