@@ -25,6 +25,7 @@ EXPORTED = {
     "TestSteps.test_details_largest_form.svg": "wizard-4-details-largest-form.svg",
     "TestSteps.test_details_field_errors.svg": "wizard-4-details-field-errors.svg",
     "TestPanels.test_row_editor.svg": "wizard-4-row-editor.svg",
+    "TestPanels.test_row_list.svg": "wizard-4-row-list.svg",
     "TestPanels.test_field_help.svg": "wizard-4-field-help.svg",
     "TestSteps.test_review.svg": "wizard-5-review.svg",
     "TestErrors.test_sending.svg": "wizard-6-sending.svg",

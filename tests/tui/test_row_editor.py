@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.tui.driver import KeyboardDriver
+from tests.tui.screen_text import screen_lines
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.row_editor import RowEditorScreen
@@ -34,3 +35,59 @@ async def test_saving_rows_with_ctrl_s_keeps_the_app_running(make_app: Callable[
             await keys.settle()
             assert app.is_running and not isinstance(app.screen, RowEditorScreen)
         assert len(form.rows["allowed_ips"].editor.get_value()) == 6
+
+
+YEASTAR = get_provider("yeastar")
+LONG_NAME = "Chicago main line, 3rd floor"  # 28: the line is longer than the list is wide
+
+
+async def _add_did(keys: KeyboardDriver, number: str) -> None:
+    await keys.press("a")
+    await keys.settle()
+    await keys.type_text(number)
+    await keys.press("tab")
+    await keys.type_text(LONG_NAME)
+    await keys.press("ctrl+s")
+    await keys.settle()
+
+
+async def test_every_row_is_one_line_in_sight_with_its_number_first(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    # Reported: a row summary that wraps at 80 columns undrew later rows (a third row was added twice
+    # because it could not be seen); new DID rows appeared only after PageDown.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(YEASTAR, "register")
+        form = app.screen.form  # type: ignore[attr-defined]
+        form.focus_field("did_list")
+        await keys.settle()
+        for n in range(3):
+            await _add_did(keys, f"+1312555010{n}")
+            lines = screen_lines(app)
+            for m in range(n + 1):
+                shown = [line for line in lines if f"{m + 1}. +1312555010{m} · DID name: Chicago" in line]
+                assert len(shown) == 1, (m, "\n".join(lines))
+                assert shown[0].rstrip().endswith("…")
+
+
+async def test_a_deleted_row_comes_back_with_u(make_app: Callable[..., WizardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(YEASTAR, "register")
+        form = app.screen.form  # type: ignore[attr-defined]
+        form.focus_field("did_list")
+        await keys.settle()
+        for n in range(3):
+            await _add_did(keys, f"+1312555010{n}")
+        await keys.press("up", "d")
+        await keys.settle()
+        dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
+        assert dids == ["+13125550100", "+13125550102"]
+        assert "u Undo" in screen_lines(app)[-1], "the footer offers the undo"
+        await keys.press("u")
+        await keys.settle()
+        dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
+        assert dids == ["+13125550100", "+13125550101", "+13125550102"]

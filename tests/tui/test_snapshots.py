@@ -258,6 +258,23 @@ class TestPanels:
 
         _check(snap_compare, _app(tmp_path), steps)
 
+    def test_row_list(self, snap_compare: Any, tmp_path: Path) -> None:
+        """Every row one line, the DID first, the list's keys in the footer."""
+
+        async def steps(keys: KeyboardDriver) -> None:
+            await _details(keys, "yeastar", "register")
+            keys.app.screen.form.focus_field("did_list")  # type: ignore[attr-defined]
+            for number, name in (("+13125550100", "Chicago main line, 3rd floor"), ("+13125550101", "")):
+                await keys.press("a")
+                await keys.settle()
+                await keys.type_text(number)
+                await keys.press("tab")
+                await keys.type_text(name)
+                await keys.press("ctrl+s")
+                await keys.settle()
+
+        _check(snap_compare, _app(tmp_path), steps)
+
     def test_quit_confirmation(self, snap_compare: Any, tmp_path: Path) -> None:
         async def steps(keys: KeyboardDriver) -> None:
             await _details(keys)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import SecretStr
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.widget import Widget
 
@@ -36,31 +37,51 @@ def _shown_value(field: FormField, value: Any) -> str:
     return str(value)
 
 
+def _telling_field(fields: tuple[FormField, ...], row: dict[str, Any]) -> FormField | None:
+    """The field that tells rows apart: the first filled text field (the DID, the caller ID, the IP);
+    a choice such as "type" comes first on the form but is the same on many rows."""
+    filled = [f for f in fields if f.wire in row and not is_blank(row[f.wire]) and not f.rows]
+    texts = [f for f in filled if f.kind in (Kind.TEXT, Kind.INTEGER, Kind.NUMBER) and not f.secret]
+    return (texts or filled or [None])[0]
+
+
 def row_summary(fields: tuple[FormField, ...], row: Any) -> str:
-    """One line for a row: its filled values with their labels."""
-    if not fields:
+    """One line for a row: the value that tells it apart first, then the other filled values."""
+    if not fields or not isinstance(row, dict):
         return str(row)
-    if not isinstance(row, dict):
-        return str(row)
-    parts = [
+    first = _telling_field(fields, row)
+    parts = [_shown_value(first, row[first.wire])] if first is not None else []
+    parts += [
         f"{f.label}: {_shown_value(f, row[f.wire])}"
         for f in fields
-        if f.wire in row and not is_blank(row[f.wire])
+        if f is not first and f.wire in row and not is_blank(row[f.wire])
     ]
     return " · ".join(parts) or "(empty row)"
 
 
+def _cut(line: str, width: int) -> str:
+    """The line in at most `width` cells, "…" marking a cut (wide characters count as two)."""
+    if cell_len(line) <= width:
+        return line
+    return set_cell_size(line, max(width - 1, 0)) + "…"
+
+
 class RowList(Widget, can_focus=True):
-    """The rows, one line each, with a cursor. Keys: a add, enter/e edit, d remove, [ ] move."""
+    """The rows, one line each, with a cursor. Keys: a add, enter/e edit, d remove (u undoes), [ ] move.
+
+    Every row is one line, cut with "…" at the width, so a long summary never pushes later rows out
+    of the list; the form around it scrolls, never the list itself.
+    """
 
     BINDINGS = [
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
-        Binding("a,insert,plus", "add", "Add row", show=False),
+        Binding("a,insert,plus", "add", "Add row", key_display="a", id="row-add"),
         Binding("enter", "enter", "Edit row", show=False),
-        Binding("e", "edit", "Edit row", show=False),
-        Binding("d,delete", "remove", "Remove row", show=False),
-        Binding("left_square_bracket,shift+up", "move(-1)", "Move up", show=False),
+        Binding("e", "edit", "Edit", id="row-edit"),
+        Binding("d,delete", "remove", "Delete", key_display="d", id="row-delete"),
+        Binding("u", "undo", "Undo delete", id="row-undo"),
+        Binding("left_square_bracket,shift+up", "move(-1)", "Move", key_display="[ ]", id="row-move"),
         Binding("right_square_bracket,shift+down", "move(1)", "Move down", show=False),
     ]
     COMPONENT_CLASSES = {"row-list--cursor", "row-list--empty", "row-list--bad"}
@@ -84,6 +105,15 @@ class RowList(Widget, can_focus=True):
         self.rows = rows
         self.cursor = 0
         self.bad_rows: set[int] = set()
+        self.removed: tuple[int, Any] | None = None  # the last deleted row, until undone or replaced
+        self._follow = False  # the cursor's row is to be scrolled into sight once laid out
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "remove") and not self.rows:
+            return None  # shown dimmed: nothing to edit yet
+        if action == "move" and len(self.rows) < 2:
+            return None
+        return not (action == "undo" and self.removed is None)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(1, len(self.rows))
@@ -93,12 +123,13 @@ class RowList(Widget, can_focus=True):
             return Text(
                 "none yet: press a to add a row", style=self.get_component_rich_style("row-list--empty")
             )
+        width = max(self.content_size.width, 1)
         text = Text(no_wrap=True, overflow="ellipsis")
         for index, row in enumerate(self.rows):
             if index:
                 text.append("\n")
             mark = "✗" if index in self.bad_rows else " "
-            line = f"{mark}{index + 1}. {row_summary(self.field.rows, row)}"
+            line = _cut(f"{mark}{index + 1}. {row_summary(self.field.rows, row)}", width)
             style: str | Style = ""
             if index in self.bad_rows:
                 style = self.get_component_rich_style("row-list--bad")
@@ -117,12 +148,39 @@ class RowList(Widget, can_focus=True):
         self.rows = rows
         self.cursor = min(self.cursor, max(len(rows) - 1, 0))
         self.refresh(layout=True)
+        self.refresh_bindings()
         self.post_message(self.Changed(self))
+        self._follow = True
+        self.call_after_refresh(self.show_cursor)
+
+    def on_resize(self) -> None:
+        if self._follow:
+            self.show_cursor()  # the list has grown to hold the new row: now it can be shown
+
+    def show_cursor(self) -> None:
+        """Scroll the form so the cursor's row is in sight (a row added at the end, say)."""
+        if not self.is_mounted or self.cursor >= self.size.height:
+            return  # not laid out with the new row yet: on_resize comes back here
+        self._follow = False
+        region = self.virtual_region_with_margin
+        region = Region(region.x, region.y + self.cursor, region.width, 1)
+        widget: Widget = self
+        while isinstance(widget.parent, Widget):
+            container = widget.parent
+            scrolled = container.scroll_to_region(region, animate=False, immediate=True)
+            region = (
+                region.translate(-scrolled)
+                .translate(container.styles.margin.top_left)
+                .translate(container.styles.border.spacing.top_left)
+                .translate(container.virtual_region_with_margin.offset)
+            )
+            widget = container
 
     def action_cursor(self, step: int) -> None:
         if self.rows:
             self.cursor = (self.cursor + step) % len(self.rows)
             self.refresh()
+            self.show_cursor()
 
     def action_add(self) -> None:
         self.post_message(self.Edit(self, None))
@@ -136,9 +194,23 @@ class RowList(Widget, can_focus=True):
     def action_remove(self) -> None:
         if self.rows:
             rows = list(self.rows)
-            del rows[self.cursor]
+            self.removed = (self.cursor, rows.pop(self.cursor))
+            summary = _cut(row_summary(self.field.rows, self.removed[1]), 40)
             self.bad_rows.clear()
             self._set_rows(rows)
+            self.notify(f"Row {self.removed[0] + 1} deleted ({summary}): press u to undo.", timeout=6)
+
+    def action_undo(self) -> None:
+        if self.removed is None:
+            return
+        index, row = self.removed
+        self.removed = None
+        rows = list(self.rows)
+        rows.insert(min(index, len(rows)), row)
+        self.cursor = min(index, len(rows) - 1)
+        self.bad_rows.clear()
+        self._set_rows(rows)
+        self.notify(f"Row {self.cursor + 1} is back.", timeout=3)
 
     def action_move(self, step: int) -> None:
         target = self.cursor + step
@@ -225,8 +297,8 @@ class RowsEditor(FieldEditor):
         problems = self.row_problems(index) if index is not None else []
 
         def saved(result: Any) -> None:
+            self.row_list.focus()
             if result is not None:
                 self.row_list.store(index, result)
-            self.row_list.focus()
 
         self.app.push_screen(RowEditorScreen(self.field, row, index, problems), saved)
