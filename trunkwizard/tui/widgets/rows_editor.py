@@ -42,7 +42,8 @@ def _telling_field(fields: tuple[FormField, ...], row: dict[str, Any]) -> FormFi
     a choice such as "type" comes first on the form but is the same on many rows."""
     filled = [f for f in fields if f.wire in row and not is_blank(row[f.wire]) and not f.rows]
     texts = [f for f in filled if f.kind in (Kind.TEXT, Kind.INTEGER, Kind.NUMBER) and not f.secret]
-    return (texts or filled or [None])[0]
+    found = texts or filled
+    return found[0] if found else None
 
 
 def row_summary(fields: tuple[FormField, ...], row: Any) -> str:
