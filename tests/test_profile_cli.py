@@ -69,7 +69,14 @@ def test_add_list_edit_rename_rm_with_the_secret_service(secret_service: Keyring
         "message": "Secrets are stored in the Secret Service.",
     }
     assert listing["profiles"] == [
-        {"name": "acme", "provider": "chorus", "settings": {}, "ca_file": None, "secrets": {"api_key": True}}
+        {
+            "name": "acme",
+            "provider": "chorus",
+            "settings": {},
+            "ca_file": None,
+            "read_only": False,
+            "secrets": {"api_key": True},
+        }
     ]
 
     edited = _run(

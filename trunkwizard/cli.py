@@ -23,6 +23,9 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("sandbox", "sandbox", "run the provider emulator on 127.0.0.1"),
     ("profile", "profile", "list, add, edit or remove saved accounts"),
     ("history", "history", "list what was created"),
+    ("list", "listing", "list what an account has at the provider (every page), with live status"),
+    ("show", "show", "show one item of an account as the provider returns it, secrets masked"),
+    ("delete", "delete", "delete one item of an account at the provider, after typing its name"),
     ("check", "check", "check the SIP side of a trunk: DNS, OPTIONS, optional REGISTER"),
     ("export", "export", "write the PBX half (Asterisk pjsip.conf, FreeSWITCH gateway) of a created trunk"),
 ]

@@ -26,7 +26,14 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import httpx
 
 from trunkwizard import __version__
-from trunkwizard.errors import NetworkError, OutcomeUnknown, ProviderError, RequestTimedOut, TrunkwizardError
+from trunkwizard.errors import (
+    NetworkError,
+    OutcomeUnknown,
+    ProviderError,
+    ReadOnlyRefused,
+    RequestTimedOut,
+    TrunkwizardError,
+)
 from trunkwizard.fields import (
     Choice,
     Kind,
@@ -207,9 +214,13 @@ class ProviderClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         ca_file: str | None = None,
+        read_only: bool = False,
     ) -> None:
         self.provider = provider
         self.account = account
+        # a read-only account: create and delete refuse before anything is sent (the callers check first;
+        # this is the backstop)
+        self.read_only = read_only
         self._transport = transport
         self._timeout = timeout
         self._ca_file = ca_file
@@ -275,6 +286,7 @@ class ProviderClient:
     async def submit(self, prepared: PreparedRequest) -> Outcome:
         """Send the create call once and judge what it left behind. Never raises for what the provider
         or the network did: an unknown outcome is looked up once before it is returned."""
+        self._refuse_if_read_only("create")
         call = prepared.call
         can_look_up = self.provider.find_call(prepared.mode, prepared.request) is not None
         try:
@@ -370,6 +382,7 @@ class ProviderClient:
         return scrub_secrets(await self.send(call))
 
     async def delete(self, ref: ResourceRef) -> None:
+        self._refuse_if_read_only("delete")
         call = self.provider.delete_call(ref)
         if call is None:
             raise ProviderError(f"{self.provider.title}'s API cannot delete a {self.provider.creates}")
@@ -414,6 +427,10 @@ class ProviderClient:
         return self._read(response, call, shown)
 
     # --- internals -------------------------------------------------------------------------------------
+
+    def _refuse_if_read_only(self, action: str) -> None:
+        if self.read_only:
+            raise ReadOnlyRefused(action, f"at {self.provider.title}")
 
     def _require_open(self) -> httpx.AsyncClient:
         if self._http is None:

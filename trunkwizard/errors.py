@@ -27,6 +27,7 @@ __all__ = [
     "OutcomeUnknown",
     "Problem",
     "ProviderError",
+    "ReadOnlyRefused",
     "RequestTimedOut",
     "StoreError",
     "TrunkwizardError",
@@ -127,3 +128,15 @@ class CredentialsUnavailable(TrunkwizardError):
 
 class StoreError(TrunkwizardError):
     """A profile, draft or history file cannot be read or written safely."""
+
+
+class ReadOnlyRefused(TrunkwizardError):
+    """A change (create, edit, rotate, delete) asked of a read-only account: refused before any request."""
+
+    def __init__(self, action: str, where: str = "") -> None:
+        place = f" {where}" if where else ""
+        super().__init__(
+            f"read-only: {action} refused{place}; nothing was sent. This account is only looked at "
+            "(--read-only, or read_only = true in its profile)."
+        )
+        self.action = action

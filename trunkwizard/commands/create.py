@@ -59,6 +59,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="send nothing: search the provider for what these answers create (settles an unknown outcome)",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output (one JSON object)")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="refuse to create (as with a profile saved read-only); a dry run still prints",
+    )
     parser.epilog = (
         "Account settings: an [account] table in the answers file (non-secret only), or environment "
         "variables TRUNKWIZARD_<PROVIDER>_<FIELD>, e.g. TRUNKWIZARD_CHORUS_API_KEY. "
@@ -237,6 +242,10 @@ def run(args: argparse.Namespace) -> int:
         preview = prepared.preview
         print(json.dumps(preview.as_dict(), ensure_ascii=False, indent=2) if args.json else preview.as_text())
         return EXIT_OK
+    if _read_only(args):
+        from trunkwizard.errors import ReadOnlyRefused
+
+        return _fail(ReadOnlyRefused("create").message, EXIT_USAGE)
     if args.look_up:
         return _run_look_up(prepared, account, args)
     earlier = _unsettled(prepared, args)
@@ -285,6 +294,12 @@ def _report(prepared: Any, outcome: Outcome, args: argparse.Namespace, offers: l
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
     return _fail(_with_hint(error) if error is not None else outcome.message, EXIT_FAILED)
+
+
+def _read_only(args: argparse.Namespace) -> bool:
+    from trunkwizard.commands._target import read_only
+
+    return read_only(args)
 
 
 def _unsettled(prepared: Any, args: argparse.Namespace) -> list[Any]:

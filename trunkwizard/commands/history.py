@@ -36,6 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     delete.add_argument("entry_id", metavar="ID", help="the entry's id (`trunkwizard history --json`)")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.add_argument("--read-only", action="store_true", help="refuse (as with a profile saved read-only)")
     delete.add_argument("--profile", metavar="NAME", help="use this saved account instead of the entry's")
     delete.add_argument(
         "--sandbox-url",
@@ -69,6 +70,11 @@ def _delete(args: argparse.Namespace) -> int:
         return _fail(reason)
     profile = args.profile or (None if entry.sandbox else entry.profile)
     what = f"{provider.title} {provider.creates} {entry.created_id}"
+    from trunkwizard.errors import ReadOnlyRefused
+    from trunkwizard.store import ProfileStore
+
+    if args.read_only or (profile and ProfileStore().get(profile).read_only):
+        return _fail(ReadOnlyRefused("delete").message, 2)
     try:
         if args.sandbox_url:
             from trunkwizard.sandbox import sandbox_account

@@ -10,6 +10,7 @@ messages go to stderr, one line each.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -102,6 +103,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--provider", required=True, help="chorus, signalwire, wavix, yeastar or vox")
     _settings_arguments(add)
     add.add_argument("--ca-file", metavar="PATH", help="PEM CA bundle for a PBX with its own certificate")
+    add.add_argument(
+        "--read-only",
+        action="store_true",
+        help="only look with this account: create, edit, rotate, delete refused",
+    )
 
     edit = actions.add_parser("edit", help="change a profile's settings or secrets", secret_help=True)
     edit.add_argument("name")
@@ -110,6 +116,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     ca = edit.add_mutually_exclusive_group()
     ca.add_argument("--ca-file", metavar="PATH", help="PEM CA bundle for a PBX with its own certificate")
     ca.add_argument("--no-ca-file", action="store_true", help="forget the CA file (system CAs only)")
+    access = edit.add_mutually_exclusive_group()
+    access.add_argument("--read-only", action="store_true", help="only look with this account from now on")
+    access.add_argument("--writable", action="store_true", help="allow changes with this account again")
     edit.add_argument(
         "--secret",
         action="append",
@@ -219,6 +228,7 @@ def _open_accounts() -> Accounts:
 def _add(args: argparse.Namespace) -> int:
     accounts = _open_accounts()
     profile = accounts.build_profile(args.name, args.provider, _parse_settings(args.settings), args.ca_file)
+    profile = dataclasses.replace(profile, read_only=args.read_only)
     if accounts.profiles.exists(profile.name):
         raise _UsageError(f"a profile named {profile.name!r} already exists; use `trunkwizard profile edit`")
     fields = accounts.profile_secret_fields(profile.provider)
@@ -272,6 +282,8 @@ def _edit(args: argparse.Namespace) -> int:
         del settings[key]
     ca_file = None if args.no_ca_file else (args.ca_file or current.ca_file)
     profile = accounts.build_profile(current.name, current.provider, settings, ca_file)
+    read_only = (current.read_only or args.read_only) and not args.writable
+    profile = dataclasses.replace(profile, read_only=read_only)
     fields = accounts.profile_secret_fields(profile.provider)
     unknown = sorted(set(args.secret) - {f.wire for f in fields})
     if unknown:
@@ -351,6 +363,7 @@ def _list(args: argparse.Namespace) -> int:
                 "provider": profile.provider,
                 "settings": dict(profile.settings),
                 "ca_file": profile.ca_file,
+                "read_only": profile.read_only,
                 "secrets": presence,
             }
         )
@@ -364,7 +377,8 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps({"keyring": keyring, "profiles": documents}, indent=2, ensure_ascii=False))
         return EXIT_OK
     for document in documents:
-        print(f"{document['name']}  ({document['provider']})")
+        badge = "  [RO]" if document["read_only"] else ""
+        print(f"{document['name']}  ({document['provider']}){badge}")
         for key, value in document["settings"].items():
             print(f"  {key} = {json.dumps(value) if not isinstance(value, str) else value}")
         if document["ca_file"]:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from trunkwizard.connect import Need, Offer, Offering, OfferInput
     from trunkwizard.preflight import PreflightTarget
+    from trunkwizard.providers._listing import Listing
 
 __all__ = [
     "FIND_PAGE_SIZE",
@@ -236,6 +237,8 @@ class Provider(ABC):
     # SIP check outcome (a key of trunkwizard.preflight.explain.OUTCOMES) -> what this provider adds
     # to the general explanation; shown by the check screen and `trunkwizard check --profile`.
     sip_hints: ClassVar[Mapping[str, str]] = {}
+    # the provider's own listing (inventory, show, delete): trunkwizard.providers._listing
+    listing: ClassVar[Listing | None] = None
 
     # --- declaration helpers -------------------------------------------------------------------------
 

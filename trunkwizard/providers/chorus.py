@@ -27,6 +27,7 @@ from trunkwizard.providers._base import (
     SipCheckPlan,
     error_text,
 )
+from trunkwizard.providers._listing import Column, Item, Listing, text
 from trunkwizard.values import E164, HostPort, Port, Uuid
 
 __all__ = ["Chorus"]
@@ -441,3 +442,57 @@ class Chorus(Provider):
         return ProviderError(
             text, status=status, field=first or None, problems=problems, code=error_text(message, "")
         )
+
+
+# --- inventory: GET /phone-numbers pages with limit/offset ({data, pagination: {total, limit, offset}}) ---
+
+
+class ChorusListing(Listing):
+    what = "phone numbers"
+    columns = (
+        Column("number", "Number", 16),
+        Column("name", "Name", 18),
+        Column("provider", "Carrier", 10),
+        Column("host", "SIP host / IP", 20),
+    )
+    # The delete call is inferred from the API's REST shape (reference: list/get/delete [I]).
+    delete_consequence = (
+        "Deleting removes the phone number from Chorus AI: calls to it stop reaching its agent, and "
+        "using it again means adding it anew."
+    )
+    confirm_label = "number"
+
+    def first_call(self, page_size: int) -> Call:
+        return Call("GET", "/phone-numbers", params={"limit": str(page_size), "offset": "0"})
+
+    def page(self, body: Any, call: Call, page_size: int) -> tuple[list[Item], Call | None]:
+        data = body.get("data") if isinstance(body, Mapping) else None
+        items = (
+            [self._item(row) for row in data if isinstance(row, Mapping)] if isinstance(data, list) else []
+        )
+        following = Chorus().find_next(body, call.params.get("offset"))
+        if following is None:
+            return items, None
+        return items, Call("GET", "/phone-numbers", params={"limit": str(page_size), "offset": following})
+
+    @staticmethod
+    def _item(row: Mapping[str, Any]) -> Item:
+        host = row.get("sipProxy") or row.get("sipIp") or ""
+        mode = f"sip/{row.get('sipMode')}" if row.get("provider") == "sip" and row.get("sipMode") else ""
+        cells = {
+            "number": text(row.get("number")),
+            "name": text(row.get("name")),
+            "provider": mode or text(row.get("provider")),
+            "host": text(host),
+        }
+        ref = ResourceRef("chorus", _mode_of(row), text(row.get("id")))
+        return Item(ref, cells, confirm=text(row.get("number")), summary=dict(row))
+
+
+def _mode_of(row: Mapping[str, Any]) -> str:
+    if row.get("provider") == "sip":
+        return "sip-ip-allowlist" if row.get("sipMode") == "ip_allowlist" else "sip-registration"
+    return text(row.get("provider"))
+
+
+Chorus.listing = ChorusListing()

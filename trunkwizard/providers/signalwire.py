@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Generator
+from collections.abc import AsyncIterator, Generator
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -34,6 +34,7 @@ from trunkwizard.providers._base import (
     SipCheckPlan,
     error_text,
 )
+from trunkwizard.providers._listing import MAX_PAGES, Column, Item, Listing, Send
 from trunkwizard.redact import redact, register_secret
 from trunkwizard.values import E164, Uuid
 
@@ -558,3 +559,75 @@ def _subscriber_label(item: dict[str, Any]) -> str:
     name = item.get("display_name") or details.get("display_name") or ""
     email = details.get("email") or ""
     return f"{name} <{email}>" if name and email else str(name or email or item["id"])
+
+
+# --- inventory: every subscriber (paged by links.next), then each one's SIP endpoints (paged the same) ---
+
+
+class SignalWireListing(Listing):
+    what = "subscriber SIP endpoints"
+    columns = (
+        Column("username", "Username", 16),
+        Column("subscriber", "Subscriber", 24),
+        Column("caller_id", "Caller ID", 16),
+    )
+    delete_consequence = (
+        "Deleting removes the SIP endpoint: phones and PBXs registered with its username stop working "
+        "at once."
+    )
+    confirm_label = "username"
+
+    def first_call(self, page_size: int) -> Call:
+        return Call("GET", SUBSCRIBERS_PATH, params={"page_size": str(page_size)})
+
+    def page(self, body: Any, call: Call, page_size: int) -> tuple[list[Item], Call | None]:
+        raise NotImplementedError("SignalWire's inventory is two listings deep: use items()")
+
+    def ref_of(self, key: str) -> ResourceRef | None:
+        subscriber, _, endpoint = key.rpartition("/")
+        if not subscriber or not endpoint:
+            return None
+        return ResourceRef("signalwire", "sip-endpoint", endpoint, {"fabric_subscriber_id": subscriber})
+
+    async def items(self, send: Send, page_size: int) -> AsyncIterator[Item]:
+        subscribers: list[dict[str, Any]] = []
+        call: Call | None = self.first_call(page_size)
+        for _ in range(MAX_PAGES):
+            if call is None:
+                break
+            body = await send(call)
+            data = body.get("data") if isinstance(body, dict) else None
+            subscribers += (
+                [s for s in data if isinstance(s, dict) and s.get("id")] if isinstance(data, list) else []
+            )
+            following = _next_link(body, SUBSCRIBERS_PATH, "subscriber list")
+            call = Call("GET", following) if following else None
+        for subscriber in subscribers:
+            sid = str(subscriber["id"])
+            path = f"{SUBSCRIBERS_PATH}/{sid}/sip_endpoints"
+            call = Call("GET", path, params={"page_size": str(page_size)})
+            for _ in range(MAX_PAGES):
+                if call is None:
+                    break
+                body = await send(call)
+                data = body.get("data") if isinstance(body, dict) else None
+                for row in data if isinstance(data, list) else []:
+                    if isinstance(row, dict) and row.get("id"):
+                        yield self._item(row, sid, _subscriber_label(subscriber))
+                following = _next_link(body, "/sip_endpoints", "SIP endpoint list")
+                call = Call("GET", following) if following else None
+
+    @staticmethod
+    def _item(row: dict[str, Any], subscriber_id: str, subscriber: str) -> Item:
+        cells = {
+            "username": str(row.get("username") or ""),
+            "subscriber": subscriber,
+            "caller_id": str(row.get("caller_id") or ""),
+        }
+        ref = ResourceRef(
+            "signalwire", "sip-endpoint", str(row["id"]), {"fabric_subscriber_id": subscriber_id}
+        )
+        return Item(ref, cells, confirm=str(row.get("username") or ""), summary=row)
+
+
+SignalWire.listing = SignalWireListing()

@@ -30,6 +30,7 @@ from trunkwizard.providers._base import (
     SipCheckPlan,
     error_text,
 )
+from trunkwizard.providers._listing import Column, Item, Listing
 from trunkwizard.values import SipUri, Uuid
 
 __all__ = ["Vox", "VoxAccount", "VoxCustomSip"]
@@ -471,3 +472,59 @@ def _public(body: Any) -> dict[str, Any]:
     if not isinstance(body, Mapping):
         return {}
     return {k: v for k, v in body.items() if k != "auth_password"}
+
+
+# --- inventory: GET /organization-telephone-numbers with limit/cursor ({items, total_count, next_cursor}) -
+
+_NUMBER_STATUS = {
+    "active": "active",
+    "scheduled": "scheduled",
+    "cancel_requested": "cancel requested",
+    "expired": "expired",
+}
+
+
+class VoxListing(Listing):
+    what = "telephone numbers"
+    columns = (
+        Column("number", "Number", 13),
+        Column("provider", "Kind", 7),
+        Column("address", "SIP address", 28),
+        Column("memo", "Memo", 14),
+    )
+    delete_consequence = (
+        "A custom Vox number expires immediately: its calls stop at once and it cannot be restored "
+        "(a number bought from Vox would run to the end of its billing period)."
+    )
+    confirm_label = "number"
+
+    def first_call(self, page_size: int) -> Call:
+        return Call("GET", _NUMBERS, params={"limit": str(page_size)})
+
+    def page(self, body: Any, call: Call, page_size: int) -> tuple[list[Item], Call | None]:
+        rows = body.get("items") if isinstance(body, Mapping) else None
+        items = [self._item(r) for r in rows if isinstance(r, Mapping)] if isinstance(rows, list) else []
+        following = Vox().find_next(body, call.params.get("cursor"))
+        if following is None:
+            return items, None
+        return items, Call("GET", _NUMBERS, params={"limit": str(page_size), "cursor": following})
+
+    @staticmethod
+    def _item(row: Mapping[str, Any]) -> Item:
+        cells = {
+            "number": str(row.get("number") or ""),
+            "provider": str(row.get("provider") or ""),
+            "address": str(row.get("address") or ""),
+            "memo": str(row.get("memo") or ""),
+        }
+        status = str(row.get("status") or "")
+        return Item(
+            ResourceRef("vox", "custom-sip", str(row.get("id", ""))),
+            cells,
+            status=_NUMBER_STATUS.get(status, status),
+            confirm=str(row.get("number") or ""),
+            summary=dict(row),
+        )
+
+
+Vox.listing = VoxListing()

@@ -34,6 +34,7 @@ from trunkwizard.providers._base import (
     SipCheckPlan,
     error_text,
 )
+from trunkwizard.providers._listing import DIGITS_PATTERN, Column, Item, Listing
 from trunkwizard.redact import register_secret
 from trunkwizard.values import INT32_MAX, PublicIPv4, e164
 
@@ -546,3 +547,63 @@ class Wavix(Provider):
         return ProviderError(
             f"Wavix: {message}", status=status, field=field, problems=problems, code=error_text(message, "")
         )
+
+
+# --- inventory: GET /v1/trunks pages with page/per_page ({sip_trunks, pagination}) -------------------
+
+# SIPTrunkSummary.status (official spec): "SIP trunks with a pending or rejected status can't be used to
+# place calls."
+_TRUNK_STATUS = {
+    "active": "active",
+    "pending": "pending review: cannot place calls yet",
+    "rejected": "rejected: cannot place calls",
+}
+
+
+class WavixListing(Listing):
+    what = "SIP trunks"
+    id_pattern = DIGITS_PATTERN
+    columns = (
+        Column("name", "SIP user", 9),
+        Column("label", "Label", 20),
+        Column("auth", "Auth / host", 18),
+        Column("callerid", "Caller ID", 13),
+    )
+    delete_consequence = (
+        "Deleting a Wavix trunk stops call routing through it: the PBX registered with it and the "
+        "numbers routed to it stop receiving calls."
+    )
+    confirm_label = "trunk label"
+
+    def first_call(self, page_size: int) -> Call:
+        return Call("GET", "/v1/trunks", params={"page": "1", "per_page": str(page_size)})
+
+    def page(self, body: Any, call: Call, page_size: int) -> tuple[list[Item], Call | None]:
+        rows = body.get("sip_trunks") if isinstance(body, dict) else None
+        items = [self._item(row) for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+        following = Wavix().find_next(body, call.params.get("page"))
+        if following is None:
+            return items, None
+        return items, Call("GET", "/v1/trunks", params={"page": following, "per_page": str(page_size)})
+
+    @staticmethod
+    def _item(row: dict[str, Any]) -> Item:
+        host_request = row.get("host_request")
+        host = host_request.get("host") if isinstance(host_request, dict) else None
+        cells = {
+            "name": str(row.get("name") or ""),
+            "label": str(row.get("label") or ""),
+            "auth": f"IP {host}" if host else str(row.get("auth_method") or "Digest"),
+            "callerid": str(row.get("callerid") or ("several" if row.get("multiple_numbers") else "")),
+        }
+        status = str(row.get("status") or "")
+        return Item(
+            ResourceRef("wavix", "sip-trunk", str(row.get("id", ""))),
+            cells,
+            status=_TRUNK_STATUS.get(status, status),
+            confirm=str(row.get("label") or row.get("name") or ""),
+            summary=row,
+        )
+
+
+Wavix.listing = WavixListing()

@@ -39,6 +39,7 @@ from trunkwizard.providers._base import (
     ResourceRef,
     SipCheckPlan,
 )
+from trunkwizard.providers._listing import DIGITS_PATTERN, Column, Item, Listing
 from trunkwizard.providers.yeastar_api import YeastarToken, errcode_of, remember_secrets, yeastar_error
 from trunkwizard.values import Flag01, Host, Port
 
@@ -862,3 +863,71 @@ class Yeastar(Provider):
         if errcode_of(body) is not None:
             return yeastar_error(body, status=status, our_field=self.our_field)
         return super().error(status, body)
+
+
+# --- inventory: GET trunk/list pages with page/page_size ({total_number, data}) ------------------------
+
+# trunk/list `status` (developer guide "Query trunk list" and Cloud "Search specific trunks"), in words.
+TRUNK_STATUS = {
+    0: "unknown",
+    1: "idle",
+    2: "busy",
+    3: "idle (not monitored)",
+    4: "registering",
+    41: "registration failed: check username/password",
+    42: "unreachable",
+    43: "unavailable: nothing registered to it",
+    44: "disabled",
+    45: "authentication failed",
+}
+
+
+class YeastarListing(Listing):
+    what = "SIP trunks"
+    id_pattern = DIGITS_PATTERN
+    columns = (
+        Column("name", "Trunk name", 18),
+        Column("type", "Type", 8),
+        Column("host", "Host:port", 22),
+        Column("username", "Username", 12),
+    )
+    delete_consequence = (
+        "Deleting removes the trunk from the PBX: calls routed through it fail at once, and inbound or "
+        "outbound routes that use it may refuse the delete until they are changed."
+    )
+    confirm_label = "trunk name"
+
+    def first_call(self, page_size: int) -> Call:
+        return Call("GET", "/trunk/list", params={"page": "1", "page_size": str(page_size)})
+
+    def page(self, body: Any, call: Call, page_size: int) -> tuple[list[Item], Call | None]:
+        rows = body.get("data") if isinstance(body, Mapping) else None
+        items = [self._item(r) for r in rows if isinstance(r, Mapping)] if isinstance(rows, list) else []
+        page = int(call.params.get("page", "1"))
+        total = body.get("total_number") if isinstance(body, Mapping) else None
+        if not items or not isinstance(total, int) or total <= page * page_size:
+            return items, None
+        return items, Call("GET", "/trunk/list", params={"page": str(page + 1), "page_size": str(page_size)})
+
+    @staticmethod
+    def _item(row: Mapping[str, Any]) -> Item:
+        kind = str(row.get("type") or "")
+        code = row.get("status")
+        status = TRUNK_STATUS.get(code, f"status {code}") if isinstance(code, int) else ""
+        cells = {
+            "name": str(row.get("name") or ""),
+            "type": kind,
+            "host": str(row.get("host_port") or ""),
+            "username": str(row.get("username") or ""),
+        }
+        mode = kind if kind in ("register", "peer", "account") else ""
+        return Item(
+            ResourceRef("yeastar", mode, str(row.get("id", ""))),
+            cells,
+            status=status,
+            confirm=str(row.get("name") or ""),
+            summary=dict(row),
+        )
+
+
+Yeastar.listing = YeastarListing()

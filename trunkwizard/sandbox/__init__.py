@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 from starlette.routing import Mount
+from starlette.types import ASGIApp
 
 from trunkwizard.sandbox import chorus, signalwire, vox, wavix, yeastar
 
@@ -70,7 +71,7 @@ def free_port() -> int:
 class SandboxServer:
     """The emulator served by uvicorn on 127.0.0.1 in a background thread."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1", app: Starlette | None = None) -> None:
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", app: ASGIApp | None = None) -> None:
         import uvicorn
 
         self.host = host

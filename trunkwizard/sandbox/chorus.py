@@ -137,7 +137,7 @@ class ChorusSandbox:
 
     def seed(self) -> None:
         for index, (name, number, provider, extra) in enumerate(SEEDED):
-            record_id = str(uuid.UUID(int=0xC0FFEE000 + index))
+            record_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"trunkwizard-sandbox/chorus/{number}"))
             when = f"2026-0{index + 1}-15T09:30:00.000Z"
             record = {
                 "id": record_id,

@@ -166,7 +166,7 @@ class VoxSandbox:
     def seed(self) -> None:
         for index, (number, address, auth_username, memo) in enumerate(SEEDED):
             when = 1_767_225_600_000 + index * 86_400_000
-            record_id = str(uuid.UUID(int=0x5EED0000 + index))
+            record_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"trunkwizard-sandbox/vox/{number}"))
             self.numbers[record_id] = {
                 "id": record_id,
                 "number": number,

@@ -42,6 +42,7 @@ __all__ = [
     "MAX_CALL_DURATION",
     "MAX_SIP_CHANNELS",
     "NOT_PROVISIONED_KEY",
+    "WavixSandbox",
     "account",
     "app",
 ]
@@ -372,10 +373,11 @@ class WavixSandbox:
         return reply({"balance": "309.06", "global_limits": limits})
 
 
-def app(*, seeded: bool = True) -> Starlette:
-    sandbox = WavixSandbox()
-    if seeded:
-        sandbox.seed()
+def app(sandbox: WavixSandbox | None = None, *, seeded: bool = True) -> Starlette:
+    if sandbox is None:
+        sandbox = WavixSandbox()
+        if seeded:
+            sandbox.seed()
     return Starlette(
         routes=[
             Route("/v1/trunks", sandbox.create, methods=["POST"]),

@@ -6,6 +6,8 @@
     provider = "yeastar"
     ca_file = "/etc/ssl/acme-pbx-ca.pem"
 
+    read_only = true            # optional: look, never change (create, edit, rotate, delete refused)
+
     [profiles.acme-pbx.settings]
     base_url = "https://10.0.0.5:8088"
 
@@ -85,6 +87,8 @@ class Profile:
     provider: str
     settings: dict[str, SettingValue] = field(default_factory=dict)
     ca_file: str | None = None
+    # k9s-style: this account is only looked at; every write is refused before a request leaves
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         validate_profile_name(self.name)
@@ -95,12 +99,20 @@ class Profile:
             object.__setattr__(self, "ca_file", None)
 
     def renamed(self, name: str) -> Profile:
-        return Profile(name=name, provider=self.provider, settings=dict(self.settings), ca_file=self.ca_file)
+        return Profile(
+            name=name,
+            provider=self.provider,
+            settings=dict(self.settings),
+            ca_file=self.ca_file,
+            read_only=self.read_only,
+        )
 
     def to_toml_table(self) -> dict[str, Any]:
         table: dict[str, Any] = {"provider": self.provider}
         if self.ca_file:
             table["ca_file"] = self.ca_file
+        if self.read_only:
+            table["read_only"] = True
         table["settings"] = dict(self.settings)
         return table
 
@@ -108,14 +120,17 @@ class Profile:
 def _profile_from_table(name: str, table: Any, path: str) -> Profile:
     if not isinstance(table, dict):
         raise StoreError(f"{path}: profile {name!r} is not a table")
-    unknown = set(table) - {"provider", "ca_file", "settings"}
+    unknown = set(table) - {"provider", "ca_file", "settings", "read_only"}
     if unknown:
         raise StoreError(f"{path}: profile {name!r} has unknown keys: {', '.join(sorted(unknown))}")
     provider, ca_file, settings = table.get("provider"), table.get("ca_file"), table.get("settings", {})
     if not isinstance(provider, str) or not isinstance(settings, dict) or not isinstance(ca_file, str | None):
         raise StoreError(f'{path}: profile {name!r} needs provider = "..." and a [settings] table')
+    read_only = table.get("read_only", False)
+    if not isinstance(read_only, bool):
+        raise StoreError(f"{path}: profile {name!r}: read_only must be true or false")
     try:
-        return Profile(name=name, provider=provider, settings=settings, ca_file=ca_file)
+        return Profile(name=name, provider=provider, settings=settings, ca_file=ca_file, read_only=read_only)
     except ValidationFailed as exc:
         raise StoreError(f"{path}: profile {name!r}: {exc.message}") from None
 
