@@ -229,6 +229,18 @@ def test_signalwire_reads_the_domain_from_its_sip_profile_never_from_the_space()
         )
 
 
+def test_signalwire_default_encryption_follows_the_sip_profile() -> None:
+    signalwire = get_provider("signalwire")
+    source = OfferInput(
+        request={"username": "bob", "encryption": "default"},
+        answer={"username": "bob", "encryption": "default"},
+        reads={"sip_profile": {"domain": "example-1.sip.signalwire.com", "default_encryption": "required"}},
+    )
+    offer = signalwire.offer(signalwire.offerings[0], source)
+    assert offer.transport is not None and offer.transport.value == "tls"
+    assert offer.transport.where == "encryption default, the profile's required: TLS on 5061"
+
+
 def test_the_yeastar_peer_trunk_offers_the_pbx_address_marked_inferred() -> None:
     yeastar = get_provider("yeastar")
     peer = next(o for o in yeastar.offerings if o.mode == "peer")

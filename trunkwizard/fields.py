@@ -507,9 +507,7 @@ def _gate_problems(fields: tuple[FormField, ...], answers: Mapping[str, Any]) ->
     """The form's own rules on applicable answers: required while shown, confirmations that match.
     Plain required fields are left to the model, which reports them as missing."""
     siblings = _by_wire(fields)
-    problems = [
-        p for p in required_problems(fields, answers) if siblings[p.field].required_when_shown
-    ]
+    problems = [p for p in required_problems(fields, answers) if siblings[p.field].required_when_shown]
     for field in fields:
         if field.confirm_of is None or not field.shown(answers, siblings):
             continue

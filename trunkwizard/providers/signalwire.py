@@ -431,8 +431,11 @@ class SignalWire(Provider):
             )
         registrar = Sourced(domain, Origin.ANSWER, "sip_profile: domain")
         encryption = source.text(source.answer, "encryption") or source.text(source.request, "encryption")
-        tls = encryption == "required"
-        why = f"encryption {encryption or 'default'}: " + ("TLS on 5061" if tls else "UDP on 5060")
+        if encryption in (None, "default"):  # "default": the SIP profile's own setting decides
+            profile_default = source.text(profile, "default_encryption")
+            encryption = f"default, the profile's {profile_default}" if profile_default else "default"
+        tls = encryption.endswith("required")
+        why = f"encryption {encryption}: " + ("TLS on 5061" if tls else "UDP on 5060")
         username = source.value("username")
         password = source.typed_password("password")
         codecs = source.answer.get("codecs") or source.request.get("codecs")

@@ -395,9 +395,9 @@ class YeastarRegisterTrunk(ProviderModel):
 
     name: TrunkName
     country: Country = "general"
-    type: Annotated[
-        Literal["register"], Form(label="Trunk type", help="Register trunk.", fixed=True)
-    ] = "register"
+    type: Annotated[Literal["register"], Form(label="Trunk type", help="Register trunk.", fixed=True)] = (
+        "register"
+    )
     transport: Annotated[
         Transport,
         Form(
@@ -475,9 +475,7 @@ class YeastarPeerTrunk(ProviderModel):
 
     name: TrunkName
     country: Country = "general"
-    type: Annotated[
-        Literal["peer"], Form(label="Trunk type", help="Peer trunk.", fixed=True)
-    ] = "peer"
+    type: Annotated[Literal["peer"], Form(label="Trunk type", help="Peer trunk.", fixed=True)] = "peer"
     transport: Annotated[
         Transport,
         Form(label="Transport", help="Transport protocol: udp, tcp, tls or dnsnaptr."),
@@ -505,9 +503,9 @@ class YeastarAccountTrunk(ProviderModel):
 
     name: TrunkName
     country: Country = "general"
-    type: Annotated[
-        Literal["account"], Form(label="Trunk type", help="Account trunk.", fixed=True)
-    ] = "account"
+    type: Annotated[Literal["account"], Form(label="Trunk type", help="Account trunk.", fixed=True)] = (
+        "account"
+    )
     transport: Annotated[
         AccountTransport,
         Form(label="Transport", help="Transport protocol: udp, tcp or tls (no dnsnaptr for account trunks)."),
