@@ -13,6 +13,7 @@ import pytest
 
 from tests.support.canary import CANARY
 from tests.support.kamailio import Kamailio, KamailioRegistrars
+from tests.support.secret_service import KeyringSession
 
 pytestmark = pytest.mark.kamailio
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,11 +122,31 @@ def test_an_explained_failure_with_the_providers_hint(registrar: Kamailio, home:
         "FAIL  register rejected: the registrar does not let auth ID alice register user 6701 "
         "(403 Auth ID not allowed for this user)"
     )
-    assert lines[at + 1].startswith(" " * 15 + "why: the auth ID is valid, but not for this user")
+    assert lines[at + 1].startswith(" " * 15 + "why: the auth ID may not register this user")
     assert "note: " not in done.stdout  # no provider named, no provider hints
     assert as_json.returncode == 1
     register = {item["name"]: item for item in json.loads(as_json.stdout)}["register"]
     assert register["outcome"] == "auth-id-refused"
-    assert register["causes"][0].startswith("the auth ID is valid, but not for this user")
+    assert register["causes"][0].startswith("the auth ID may not register this user")
     assert register["hints"][0].startswith("Yeastar: the trunk's Authentication Name (auth_name)")
     assert CANARY not in done.stdout + done.stderr + as_json.stdout + as_json.stderr
+
+
+@pytest.mark.keyring
+def test_register_over_tls_with_the_profiles_ca_and_keyring_password(
+    registrar: Kamailio, secret_service: KeyringSession
+) -> None:
+    env = {k: v for k, v in secret_service.env.items() if k != PASSWORD_ENV}
+    added = _run(env, "profile", "add", "pbx", *YEASTAR, "--ca-file", str(registrar.ca_file))
+    assert added.returncode == 0, added.stdout + added.stderr
+    secret_service.store("pbx:sip_password", CANARY)
+    tls = ["localhost", "--port", str(registrar.tls_port), "--transport", "tls"]
+
+    done = _run(env, "check", *tls, "--register", "--username", "alice", "--yes", "--profile", "pbx")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    register = _line(done.stdout, "register")
+    assert register == "PASS  register user alice: accepted (200 OK); unregistered again"
+    assert registrar.logged(r"SAVED aor=sip:alice@localhost", at_least=2)
+    assert "its keyring SIP password" in done.stderr
+    assert CANARY not in done.stdout + done.stderr

@@ -10,6 +10,7 @@ import pytest
 from pydantic import SecretStr
 
 from tests.support.canary import CANARY
+from tests.support.dns_server import DnsRecords, LocalDns
 from tests.support.kamailio import Kamailio
 from tests.support.sip import ALG_PUBLIC, SipPeers
 from trunkwizard.preflight import CheckResult, CheckStatus, PreflightTarget, run_checks
@@ -207,7 +208,7 @@ async def test_an_auth_id_refusal_is_not_worded_as_a_wrong_password(kamailio: Ka
     register = (await _register(kamailio, "tcp", "6701", auth_user="alice"))["register"]
 
     assert "password" not in register.summary
-    assert register.causes[0].startswith("the auth ID is valid, but not for this user")
+    assert register.causes[0].startswith("the auth ID may not register this user")
 
 
 async def test_a_sip_alg_rewriting_the_via_and_contact_is_reported(
@@ -253,3 +254,53 @@ async def test_the_outbound_proxy_and_the_registrar_are_compared(
     assert (proxied.status, proxied.outcome) == (CheckStatus.WARN, "proxy-only")
     assert proxied.summary == "only the outbound proxy answers; the registrar does not answer directly"
     assert "one side only" in " ".join(proxied.causes)
+
+
+async def test_tls_without_the_ca_file_is_untrusted_and_with_a_wrong_name_is_refused(
+    kamailio: Kamailio, local_dns: LocalDns
+) -> None:
+    dns_port = local_dns.start(DnsRecords(hosts={"other.example.test": "127.0.0.1"}))
+    no_ca = PreflightTarget(host="127.0.0.1", port=kamailio.tls_port, transport="tls", sip_timeout=2.0)
+    wrong_name = _target(
+        kamailio, "tls", host="other.example.test", dns_server="127.0.0.1", dns_port=dns_port
+    )
+
+    untrusted = {r.name: r for r in await run_checks(no_ca)}["options"]
+    misnamed = {r.name: r for r in await run_checks(wrong_name)}["options"]
+
+    assert (untrusted.status, untrusted.outcome) == (CheckStatus.FAIL, "tls-untrusted")
+    assert untrusted.summary == (
+        f"the TLS certificate of 127.0.0.1:{kamailio.tls_port}/tls is not trusted: "
+        "unable to get local issuer certificate"
+    )
+    assert (misnamed.status, misnamed.outcome) == (CheckStatus.FAIL, "tls-wrong-name")
+    assert misnamed.summary.endswith("is not valid for other.example.test")
+
+
+async def test_naptr_and_srv_lead_to_kamailio_over_tcp_and_register(
+    kamailio: Kamailio, local_dns: LocalDns
+) -> None:
+    dns_port = local_dns.start(
+        DnsRecords(
+            hosts={"sip.example.test": "127.0.0.1"},
+            srv=[("_sip._tcp.example.test", "sip.example.test", kamailio.udp_port, 10, 0)],
+            naptr=[("example.test", 10, 10, "S", "SIP+D2T", "_sip._tcp.example.test")],
+        )
+    )
+    target = PreflightTarget(
+        host="example.test",
+        transport="dnsnaptr",
+        dns_server="127.0.0.1",
+        dns_port=dns_port,
+        username="alice",
+        password=SecretStr(CANARY),
+        register=True,
+        sip_timeout=2.0,
+    )
+
+    results = {r.name: r for r in await run_checks(target)}
+
+    assert results["dns"].summary.endswith(f"a PBX would use TCP to 127.0.0.1:{kamailio.udp_port}")
+    assert results["options"].summary.startswith(f"200 OK from 127.0.0.1:{kamailio.udp_port}/tcp")
+    assert results["register"].status is CheckStatus.PASS, results["register"]
+    assert kamailio.logged(r"RX REGISTER sip:example.test from 127.0.0.1:\d+/tcp")

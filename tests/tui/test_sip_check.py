@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.support.canary import CANARY
+from tests.support.kamailio import KamailioRegistrars
 from tests.support.sip import SipPeers
 from tests.tui.driver import KeyboardDriver
 from trunkwizard.client import load_account, prepare
@@ -44,13 +45,14 @@ def _answers(port: int) -> dict[str, Any]:
     }
 
 
-async def _review(pilot: Pilot[Any], port: int) -> KeyboardDriver:
-    """From the first screen to the review of a Chorus SIP-registration number whose registrar is sipp."""
+async def _review(pilot: Pilot[Any], port: int, **answers: Any) -> KeyboardDriver:
+    """From the first screen to the review of a Chorus SIP-registration number whose registrar is sipp
+    (or Kamailio); `answers` change or add form answers."""
     keys = KeyboardDriver(pilot)
     await keys.to_details(CHORUS, "sip-registration")
     details = pilot.app.screen
     assert isinstance(details, DetailsScreen)
-    await keys.fill_form(details.form, _answers(port))
+    await keys.fill_form(details.form, {**_answers(port), **answers})
     await keys.press("ctrl+n")
     await keys.settle()
     assert _step(pilot.app) == "review"
@@ -325,3 +327,31 @@ async def test_tls_peer_is_verified_with_the_profiles_ca_file(
         else:
             assert options.status is CheckStatus.FAIL
             assert "is not trusted" in options.summary and "CA file" in options.advice
+
+
+@pytest.mark.kamailio
+async def test_a_refusal_from_kamailio_is_explained_with_the_providers_note(
+    make_app: Callable[..., WizardApp], kamailio_registrars: KamailioRegistrars
+) -> None:
+    kamailio = kamailio_registrars.get("MD5")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = await _review(pilot, kamailio.udp_port, sipUsername="6701", sipAuthUser="alice")
+        await keys.press("p")
+        await keys.settle()
+        await keys.press("r")
+        await keys.settle()
+        await keys.press("y")
+        await keys.settle()
+
+        register = _result(app, "register")
+        assert register.outcome == "auth-id-refused", register
+        assert register.summary == (
+            "rejected: the registrar does not let auth ID alice register user 6701 "
+            "(403 Auth ID not allowed for this user)"
+        )
+        body = str(_rows(app)["register"].query_one(".check-body", Static).render())
+        assert "why: the auth ID may not register this user" in body
+        assert "note: Chorus sends sipAuthUser as the auth ID" in body
+        assert _result(app, "nat").outcome == "no-nat"
+        assert CANARY not in _screen_text(app)

@@ -140,8 +140,9 @@ OUTCOMES: Mapping[str, Explanation] = {
     ),
     "auth-id-refused": Explanation(
         (
-            "the auth ID is valid, but not for this user: it belongs to another extension or trunk",
-            "the user (the From/To name) is not the one the auth ID may register",
+            "the auth ID may not register this user: it belongs to another extension or trunk",
+            "the user (the From/To name) is not the one this auth ID registers",
+            "the password is wrong for that auth ID (less likely: some registrars answer 403 to both)",
         ),
         "set the auth ID and the user exactly as the provider's portal pairs them",
     ),

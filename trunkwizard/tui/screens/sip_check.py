@@ -74,8 +74,9 @@ class RegisterConfirmScreen(ModalScreen[bool]):
         text.append(f"{plan.register_user}, with the password entered in the form\n\n")
         text.append(
             "The registrar sees one login attempt. When it accepts, trunkwizard unregisters again at once "
-            f"(the test binding would expire within {TEST_BINDING_SECONDS} s anyway). Some PBXs and SBCs "
-            "block an address after a few failed logins: send it once, not in a loop."
+            f"(the test binding asks for {TEST_BINDING_SECONDS} s, or the registrar's minimum, and expires "
+            "by itself). Some PBXs and SBCs block an address after a few failed logins: send it once, "
+            "not in a loop."
         )
         with Vertical(id="register-box"):
             yield Static(f"Send a REGISTER to {plan.host}?", id="register-title", markup=False)
