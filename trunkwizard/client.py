@@ -43,6 +43,7 @@ from trunkwizard.fields import (
     validate_answers,
     wire_body,
 )
+from trunkwizard.nesting import TooDeep, loads_json
 from trunkwizard.outcome import Outcome, Verdict, judge_failure, looked_up_empty, unknown
 from trunkwizard.providers import Call, Created, Mode, Provider, ResourceRef
 from trunkwizard.providers._auth import SessionAuth, env_var
@@ -528,7 +529,9 @@ def _json_or_text(response: httpx.Response) -> Any:
     if not response.content:
         return {}
     try:
-        return response.json()
+        return loads_json(response.content, "the answer")
+    except TooDeep as exc:
+        return str(exc)
     except (json.JSONDecodeError, UnicodeDecodeError):
         # not cut to a short length here: error_text masks first, then cuts (a cut secret is not masked)
         return response.text[:20_000]

@@ -483,8 +483,8 @@ def applicable_answers(
             del answers[key]
             continue
         value = answers[key]
-        if field.kind is Kind.SECRET:
-            register_secret(str(_plain(value)))
+        if field.kind is Kind.SECRET and isinstance(_plain(value), str):
+            register_secret(_plain(value))
         if rows and field.kind is Kind.ROWS and field.rows and isinstance(value, list):
             answers[key] = [
                 applicable_answers(field.rows, row) if isinstance(row, Mapping) else row for row in value
@@ -508,6 +508,18 @@ def _gate_problems(fields: tuple[FormField, ...], answers: Mapping[str, Any]) ->
     Plain required fields are left to the model, which reports them as missing."""
     siblings = _by_wire(fields)
     problems = [p for p in required_problems(fields, answers) if siblings[p.field].required_when_shown]
+    for field in fields:
+        value = answers.get(field.wire)
+        if field.kind is Kind.SECRET and value is not None and not isinstance(_plain(value), str):
+            # By rule, a secret is text as typed: a JSON/TOML number would be sent in another form
+            # (12345.0, 1e3, no leading zero), so it is refused rather than converted.
+            kind = "a number" if isinstance(value, int | float) else f"a {type(value).__name__}"
+            problems.append(
+                Problem(
+                    field.wire,
+                    f'must be text, not {kind}: put it in quotes in the answers file, e.g. "12345"',
+                )
+            )
     for field in fields:
         if field.confirm_of is None or not field.shown(answers, siblings):
             continue

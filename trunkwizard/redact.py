@@ -68,7 +68,7 @@ def secret_forms(value: str) -> set[str]:
 
 def register_secret(value: str | None) -> None:
     """Remember a secret value so that `redact` masks it, in every form, wherever it appears."""
-    if value and len(value) >= _MIN_SECRET_LENGTH:
+    if isinstance(value, str) and len(value) >= _MIN_SECRET_LENGTH:
         forms = secret_forms(value)
         with _lock:
             _known.update(forms)

@@ -30,14 +30,41 @@ MOVES = ("tab", "tab", "tab", "shift+tab", "enter", "space", "up", "down")
 WIZARD_KEYS = ("escape", "ctrl+s", "ctrl+n", "f1", "ctrl+t")
 NEVER = {"ctrl+q", "ctrl+c", "ctrl+p"}
 ROW_KEYS = ("a", "a", "e", "enter", "d", "left_square_bracket", "right_square_bracket", "up", "down")
-GRID_KEYS = ("space", "left", "right", "up", "down", "home", "end", "left_square_bracket",
-             "right_square_bracket", "backspace")
+GRID_KEYS = (
+    "space",
+    "left",
+    "right",
+    "up",
+    "down",
+    "home",
+    "end",
+    "left_square_bracket",
+    "right_square_bracket",
+    "backspace",
+)
 TOGGLE_KEYS = ("space",)
 LIST_KEYS = ("up", "down", "enter")
 INPUT_KEYS = ("backspace", "home", "end", "left", "right", "ctrl+k")
 # What a technician types: digits, hosts, E.164 numbers, IPs, names with accents and wide characters.
-WORDS = ("5060", "+13125550100", "203.0.113.7", "pbx.example.com", "QA trunk", "ab", "x", "0", "70000",
-         "not an ip", "séance", "상담원", "1.2", "-1", "yeastar", "wavix", "vox")
+WORDS = (
+    "5060",
+    "+13125550100",
+    "203.0.113.7",
+    "pbx.example.com",
+    "QA trunk",
+    "ab",
+    "x",
+    "0",
+    "70000",
+    "not an ip",
+    "séance",
+    "상담원",
+    "1.2",
+    "-1",
+    "yeastar",
+    "wavix",
+    "vox",
+)
 SIZES = ((80, 24), (80, 24), (60, 20), (100, 30), (72, 24))
 
 

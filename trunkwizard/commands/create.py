@@ -78,15 +78,26 @@ def _fail(message: str, code: int) -> int:
 
 
 def read_answers(path: Path) -> dict[str, Any]:
-    """A JSON or TOML answers file as a dict (TOML by extension `.toml`, else JSON, else TOML)."""
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".toml":
-        return tomllib.loads(text)
+    """A JSON or TOML answers file as a dict (TOML by extension `.toml`, else JSON, else TOML). Any
+    problem, nesting past trunkwizard.nesting.MAX_NESTING included, is a ValueError with a sentence."""
+    from trunkwizard.nesting import TooDeep, loads_json, loads_toml
+
     try:
-        loaded = json.loads(text)
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text") from None
+    if path.suffix.lower() == ".toml":
+        try:
+            return loads_toml(text, str(path))
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path} is not valid TOML ({exc})") from None
+    try:
+        loaded = loads_json(text, str(path))
+    except TooDeep:
+        raise
     except json.JSONDecodeError as json_error:
         try:
-            return tomllib.loads(text)
+            return loads_toml(text, str(path))
         except tomllib.TOMLDecodeError:
             raise ValueError(
                 f"{path} is neither JSON nor TOML ({json_error.msg} at line {json_error.lineno})"

@@ -10,6 +10,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from trunkwizard.nesting import TooDeep, loads_json
+
 __all__ = ["bearer_of", "iso_now", "json_body", "new_uuid", "reply"]
 
 
@@ -18,11 +20,12 @@ def reply(body: Any, status: int = 200) -> Response:
 
 
 async def json_body(request: Request) -> tuple[Any, bool]:
-    """(body, ok): ok is False when the body is not JSON."""
+    """(body, ok): ok is False when the body is not JSON, or nested deeper than any API here accepts
+    (the emulator answers 400, as a real API does, never 500)."""
     raw = await request.body()
     try:
-        return json.loads(raw or b"null"), True
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return loads_json(raw or b"null", "the request body"), True
+    except (json.JSONDecodeError, UnicodeDecodeError, TooDeep):
         return None, False
 
 
