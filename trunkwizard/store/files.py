@@ -26,10 +26,13 @@ __all__ = [
     "APP_NAME",
     "AppDirs",
     "append_private_line",
+    "clean_orphan_temp_files",
+    "default_exports_dir",
     "ensure_private_dir",
     "locked_dir",
     "read_private_file",
     "remove_file",
+    "save_export",
     "write_private_file",
     "write_user_file",
 ]
@@ -79,6 +82,17 @@ class AppDirs:
     def logs_dir(self) -> Path:
         return self.state / "logs"
 
+    def private_dirs(self) -> list[Path]:
+        """Every directory trunkwizard writes its own files in (temporary files are cleaned there)."""
+        return [self.config, self.state, self.drafts_dir, self.logs_dir, default_exports_dir()]
+
+
+def default_exports_dir() -> Path:
+    """Where the wizard writes curl exports and screenshots: <user data>/trunkwizard/exports (0700)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "exports"
+
 
 def _owned_by_us(st: os.stat_result) -> bool:
     return not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
@@ -121,6 +135,8 @@ def _check_open_file(fd: int, path: Path) -> None:
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         raise StoreError(f"{path} is not a regular file; trunkwizard will not use it")
+    if st.st_nlink > 1:
+        raise StoreError(_HARD_LINK.format(path=path))
     if not _owned_by_us(st):
         raise StoreError(f"{path} belongs to another user; trunkwizard will not use it")
     if sys.platform == "win32":
@@ -157,9 +173,52 @@ def read_private_file(path: Path) -> bytes | None:
         return handle.read()
 
 
+_HARD_LINK = (
+    "{path} has other hard links: writing it would change a file elsewhere; trunkwizard only uses files "
+    "that are not linked (move it away and try again)"
+)
+
+
 def _refuse_symlink(path: Path) -> None:
-    if os.path.islink(path):
+    """Refuse a symlink, or a file with other hard links, where trunkwizard writes."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if stat.S_ISLNK(st.st_mode):
         raise StoreError(f"{path} is a symlink; trunkwizard only writes real files there")
+    if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+        raise StoreError(_HARD_LINK.format(path=path))
+
+
+# a temporary file older than this is an orphan (a write takes milliseconds; kill -9 leaves them)
+ORPHAN_AGE = 600.0
+
+
+def clean_orphan_temp_files(directories: Iterator[Path] | list[Path]) -> int:
+    """Remove temporary files a killed process left behind (`.NAME.XXXX.tmp`, `.tmp-XXXX.sh`) in
+    trunkwizard's own directories; return how many. Never follows a symlink, never fails."""
+    import time
+
+    removed = 0
+    now = time.time()
+    for directory in directories:
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if not (name.startswith(".") and (name.endswith(".tmp") or name.startswith(".tmp-"))):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode) and now - st.st_mtime > ORPHAN_AGE:
+                    os.unlink(entry.path)
+                    removed += 1
+            except OSError:
+                continue
+    return removed
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -284,3 +343,48 @@ def write_user_file(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise StoreError(f"cannot write {path}: {exc.strerror}") from None
         raise
+
+
+def save_export(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Write an export (curl command, screenshot) as `<directory>/<stem>-<UTC time><suffix>`, 0600, in a
+    directory trunkwizard made 0700 and reached through no symlink; never over an existing file (two
+    exports in the same second get `-2`, `-3`...). Returns the path."""
+    import re
+    from datetime import UTC, datetime
+
+    _refuse_symlinked_dirs(directory)
+    if directory.parent.name == APP_NAME:
+        ensure_private_dir(directory.parent)  # made 0755 by earlier versions: tightened to 0700
+    ensure_private_dir(directory)
+    _refuse_symlinked_dirs(directory)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-") or "export"
+    base = f"{safe}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    try:
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=suffix)
+    except OSError as exc:
+        raise StoreError(f"cannot write in {directory}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        for number in range(1, 1000):
+            path = directory / (f"{base}{suffix}" if number == 1 else f"{base}-{number}{suffix}")
+            try:
+                os.link(temporary, path)  # fails if the name exists: never overwrites
+            except FileExistsError:
+                continue
+            return path
+        raise StoreError(f"too many exports named {base} in {directory}")
+    except OSError as exc:
+        raise StoreError(f"cannot write an export in {directory}: {exc.strerror}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _refuse_symlinked_dirs(directory: Path) -> None:
+    """The export directory and its parent (trunkwizard's data directory) must not be symlinks."""
+    for path in (directory, directory.parent):
+        if os.path.islink(path):
+            raise StoreError(f"{path} is a symlink; trunkwizard writes exports only in its own directory")

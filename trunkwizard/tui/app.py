@@ -303,14 +303,45 @@ class WizardApp(App[int]):
         self.notify("Copied as curl (OSC 52).", timeout=4)
 
     def _save_curl(self) -> None:
+        from trunkwizard.errors import StoreError
         from trunkwizard.tui.export import save_private_text
 
         prepared = self.state.prepared
         assert prepared is not None
-        self.last_export = save_private_text(
-            self.export_dir, f"{prepared.provider.key}-{prepared.mode.key}", prepared.preview.as_curl()
-        )
+        try:
+            self.last_export = save_private_text(
+                self.export_dir, f"{prepared.provider.key}-{prepared.mode.key}", prepared.preview.as_curl()
+            )
+        except StoreError as exc:
+            self.notify(f"Not saved: {exc.message}", severity="error", timeout=10)
+            return
         self.notify(f"Saved as {self.last_export}", timeout=8)
+
+    # Textual writes screenshots with the umask's mode (0644) to the working or downloads directory;
+    # the wizard's go where its exports go: 0600, in its own 0700 directory.
+
+    def save_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str:
+        from trunkwizard.tui.export import save_private_text
+
+        directory = Path(path) if path else self.export_dir
+        stem = Path(filename).stem if filename else "screenshot"
+        saved = save_private_text(directory, stem, redact(self.export_screenshot()), suffix=".svg")
+        return str(saved)
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        from trunkwizard.errors import StoreError
+
+        try:
+            saved = self.save_screenshot(filename, path, time_format)
+        except StoreError as exc:
+            self.notify(f"Screenshot not saved: {exc.message}", severity="error", timeout=10)
+            return None
+        self.notify(f"Screenshot saved as {saved}", timeout=8)
+        return saved
 
     def _toggle_secrets(self) -> None:
         toggle = getattr(self.screen, "action_toggle_secrets", None)

@@ -113,6 +113,13 @@ class PersistentWizardApp(WizardApp):
 
     def _after_first_frame(self) -> None:
         self.run_worker(self._detect_keyring(), group="keyring", exit_on_error=False)
+        self.run_worker(self._clean_orphans(), group="clean", exit_on_error=False)
+
+    async def _clean_orphans(self) -> None:
+        """Temporary files a killed session left (kill -9 during a save) go on the next start."""
+        from trunkwizard.store.files import clean_orphan_temp_files
+
+        await asyncio.to_thread(clean_orphan_temp_files, self.dirs.private_dirs())
         self.run_worker(self._offer_draft(), group="draft", exit_on_error=False)
 
     async def _detect_keyring(self) -> None:
