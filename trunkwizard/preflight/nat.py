@@ -122,7 +122,9 @@ def _judge(echoes: list[Echo]) -> tuple[list[str], list[str], tuple[str, int] | 
         if echo.contact and 200 <= echo.response.status < 300:
             stored = _stored_contacts(echo.response)
             ours = _contact_address(echo.contact)
-            if stored and ours not in stored:
+            # A registrar that fixes NAT itself (Asterisk rewrite_contact) stores the address it saw.
+            seen = f"@{format_host(seen_host)}:{seen_port}".lower()
+            if stored and ours not in stored and not any(contact.endswith(seen) for contact in stored):
                 signs.append(f"the Contact sent as {ours} was stored as {', '.join(stored)}")
             details.append(f"{echo.method}: sent Contact {ours}, stored {', '.join(stored) or 'none listed'}")
     return signs, details, public, local
