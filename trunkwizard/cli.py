@@ -55,6 +55,11 @@ def _top_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--profile", metavar="NAME", help="start the wizard with this saved account")
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse (slow links)")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="only look: create, edit, rotate and delete are refused before any request is sent",
+    )
     return parser
 
 
@@ -80,7 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from trunkwizard.tui.app import run_app
 
-        return run_app(sandbox=args.sandbox, profile=args.profile, mouse=not args.no_mouse)
+        return run_app(
+            sandbox=args.sandbox, profile=args.profile, mouse=not args.no_mouse, read_only=args.read_only
+        )
     try:
         return _command(args.command_module).run(args)
     except KeyboardInterrupt:

@@ -15,10 +15,11 @@ if TYPE_CHECKING:
     import httpx
 
     from trunkwizard.fields import ProviderModel
+    from trunkwizard.inventory import DeleteConfirmation
     from trunkwizard.providers import Provider, ResourceRef
     from trunkwizard.store import HistoryEntry, HistoryStore
 
-__all__ = ["delete_created", "ref_of", "why_not_deletable"]
+__all__ = ["delete_created", "history_confirmation", "ref_of", "why_not_deletable"]
 
 
 def ref_of(entry: HistoryEntry) -> ResourceRef:
@@ -42,6 +43,29 @@ def why_not_deletable(entry: HistoryEntry, provider: Provider) -> str | None:
     if provider.delete_call(ref_of(entry)) is None:
         return f"{provider.title}'s API cannot delete a {provider.creates}: remove it in its own portal."
     return None
+
+
+def history_confirmation(entry: HistoryEntry, provider: Provider) -> DeleteConfirmation:
+    """The same type-to-confirm as the inventory's: the number or name the entry's request gave (else
+    the created id), and what deleting does, as the provider's listing declares it."""
+    from trunkwizard.inventory import DeleteConfirmation
+
+    listing = provider.listing
+    body = entry.request.get("json") if isinstance(entry.request, dict) else None
+    named = body.get(listing.confirm_wire) if listing is not None and isinstance(body, dict) else None
+    consequence = (
+        listing.delete_consequence
+        if listing is not None
+        else "It is removed at the provider; whatever uses it stops working."
+    )
+    expected = str(named) if isinstance(named, str | int) and str(named).strip() else (entry.created_id or "")
+    label = listing.confirm_label if listing is not None and expected != entry.created_id else "id"
+    return DeleteConfirmation(
+        what=f"{provider.title} {provider.creates} {expected} (id {entry.created_id})",
+        consequence=consequence,
+        label=label,
+        expected=expected,
+    )
 
 
 async def delete_created(

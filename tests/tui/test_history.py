@@ -18,9 +18,9 @@ from tests.tui.keeping import keeping_app, ready, shown
 from trunkwizard.errors import ProviderError
 from trunkwizard.providers import get_provider
 from trunkwizard.store import HistoryStore
-from trunkwizard.tui.screens.confirm import ConfirmScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.history import HistoryScreen
+from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
 
 CHORUS = get_provider("chorus")
 REGISTRATION = {
@@ -73,14 +73,17 @@ async def test_a_sandbox_submission_is_listed_and_deleted_after_confirmation(
 
         await keys.press("d")
         await keys.settle()
-        assert isinstance(app.screen, ConfirmScreen)
-        await keys.press("escape")  # no: it stays
+        assert isinstance(app.screen, TypeToConfirmScreen)
+        assert app.screen.confirmation.expected == REGISTRATION["number"]
+        await keys.press("enter")  # Cancel has the focus: no, it stays
         await keys.settle()
         assert app.screen is history and not HistoryStore().entries()[-1].deleted
 
         await keys.press("d")
         await keys.settle()
-        await keys.press("y")
+        await keys.press("tab")
+        await keys.type_text(REGISTRATION["number"])
+        await keys.press("enter")
         await keys.settle()
         assert app.screen is history
         assert table.get_row(newest.id)[4] == "deleted"

@@ -61,8 +61,10 @@ class Listing(ABC):
     columns: tuple[Column, ...]
     # what happens when one is deleted, in plain words (shown before the type-to-confirm)
     delete_consequence: str
-    # which identifying value the technician types to confirm a delete ("number", "trunk name")
+    # which identifying value the technician types to confirm a delete ("number", "trunk name"), and the
+    # create request's wire name that holds it (a history entry's request is read with it)
     confirm_label: str
+    confirm_wire: str
 
     @abstractmethod
     def first_call(self, page_size: int) -> Call: ...

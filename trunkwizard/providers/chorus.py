@@ -450,10 +450,10 @@ class Chorus(Provider):
 class ChorusListing(Listing):
     what = "phone numbers"
     columns = (
-        Column("number", "Number", 16),
-        Column("name", "Name", 18),
+        Column("number", "Number", 13),
+        Column("name", "Name", 14),
         Column("provider", "Carrier", 10),
-        Column("host", "SIP host / IP", 20),
+        Column("host", "SIP host / IP", 13),
     )
     # The delete call is inferred from the API's REST shape (reference: list/get/delete [I]).
     delete_consequence = (
@@ -461,6 +461,7 @@ class ChorusListing(Listing):
         "using it again means adding it anew."
     )
     confirm_label = "number"
+    confirm_wire = "number"
 
     def first_call(self, page_size: int) -> Call:
         return Call("GET", "/phone-numbers", params={"limit": str(page_size), "offset": "0"})

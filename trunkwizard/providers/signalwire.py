@@ -570,7 +570,7 @@ def _subscriber_label(item: dict[str, Any]) -> str:
 class SignalWireListing(Listing):
     what = "subscriber SIP endpoints"
     columns = (
-        Column("username", "Username", 16),
+        Column("username", "Username", 12),
         Column("subscriber", "Subscriber", 24),
         Column("caller_id", "Caller ID", 16),
     )
@@ -579,6 +579,7 @@ class SignalWireListing(Listing):
         "at once."
     )
     confirm_label = "username"
+    confirm_wire = "username"
 
     def first_call(self, page_size: int) -> Call:
         return Call("GET", SUBSCRIBERS_PATH, params={"page_size": str(page_size)})

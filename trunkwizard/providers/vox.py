@@ -487,16 +487,17 @@ _NUMBER_STATUS = {
 class VoxListing(Listing):
     what = "telephone numbers"
     columns = (
-        Column("number", "Number", 13),
-        Column("provider", "Kind", 7),
-        Column("address", "SIP address", 28),
-        Column("memo", "Memo", 14),
+        Column("number", "Number", 11),
+        Column("provider", "Kind", 6),
+        Column("address", "SIP address", 20),
+        Column("memo", "Memo", 13),
     )
     delete_consequence = (
         "A custom Vox number expires immediately: its calls stop at once and it cannot be restored "
         "(a number bought from Vox would run to the end of its billing period)."
     )
     confirm_label = "number"
+    confirm_wire = "number"
 
     def first_call(self, page_size: int) -> Call:
         return Call("GET", _NUMBERS, params={"limit": str(page_size)})

@@ -564,16 +564,17 @@ class WavixListing(Listing):
     what = "SIP trunks"
     id_pattern = DIGITS_PATTERN
     columns = (
-        Column("name", "SIP user", 9),
-        Column("label", "Label", 20),
-        Column("auth", "Auth / host", 18),
-        Column("callerid", "Caller ID", 13),
+        Column("name", "SIP user", 8),
+        Column("label", "Label", 14),
+        Column("auth", "Auth / host", 16),
+        Column("callerid", "Caller ID", 12),
     )
     delete_consequence = (
         "Deleting a Wavix trunk stops call routing through it: the PBX registered with it and the "
         "numbers routed to it stop receiving calls."
     )
     confirm_label = "trunk label"
+    confirm_wire = "label"
 
     def first_call(self, page_size: int) -> Call:
         return Call("GET", "/v1/trunks", params={"page": "1", "per_page": str(page_size)})

@@ -884,16 +884,17 @@ class YeastarListing(Listing):
     what = "SIP trunks"
     id_pattern = DIGITS_PATTERN
     columns = (
-        Column("name", "Trunk name", 18),
+        Column("name", "Trunk name", 14),
         Column("type", "Type", 8),
-        Column("host", "Host:port", 22),
-        Column("username", "Username", 12),
+        Column("host", "Host:port", 18),
+        Column("username", "Username", 10),
     )
     delete_consequence = (
         "Deleting removes the trunk from the PBX: calls routed through it fail at once, and inbound or "
         "outbound routes that use it may refuse the delete until they are changed."
     )
     confirm_label = "trunk name"
+    confirm_wire = "name"
 
     def first_call(self, page_size: int) -> Call:
         return Call("GET", "/trunk/list", params={"page": "1", "page_size": str(page_size)})

@@ -55,6 +55,8 @@ class WizardApp(App[int]):
         accounts: AccountSource | None = None,
         terminal: TerminalProfile | None = None,
         export_dir: Path | None = None,
+        read_only: bool = False,
+        inventory_page_size: int | None = None,
     ) -> None:
         super().__init__()
         self.terminal = terminal or TerminalProfile.from_environment(os.environ)
@@ -62,6 +64,9 @@ class WizardApp(App[int]):
         if self.terminal.animation_level is not None:
             self.animation_level = self.terminal.animation_level  # type: ignore[assignment]
         self.sandbox = sandbox
+        # --read-only: every account is only looked at (a profile saved read-only is too)
+        self.read_only = read_only
+        self.inventory_page_size = inventory_page_size
         self.profile = profile
         self.accounts: AccountSource = accounts or NoSavedAccounts()
         self.state = WizardState()
@@ -73,7 +78,13 @@ class WizardApp(App[int]):
 
     @property
     def badge(self) -> str:
-        return "SANDBOX" if self.sandbox else ""
+        provider = self.state.provider
+        read_only = self.is_read_only(provider.key if provider is not None else None)
+        return " ".join(part for part, on in (("SANDBOX", self.sandbox), ("[RO]", read_only)) if on)
+
+    def is_read_only(self, provider_key: str | None) -> bool:
+        """Whether changes (create, edit, rotate, delete) are refused for this provider's account."""
+        return self.read_only
 
     @property
     def export_dir(self) -> Path:
@@ -115,11 +126,24 @@ class WizardApp(App[int]):
         return self._sandbox_transport
 
     def client(self) -> ProviderClient:
-        from trunkwizard.client import ProviderClient
-
         provider, account = self.state.provider, self.state.account
         assert provider is not None and account is not None
-        return ProviderClient(provider, account, transport=self.transport())
+        return self.client_for(provider, account)
+
+    def client_for(self, provider: Provider, account: ProviderModel) -> ProviderClient:
+        from trunkwizard.client import ProviderClient
+
+        read_only = self.is_read_only(provider.key)
+        return ProviderClient(provider, account, transport=self.transport(), read_only=read_only)
+
+    def open_inventory(self, provider: Provider, account: ProviderModel) -> None:
+        """What the account already has at the provider (its own listing, every page)."""
+        from trunkwizard.tui.screens.inventory import InventoryScreen
+
+        if provider.listing is None:
+            self.notify(f"{provider.title}'s API has no listing to show.", severity="warning", timeout=6)
+            return
+        self.push_screen(InventoryScreen(provider, account, page_size=self.inventory_page_size))
 
     def skipped_steps(self) -> frozenset[str]:
         provider = self.state.provider
@@ -177,6 +201,15 @@ class WizardApp(App[int]):
         from trunkwizard.tui.screens.submit import SubmitScreen
 
         assert self.state.prepared is not None
+        if self.is_read_only(self.state.prepared.provider.key):
+            from trunkwizard.errors import ReadOnlyRefused
+
+            message = ReadOnlyRefused("create").message
+            set_banner = getattr(self.screen, "set_banner", None)
+            if set_banner is not None:
+                set_banner(message)
+            self.notify(message, severity="error", timeout=8)
+            return
         self.push_screen(SubmitScreen(self.state.prepared))
 
     def show_created(self, created: Created, *, recorded: bool = False) -> None:
@@ -289,6 +322,11 @@ class WizardApp(App[int]):
             )
         if isinstance(screen, WizardScreen):
             yield SystemCommand("Help for the focused field", "Same as F1", screen.action_help)
+        open_inventory = getattr(screen, "action_inventory", None)
+        if open_inventory is not None:
+            yield SystemCommand(
+                "Inventory", "What this account already has at the provider (F4)", open_inventory
+            )
         yield SystemCommand("Start over", "Back to the provider list; the account is kept", self.start_over)
         yield SystemCommand(
             "Quit", "Quit trunkwizard (asks first if answers would be lost)", self.action_request_quit
@@ -378,12 +416,13 @@ def run_app(
     profile: str | None = None,
     mouse: bool = True,
     accounts: AccountSource | None = None,
+    read_only: bool = False,
 ) -> int:
     """Run the wizard in this terminal; return the process exit code."""
     # the wizard with profiles, keyring, drafts and history (tui/persistent_app.py)
     from trunkwizard.tui.persistent_app import PersistentWizardApp
 
-    app = PersistentWizardApp(sandbox=sandbox, profile=profile, accounts=accounts)
+    app = PersistentWizardApp(sandbox=sandbox, profile=profile, accounts=accounts, read_only=read_only)
     result = app.run(mouse=mouse)
     if app.return_code:
         return app.return_code

@@ -33,6 +33,7 @@ from trunkwizard.tui.screens.base import WizardScreen
 
 if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
+    from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Created, Provider
     from trunkwizard.secrets import KeyringStatus, SecretVault
     from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryEntry, HistoryStore, Profile
@@ -339,13 +340,19 @@ class PersistentWizardApp(WizardApp):
             except StoreError as exc:
                 self.notify(f"The look-up was not recorded: {exc.message}", severity="warning", timeout=10)
 
-    def client(self) -> ProviderClient:
+    def client_for(self, provider: Provider, account: ProviderModel) -> ProviderClient:
         from trunkwizard.client import ProviderClient
 
-        provider, account = self.state.provider, self.state.account
-        assert provider is not None and account is not None
         ca_file = None if self.sandbox else self.profile_accounts.ca_file(provider.key)
-        return ProviderClient(provider, account, transport=self.transport(), ca_file=ca_file)
+        read_only = self.is_read_only(provider.key)
+        return ProviderClient(
+            provider, account, transport=self.transport(), ca_file=ca_file, read_only=read_only
+        )
+
+    def is_read_only(self, provider_key: str | None) -> bool:
+        if super().is_read_only(provider_key):
+            return True
+        return bool(provider_key) and not self.sandbox and self.profile_accounts.read_only(str(provider_key))
 
     # --- quitting and crashing ---------------------------------------------------------------------------
 

@@ -39,6 +39,8 @@ def describe(profile: Profile) -> str:
     parts = [str(value) for value in profile.settings.values() if value not in ("", None)]
     if profile.ca_file:
         parts.append("own CA")
+    if profile.read_only:
+        parts.append("[RO] read-only")
     return " · ".join(parts)
 
 
@@ -133,6 +135,11 @@ class ProfileAccounts:
     def chosen(self, provider_key: str) -> str | None:
         profile = self._chosen.get(provider_key)
         return profile.name if profile is not None else None
+
+    def read_only(self, provider_key: str) -> bool:
+        """Whether the profile in use for this provider was saved read-only."""
+        profile = self._chosen.get(provider_key)
+        return profile.read_only if profile is not None else False
 
     def ca_file(self, provider_key: str) -> str | None:
         """The CA file of the profile in use for this provider (a PBX with its own certificate)."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from textual import on, work
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Select, Static
 
@@ -18,6 +19,7 @@ from trunkwizard.providers import Provider
 from trunkwizard.tui.accounts import SavedAccount
 from trunkwizard.tui.screens.form_screen import FormScreen
 from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
+from trunkwizard.tui.widgets.step_indicator import StepIndicator
 
 __all__ = ["AccountScreen", "as_form_values"]
 
@@ -32,6 +34,7 @@ def as_form_values(provider: Provider, values: Mapping[str, Any]) -> dict[str, A
 
 class AccountScreen(FormScreen):
     STEP = "account"
+    BINDINGS = [Binding("f4", "inventory", "Inventory", id="inventory")]
 
     def __init__(self, provider: Provider, values: Mapping[str, Any], notice: str) -> None:
         super().__init__()
@@ -119,6 +122,8 @@ class AccountScreen(FormScreen):
                 row.editor.set_value(form_values[wire])
                 self._from_profile.add(wire)
         self.form.refresh_visibility()
+        # a profile saved read-only shows [RO] from here on
+        self.query_one(StepIndicator).badge = self.wizard.badge
         if missing in self.form.rows:
             self.form.rows[missing].set_error("not stored for this profile: type it here")
             self.form.focus_field(missing)
@@ -137,6 +142,17 @@ class AccountScreen(FormScreen):
         self.set_banner(None)
         self.remember()
         self.wizard.account_ready(account)
+
+    def action_inventory(self) -> None:
+        """F4: what this account already has at the provider, instead of creating."""
+        try:
+            account = load_account(self.provider, self.form.answers())
+        except ValidationFailed as failure:
+            self.show_problems(failure.problems)
+            return
+        self.set_banner(None)
+        self.remember()
+        self.wizard.open_inventory(self.provider, account)
 
     def show_authentication_failure(self, error: AuthenticationFailed) -> None:
         """Back from a refused submission: the message, and focus on the first secret."""

@@ -23,7 +23,6 @@ from textual.widgets import DataTable, Footer, Static
 
 from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
 from trunkwizard.redact import redact
-from trunkwizard.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     import httpx
@@ -134,7 +133,7 @@ class HistoryScreen(Screen[None]):
         ids = [e.id for e in self.entries]
         if select in ids:
             table.move_cursor(row=ids.index(select))
-        hint = "d deletes the highlighted one at the provider (asks first) · Esc back"
+        hint = "d deletes the highlighted one at the provider (type its number or name) · Esc back"
         self.query_one("#history-hint", Static).update(hint if self.entries else "Nothing created yet.")
         self._show_request()
 
@@ -180,14 +179,15 @@ class HistoryScreen(Screen[None]):
             if yes:
                 self.delete(entry, provider)
 
-        where = "the sandbox" if entry.sandbox else provider.title
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete {provider.creates} {entry.created_id} at {where}?",
-                f"Created {when(entry)} UTC. It is removed at the provider; whatever uses it stops working.",
-            ),
-            decided,
-        )
+        if self.wizard.is_read_only(provider.key):
+            from trunkwizard.errors import ReadOnlyRefused
+
+            self.set_banner(ReadOnlyRefused("delete").message)
+            return
+        from trunkwizard.deletion import history_confirmation
+        from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
+
+        self.app.push_screen(TypeToConfirmScreen(history_confirmation(entry, provider)), decided)
 
     @work(group="history-delete", exclusive=True, exit_on_error=False)
     async def delete(self, entry: HistoryEntry, provider: Provider) -> None:
@@ -238,6 +238,10 @@ class HistoryScreen(Screen[None]):
             source = app.profile_accounts
             values = await asyncio.to_thread(source.account_values, SavedAccount(entry.profile, provider.key))
             profile = await asyncio.to_thread(source.accounts.profiles.get, entry.profile)
+            if profile.read_only:
+                from trunkwizard.errors import ReadOnlyRefused
+
+                raise ReadOnlyRefused("delete", f"(profile {profile.name!r} is read-only)")
             return load_account(provider, values), None, profile.ca_file
         state = app.state
         if state.provider is not None and state.provider.key == provider.key and state.account is not None:

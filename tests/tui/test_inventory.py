@@ -1,0 +1,156 @@
+"""The inventory screen (Pilot, 80x24): F4 on the account step lists every page of the provider's own
+listing, filters as you type, Enter shows the details with returned secrets masked (ctrl+t on purpose),
+F8 deletes after the number or name is typed (Cancel focused first). A read-only session sends no write
+request: every request the wizard makes is recorded at the sandbox's side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+from textual.widgets import Button, DataTable, Static
+
+from tests.support.canary import CANARY
+from tests.support.recording import Recorder, recording_sandbox
+from tests.tui.driver import KeyboardDriver, richest_per_mode
+from trunkwizard.providers import all_providers, get_provider
+from trunkwizard.sandbox import wavix, yeastar
+from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.screens.inventory import InventoryDetailsScreen, InventoryScreen
+from trunkwizard.tui.screens.review import ReviewScreen
+from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
+
+PROVIDERS = [p.key for p in all_providers()]
+
+
+def _recorded_app(make_app: Callable[..., WizardApp], **options: object) -> tuple[WizardApp, Recorder]:
+    """A sandbox app whose in-process emulator records every request; Yeastar's trunk password and a
+    Wavix access token are the canary."""
+    trunks = wavix.WavixSandbox()
+    trunks.seed()
+    trunks.trunks[202]["access_token"] = CANARY
+    pbx = yeastar.YeastarSandbox()
+    pbx.seed()
+    pbx.trunks[12]["password"] = CANARY
+    recorder = recording_sandbox(wavix_sandbox=trunks, yeastar_sandbox=pbx)
+    app = make_app(inventory_page_size=2, **options)
+    app._sandbox_transport = httpx.ASGITransport(app=recorder)
+    return app, recorder
+
+
+async def _open_inventory(keys: KeyboardDriver, provider_key: str) -> InventoryScreen:
+    await keys.pick_provider(get_provider(provider_key))
+    await keys.press("f4")
+    await keys.settle()
+    screen = keys.app.screen
+    assert isinstance(screen, InventoryScreen)
+    return screen
+
+
+@pytest.mark.parametrize("provider_key", PROVIDERS)
+async def test_every_page_listed_filtered_and_shown(
+    make_app: Callable[..., WizardApp], provider_key: str
+) -> None:
+    app, recorder = _recorded_app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        screen = await _open_inventory(keys, provider_key)
+        assert screen.inventory is not None and screen.inventory.pages > 1
+        table = screen.query_one(DataTable)
+        total = table.row_count
+        assert total == len(screen.inventory.items) >= 4
+        wanted = screen.inventory.items[-1]
+        needle = wanted.confirm or next(v for v in wanted.cells.values() if v)
+        await keys.type_text(needle)
+        await keys.settle()
+        assert 1 <= table.row_count < total and screen.selected() == wanted
+        await keys.press("enter")
+        await keys.settle()
+        details = app.screen
+        assert isinstance(details, InventoryDetailsScreen) and details.details is not None
+        assert details.details.ref.id == wanted.ref.id
+        await keys.press("escape")
+        await keys.settle()
+        assert app.screen is screen
+        assert CANARY not in app.export_screenshot()
+    assert not recorder.writes
+
+
+async def test_returned_secrets_masked_and_shown_on_purpose(make_app: Callable[..., WizardApp]) -> None:
+    app, _ = _recorded_app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        screen = await _open_inventory(keys, "yeastar")
+        await keys.type_text("Carrier_Backup")
+        await keys.settle()
+        status = str(screen.query_one("#inventory-status", Static).render())
+        assert status == "Carrier_Backup: ✗ registration failed: check username/password"
+        await keys.press("enter")
+        await keys.settle()
+        assert isinstance(app.screen, InventoryDetailsScreen)
+        assert CANARY not in app.export_screenshot()
+        await keys.press("ctrl+t")
+        await keys.settle()
+        assert CANARY in app.export_screenshot()  # on purpose
+        await keys.press("ctrl+t")
+        await keys.settle()
+        assert CANARY not in app.export_screenshot()
+
+
+async def test_delete_asks_for_the_name_with_cancel_focused(make_app: Callable[..., WizardApp]) -> None:
+    app, recorder = _recorded_app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        screen = await _open_inventory(keys, "wavix")
+        await keys.type_text("Branch Lisbon")
+        await keys.press("f8")
+        await keys.settle()
+        confirm = app.screen
+        assert isinstance(confirm, TypeToConfirmScreen)
+        assert "Deleting a Wavix trunk stops call routing through it" in confirm.confirmation.consequence
+        assert app.focused is confirm.query_one("#cancel", Button)
+        assert confirm.query_one("#delete", Button).disabled
+        await keys.press("enter")  # Cancel
+        await keys.settle()
+        assert app.screen is screen and not recorder.writes
+        await keys.press("f8")
+        await keys.settle()
+        await keys.press("tab")
+        await keys.type_text("Branch")  # not the whole label: Enter does nothing
+        await keys.press("enter")
+        await keys.settle()
+        assert isinstance(app.screen, TypeToConfirmScreen) and not recorder.writes
+        await keys.type_text(" Lisbon")
+        await keys.press("enter")
+        await keys.settle()
+        assert app.screen is screen
+        assert [(w.method, w.path) for w in recorder.writes] == [("DELETE", "/wavix/v1/trunks/203")]
+        assert screen.inventory is not None
+        assert "Branch Lisbon" not in [i.confirm for i in screen.inventory.items]
+
+
+async def test_read_only_sends_no_write_request(make_app: Callable[..., WizardApp]) -> None:
+    app, recorder = _recorded_app(make_app, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        screen = await _open_inventory(keys, "yeastar")
+        assert "[RO]" in str(screen.query_one("#inventory-heading").render())
+        await keys.press("f8")
+        await keys.settle()
+        assert app.screen is screen  # refused before asking
+        assert "read-only: delete refused" in str(screen.query_one("#inventory-banner").render())
+        await keys.press("escape")
+        await keys.settle()
+        # create: the whole way to the review, then submit is refused
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.pick_mode(get_provider("yeastar"), "peer")
+        await keys.fill_form(app.screen.form, richest_per_mode(get_provider("yeastar"))["peer"])  # type: ignore[attr-defined]
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert isinstance(app.screen, ReviewScreen)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert isinstance(app.screen, ReviewScreen)
+    assert recorder.seen and not recorder.writes

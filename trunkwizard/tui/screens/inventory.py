@@ -1,0 +1,327 @@
+"""What the account has at the provider: every page of its own listing in a table, filtered as you type,
+Enter for the details, F8 to delete (after typing its number or name), F5 to read it again.
+
+The screen renders what trunkwizard.inventory decides (columns, status words, what to type to confirm);
+it names no provider. Opened with F4 on the account step, or from the command palette.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from trunkwizard.errors import ReadOnlyRefused, TrunkwizardError
+from trunkwizard.redact import MASK, redact
+
+if TYPE_CHECKING:
+    from trunkwizard.client import ProviderClient
+    from trunkwizard.fields import ProviderModel
+    from trunkwizard.inventory import Details, Inventory
+    from trunkwizard.providers import Provider
+    from trunkwizard.providers._listing import Item
+    from trunkwizard.tui.app import WizardApp
+
+__all__ = ["InventoryDetailsScreen", "InventoryScreen"]
+
+
+class InventoryScreen(Screen[None]):
+    DEFAULT_CSS = """
+    InventoryScreen { layout: vertical; }
+    #inventory-heading { height: 1; padding: 0 1; text-style: bold; }
+    #inventory-banner { height: auto; padding: 0 1; color: $text-error; display: none; }
+    #inventory-banner.-shown { display: block; }
+    #inventory-filter { margin: 0 1; }
+    #inventory-table { height: 1fr; margin: 0 1; }
+    #inventory-status { height: 2; padding: 0 1; border-top: solid $panel; }
+    #inventory-hint { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="inventory-back"),
+        Binding("enter", "details", "Details", id="inventory-details"),
+        Binding("f8", "delete", "Delete", id="inventory-delete"),
+        Binding("f5", "refresh", "Refresh", id="inventory-refresh"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="inventory-up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="inventory-down"),
+    ]
+
+    def __init__(self, provider: Provider, account: ProviderModel, *, page_size: int | None = None) -> None:
+        super().__init__()
+        self.provider = provider
+        self.account = account
+        self.page_size = page_size
+        self.inventory: Inventory | None = None
+        self.shown: list[Item] = []
+
+    @property
+    def wizard(self) -> WizardApp:
+        from trunkwizard.tui.app import WizardApp
+
+        assert isinstance(self.app, WizardApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="inventory-heading", markup=False)
+        yield Static("", id="inventory-banner", markup=False)
+        yield Input(
+            placeholder="type to filter (number, name, username, host, status)",
+            id="inventory-filter",
+            compact=True,
+        )
+        table: DataTable[Any] = DataTable(id="inventory-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="inventory-status")
+        yield Static("", id="inventory-hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from trunkwizard.inventory import listing_of
+
+        listing = listing_of(self.provider)
+        badge = self.wizard.badge
+        heading = f"{self.provider.title}: {listing.what} in this account"
+        self.query_one("#inventory-heading", Static).update(f"{heading}  {badge}".rstrip())
+        table = self.query_one(DataTable)
+        for column in listing.columns:
+            table.add_column(column.title, key=column.key, width=column.width)
+        table.add_column("Status", key="status")
+        self.query_one("#inventory-filter", Input).focus()
+        self.action_refresh()
+
+    # --- reading ----------------------------------------------------------------------------------------
+
+    def client(self) -> ProviderClient:
+        return self.wizard.client_for(self.provider, self.account)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(group="inventory", exclusive=True, exit_on_error=False)
+    async def load(self, select: str | None = None) -> None:
+        from trunkwizard.inventory import DEFAULT_PAGE_SIZE, list_inventory
+
+        self.set_hint(f"reading the {self.provider.title} listing…")
+        try:
+            async with self.client() as client:
+                self.inventory = await list_inventory(client, page_size=self.page_size or DEFAULT_PAGE_SIZE)
+        except TrunkwizardError as exc:
+            self.set_banner(exc.message)
+            self.set_hint("F5 tries again · Esc back")
+            return
+        except Exception as exc:  # never a traceback with locals on the terminal
+            self.set_banner(redact(f"{type(exc).__name__}: {exc}"))
+            return
+        self.set_banner(None)
+        self.fill(select)
+
+    def fill(self, select: str | None = None) -> None:
+        if self.inventory is None:
+            return
+        from trunkwizard.inventory import listing_of
+
+        needle = self.query_one("#inventory-filter", Input).value.strip().lower()
+        listing = listing_of(self.provider)
+        self.shown = [
+            item
+            for item in self.inventory.items
+            if not needle or any(needle in v.lower() for v in (*item.cells.values(), item.status, item.key))
+        ]
+        table = self.query_one(DataTable)
+        table.clear()
+        for item in self.shown:
+            cells = [item.cells.get(c.key, "") for c in listing.columns]
+            table.add_row(*cells, _status_text(item.status), key=item.key)
+        keys = [item.key for item in self.shown]
+        if select in keys:
+            table.move_cursor(row=keys.index(select))
+        self.show_status()
+        total, pages = len(self.inventory.items), self.inventory.pages
+        count = f"{len(self.shown)} of {total}" if needle else str(total)
+        self.set_hint(
+            f"{count} {listing.what} ({pages} page{'s' if pages != 1 else ''}) · "
+            "Enter details · F8 delete · F5 refresh"
+        )
+
+    @on(Input.Changed, "#inventory-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.fill()
+
+    @on(Input.Submitted, "#inventory-filter")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_details()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_status()
+
+    def show_status(self) -> None:
+        """The highlighted row's whole status line, which the table's last column may cut."""
+        item = self.selected()
+        line = Text()
+        if item is not None:
+            line.append(f"{item.confirm or item.key}: ", style="bold")
+            line.append_text(_status_text(item.status or "no status in this listing"))
+        self.query_one("#inventory-status", Static).update(line)
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_details()
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        if self.shown:
+            table.move_cursor(row=max(0, min(len(self.shown) - 1, table.cursor_row + step)))
+
+    def selected(self) -> Item | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.shown[row] if self.shown and 0 <= row < len(self.shown) else None
+
+    def set_banner(self, message: str | None) -> None:
+        banner = self.query_one("#inventory-banner", Static)
+        banner.update(f"✗ {redact(message)}" if message else "")
+        banner.set_class(bool(message), "-shown")
+
+    def set_hint(self, text: str) -> None:
+        self.query_one("#inventory-hint", Static).update(text)
+
+    # --- actions --------------------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_details(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.app.push_screen(InventoryDetailsScreen(self, item))
+
+    def action_delete(self) -> None:
+        from trunkwizard.inventory import delete_confirmation
+        from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
+
+        item = self.selected()
+        if item is None:
+            return
+        if self.wizard.is_read_only(self.provider.key):
+            self.set_banner(ReadOnlyRefused("delete").message)
+            return
+        if self.provider.delete_call(item.ref) is None:
+            self.set_banner(f"{self.provider.title}'s API cannot delete a {self.provider.creates}.")
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.delete(item)
+
+        self.app.push_screen(TypeToConfirmScreen(delete_confirmation(self.provider, item)), decided)
+
+    @work(group="inventory-delete", exclusive=True, exit_on_error=False)
+    async def delete(self, item: Item) -> None:
+        self.set_hint(f"deleting {item.confirm or item.key}…")
+        try:
+            async with self.client() as client:
+                await client.delete(item.ref)
+        except TrunkwizardError as exc:
+            self.set_banner(exc.message)
+        else:
+            self.notify(f"Deleted {self.provider.creates} {item.confirm or item.key}.", timeout=5)
+        self.load()
+
+
+def _status_text(status: str) -> Text:
+    words = status or "-"
+    bad = any(w in words for w in ("failed", "unreachable", "rejected", "expired", "unavailable"))
+    waiting = any(w in words for w in ("pending", "registering", "cancel"))
+    marker = "✗ " if bad else "… " if waiting else ""
+    style = "bold red" if bad else "yellow" if waiting else ""
+    return Text(marker + words, style=style)
+
+
+class InventoryDetailsScreen(Screen[None]):
+    """One item as the provider's get call returns it; secrets masked until ctrl+t shows them."""
+
+    DEFAULT_CSS = """
+    InventoryDetailsScreen { layout: vertical; }
+    #details-heading { height: auto; padding: 0 1; text-style: bold; }
+    #details-status { height: auto; padding: 0 1; }
+    #details-banner { height: auto; padding: 0 1; color: $text-error; display: none; }
+    #details-banner.-shown { display: block; }
+    #details-scroll { height: 1fr; margin: 0 1; }
+    #details-hint { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="details-back"),
+        Binding("ctrl+t", "reveal", "Show/hide secrets", id="details-reveal"),
+    ]
+
+    def __init__(self, inventory: InventoryScreen, item: Item) -> None:
+        super().__init__()
+        self.inventory = inventory
+        self.item = item
+        self.details: Details | None = None
+        self.revealed = False
+
+    def compose(self) -> ComposeResult:
+        provider = self.inventory.provider
+        title = f"{provider.title} {provider.creates} {self.item.confirm or self.item.key}"
+        yield Static(title, id="details-heading", markup=False)
+        yield Static(f"Status: {self.item.status}" if self.item.status else "", id="details-status")
+        yield Static("", id="details-banner", markup=False)
+        with VerticalScroll(id="details-scroll"):
+            yield Static("reading…", id="details-text", markup=False)
+        yield Static("", id="details-hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#details-scroll").focus()
+        self.read()
+
+    @work(group="inventory-details", exclusive=True, exit_on_error=False)
+    async def read(self) -> None:
+        from trunkwizard.inventory import show
+
+        try:
+            async with self.inventory.client() as client:
+                self.details = await show(client, self.item.key)
+        except TrunkwizardError as exc:
+            banner = self.query_one("#details-banner", Static)
+            banner.update(f"✗ {redact(exc.message)}")
+            banner.set_class(True, "-shown")
+            return
+        self.render_details()
+
+    def render_details(self) -> None:
+        details = self.details
+        if details is None:
+            return
+        width = max((len(key) for key, _ in details.fields), default=0)
+        text = Text()
+        for key, value in details.fields:
+            text.append(f"{key.ljust(width)}  ", style="bold")
+            if self.revealed and key in details.secrets:
+                text.append(details.reveal(key), style="reverse")
+            else:
+                text.append(value)
+            text.append("\n")
+        self.query_one("#details-text", Static).update(text)
+        if details.secrets:
+            state = "shown: ctrl+t hides them" if self.revealed else f"masked ({MASK}): ctrl+t shows them"
+            self.query_one("#details-hint", Static).update(f"Returned secrets {state} · Esc back")
+        else:
+            self.query_one("#details-hint", Static).update("Esc back")
+
+    def action_reveal(self) -> None:
+        if self.details is not None and self.details.secrets:
+            self.revealed = not self.revealed
+            self.render_details()
+
+    def action_close(self) -> None:
+        self.revealed = False
+        self.dismiss(None)
