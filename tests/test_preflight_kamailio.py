@@ -176,6 +176,16 @@ REFUSED = [
         1,
     ),
     Refused(
+        "423-above-the-test-limit",
+        "hugereg",
+        CANARY,
+        None,
+        "the registrar wants registrations of at least 7200 s (423 Interval Too Brief); "
+        "a test binding is not kept above 3600 s, so not asked again",
+        "interval-too-brief",
+        2,
+    ),
+    Refused(
         "404",
         "nobody",
         CANARY,
@@ -304,3 +314,12 @@ async def test_naptr_and_srv_lead_to_kamailio_over_tcp_and_register(
     assert results["options"].summary.startswith(f"200 OK from 127.0.0.1:{kamailio.udp_port}/tcp")
     assert results["register"].status is CheckStatus.PASS, results["register"]
     assert kamailio.logged(r"RX REGISTER sip:example.test from 127.0.0.1:\d+/tcp")
+
+
+async def test_a_lost_udp_register_is_sent_again(kamailio: Kamailio) -> None:
+    register = (await _register(kamailio, "udp", "lossy"))["register"]
+
+    assert register.status is CheckStatus.PASS, register
+    # The registrar dropped the first copy of each of the three REGISTERs; each was retransmitted.
+    assert len(kamailio.logged(r"DROPPED ")) == 3
+    assert len(kamailio.logged(r"SAVED aor=sip:lossy@", at_least=2)) == 2

@@ -33,7 +33,7 @@ __all__ = ["Kamailio", "KamailioRegistrars", "kamailio"]
 CONFIG = Path(__file__).resolve().parent.parent / "data" / "kamailio" / "registrar.cfg"
 PACKAGE = "kamailio kamailio-tls-modules"
 # Auth IDs the subscriber table knows; every one has the canary as its password.
-SUBSCRIBERS = ("alice", "6701auth", "proxied", "longreg", "stale", "strict")
+SUBSCRIBERS = ("alice", "6701auth", "proxied", "longreg", "stale", "strict", "lossy", "hugereg")
 
 
 @dataclass

@@ -162,7 +162,10 @@ OUTCOMES: Mapping[str, Explanation] = {
         "check the user name and that the host is the SIP domain the provider gave",
     ),
     "interval-too-brief": Explanation(
-        ("the registrar requires a longer registration than it accepted when asked again",),
+        (
+            "the registrar requires a longer registration interval than the test asks for",
+            "the credentials were accepted or not judged yet: a 423 says nothing about the password",
+        ),
         "set the PBX's registration interval (expiry) to the Min-Expires the registrar names",
     ),
     "stale-again": Explanation(

@@ -193,9 +193,16 @@ def _rejection(registration: _Registration, response: SipResponse) -> tuple[str,
             "user-not-found",
         )
     if response.status == 423:
+        minimum = _min_expires(response)
+        if minimum is not None and minimum > MAX_BINDING_SECONDS:
+            why = f"a test binding is not kept above {MAX_BINDING_SECONDS} s, so not asked again"
+        elif minimum is None:
+            why = "it names no usable Min-Expires, so not asked again"
+        else:
+            why = "it refused that too"
         return (
-            f"the registrar wants a longer registration than it accepted ({line}, "
-            f"Min-Expires {response.header('min-expires')})",
+            f"the registrar wants registrations of at least {response.header('min-expires') or '?'} s "
+            f"({line}); {why}",
             "",
             "interval-too-brief",
         )

@@ -255,6 +255,10 @@ class SipCheckScreen(Screen[None]):
             self.set_status(redact(f"The check stopped: {type(error).__name__}: {error}"))
             return
         self.set_status(_tally(found))
+        # At 80x24 the explanation of a failure may sit below the fold: bring the first one into view.
+        failed = [row for row in rows if row.result is not None and row.result.failed]
+        if failed:
+            self.call_after_refresh(results.scroll_to_widget, failed[0], animate=False, top=True)
 
     def _show_result(self, result: CheckResult) -> None:
         result = result.with_hints(self.hints)
