@@ -237,8 +237,26 @@ def keyrings_alt_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def test_keyrings_alt_installed_is_never_used(private_home: PrivateHome, keyrings_alt_site: Path) -> None:
+_VAULT_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from trunkwizard.secrets import SecretVault
+    vault = SecretVault.open()
+    vault.store("acme-pbx", "client_secret", sys.stdin.read())
+    print(vault.status.state.value)
+    print(vault.status.message)
+    print(",".join(sorted(m for m in sys.modules if m.startswith(("keyring", "keyrings")))))
+    """
+)
+
+
+@pytest.mark.parametrize("bus", [False, True], ids=["no-session-bus", "bus-without-secret-service"])
+def test_keyrings_alt_installed_is_never_used(
+    private_home: PrivateHome, keyrings_alt_site: Path, bus: bool
+) -> None:
     env = {**private_home.env, "PYTHONPATH": f"{keyrings_alt_site}{os.pathsep}{REPO}"}
+    if bus:  # a session bus is named, but nothing answers there
+        env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={private_home.runtime_dir}/no-such-bus"
     chosen = subprocess.run(
         [sys.executable, "-c", "import keyring; print(type(keyring.get_keyring()).__module__)"],
         env=env,
@@ -249,18 +267,8 @@ def test_keyrings_alt_installed_is_never_used(private_home: PrivateHome, keyring
     )
     # the trap is real: left to itself, keyring picks the base64 file backend
     assert chosen.stdout.strip() == "keyrings.alt.file"
-    script = textwrap.dedent(
-        """
-        import sys
-        from trunkwizard.secrets import SecretVault
-        vault = SecretVault.open()
-        vault.store("acme-pbx", "client_secret", sys.stdin.read())
-        print(vault.status.state.value)
-        print(vault.status.message)
-        """
-    )
     result = subprocess.run(
-        [sys.executable, "-c", script],
+        [sys.executable, "-c", _VAULT_SCRIPT],
         input=CANARY,
         env=env,
         cwd=REPO,
@@ -270,9 +278,17 @@ def test_keyrings_alt_installed_is_never_used(private_home: PrivateHome, keyring
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    state, message = result.stdout.strip().splitlines()
-    assert state == "insecure_only"
-    assert "keyrings.alt.file.PlaintextKeyring" in message
+    state, message, modules = result.stdout.split("\n")[:3]
+    loaded = set(modules.split(",")) - {""}
+    if bus:
+        assert state == "insecure_only"
+        assert "keyrings.alt.file.PlaintextKeyring" in message
+        # named without loading every backend (keyring.get_keyring() would import these too)
+        assert not loaded & {"keyring.backends.macOS", "keyring.backends.Windows", "keyring.backends.kwallet"}
+    else:
+        # no session bus: decided from the environment, without importing keyring at all
+        assert state == "no_backend"
+        assert loaded == set()
     assert not list(private_home.root.rglob("keyring_pass.cfg"))
     assert files_containing(CANARY, private_home.scanned_roots()) == []
     assert_no_leak(CANARY, private_home.scanned_roots(), result.stdout, result.stderr)

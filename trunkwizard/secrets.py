@@ -23,17 +23,16 @@ import enum
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
-
-from pydantic import SecretStr
 
 from trunkwizard.errors import CredentialsUnavailable
 from trunkwizard.redact import register_secret
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
+    from pydantic import SecretStr
 
 __all__ = [
     "ALLOWED_BACKENDS",
@@ -47,6 +46,8 @@ __all__ = [
     "SecretVault",
     "detect_backend",
     "entry_username",
+    "session_bus_named",
+    "status_from_environment",
 ]
 
 SERVICE = "trunkwizard"
@@ -250,10 +251,19 @@ def _load_backend(qualified: str) -> KeyringBackend:
 
 
 def _refused_default() -> str | None:
-    """The backend `keyring` would pick on its own, when it is one we refuse (keyrings.alt's files)."""
-    import keyring
+    """The backend `keyring` would pick on its own, when it is one we refuse (keyrings.alt's files).
 
-    chosen = keyring.get_keyring()
+    Named without `keyring.get_keyring()`, which imports every backend (macOS's and Windows' included)
+    to choose one: the one set in this process, else the one configured (PYTHON_KEYRING_BACKEND,
+    keyringrc.cfg), else the most preferred backend of a third-party package (keyring's own are either
+    allowed or silent defaults)."""
+    import keyring.core
+
+    chosen = keyring.core._keyring_backend or keyring.core.load_env() or keyring.core.load_config()
+    if chosen is None:
+        chosen = _preferred_plugin_backend()
+        if chosen is None:
+            return None
     links = getattr(chosen, "backends", None) or [chosen]
     for link in links:
         name = _qualified_name(link)
@@ -262,8 +272,66 @@ def _refused_default() -> str | None:
     return None
 
 
+def _preferred_plugin_backend() -> KeyringBackend | None:
+    """The viable backend with the highest priority among those third-party packages register."""
+    import importlib
+    from importlib.metadata import entry_points
+
+    from keyring.backend import KeyringBackend
+
+    packages: set[str] = set()
+    for point in entry_points(group="keyring.backends"):
+        if point.module.split(".")[0] == "keyring":
+            continue
+        with contextlib.suppress(Exception):
+            importlib.import_module(point.module)
+            packages.add(point.module.rpartition(".")[0] or point.module)
+    viable = [
+        cls
+        for cls in KeyringBackend.get_viable_backends()
+        if any(cls.__module__ == p or cls.__module__.startswith(p + ".") for p in packages)
+    ]
+    for cls in sorted(viable, key=lambda c: c.priority, reverse=True):
+        with contextlib.suppress(Exception):
+            return cls()
+    return None
+
+
+def session_bus_named(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether a D-Bus session bus can be there: its address in the environment, or the user bus socket
+    systemd makes (/run/user/UID/bus). Over plain SSH there is neither, hence no Secret Service."""
+    env = os.environ if environ is None else environ
+    if env.get("DBUS_SESSION_BUS_ADDRESS"):
+        return True
+    sockets = [f"/run/user/{os.getuid()}/bus"]
+    if env.get("XDG_RUNTIME_DIR"):
+        sockets.append(os.path.join(env["XDG_RUNTIME_DIR"], "bus"))
+    return any(os.path.exists(path) for path in sockets)
+
+
+def _keyring_chosen_here(env: Mapping[str, str]) -> bool:
+    """A backend was set in this process (keyring.set_keyring) or named in PYTHON_KEYRING_BACKEND."""
+    core = sys.modules.get("keyring.core")
+    return bool(env.get("PYTHON_KEYRING_BACKEND")) or getattr(core, "_keyring_backend", None) is not None
+
+
+def status_from_environment(environ: Mapping[str, str] | None = None) -> KeyringStatus | None:
+    """The keyring status when the environment alone decides it, in microseconds and without importing
+    `keyring`: on Linux without a session bus (and no backend chosen for this process), no allowed
+    backend can work. None when only `detect_backend` can tell."""
+    env = os.environ if environ is None else environ
+    if sys.platform in ("darwin", "win32"):
+        return None
+    if session_bus_named(env) or _keyring_chosen_here(env):
+        return None
+    return _status_for(KeyringState.NO_BACKEND)
+
+
 def detect_backend(timeout: float | None = None) -> tuple[KeyringBackend | None, KeyringStatus]:
     """Find an allowed keyring backend and check it answers unlocked. Blocking: call from a worker."""
+    decided = status_from_environment()
+    if decided is not None:
+        return None, decided
     timeout = configured_timeout() if timeout is None else timeout
 
     def find() -> tuple[KeyringBackend | None, str | None]:
@@ -361,7 +429,7 @@ class SecretVault:
 
     def store(self, profile: str, field: str, value: SecretStr | str) -> KeyringStatus:
         """Keep the secret; the returned status says whether it reached the keyring or memory only."""
-        plain = value.get_secret_value() if isinstance(value, SecretStr) else value
+        plain = value if isinstance(value, str) else value.get_secret_value()
         register_secret(plain)
         username = entry_username(profile, field)
         stored, _ = self._call(lambda backend: backend.set_password(SERVICE, username, plain))
@@ -384,6 +452,8 @@ class SecretVault:
         if value is None:
             return None
         register_secret(value)
+        from pydantic import SecretStr
+
         return SecretStr(value)
 
     def fetch(self, profile: str, field: str, *, label: str | None = None) -> SecretStr:

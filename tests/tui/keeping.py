@@ -22,16 +22,23 @@ def keeping_app(tmp_path: Path, **options: Any) -> PersistentWizardApp:
 
 
 async def ready(keys: KeyboardDriver) -> PersistentWizardApp:
-    """Wait for the first screen, the keyring detection and the draft look-up."""
+    """Wait for the first screen and the draft look-up (the keyring is detected when first needed)."""
     app = keys.app
     assert isinstance(app, PersistentWizardApp)
     await keys.settle()
+    await keyring_known(keys)
+    return app
+
+
+async def keyring_known(keys: KeyboardDriver) -> None:
+    """Wait for the keyring detection, when one runs."""
+    app = keys.app
+    assert isinstance(app, PersistentWizardApp)
     for _ in range(200):
-        if app.keyring_status is not None:
+        if app.keyring_status is not None or not app.keyring_detecting:
             break
         await keys.pilot.pause(0.05)
     await keys.settle()
-    return app
 
 
 async def palette(keys: KeyboardDriver, command: str) -> None:

@@ -16,7 +16,7 @@ from tests.support.canary import CANARY
 from tests.support.leaks import assert_no_leak, assert_private_tree
 from tests.support.secret_service import KeyringSession, PrivateHome
 from tests.tui.driver import KeyboardDriver
-from tests.tui.keeping import keeping_app, palette, ready, shown
+from tests.tui.keeping import keeping_app, keyring_known, palette, ready, shown
 from trunkwizard.accounts import Accounts
 from trunkwizard.providers import get_provider
 from trunkwizard.secrets import SecretVault
@@ -48,8 +48,10 @@ async def test_profiles_screen_creates_edits_renames_and_deletes(
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
         await ready(keys)
-        assert app.keyring_status is not None and app.keyring_status.persistent
+        assert app.keyring_status is None  # a session bus: detected when first needed, not at start
         await palette(keys, "Profiles")
+        await keyring_known(keys)
+        assert app.keyring_status is not None and app.keyring_status.persistent
         assert isinstance(app.screen, ProfilesScreen)
         assert "No profiles yet" in shown(app, "#profiles-hint")
         assert "Saved profiles keep their secrets in the Secret Service (keyring)." in shown(app, "#keyring")

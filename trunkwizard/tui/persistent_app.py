@@ -2,8 +2,9 @@
 
 - saved profiles (profiles.toml + keyring) as the account step's `AccountSource`, a profiles screen
   (F2 on the account step, or the palette) and "save as profile" (ctrl+s on the account step);
-- the keyring, detected in a worker once the first screen is drawn, its status shown where accounts
-  are entered;
+- the keyring, its status shown where accounts are entered: decided from the environment at start when
+  there is no session bus (no Secret Service, as over plain SSH), else detected in a worker when the
+  account step or a profile screen first needs it;
 - a draft of every non-secret answer, saved as it is typed, on SIGHUP / SIGTERM (then exit 129 / 143)
   and on a crash; the next start offers to resume it at the same step; removed after a submit;
 - the history file, appended after each submission, and a history screen (F3, or the palette) that
@@ -26,6 +27,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
+from trunkwizard.secrets import status_from_environment  # light: imports neither keyring nor pydantic
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, SANDBOX, DraftKeeper
 from trunkwizard.tui.saved_accounts import ProfileAccounts
@@ -68,6 +70,7 @@ class PersistentWizardApp(WizardApp):
         self.keeper = DraftKeeper(self, lambda: self.drafts, self._profile_in_use)
         self.keyring_signal: Signal[KeyringStatus | None] = Signal(self, "keyring")
         self.keyring_status: KeyringStatus | None = None
+        self.keyring_detecting = False
         self.created_this_session: set[str] = set()
 
     @cached_property
@@ -98,6 +101,7 @@ class PersistentWizardApp(WizardApp):
         self._install_signal_handlers()
         self.screen_change_signal.subscribe(self, lambda _screen: self.keeper.schedule())
         self.call_after_refresh(self._after_first_frame)
+        self.keyring_status = status_from_environment()  # microseconds: no session bus, no Secret Service
 
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
@@ -113,15 +117,28 @@ class PersistentWizardApp(WizardApp):
         self.exit(return_code=code)
 
     def _after_first_frame(self) -> None:
-        self.run_worker(self._detect_keyring(), group="keyring", exit_on_error=False)
         self.run_worker(self._clean_orphans(), group="clean", exit_on_error=False)
+        self.run_worker(self._offer_draft(), group="draft", exit_on_error=False)
 
     async def _clean_orphans(self) -> None:
         """Temporary files a killed session left (kill -9 during a save) go on the next start."""
+        await asyncio.to_thread(self._clean_orphans_now)
+
+    def _clean_orphans_now(self) -> None:
+        # in the worker's thread, the import and the store's directories too: nothing on the event loop
         from trunkwizard.store.files import clean_orphan_temp_files
 
-        await asyncio.to_thread(clean_orphan_temp_files, self.dirs.private_dirs())
-        self.run_worker(self._offer_draft(), group="draft", exit_on_error=False)
+        clean_orphan_temp_files(self.dirs.private_dirs())
+
+    def want_keyring(self) -> None:
+        """Detect the keyring now, in a worker, unless it is known or already being detected."""
+        if self.keyring_status is None and not self.keyring_detecting:
+            self.keyring_detecting = True
+            self.run_worker(self._detect_keyring(), group="keyring", exit_on_error=False)
+
+    def choose_provider(self, provider: Provider) -> None:
+        self.want_keyring()  # the account step shows where secrets go
+        super().choose_provider(provider)
 
     async def _detect_keyring(self) -> None:
         try:
@@ -148,15 +165,17 @@ class PersistentWizardApp(WizardApp):
 
     async def _offer_draft(self) -> None:
         from trunkwizard.errors import StoreError
-        from trunkwizard.tui.screens.resume import ResumeChoice, ResumeScreen
 
         try:
-            draft = await asyncio.to_thread(self.drafts.latest)
+            # the store is opened (and imported) in the thread too: nothing of it on the event loop
+            draft = await asyncio.to_thread(lambda: self.drafts.latest())
         except StoreError as exc:
             self.notify(exc.message, title="Draft not readable", severity="warning", timeout=10)
             return
         if draft is None:
             return
+        from trunkwizard.tui.screens.resume import ResumeChoice, ResumeScreen
+
         self.keeper.suspended = True
         summary = await asyncio.to_thread(_draft_summary, draft)
 
@@ -172,6 +191,7 @@ class PersistentWizardApp(WizardApp):
 
     async def resume(self, draft: Draft) -> None:
         """Put the draft's answers back and walk to its step (as far as the answers allow)."""
+        self.want_keyring()
         from trunkwizard.client import load_account
         from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError, ValidationFailed
         from trunkwizard.providers import get_provider
@@ -386,6 +406,7 @@ class PersistentWizardApp(WizardApp):
     def open_profiles(self) -> None:
         from trunkwizard.tui.screens.profiles import ProfilesScreen
 
+        self.want_keyring()
         account_screen = self.screen if getattr(self.screen, "STEP", "") == "account" else None
 
         def closed(_: None) -> None:
