@@ -10,7 +10,6 @@ import re
 import uuid
 from typing import Annotated
 
-import phonenumbers
 from pydantic import AfterValidator, BeforeValidator, Field
 
 __all__ = [
@@ -39,6 +38,8 @@ def e164(value: str) -> str:
     text = value.strip().replace(" ", "").replace("-", "")
     if not text.startswith("+"):
         raise ValueError("enter the number in E.164 with a leading + and country code, e.g. +15551234567")
+    import phonenumbers  # its metadata takes ~15 ms to import: only once a number is checked
+
     try:
         parsed = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException as exc:

@@ -108,6 +108,12 @@ class WizardApp(App[int]):
         if isinstance(first, ProviderScreen):
             first.load_providers()
 
+    def modules_to_preload(self) -> list[str]:
+        """What the steps after the first import, loaded in the registry's worker thread so that no
+        import runs on the event loop after the first frame."""
+        modules = ["trunkwizard.client", "trunkwizard.tui.screens.account"]
+        return [*modules, "trunkwizard.sandbox"] if self.sandbox else modules
+
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         # Inputs Textual creates itself (command palette, Select search) follow the blink setting too.
         if isinstance(event.widget, Input) and not self.cursor_blink:

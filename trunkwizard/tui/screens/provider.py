@@ -34,6 +34,13 @@ def _load_providers() -> tuple[Provider, ...]:
     return all_providers()
 
 
+def _preload(modules: Sequence[str]) -> None:
+    import importlib
+
+    for module in modules:
+        importlib.import_module(module)
+
+
 def matches(provider: Provider | CatalogEntry, query: str) -> bool:
     """Every word of the query appears in the provider's name, key, what it creates or its summary."""
     haystack = " ".join((provider.title, provider.key, provider.creates, provider.summary)).lower()
@@ -68,7 +75,10 @@ class ProviderScreen(WizardScreen):
 
     @work(group="catalog", exclusive=True)
     async def load_providers(self) -> None:
-        self.providers = await asyncio.to_thread(_load_providers)
+        providers = await asyncio.to_thread(_load_providers)
+        # and what the next steps import, so that nothing is imported on the event loop after this
+        await asyncio.to_thread(_preload, self.wizard.modules_to_preload())
+        self.providers = providers
         if self._pick_when_loaded is not None:
             self._pick(self._pick_when_loaded)
 
