@@ -1,23 +1,35 @@
-"""The wizard in a real pty at 80x24, beside a bare Textual app with one Input, measured in the same run.
+"""The wizard in a real pty at 80x24 beside plain Textual apps, every pair measured in the same run.
 
-    .venv/bin/python bench/tui_bench.py [--runs 5] [--keys 40] [--idle 3]
+    .venv/bin/python bench/tui_bench.py [--runs 9] [--rounds 4] [--keys 30] [--idle 3]
 
-Prints, for both apps: time to the first interactive screen; per-keystroke latency (median, p95) and
-bytes written per keystroke while typing into the largest form (Yeastar register when registered);
-bytes written per second while idle. Both run with TERM=xterm-256color and SSH_CONNECTION set (as
-over ssh: no COLORTERM). The wizard runs with --sandbox, so nothing leaves the machine.
+Baselines (bench/): the floor, a Textual app with one compact Input (bare_input_app.py); a plain Textual
+form of 20 compact Inputs and a checkbox that shows two rows, behind a two-item list (plain_form_app.py);
+`python -c 'import httpx, pydantic'`; a fresh raw httpx client making the same POST (create_once.py).
+
+Measured: time to the first frame and to the provider list filled; per-keystroke latency and bytes while
+typing into the largest form (Yeastar register); on that form, per Tab and per toggle of the outbound
+proxy (which shows two rows): the time until the output settles, bytes written and CPU used; mode ->
+details until settled; peak RSS (VmHWM) at the end of the form session; `create yeastar --sandbox
+--dry-run --json` end to end; one create per process through the client. Both apps run with
+TERM=xterm-256color and SSH_CONNECTION set (as over ssh: no COLORTERM), without a session bus.
 
 Latency is the time from writing a key to the pty until the typed text shows on the emulated screen
-(pyte); bytes are everything the app wrote for that key until the output goes quiet.
+(pyte); "settled" is the time from writing a key until the last byte the app wrote for it, the output
+then quiet for 0.15 s; bytes are everything written in that time. Ratios of start-ups and command runs
+are medians of ratios paired run by run (interleaved, so both see the same machine load).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import select
 import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,10 +41,13 @@ import pyte
 from ptyprocess import PtyProcess
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 COLUMNS, LINES = 80, 24
 QUIET = 0.15  # seconds without output that count as "the frame is done"
-TYPED = "ITSP_Main_trunk_number_one_for_bench_42"
+TYPED = "Bench_typed_trunk_name_number_one_42xyz"  # shares no prefix with a placeholder (ITSP_Main)
+TICK = os.sysconf("SC_CLK_TCK")
+FIRST_OUTPUT_LIMIT = 3.0  # seconds a key may take before its first byte; then "quiet" starts counting
 
 
 @dataclass
@@ -46,6 +61,7 @@ class Terminal:
     stream: pyte.ByteStream = field(init=False)
     received: int = 0
     started: float = 0.0
+    last_output: float = 0.0
 
     def __post_init__(self) -> None:
         self.screen = pyte.Screen(COLUMNS, LINES)
@@ -65,6 +81,7 @@ class Terminal:
             data = os.read(self.process.fd, 65536)
         except OSError:
             return 0
+        self.last_output = time.perf_counter()
         self.received += len(data)
         self.stream.feed(data)
         return len(data)
@@ -88,26 +105,60 @@ class Terminal:
     def send(self, keys: str) -> None:
         self.process.write(keys.encode())
 
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+    def peak_rss_mib(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
     def close(self) -> None:
         if self.process.isalive():
             self.process.terminate(force=True)
+
+
+@dataclass
+class Key:
+    """One key: ms until the output settled, bytes written, CPU ms used."""
+
+    settled: float
+    size: int
+    cpu: float
+
+
+def press(term: Terminal, keys: str, shown: Callable[[str], bool] | None = None) -> Key:
+    before, cpu = term.received, term.cpu_seconds()
+    sent = time.perf_counter()
+    term.last_output = sent
+    term.send(keys)
+    if shown is not None:
+        term.wait_for(shown)
+    deadline = sent + FIRST_OUTPUT_LIMIT
+    while term.received == before and time.perf_counter() < deadline:  # a loaded machine may be slow
+        term.pump(0.01)
+    term.settle()
+    return Key((term.last_output - sent) * 1000, term.received - before, (term.cpu_seconds() - cpu) * 1000)
 
 
 _HOME = tempfile.mkdtemp(prefix="trunkwizard-bench-")
 
 
 def environment() -> dict[str, str]:
-    """As over ssh (no COLORTERM); profiles, drafts and history in a throwaway home, so a run never
-    resumes a draft of an earlier one nor touches the real ones.
+    """As over ssh (no COLORTERM, no session bus); profiles, drafts and history in a throwaway home, so
+    a run never resumes a draft of an earlier one nor touches the real ones.
 
     Bytecode is cached (in the throwaway home), as on a user's machine: pip compiles Textual's modules
     at install and Python caches ours on the first run. Without this, a PYTHONDONTWRITEBYTECODE in the
     environment would have every start of the wizard compile its own modules, and only the wizard's."""
-    dropped = ("COLORTERM", "NO_COLOR", "TEXTUAL", "PYTHONDONTWRITEBYTECODE")
+    dropped = ("COLORTERM", "NO_COLOR", "TEXTUAL", "PYTHONDONTWRITEBYTECODE", "DBUS_SESSION_BUS_ADDRESS")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["PYTHONPYCACHEPREFIX"] = os.path.join(_HOME, "pycache")
-    for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+    for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
         env[name] = os.path.join(_HOME, name.lower())
+        os.makedirs(env[name], mode=0o700, exist_ok=True)
     env.update(
         TERM="xterm-256color",
         SSH_CONNECTION="127.0.0.1 50000 127.0.0.1 22",
@@ -121,6 +172,8 @@ def environment() -> dict[str, str]:
 WIZARD = [PYTHON, "-m", "trunkwizard", "--sandbox"]
 WIZARD_APP_ONLY = [PYTHON, str(ROOT / "bench" / "wizard_app_only.py")]
 BARE = [PYTHON, str(ROOT / "bench" / "bare_input_app.py")]
+PLAIN = [PYTHON, str(ROOT / "bench" / "plain_form_app.py")]
+FILTER = "filter: name or what it creates"
 
 
 def first_screen(argv: list[str], marker: str, later: str | None = None) -> tuple[float, float | None]:
@@ -166,7 +219,6 @@ def _count(fields: tuple[object, ...]) -> int:
 def largest_form() -> tuple[str, int, str]:
     """The provider's title, the mode's position and the first field's label of the form with the
     most fields, rows included (Yeastar register)."""
-    sys.path.insert(0, str(ROOT))
     from trunkwizard.providers import all_providers
 
     provider, index = max(
@@ -176,8 +228,27 @@ def largest_form() -> tuple[str, int, str]:
     return provider.title, index, provider.modes[index].fields[0].label
 
 
-def wizard_session(keys: int, idle: float) -> dict[str, object]:
+@dataclass
+class FormSession:
+    """What one app did on its form: mode -> form, Tabs, toggles, typing; its peak RSS and idle output."""
+
+    opens: list[Key] = field(default_factory=list)
+    tabs: list[Key] = field(default_factory=list)
+    toggles: list[Key] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    idle: float = 0.0
+    rss: float = 0.0
+    form: str = ""
+
+
+TOGGLE_HELP = " Outbound proxy:"  # the wizard's help line names the focused field
+MAX_TABS = 30
+
+
+def wizard_session(rounds: int, keys: int, idle: float) -> FormSession:
     title, mode_index, first_label = largest_form()
+    session = FormSession(form=title)
     term = Terminal(WIZARD, environment())
     try:
         term.wait_for(lambda text: title in text)
@@ -188,31 +259,151 @@ def wizard_session(keys: int, idle: float) -> dict[str, object]:
         term.wait_for(lambda text: "which account?" in text)
         term.settle()
         term.send("\x0e")  # ctrl+n: the sandbox account is filled in
-        term.wait_for(lambda text: "Details" in text and ("which kind" in text or "required" in text))
+        term.wait_for(lambda text: "which kind" in text)
         term.settle()
-        if "which kind" in term.text():
-            term.send("\x1b[B" * mode_index + "\r")
-            term.wait_for(lambda text: "* required" in text)
+        term.send("\x1b[B" * mode_index)
+        term.settle()
+        for _ in range(rounds):
+            session.opens.append(press(term, "\r", lambda text: "* required" in text))
+            for _ in range(MAX_TABS):
+                session.tabs.append(press(term, "\t"))
+                if any(line.startswith(TOGGLE_HELP) for line in term.screen.display):
+                    break
+            else:
+                raise RuntimeError(f"Tab never reached the outbound proxy toggle:\n{term.text()}")
+            session.toggles.append(press(term, " "))  # on: two rows appear
+            session.toggles.append(press(term, " "))  # off
+            term.send("\x1b")  # back to the mode step
+            term.wait_for(lambda text: "which kind" in text)
             term.settle()
+        term.send("\r")
+        term.wait_for(lambda text: "* required" in text)
+        term.settle()
         first_field = next(i for i, line in enumerate(term.screen.display) if first_label in line)
-        latencies, sizes = typing(term, lambda text: text.splitlines()[first_field], keys)
-        rate = idle_rate(term, idle)
-        return {"form": title, "latencies": latencies, "sizes": sizes, "idle": rate}
+        session.latencies, session.sizes = typing(term, lambda text: text.splitlines()[first_field], keys)
+        session.idle = idle_rate(term, idle)
+        session.rss = term.peak_rss_mib()
+        return session
     finally:
         term.close()
 
 
-def bare_session(keys: int, idle: float, extra_env: dict[str, str]) -> dict[str, object]:
+def plain_session(rounds: int) -> FormSession:
+    from plain_form_app import PROXY_AFTER  # bench/ is on sys.path: this script's directory
+
+    session = FormSession(form="plain form")
+    term = Terminal(PLAIN, environment())
+    try:
+        term.wait_for(lambda text: "plain-mode" in text)
+        term.settle()
+        for _ in range(rounds):
+            session.opens.append(press(term, "\r", lambda text: "plain-form" in text))
+            session.tabs += [press(term, "\t") for _ in range(PROXY_AFTER)]
+            session.toggles.append(press(term, " ", lambda text: "Proxy server" in text))
+            session.toggles.append(press(term, " ", lambda text: "Proxy server" not in text))
+            term.send("\x1b")
+            term.wait_for(lambda text: "plain-form" not in text)
+            term.settle()
+        session.rss = term.peak_rss_mib()
+        return session
+    finally:
+        term.close()
+
+
+def bare_session(keys: int, idle: float, extra_env: dict[str, str]) -> FormSession:
+    session = FormSession(form="bare")
     term = Terminal(BARE, {**environment(), **extra_env})
     try:
         term.wait_for(lambda text: "bare-ready" in text)
         term.settle()
         line = next(i for i, text in enumerate(term.screen.display) if "bare-ready" in text)
-        latencies, sizes = typing(term, lambda text: text.splitlines()[line], keys)
-        rate = idle_rate(term, idle)
-        return {"latencies": latencies, "sizes": sizes, "idle": rate}
+        session.latencies, session.sizes = typing(term, lambda text: text.splitlines()[line], keys)
+        session.idle = idle_rate(term, idle)
+        session.rss = term.peak_rss_mib()
+        return session
     finally:
         term.close()
+
+
+def run_seconds(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=ROOT, check=True, capture_output=True, timeout=120)
+    return time.perf_counter() - started
+
+
+DRY_RUN_ANSWERS = {
+    "name": "ITSP_Main",
+    "country": "general",
+    "transport": "udp",
+    "hostname": "sip.provider.example.com",
+    "port": 5060,
+    "domain": "provider.example.com",
+    "username": "6701",
+    "password": "Bench-Passw0rd-not-a-secret",
+    "auth_name": "6701auth",
+    "codec_sel": ["g722", "ulaw", "alaw"],
+}
+
+
+def cli_runs(runs: int) -> tuple[list[float], list[float]]:
+    """`create yeastar --sandbox --dry-run --json` and `python -c 'import httpx, pydantic'`, interleaved."""
+    answers = Path(_HOME) / "yeastar-register.json"
+    answers.write_text(json.dumps(DRY_RUN_ANSWERS), encoding="utf-8")
+    answers.chmod(0o600)
+    ours = [PYTHON, "-m", "trunkwizard", "create", "yeastar", "--sandbox", "--dry-run", "--json"]
+    ours += ["--mode", "register", "--answers", str(answers)]
+    theirs = [PYTHON, "-c", "import httpx, pydantic"]
+    env = environment()
+    run_seconds(ours, env)  # unmeasured: fills the bytecode cache
+    run_seconds(theirs, env)
+    pairs = [(run_seconds(ours, env) * 1000, run_seconds(theirs, env) * 1000) for _ in range(runs)]
+    return [a for a, _ in pairs], [b for _, b in pairs]
+
+
+def create_runs(runs: int) -> tuple[list[float], list[float]]:
+    """One create per process, through the client and with raw httpx, against one served sandbox."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = environment()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "trunkwizard", "sandbox", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.perf_counter() + 30
+        while time.perf_counter() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        script = str(ROOT / "bench" / "create_once.py")
+
+        def once(how: str, run: int) -> float:
+            result = subprocess.run(
+                [PYTHON, script, how, url, str(run)],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            return float(result.stdout.strip().splitlines()[-1])
+
+        once("client", 9999)  # unmeasured: fills the bytecode cache
+        pairs = [(once("client", 2 * i), once("raw", 2 * i + 1)) for i in range(runs)]
+        return [a for a, _ in pairs], [b for _, b in pairs]
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def p95(values: list[float]) -> float:
@@ -222,7 +413,8 @@ def p95(values: list[float]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="start-up runs per app (median reported)")
+    parser.add_argument("--runs", type=int, default=9, help="start-ups and command runs per app")
+    parser.add_argument("--rounds", type=int, default=4, help="mode -> form, Tabs and toggles rounds")
     parser.add_argument("--keys", type=int, default=30, help="keystrokes typed into each app")
     parser.add_argument("--idle", type=float, default=3.0, help="seconds of idle measured")
     args = parser.parse_args()
@@ -232,53 +424,122 @@ def main() -> int:
         shutil.rmtree(_HOME, ignore_errors=True)
 
 
-def _row(label: str, ours: float, theirs: float, target: float | None) -> str:
-    ratio = ours / theirs if theirs else float("inf")
-    verdict = "" if target is None else ("PASS" if ratio <= target else "MISS")
-    shown_target = "" if target is None else f"<={target}x"
-    return f"{label:36} {ours:9.1f} {theirs:9.1f} {ratio:6.2f}x {shown_target:>7}  {verdict}"
+@dataclass
+class Row:
+    label: str
+    ours: float
+    theirs: float
+    target: float | None
+    ratio: float | None = None  # when not ours / theirs (medians of paired ratios)
+
+    def line(self) -> str:
+        ratio = self.ratio if self.ratio is not None else (self.ours / self.theirs if self.theirs else 0.0)
+        verdict = "" if self.target is None else ("PASS" if ratio <= self.target else "MISS")
+        target = "" if self.target is None else f"<={self.target}x"
+        return f"{self.label:42} {self.ours:9.1f} {self.theirs:9.1f} {ratio:6.2f}x {target:>7}  {verdict}"
+
+
+def paired(ours: list[float], theirs: list[float]) -> float:
+    return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
 
 
 def report(args: argparse.Namespace) -> int:
+    median = statistics.median
+    load_before = os.getloadavg()
     command, app_only, listed, bare = [], [], [], []
-    first_screen(WIZARD, "filter: name or what it creates")  # unmeasured: fills the bytecode cache
+    last_title = _last_catalog_title()
+    first_screen(WIZARD, FILTER)  # unmeasured: fills the bytecode cache
     first_screen(BARE, "bare-ready")
+    first_screen(PLAIN, "plain-mode")
     for _ in range(args.runs):  # interleaved, so all see the same machine load
-        first, filled = first_screen(WIZARD, "filter: name or what it creates", "Chorus AI")
+        first, filled = first_screen(WIZARD, FILTER, last_title)
         command.append(first * 1000)
         listed.append((filled or 0.0) * 1000)
-        app_only.append(first_screen(WIZARD_APP_ONLY, "filter: name or what it creates")[0] * 1000)
+        app_only.append(first_screen(WIZARD_APP_ONLY, FILTER)[0] * 1000)
         bare.append(first_screen(BARE, "bare-ready")[0] * 1000)
-    wizard = wizard_session(args.keys, args.idle)
-    plain = bare_session(args.keys, args.idle, {})
+    wizard = wizard_session(args.rounds, args.keys, args.idle)
+    plain = plain_session(args.rounds)
+    floor = bare_session(args.keys, args.idle, {})
     steady = bare_session(args.keys, args.idle, {"BARE_NO_BLINK": "1"})
+    cli_ours, cli_theirs = cli_runs(args.runs)
+    create_ours, create_theirs = create_runs(args.runs)
+    load_after = os.getloadavg()
 
-    def figures(session: dict[str, object], key: str) -> list[float]:
-        values = session[key]
-        assert isinstance(values, list)
-        return [float(v) for v in values]
+    def settled(keys: list[Key]) -> list[float]:
+        return [k.settled for k in keys]
 
-    median = statistics.median
+    def sizes(keys: list[Key]) -> list[float]:
+        return [float(k.size) for k in keys]
+
+    def cpu(keys: list[Key]) -> list[float]:
+        return [k.cpu for k in keys]
+
+    rows = [
+        Row("first frame (list shown), ms", median(command), median(bare), 1.2, paired(command, bare)),
+        Row("first frame, WizardApp alone, ms", median(app_only), median(bare), None, paired(app_only, bare)),
+        Row(
+            "provider list filled, ms (vs floor's frame)",
+            median(listed),
+            median(bare),
+            1.3,
+            paired(listed, bare),
+        ),
+        Row("typing latency median, ms", median(wizard.latencies), median(floor.latencies), None),
+        Row("typing latency p95, ms", p95(wizard.latencies), p95(floor.latencies), 1.2),
+        Row("bytes per keystroke (floor, no blink)", median(wizard.sizes), median(steady.sizes), 1.2),
+        Row("Tab settled p95, ms (vs plain form)", p95(settled(wizard.tabs)), p95(settled(plain.tabs)), 1.2),
+        Row("bytes per Tab (median)", median(sizes(wizard.tabs)), median(sizes(plain.tabs)), 1.2),
+        Row(
+            "CPU per Tab, ms (mean)",
+            statistics.fmean(cpu(wizard.tabs)),
+            statistics.fmean(cpu(plain.tabs)),
+            1.2,
+        ),
+        Row(
+            "toggle settled median, ms", median(settled(wizard.toggles)), median(settled(plain.toggles)), 1.2
+        ),
+        Row("bytes per toggle (median)", median(sizes(wizard.toggles)), median(sizes(plain.toggles)), 1.2),
+        Row(
+            "mode -> details settled median, ms",
+            median(settled(wizard.opens)),
+            median(settled(plain.opens)),
+            1.2,
+        ),
+        Row("peak RSS on the form, MiB (vs floor)", wizard.rss, floor.rss, 1.5),
+        Row(
+            "create --dry-run --json, ms",
+            median(cli_ours),
+            median(cli_theirs),
+            1.3,
+            paired(cli_ours, cli_theirs),
+        ),
+        Row(
+            "one create per process, ms (vs raw)",
+            median(create_ours),
+            median(create_theirs),
+            2.0,
+            paired(create_ours, create_theirs),
+        ),
+    ]
     print(
-        f"trunkwizard TUI bench: {COLUMNS}x{LINES} pty, TERM=xterm-256color, SSH_CONNECTION set; "
-        f"{args.runs} start-ups each; {args.keys} keys typed into the first field of the largest form "
-        f"({wizard['form']}); bare app = Textual with one Input, same run"
+        f"trunkwizard bench: {COLUMNS}x{LINES} pty, TERM=xterm-256color, SSH_CONNECTION set, no session bus; "
+        f"{args.runs} start-ups and command runs each, {args.rounds} rounds on the form "
+        f"({len(wizard.tabs)} Tabs, {len(wizard.toggles)} toggles), {args.keys} keys typed into "
+        f"{wizard.form}; "
+        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} CPUs)"
     )
-    print(f"{'measure':36} {'wizard':>9} {'bare':>9} {'ratio':>7} {'target':>7}  result")
-    print(_row("first screen, `trunkwizard`, ms", median(command), median(bare), 1.3))
-    print(_row("first screen, WizardApp alone, ms", median(app_only), median(bare), 1.3))
-    print(f"{'provider list filled, ms':36} {median(listed):9.1f} {'-':>9}")
-    w_lat, b_lat = figures(wizard, "latencies"), figures(plain, "latencies")
-    print(_row("keystroke latency median, ms", median(w_lat), median(b_lat), None))
-    print(_row("keystroke latency p95, ms", p95(w_lat), p95(b_lat), 2.0))
-    w_bytes = figures(wizard, "sizes")
-    print(_row("bytes per keystroke (median)", median(w_bytes), median(figures(plain, "sizes")), 1.5))
-    print(_row("  vs bare app without blink", median(w_bytes), median(figures(steady, "sizes")), 1.5))
-    idle_ours, idle_bare = wizard["idle"], plain["idle"]
-    assert isinstance(idle_ours, float) and isinstance(idle_bare, float)
-    verdict = "PASS" if idle_ours == 0 else "MISS"
-    print(f"{'idle bytes/s (SSH)':36} {idle_ours:9.1f} {idle_bare:9.1f} {'':>7} {'0':>7}  {verdict}")
+    print(f"{'measure':42} {'ours':>9} {'baseline':>9} {'ratio':>7} {'target':>7}  result")
+    for row in rows:
+        print(row.line())
+    verdict = "PASS" if wizard.idle == 0 else "MISS"
+    print(f"{'idle bytes/s over SSH':42} {wizard.idle:9.1f} {floor.idle:9.1f} {'':>7} {'0':>7}  {verdict}")
     return 0
+
+
+def _last_catalog_title() -> str:
+    from trunkwizard.catalog import CATALOG
+
+    return CATALOG[-1].title
 
 
 if __name__ == "__main__":
