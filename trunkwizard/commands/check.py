@@ -34,12 +34,11 @@ checks:
   options   one SIP OPTIONS to HOST over the transport: status line, Server header, round trip
   proxy     the same OPTIONS through --proxy (the request stays addressed to HOST)
   register  only with --register: REGISTER with digest auth, then an unregister (Expires: 0)
-
   paths     with --proxy: whether the proxy and HOST both answer, or only one of them
   nat       from what HOST echoes back: NAT (the public address it sees) and signs of a SIP ALG
 
 Each result names its outcome and the likely causes ("why"), in --json too ("outcome", "causes",
-"next_step", "hints"); with --profile the provider adds its own hints.
+"next_step", "hints"); with --provider (or --profile) the provider adds its own hints.
 
 --profile NAME uses the saved profile: its CA file for TLS (unless --ca-file is given), its
 provider's hints and, with --register, its SIP password from the keyring (store it once:
