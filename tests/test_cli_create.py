@@ -131,14 +131,14 @@ def test_dry_run_json_is_the_request_with_secrets_masked(tmp_path: Path) -> None
 
 
 def test_invalid_answers_exit_2_one_line_per_problem(tmp_path: Path) -> None:
-    bad = {**REGISTRATION, "sipUsername": "u" * 61, "sipPort": 70000, "number": "0800"}
+    bad = {**REGISTRATION, "sipUsername": "u" * 61, "sipPort": 70000, "agentId": "agent-7"}
     del bad["sipProxy"]
     answers = write(tmp_path, "answers.json", json.dumps(bad))
     result = trunkwizard("create", "chorus", "--answers", str(answers), "--dry-run")
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("invalid: ")]
     fields = {line.split(":")[1].strip() for line in lines}
-    assert fields == {"number", "sipUsername", "sipPort", "sipProxy", "sipPassword"}
+    assert fields == {"agentId", "sipUsername", "sipPort", "sipProxy", "sipPassword"}
     assert any("TRUNKWIZARD_CHORUS_SIP_PASSWORD" in line for line in lines)
 
 
@@ -200,3 +200,18 @@ def test_providers_lists_every_provider_mode_and_field() -> None:
     assert username["required"] is True and username["limits"] == "at most 60 characters"
     text = trunkwizard("providers", "chorus")
     assert "sipOutboundProxy" in text.stdout and "at most 100 characters" in text.stdout
+
+
+def test_an_inferred_rule_warns_on_stderr_and_the_number_is_created(tmp_path: Path, sandbox_url: str) -> None:
+    """No document gives Chorus numbers a pattern (E.164 is what its examples show): exit 0, a warning."""
+    answers = write(tmp_path, "answers.json", json.dumps({"provider": "jambonz", "number": "5551234"}))
+    result = trunkwizard(
+        "create", "chorus", "--answers", str(answers), "--sandbox-url", sandbox_url, "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: number: Chorus documents numbers as E.164 (+14155550124); this one is not: Chorus may "
+        "refuse it" in result.stderr
+    )
+    assert "may refuse" not in result.stdout
+    assert json.loads(result.stdout)["returned"]["number"] == "5551234"

@@ -14,7 +14,7 @@ import pytest
 from tests.support.openapi import request_body_pointer, schema_errors, schema_validator
 from trunkwizard.client import prepare
 from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
-from trunkwizard.fields import validate_answers, wire_body
+from trunkwizard.fields import check_answers, validate_answers, wire_body
 from trunkwizard.providers import Call, ResourceRef, get_provider
 
 WAVIX = get_provider("wavix")
@@ -197,3 +197,102 @@ async def test_a_password_with_spaces_reaches_the_provider_as_typed(sandbox_clie
         assert prepared.preview.json is not None and prepared.preview.json["label"] == "Spaced trunk"
         created = await client.create(prepared)
         await client.delete(ResourceRef("wavix", "sip-trunk", created.ref.id))
+
+
+# --- Stricter than any document: inferred rules warn, the value goes through
+
+INFERRED = [
+    ("chorus", "twilio", {"twilioAccountSid": "AC" + "0" * 32, "twilioAuthToken": "t"}, "number", "5551234"),
+    ("chorus", "twilio", {"number": "+14155550124", "twilioAuthToken": "t"}, "twilioAccountSid", "XX123"),
+    (
+        "signalwire",
+        "sip-endpoint",
+        {
+            "fabric_subscriber_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "username": "desk",
+            "password": "p",
+            "password_confirmation": "p",
+        },
+        "send_as",
+        "4632322867",
+    ),
+    ("vox", "custom-sip", {"number": "07011112222"}, "address", "trunk.example.com:5060"),
+    ("wavix", "sip-trunk", WAVIX_BASE, "callerid", "call-me"),
+]
+
+
+@pytest.mark.parametrize(("provider", "mode", "answers", "field", "value"), INFERRED)
+def test_a_stricter_than_documented_rule_warns_and_sends_the_value(
+    provider: str, mode: str, answers: dict[str, Any], field: str, value: str
+) -> None:
+    model = get_provider(provider).mode(mode).model
+    request, warnings = check_answers(model, {**answers, field: value})
+    assert [w.field for w in warnings] == [field]
+    assert "may refuse" in warnings[0].message
+    assert wire_body(request, reveal=True)[field] == value
+
+
+def test_the_chorus_number_warning_reads_as_the_issue_asks() -> None:
+    model = get_provider("chorus").mode("jambonz").model
+    _, warnings = check_answers(model, {"number": "5551234"})
+    assert warnings[0].message == (
+        "Chorus documents numbers as E.164 (+14155550124); this one is not: Chorus may refuse it"
+    )
+
+
+YEASTAR_PEER = {
+    "transport": "udp",
+    "hostname": "sip.example.com",
+    "port": 5060,
+    "domain": "sip.example.com",
+    "codec_sel": "ulaw",
+}
+
+
+@pytest.mark.parametrize("name", ["QA Reg \u00fc/2", "QA\u00fc/2", "T" * 64])
+def test_yeastar_trunk_name_is_one_rule_that_warns(name: str) -> None:
+    """Seed 003 line 15 says only "Trunk name"; the length and characters are the import page's rules."""
+    request, warnings = check_answers(YEASTAR.mode("peer").model, {**YEASTAR_PEER, "name": name})
+    assert [w.field for w in warnings] == ["name"]
+    assert request.name == name  # type: ignore[attr-defined]
+
+
+def test_yeastar_names_with_and_without_a_space_get_the_same_words() -> None:
+    model = YEASTAR.mode("peer").model
+    spaced = check_answers(model, {**YEASTAR_PEER, "name": "QA Reg \u00fc/2"})[1]
+    joined = check_answers(model, {**YEASTAR_PEER, "name": "QA\u00fc/2"})[1]
+    assert spaced[0].message == joined[0].message
+
+
+def test_providers_lists_each_rule_with_its_source_and_effect() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "trunkwizard", "providers"], cwd=root, capture_output=True, text=True, check=True
+    )
+    lines = result.stdout.splitlines()
+    assert "      rule: digits 0-9 (^\\d+$) (refuses; seed 004 line 77)" in lines
+    assert any(line.startswith("      rule: E.164, e.g. +14155550124 (warns; inferred: ") for line in lines)
+    assert any("at most 2147483647 (int32) (refuses; wavix-api.yaml" in line for line in lines)
+
+
+def test_every_rule_is_documented_or_inferred() -> None:
+    from trunkwizard.providers import all_providers
+
+    def rules(fields: Any) -> list[Any]:
+        return [rule for f in fields for rule in (*f.rules, *rules(f.rows))]
+
+    found = [
+        rule
+        for provider in all_providers()
+        for fields in (provider.account_fields, *(mode.fields for mode in provider.modes))
+        for rule in rules(fields)
+    ]
+    assert len(found) >= 20
+    for rule in found:
+        assert rule.source.kind in ("seed", "spec", "inferred") and rule.source.where
+        if rule.documented:
+            assert rule.source.kind != "inferred"

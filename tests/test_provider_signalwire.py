@@ -156,8 +156,6 @@ def test_legacy_fields_are_off_hidden_and_unsent_by_default() -> None:
         ({"password": None}, "password", "required"),
         ({"password_confirmation": "not the same"}, "password_confirmation", "does not match SIP password"),
         ({"password_confirmation": None}, "password_confirmation", "does not match SIP password"),
-        ({"send_as": "4632322867"}, "send_as", "E.164"),
-        ({"send_as": "+1463"}, "send_as", "digits"),
         ({"ciphers": ["AES_999"]}, "ciphers.0", "one of: AEAD_AES_256_GCM_8"),
         ({"codecs": ["PCMU", "SPEEX"]}, "codecs.1", "one of: PCMU, PCMA"),
         ({"encryption": "always"}, "encryption", "one of: default, required, optional"),

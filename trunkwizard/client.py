@@ -31,6 +31,7 @@ from trunkwizard import __version__
 from trunkwizard.errors import (
     NetworkError,
     OutcomeUnknown,
+    Problem,
     ProviderError,
     ReadOnlyRefused,
     RequestTimedOut,
@@ -40,6 +41,7 @@ from trunkwizard.fields import (
     Choice,
     Kind,
     ProviderModel,
+    check_answers,
     form_fields,
     path_values,
     validate_answers,
@@ -144,6 +146,8 @@ class PreparedRequest:
     request: ProviderModel
     call: Call
     preview: RequestPreview
+    # what inferred rules say about the answers: shown at the field and in the review, never refusing
+    warnings: tuple[Problem, ...] = ()
 
 
 def load_account(provider: Provider, values: Mapping[str, Any]) -> ProviderModel:
@@ -155,9 +159,11 @@ def prepare(
     provider: Provider, mode_key: str, answers: Mapping[str, Any], account: ProviderModel
 ) -> PreparedRequest:
     mode = provider.mode(mode_key)
-    request = validate_answers(mode.model, answers)
+    request, warnings = check_answers(mode.model, answers)
     call = provider.create_call(mode, request)
-    return PreparedRequest(provider, mode, request, call, _preview(provider, account, request, call))
+    return PreparedRequest(
+        provider, mode, request, call, _preview(provider, account, request, call), warnings
+    )
 
 
 def _preview(

@@ -69,8 +69,10 @@ def problems_under(problems: Iterable[Problem], prefix: str) -> list[Problem]:
 class ValidationFailed(TrunkwizardError):
     """The answers break one or more documented rules."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, warnings: list[Problem] | None = None) -> None:
         self.problems = [Problem(p.field, redact(p.message)) for p in problems]
+        # what inferred rules say about the other answers: shown, never a reason to refuse
+        self.warnings = [Problem(p.field, redact(p.message)) for p in warnings or []]
         super().__init__("; ".join(str(p) for p in self.problems) or "invalid answers")
 
 

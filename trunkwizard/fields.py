@@ -14,6 +14,7 @@ validates a hidden field. `validate_answers` is `model_validate` with the errors
 from __future__ import annotations
 
 import enum
+import re
 import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, PydanticUndefin
 
 from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.redact import MASK, register_secret
+from trunkwizard.rules import Rule
 
 __all__ = [
     "Choice",
@@ -43,6 +45,7 @@ __all__ = [
     "ProviderModel",
     "When",
     "applicable_answers",
+    "check_answers",
     "controllers",
     "form_fields",
     "is_blank",
@@ -191,6 +194,12 @@ class FormField:
     rows: tuple[FormField, ...]
     optional_value: bool
     fixed: bool = False
+    rules: tuple[Rule, ...] = ()
+
+    @property
+    def warned_by(self) -> tuple[Rule, ...]:
+        """The inferred rules: they warn and never refuse."""
+        return tuple(rule for rule in self.rules if not rule.documented)
 
     @property
     def secret(self) -> bool:
@@ -366,6 +375,20 @@ def _constraint(info: FieldInfo, name: str) -> Any:
     return None
 
 
+def _rules_in(annotation: Any) -> tuple[Rule, ...]:
+    """Every Rule in an annotation's metadata, through Optional/Union arms and list items."""
+    found: list[Rule] = []
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *metadata = get_args(annotation)
+        found += _rules_in(inner)
+        found += [item for item in metadata if isinstance(item, Rule)]
+    elif origin in (Union, types.UnionType, list):
+        for arg in get_args(annotation):
+            found += _rules_in(arg)
+    return tuple(dict.fromkeys(found))
+
+
 def _form_of(info: FieldInfo, name: str) -> Form:
     for item in info.metadata:
         if isinstance(item, Form):
@@ -419,6 +442,7 @@ def form_fields(model: type[BaseModel]) -> tuple[FormField, ...]:
                 rows=form_fields(row_model) if row_model is not None else (),
                 optional_value=optional_value,
                 fixed=form.fixed,
+                rules=_rules_in(annotation),
             )
         )
     return tuple(fields)
@@ -577,9 +601,72 @@ def _problem_from_error(error: Mapping[str, Any], fields: tuple[FormField, ...])
         message = f"at least {field.min_length} characters" if field.min_length > 1 else "must not be empty"
     elif kind in ("literal_error", "enum") and field and field.choices:
         message = "one of: " + ", ".join(str(c.value) for c in field.choices)
-    elif kind == "string_pattern_mismatch" and field and field.pattern:
-        message = f"must match {field.pattern}"
+    elif kind == "string_pattern_mismatch":
+        message = "not in the form the provider expects" + _example(field)
+    elif kind in _PYDANTIC_WORDS:
+        message = _PYDANTIC_WORDS[kind](field)
+    elif kind in _BOUNDS:
+        message = _range_words(field, error.get("ctx") or _bound_in(message))
+    elif message.startswith("Input should be"):
+        message = "not a value this field takes" + _example(field)  # never pydantic's own words
     return Problem(path, message)
+
+
+def _example(field: FormField | None) -> str:
+    return f", e.g. {field.placeholder}" if field is not None and field.placeholder else ""
+
+
+_BOUNDS = {
+    "greater_than": "more than",
+    "greater_than_equal": "at least",
+    "less_than": "less than",
+    "less_than_equal": "no larger than",
+}
+
+
+def _bound_in(message: str) -> dict[str, str]:
+    """The bound in pydantic's own text ("less than or equal to 1"), when the error lost its context."""
+    match = re.search(r"(greater|less) than( or equal to)? (-?[\d.]+)", message)
+    if match is None:
+        return {}
+    key = ("g" if match.group(1) == "greater" else "l") + ("e" if match.group(2) else "t")
+    return {key: match.group(3)}
+
+
+def _range_words(field: FormField | None, ctx: Mapping[str, Any]) -> str:
+    if field is not None and field.minimum is not None and field.maximum is not None:
+        return f"enter a number from {_number(field.minimum)} to {_number(field.maximum)}"
+    for key, words in (
+        ("ge", "at least"),
+        ("gt", "more than"),
+        ("le", "no larger than"),
+        ("lt", "less than"),
+    ):
+        if key in ctx:
+            return f"enter a number {words} {ctx[key]}"
+    return "enter a number in the allowed range"
+
+
+# pydantic error type -> a sentence that says what to type (issue 11: never the library's own words)
+_PYDANTIC_WORDS: dict[str, Any] = {
+    "int_parsing": lambda f: "enter a whole number" + _example(f),
+    "int_type": lambda f: "enter a whole number" + _example(f),
+    "int_from_float": lambda f: "enter a whole number, without decimals" + _example(f),
+    "float_parsing": lambda f: "enter a number" + _example(f),
+    "float_type": lambda f: "enter a number" + _example(f),
+    "decimal_parsing": lambda f: "enter a number, e.g. " + (f.placeholder if f and f.placeholder else "0.18"),
+    "decimal_type": lambda f: "enter a number" + _example(f),
+    "finite_number": lambda f: "enter a number" + _example(f),
+    "bool_parsing": lambda f: "on or off: true/false, yes/no, 1/0",
+    "bool_type": lambda f: "on or off: true/false, yes/no, 1/0",
+    "string_type": lambda f: "enter text" + _example(f),
+    "list_type": lambda f: "enter a list: one or more values",
+    "dict_type": lambda f: "fill in each field of the row",
+    "model_type": lambda f: "fill in each field of the row",
+    "model_attributes_type": lambda f: "fill in each field of the row",
+    "uuid_parsing": lambda f: "enter a UUID, e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "uuid_type": lambda f: "enter a UUID, e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6",
+}
 
 
 def _field_at(
@@ -613,10 +700,47 @@ def problems_of(model: type[BaseModel], error: ValidationError) -> list[Problem]
 
 def validate_answers(model: type[M], answers: Mapping[str, Any]) -> M:
     """`model.model_validate(answers)`; raise ValidationFailed with one Problem per broken rule."""
+    return check_answers(model, answers)[0]
+
+
+def check_answers(model: type[M], answers: Mapping[str, Any]) -> tuple[M, tuple[Problem, ...]]:
+    """Validate answers keyed by wire names: the model and the warnings of the inferred rules it breaks.
+
+    A broken documented rule raises ValidationFailed (one Problem per field), which carries the
+    warnings of the other fields too; an inferred rule never refuses (see trunkwizard.rules).
+    """
+    fields = form_fields(model)
     try:
-        return model.model_validate(answers)
+        instance = model.model_validate(answers)
     except ValidationError as exc:
-        raise ValidationFailed(problems_of(model, exc)) from None
+        problems = problems_of(model, exc)
+        refused = {p.field for p in problems}
+        applicable = applicable_answers(fields, answers)
+        warnings = [w for w in _warnings(fields, applicable, "") if w.field not in refused]
+        raise ValidationFailed(problems, warnings=warnings) from None
+    return instance, tuple(_warnings(fields, _answers_of(instance), ""))
+
+
+def _warnings(fields: tuple[FormField, ...], values: Mapping[str, Any], prefix: str) -> list[Problem]:
+    """The messages of the inferred rules these values break, at their fields (rows included)."""
+    found: list[Problem] = []
+    for field in fields:
+        value = values.get(field.wire, values.get(field.name))
+        if value is None:
+            continue
+        if field.rows and isinstance(value, list | tuple):
+            for index, row in enumerate(value):
+                row_values = _answers_of(row) if isinstance(row, BaseModel) else row
+                if isinstance(row_values, Mapping):
+                    found += _warnings(field.rows, row_values, f"{prefix}{field.wire}.{index}.")
+            continue
+        items = value if isinstance(value, list | tuple) and field.kind is not Kind.TEXT else [value]
+        for rule in field.warned_by:
+            message = next((m for m in map(rule.problem, items) if m), None)
+            if message:
+                found.append(Problem(prefix + field.wire, message))
+                break
+    return found
 
 
 # --- what goes on the wire ------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from trunkwizard.rules import Rule, Source
+
 __all__ = [
     "E164",
     "INT32_MAX",
@@ -24,7 +26,12 @@ __all__ = [
     "SipUri",
     "Uuid",
     "e164",
+    "e164_rule",
     "host",
+    "ip_address_rule",
+    "normalized_e164",
+    "public_ipv4_rule",
+    "sip_uri",
 ]
 
 # OpenAPI `format: int32`: the largest value such a field holds.
@@ -49,6 +56,65 @@ def e164(value: str) -> str:
     if not phonenumbers.is_possible_number(parsed):
         raise ValueError("wrong number of digits for its country code; use E.164, e.g. +15551234567")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalized_e164(value: str) -> str:
+    """`+1 415-555-0124` written as E.164 when it is a phone number; anything else as typed (trimmed).
+    Never refuses: where E.164 is only inferred, `e164_rule` warns instead."""
+    try:
+        return e164(value)
+    except ValueError:
+        return value.strip()
+
+
+def e164_rule(
+    provider: str, source: Source, example: str = "+14155550124", also: tuple[str, ...] = ()
+) -> Rule:
+    """E.164 where the provider's documents only show it in examples: a warning, never a refusal."""
+
+    def check(value: str) -> str:
+        if value in also:
+            return value
+        try:
+            e164(value)
+        except ValueError:
+            raise ValueError(
+                f"{provider} documents numbers as E.164 ({example}); this one is not: "
+                f"{provider} may refuse it"
+            ) from None
+        return value
+
+    return Rule(f"E.164, e.g. {example}", source, check)
+
+
+def ip_address_rule(source: Source) -> Rule:
+    """An IPv4 or IPv6 address, where the document says the value is an IP address."""
+
+    def check(value: str) -> str:
+        try:
+            return str(ipaddress.ip_address(value.strip()))
+        except ValueError:
+            raise ValueError("enter an IP address, e.g. 203.0.113.10") from None
+
+    return Rule("an IP address", source, check)
+
+
+def public_ipv4_rule(provider: str, source: Source) -> Rule:
+    """A public IPv4 address: what a provider on the internet can see, but not a documented refusal."""
+
+    def check(value: str) -> str:
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            return value  # not an address at all: the documented rule says so
+        if address.version != 4 or not address.is_global:
+            raise ValueError(
+                f"{address} is not a public IPv4 address; {provider} sees your PBX's public static IP, so it "
+                "may never match"
+            )
+        return value
+
+    return Rule("a public IPv4 address", source, check)
 
 
 def host(value: str) -> str:
@@ -101,7 +167,7 @@ def _public_ipv4(value: str) -> str:
     return str(address)
 
 
-def _sip_uri(value: str) -> str:
+def sip_uri(value: str) -> str:
     text = value.strip()
     if not text.lower().startswith(("sip:", "sips:")):
         raise ValueError("enter a SIP URI starting with sip:, e.g. sip:trunk.example.com:5060")
@@ -148,7 +214,7 @@ Host = Annotated[str, AfterValidator(host)]
 HostPort = Annotated[str, AfterValidator(_host_port)]
 IPv4 = Annotated[str, AfterValidator(_ipv4)]
 PublicIPv4 = Annotated[str, AfterValidator(_public_ipv4)]
-SipUri = Annotated[str, AfterValidator(_sip_uri)]
+SipUri = Annotated[str, AfterValidator(sip_uri)]
 Uuid = Annotated[str, AfterValidator(_uuid)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 # Yeastar's 0/1 integers: shown as a toggle, sent as 0 or 1.

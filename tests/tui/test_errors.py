@@ -27,15 +27,18 @@ async def test_a_field_is_checked_on_leaving_it_and_the_message_goes_on_edit(
         keys = KeyboardDriver(pilot)
         await keys.to_details(CHORUS, "twilio")
         form = app.screen.form  # type: ignore[attr-defined]
-        await keys.type_text("5551234")
+        form.focus_field("agentId")
+        await keys.type_text("agent-7")
         await keys.press("tab")
-        assert "E.164" in (form.rows["number"].error or "")
-        assert form.rows["name"].error is None, "a field not yet visited has no message"
-        await keys.press("shift+tab", "home")
-        await keys.type_text("+1")
-        assert form.rows["number"].error is None, "the message goes as soon as the field is edited"
+        assert "UUID" in (form.rows["agentId"].error or "")
+        assert form.rows["twilioAuthToken"].error is None, "a field not yet visited has no message"
+        await keys.press("shift+tab", "end", "ctrl+u")
+        await keys.type_text("3fa85f64")
+        assert form.rows["agentId"].error is None, "the message goes as soon as the field is edited"
+        await keys.press("ctrl+u")
+        await keys.type_text("3fa85f64-5717-4562-b3fc-2c963f66afa6")
         await keys.press("tab")
-        assert form.rows["number"].error is None
+        assert form.rows["agentId"].error is None
 
 
 async def test_next_shows_every_problem_and_focuses_the_first(make_app: Callable[..., WizardApp]) -> None:

@@ -244,11 +244,16 @@ def run(args: argparse.Namespace) -> int:
         prepared = prepare_answers(provider, mode, answers, account)
     except ValidationFailed as exc:
         _print_problems(provider, mode.fields, exc)
+        for warning in exc.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         return EXIT_USAGE
     except ValueError as exc:
         return _fail(str(exc), EXIT_USAGE)
     except TrunkwizardError as exc:
         return _fail(_with_hint(exc), EXIT_FAILED)
+    for warning in prepared.warnings:
+        # an inferred rule: the provider may refuse the value, but no document says it will
+        print(f"warning: {warning}", file=sys.stderr)
     if args.dry_run:
         preview = prepared.preview
         print(json.dumps(preview.as_dict(), ensure_ascii=False, indent=2) if args.json else preview.as_text())

@@ -38,6 +38,11 @@ def _field_document(field: FormField) -> dict[str, Any]:
         document["sent"] = False
     if field.legacy:
         document["legacy"] = True
+    if field.rules:
+        document["rules"] = [
+            {"rule": rule.says, "source": str(rule.source), "refuses": rule.documented}
+            for rule in field.rules
+        ]
     if field.rows:
         document["rows"] = [_field_document(row) for row in field.rows]
     if field.help:
@@ -120,6 +125,9 @@ def _field_line(field: FormField, indent: str) -> list[str]:
     if not field.sent:
         flags.append("checked locally, not sent")
     lines = [f"{indent}{field.wire:<28} {field.kind.value:<14} {'; '.join(flags)}".rstrip()]
+    for rule in field.rules:
+        effect = "refuses" if rule.documented else "warns"
+        lines.append(f"{indent}  rule: {rule.says} ({effect}; {rule.source})")
     for row in field.rows:
         lines += _field_line(row, indent + "  ")
     return lines

@@ -28,7 +28,8 @@ from trunkwizard.providers._base import (
     error_text,
 )
 from trunkwizard.providers._listing import Column, Item, Listing, text
-from trunkwizard.values import E164, HostPort, Port, Uuid
+from trunkwizard.rules import Rule, inferred, length, seed
+from trunkwizard.values import HostPort, Port, Uuid, e164_rule, normalized_e164
 
 __all__ = ["Chorus"]
 
@@ -40,9 +41,16 @@ def _twilio_sid(value: str) -> str:
         len(value) == 34 and value.startswith("AC") and all(c in "0123456789abcdefABCDEF" for c in value[2:])
     ):
         raise ValueError(
-            "a Twilio Account SID is AC followed by 32 hex characters (Twilio console, Account Info)"
+            "a Twilio Account SID is AC followed by 32 hex characters (Twilio console, Account Info); "
+            "this one is not: Chorus or Twilio may refuse it"
         )
     return value
+
+
+_TWILIO_SID = Rule("AC and 32 hex characters", inferred("Twilio's Account SID format"), _twilio_sid)
+_NUMBER_E164 = e164_rule(
+    "Chorus", inferred("reference: every Chorus example is E.164; seed 000 gives no pattern")
+)
 
 
 def _split_host_port(value: str) -> tuple[str, int | None]:
@@ -91,7 +99,12 @@ _AGENT_HELP = "UUID of the Chorus agent that answers calls to this number (GET /
 
 
 class _NumberBase(ProviderModel):
-    number: Annotated[E164, Form(label="Phone number", help=_NUMBER_HELP, placeholder="+15551234567")]
+    number: Annotated[
+        str,
+        AfterValidator(normalized_e164),
+        _NUMBER_E164,
+        Form(label="Phone number", help=_NUMBER_HELP, placeholder="+15551234567"),
+    ]
     name: Annotated[str | None, Form(label="Name", help=_NAME_HELP)] = None
     agent_id: Annotated[Uuid | None, Field(alias="agentId"), Form(label="Agent ID", help=_AGENT_HELP)] = None
 
@@ -100,7 +113,7 @@ class ChorusTwilio(_NumberBase):
     provider: Annotated[Literal["twilio"], Form(label="Number provider", fixed=True)] = "twilio"
     twilio_account_sid: Annotated[
         str,
-        AfterValidator(_twilio_sid),
+        _TWILIO_SID,
         Field(alias="twilioAccountSid"),
         Form(
             label="Twilio Account SID",
@@ -123,7 +136,8 @@ class ChorusSipRegistration(_NumberBase):
     sip_mode: Annotated[Literal["registration"], Field(alias="sipMode"), SipMode] = "registration"
     sip_username: Annotated[
         str,
-        Field(alias="sipUsername", max_length=60),
+        Field(alias="sipUsername"),
+        length(seed("000", "9"), at_most=60),
         Form(
             label="SIP username",
             help="The SIP user Chorus (Somleng) registers as on your PBX. Required in "
@@ -139,7 +153,8 @@ class ChorusSipRegistration(_NumberBase):
     ]
     sip_proxy: Annotated[
         HostPort,
-        Field(alias="sipProxy", max_length=100),
+        Field(alias="sipProxy"),
+        length(seed("000", "11"), at_most=100),
         Form(
             label="Registrar host",
             help="SIP registrar host (e.g. 'pbx.example.com'): the host Somleng "
@@ -149,7 +164,8 @@ class ChorusSipRegistration(_NumberBase):
     ]
     sip_outbound_proxy: Annotated[
         HostPort | None,
-        Field(alias="sipOutboundProxy", max_length=100),
+        Field(alias="sipOutboundProxy"),
+        length(seed("000", "12"), at_most=100),
         Form(
             label="Outbound proxy",
             help="Optional SIP outbound proxy, used when SIP traffic must route through "
@@ -158,7 +174,8 @@ class ChorusSipRegistration(_NumberBase):
     ] = None
     sip_auth_user: Annotated[
         str | None,
-        Field(alias="sipAuthUser", max_length=60),
+        Field(alias="sipAuthUser"),
+        length(seed("000", "13"), at_most=60),
         Form(
             label="Auth user",
             help="Optional SIP authentication username, if different from the SIP "
@@ -183,7 +200,8 @@ class ChorusSipAllowlist(_NumberBase):
     sip_ip: Annotated[
         str,
         AfterValidator(_ip_address),
-        Field(alias="sipIp", max_length=255),
+        Field(alias="sipIp"),
+        length(seed("000", "14"), at_most=255),
         Form(
             label="PBX IP address",
             help="IP address of your PBX/SBC that Chorus allowlists. Required in ip_allowlist mode.",

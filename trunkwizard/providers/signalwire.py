@@ -36,7 +36,8 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import MAX_PAGES, Column, Item, Listing, Send
 from trunkwizard.redact import redact, register_secret
-from trunkwizard.values import E164, Uuid
+from trunkwizard.rules import inferred
+from trunkwizard.values import Uuid, e164_rule, normalized_e164
 
 __all__ = ["SignalWire", "SignalWireAccount", "SignalWireSipEndpoint"]
 
@@ -193,7 +194,14 @@ class SignalWireSipEndpoint(ProviderModel):
         ),
     ] = None
     send_as: Annotated[
-        E164 | None,
+        str | None,
+        AfterValidator(normalized_e164),
+        e164_rule(
+            "SignalWire",
+            inferred("the spec's example +14632322867; send_as is typed as a string"),
+            example="+14632322867",
+            also=("random",),
+        ),
         Form(
             label="Send as number",
             help="The number to send as on PSTN calls, in E.164, e.g. +14632322867. It must be a number "

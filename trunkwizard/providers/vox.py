@@ -31,7 +31,8 @@ from trunkwizard.providers._base import (
     error_text,
 )
 from trunkwizard.providers._listing import Column, Item, Listing
-from trunkwizard.values import SipUri, Uuid
+from trunkwizard.rules import Rule, inferred, length, matches, seed
+from trunkwizard.values import Uuid, sip_uri
 
 __all__ = ["Vox", "VoxAccount", "VoxCustomSip"]
 
@@ -61,17 +62,26 @@ def _without_separators(value: object) -> object:
     return re.sub(r"[\s-]", "", value) if isinstance(value, str) else value
 
 
-# Seed 004 line 77, `Pattern: ^\d+$`: in the documented (ECMA) pattern \d is an ASCII digit, and the
-# whole value must match, so full-width or other Unicode digits and a trailing newline are refused.
-_ASCII_DIGITS = re.compile(r"[0-9]+")
-
-
-def _digits_only(value: str) -> str:
+def _no_plus(value: str) -> str:
     if value.startswith("+"):
         raise ValueError("digits only, no +: e.g. 07011112222 (Korean domestic format)")
-    if not _ASCII_DIGITS.fullmatch(value):
-        raise ValueError("digits only (no +, letters or punctuation), e.g. 07011112222")
     return value
+
+
+def _looks_like_sip_uri(value: str) -> str:
+    try:
+        return sip_uri(value)
+    except ValueError:
+        raise ValueError(
+            "Vox's example is a SIP URI (sip:trunk.example.com:5060); this is not one: Vox may refuse it"
+        ) from None
+
+
+_SIP_ADDRESS = Rule(
+    "a SIP URI, e.g. sip:trunk.example.com:5060",
+    inferred("seed 004 line 14 example; line 82 documents a string"),
+    _looks_like_sip_uri,
+)
 
 
 def _agent_version(value: str) -> str:
@@ -93,8 +103,14 @@ class VoxCustomSip(ProviderModel):
     number: Annotated[
         str,
         BeforeValidator(_without_separators),
-        Field(min_length=1, max_length=20),
-        AfterValidator(_digits_only),
+        AfterValidator(_no_plus),
+        length(seed("004", "76"), at_least=1, at_most=20),
+        matches(
+            r"[0-9]+",
+            seed("004", "77"),
+            says="digits 0-9 (^\\d+$)",
+            message="digits only (0-9: no +, letters or punctuation), e.g. 07011112222",
+        ),
         Form(
             label="Phone number",
             help="The phone number to register, digits only without hyphens (1 to 20 digits), as Vox "
@@ -104,7 +120,8 @@ class VoxCustomSip(ProviderModel):
         ),
     ]
     address: Annotated[
-        SipUri,
+        str,
+        _SIP_ADDRESS,
         Form(
             label="SIP address",
             help="The SIP address of your trunk that Vox sends calls to, as a sip: URI with host and "
@@ -130,7 +147,7 @@ class VoxCustomSip(ProviderModel):
     ] = None
     memo: Annotated[
         str | None,
-        Field(max_length=200),
+        length(seed("004", "99"), at_most=200),
         Form(
             label="Memo",
             help="A note about the number, at most 200 characters; any language, e.g. 본사 대표번호.",

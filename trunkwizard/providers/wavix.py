@@ -36,7 +36,8 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import DIGITS_PATTERN, Column, Item, Listing
 from trunkwizard.redact import register_secret
-from trunkwizard.values import INT32_MAX, PublicIPv4, e164
+from trunkwizard.rules import Rule, at_least, at_most, inferred, matches, spec
+from trunkwizard.values import INT32_MAX, e164, ip_address_rule, public_ipv4_rule
 
 __all__ = ["Wavix", "WavixAccount", "WavixAllowedIp", "WavixTrunk"]
 
@@ -48,24 +49,54 @@ GATEWAYS = ("us.wavix.net", "nl.wavix.net", "sg.wavix.net", "au.wavix.net")
 # empty, Wavix's documented default is sent (SIPTrunkResponse.transcription_threshold, default 6).
 TRANSCRIPTION_THRESHOLD_DEFAULT = 6
 
-_DIGITS = r"^[0-9]+$"
+_SPEC = "wavix-api.yaml"
+_CREATE = "SIPTrunkCreateRequest"
 
 
-def _callerid(value: str) -> str:
-    """Digits with country code and no +, as Wavix shows numbers (13132847320); checked as E.164."""
+def _int32(field: str) -> Any:
+    return at_most(INT32_MAX, spec(_SPEC, f"{_CREATE}.{field}: format int32"), why="int32")
+
+
+def _digits(field: str, what: str) -> Any:
+    return matches(
+        r"[0-9]+",
+        spec(_SPEC, f'{_CREATE}.{field}: "{what}"'),
+        says="digits 0-9",
+        message="digits 0-9 only, e.g. 1",
+    )
+
+
+def _callerid_written(value: str) -> str:
+    """`+1 (313) 284-7320` written as Wavix writes numbers, 13132847320; anything else as typed."""
     text = re.sub(r"[\s().-]", "", value)
     digits = text.removeprefix("+")
-    if not digits.isdigit():
+    return digits if digits.isascii() and digits.isdigit() else value
+
+
+def _callerid_digits(value: str) -> str:
+    if not (value.isascii() and value.isdigit()):
         raise ValueError(
-            "enter the caller ID as digits with country code, e.g. 13132847320 "
-            "(an active or verified number on your Wavix account)"
+            "Wavix writes caller IDs as digits with country code (13132847320); this one is not: Wavix may "
+            "refuse it"
         )
     try:
-        return e164("+" + digits).removeprefix("+")
+        e164("+" + value)
     except ValueError:
         raise ValueError(
-            "not a phone number with country code: enter it as digits, e.g. 13132847320 for +1 313 284 7320"
+            "not a phone number with country code (13132847320 for +1 313 284 7320): Wavix may refuse it"
         ) from None
+    return value
+
+
+_CALLERID_DIGITS = Rule(
+    "digits with country code, e.g. 13132847320",
+    inferred("seed 002 line 10 example 13132847320; the spec types callerid as a string"),
+    _callerid_digits,
+)
+_IP = ip_address_rule(
+    spec(_SPEC, f'{_CREATE}.allowed_ips.ip / host_request.host: "public static IP address"')
+)
+_PUBLIC_IPV4 = public_ipv4_rule("Wavix", inferred('"public static IP address": an address Wavix can see'))
 
 
 def _host_of(value: Any) -> Any:
@@ -106,7 +137,9 @@ class WavixAccount(ProviderModel):
 
 class WavixAllowedIp(ProviderModel):
     ip: Annotated[
-        PublicIPv4,
+        str,
+        _IP,
+        _PUBLIC_IPV4,
         Form(
             label="Public static IP",
             help="Public static IPv4 address allowed to register with the SIP trunk, e.g. 198.51.100.7 "
@@ -145,7 +178,8 @@ class WavixTrunk(ProviderModel):
     ]
     callerid: Annotated[
         str,
-        AfterValidator(_callerid),
+        AfterValidator(_callerid_written),
+        _CALLERID_DIGITS,
         Form(
             label="Caller ID",
             help="Caller ID for the SIP trunk. Must be an active or verified number on your account. "
@@ -170,8 +204,10 @@ class WavixTrunk(ProviderModel):
         ),
     ] = False
     host_request: Annotated[
-        PublicIPv4 | None,
+        str | None,
         BeforeValidator(_host_of),
+        _IP,
+        _PUBLIC_IPV4,
         Form(
             label="IP authentication address",
             help="Optional. For a trunk authenticated by IP instead of registration: the public static IP "
@@ -208,7 +244,8 @@ class WavixTrunk(ProviderModel):
     ] = False
     call_limit: Annotated[
         int | None,
-        Field(ge=1, le=INT32_MAX),  # wavix-api.yaml SIPTrunkCreateRequest.call_limit: format int32
+        _int32("call_limit"),
+        at_least(1, inferred("a duration in seconds")),
         Form(
             label="Max call duration (s)",
             help="A maximum call duration for the SIP trunk, in seconds, e.g. 3600. Must not exceed the "
@@ -224,7 +261,7 @@ class WavixTrunk(ProviderModel):
     ] = False
     max_call_cost: Annotated[
         Decimal | None,
-        Field(gt=0),
+        at_least(0, inferred("a cost in USD"), strictly=True),
         Form(
             label="Max call cost (USD)",
             help="Maximum cost for an outbound call, in USD, e.g. 0.18. More expensive calls are refused.",
@@ -242,7 +279,8 @@ class WavixTrunk(ProviderModel):
     ] = False
     max_channels: Annotated[
         int | None,
-        Field(ge=1, le=INT32_MAX),  # wavix-api.yaml SIPTrunkCreateRequest.max_channels: format int32
+        _int32("max_channels"),
+        at_least(1, inferred("a number of calls")),
         Form(
             label="Max concurrent calls",
             help="Maximum number of concurrent outbound calls for the SIP trunk, e.g. 2. Must not exceed "
@@ -262,7 +300,7 @@ class WavixTrunk(ProviderModel):
     ] = False
     rewrite_prefix: Annotated[
         str | None,
-        Field(pattern=_DIGITS),
+        _digits("rewrite_prefix", "Digits to automatically prepend"),
         Form(
             label="Prefix to add",
             help="Leading digits to prepend to dialed phone numbers, e.g. 1 turns 3132847320 into "
@@ -272,7 +310,8 @@ class WavixTrunk(ProviderModel):
     ] = None
     rewrite_cond: Annotated[
         str | None,
-        Field(pattern=_DIGITS, validate_default=True),
+        _digits("rewrite_cond", "leading digits to remove"),
+        Field(validate_default=True),
         Form(
             label="Digits to remove",
             help="Leading digits to remove from dialed phone numbers, e.g. 00 turns 0044… into 44…. "
@@ -303,7 +342,8 @@ class WavixTrunk(ProviderModel):
     ] = False
     transcription_threshold: Annotated[
         int,
-        Field(ge=0, le=INT32_MAX),  # wavix-api.yaml SIPTrunkCreateRequest.transcription_threshold: int32
+        _int32("transcription_threshold"),
+        at_least(0, inferred("a duration in seconds")),
         Form(
             label="Transcription threshold (s)",
             help="Transcriptions will be generated for calls that meet or exceed this minimal call "

@@ -41,6 +41,7 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import DIGITS_PATTERN, Column, Item, Listing
 from trunkwizard.providers.yeastar_api import YeastarToken, errcode_of, remember_secrets, yeastar_error
+from trunkwizard.rules import Rule, inferred, length, seed
 from trunkwizard.values import Flag01, Host, Port
 
 __all__ = ["Yeastar", "YeastarAccount", "YeastarAccountTrunk", "YeastarPeerTrunk", "YeastarRegisterTrunk"]
@@ -169,10 +170,22 @@ def _strong_password(value: SecretStr) -> SecretStr:
     return value
 
 
-def _no_spaces(value: str) -> str:
-    if any(c.isspace() for c in value):
-        raise ValueError("no spaces: use letters, digits, - or _, e.g. ITSP_Main")
+_NAME_CHARACTERS = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def _plain_name(value: str) -> str:
+    # One rule for every character: "QA Reg ü/2" and "QAü/2" both get it, neither is refused.
+    if not _NAME_CHARACTERS.fullmatch(value):
+        raise ValueError(
+            "the PBX's import rules allow only letters a-z, digits, - _ and . in trunk names (no spaces or "
+            "special characters, e.g. ITSP_Main); this one has others: the PBX may refuse it"
+        )
     return value
+
+
+# The PBX's trunk import page, not the API (seed 003 line 15 says only "Trunk name"), states these.
+_IMPORT_RULES = inferred("Yeastar's trunk CSV import rules (reference, providers-signalwire-yeastar.md)")
+_CALLER_ID_IMPORT = inferred("Yeastar's outbound caller ID import rules (reference)")
 
 
 _CODEC_HELP = (
@@ -182,12 +195,13 @@ _CODEC_HELP = (
 
 TrunkName = Annotated[
     str,
-    AfterValidator(_no_spaces),
-    Field(min_length=1, max_length=63),
+    Field(min_length=1),
+    length(_IMPORT_RULES, at_most=63),
+    Rule("letters, digits, - _ . only", _IMPORT_RULES, _plain_name),
     Form(
         label="Trunk name",
         help="Trunk name, unique on the PBX (the PBX answers 'DUPLICATE KEY VALUE' if it exists). "
-        "At most 63 characters, no spaces, e.g. ITSP_Main.",
+        "Keep it to 63 letters, digits, - _ or . (the PBX's import rules), e.g. ITSP_Main.",
         placeholder="ITSP_Main",
     ),
 ]
@@ -251,7 +265,7 @@ Domain = Annotated[
 ]
 DefaultCallerId = Annotated[
     str | None,
-    Field(max_length=31),
+    length(_CALLER_ID_IMPORT, at_most=31),
     Form(
         label="Default outbound caller ID",
         help="Default outbound caller ID (the number callers see), as the ITSP expects it, "
@@ -261,7 +275,7 @@ DefaultCallerId = Annotated[
 ]
 DefaultCallerIdName = Annotated[
     str | None,
-    Field(max_length=127),
+    length(_CALLER_ID_IMPORT, at_most=127),
     Form(
         label="Default caller ID name",
         help="Default outbound caller ID name. At most 127 characters.",
@@ -325,12 +339,13 @@ class OutboundCallerId(ProviderModel):
     ]
     outbound_cid: Annotated[
         str,
-        Field(min_length=1, max_length=31),
+        Field(min_length=1),
+        length(_CALLER_ID_IMPORT, at_most=31),
         Form(label="Outbound caller ID", help="The outbound caller ID. At most 31 characters."),
     ]
     outbound_cid_name: Annotated[
         str | None,
-        Field(max_length=127),
+        length(_CALLER_ID_IMPORT, at_most=127),
         Form(label="Caller ID name", help="The outbound caller ID name. At most 127 characters."),
     ] = None
     outbound_cid_to_ext_range: Annotated[
@@ -416,7 +431,11 @@ class YeastarRegisterTrunk(ProviderModel):
     ]
     password: Annotated[
         SecretStr,
-        AfterValidator(_strong_password),
+        Rule(
+            "numbers, uppercase and lowercase letters, at least 10 characters",
+            seed("003", "33-35"),
+            _strong_password,
+        ),
         Form(
             label="Password",
             help="The password of the SIP account. The PBX requires numbers, uppercase and lowercase "

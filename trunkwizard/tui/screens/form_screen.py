@@ -8,7 +8,7 @@ from typing import Any
 from textual.binding import Binding
 
 from trunkwizard.errors import Problem, ValidationFailed
-from trunkwizard.fields import FormField, ProviderModel, validate_answers
+from trunkwizard.fields import FormField, ProviderModel, check_answers
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
@@ -44,11 +44,15 @@ class FormScreen(WizardScreen):
     # --- checking -------------------------------------------------------------------------------------
 
     def problems(self, answers: dict[str, Any]) -> list[Problem]:
+        return self.checked(answers)[0]
+
+    def checked(self, answers: dict[str, Any]) -> tuple[list[Problem], list[Problem]]:
+        """The core's answer for these answers: (problems that block, warnings that do not)."""
         try:
-            validate_answers(self.model, answers)
+            _, warnings = check_answers(self.model, answers)
         except ValidationFailed as failure:
-            return failure.problems
-        return []
+            return failure.problems, failure.warnings
+        return [], list(warnings)
 
     def show_problems(self, problems: list[Problem], *, headline: str | None = None) -> None:
         """Each problem at its field, the rest in the banner; focus the first field to fix."""
@@ -64,8 +68,9 @@ class FormScreen(WizardScreen):
             self.form.focus_field(first)
 
     def check_all(self) -> bool:
-        problems = self.problems(self.form.answers())
+        problems, warnings = self.checked(self.form.answers())
         self.show_problems(problems)
+        self.form.show_warnings(warnings)
         return not problems
 
     # --- events ---------------------------------------------------------------------------------------
@@ -78,7 +83,9 @@ class FormScreen(WizardScreen):
         answers = event.form.answers()
         if wire not in self._touched and wire not in answers:
             return  # passing through an empty field is not a mistake yet; Next will say
-        event.form.show_problems(self.problems(answers), only={wire})
+        problems, warnings = self.checked(answers)
+        event.form.show_problems(problems, only={wire})
+        event.form.show_warnings(warnings, only={wire})
 
     def on_form_view_field_focused(self, event: FormView.FieldFocused) -> None:
         self.query_one(FieldHelp).show_field(event.field)

@@ -18,7 +18,7 @@ from trunkwizard.tui.export import save_private_text
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
 
-__all__ = ["ReviewScreen", "preview_renderable"]
+__all__ = ["ReviewScreen", "preview_renderable", "warnings_renderable"]
 
 
 def preview_renderable(prepared: PreparedRequest) -> Group:
@@ -34,6 +34,16 @@ def preview_renderable(prepared: PreparedRequest) -> Group:
         parts.append(Text(""))
         parts.append(JSON.from_data(preview.json, indent=2, ensure_ascii=False))
     return Group(*parts)
+
+
+def warnings_renderable(prepared: PreparedRequest) -> Text:
+    """What inferred rules say about the answers: the request can still be sent as it is."""
+    text = Text()
+    for warning in prepared.warnings:
+        text.append("⚠ ", style="bold")
+        text.append(f"{warning}\n")
+    text.append("Sent as shown if you submit; go back (Esc) to change a value.", style="italic")
+    return text
 
 
 class ReviewScreen(WizardScreen):
@@ -58,6 +68,8 @@ class ReviewScreen(WizardScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="preview-scroll"):
+            if self.prepared.warnings:
+                yield Static(warnings_renderable(self.prepared), id="review-warnings")
             yield Static(preview_renderable(self.prepared), id="preview")
 
     def on_mount(self) -> None:

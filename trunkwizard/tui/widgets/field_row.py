@@ -52,6 +52,13 @@ class FieldRow(Vertical):
         self.query_one(ErrorLabel).show(message)
         self.set_class(bool(message), "-invalid")
 
+    @property
+    def warning(self) -> str | None:
+        return self.query_one(ErrorLabel).warning
+
+    def set_warning(self, message: str | None) -> None:
+        self.query_one(ErrorLabel).show_warning(message)
+
     def on_descendant_focus(self) -> None:
         self.add_class("-focused")
         self.post_message(self.Focused(self))

@@ -187,6 +187,17 @@ class FormView(VerticalScroll, can_focus=False):
                 )
         return unplaced
 
+    def show_warnings(self, warnings: Iterable[Problem], only: set[str] | None = None) -> None:
+        """Put each warning (an inferred rule's) under its field; it never blocks going on."""
+        by_field: dict[str, Problem] = {}
+        for warning in warnings:
+            by_field.setdefault(first_field(warning.field), warning)
+        for wire, row in self.rows.items():
+            if only is not None and wire not in only:
+                continue
+            found = by_field.get(wire)
+            row.set_warning(describe_problem(row.field, found) if found and self.shown(wire) else None)
+
     def clear_problems(self) -> None:
         for row in self.rows.values():
             row.set_error(None)
@@ -229,6 +240,8 @@ class FormView(VerticalScroll, can_focus=False):
         row = self.rows.get(field.wire)
         if row is not None and row.error:
             row.set_error(None)  # the message goes as soon as the technician acts on it
+        if row is not None and row.warning:
+            row.set_warning(None)
         if field.wire in self._controllers:
             self.refresh_visibility()
         self.post_message(self.Edited(self, field))

@@ -1,0 +1,57 @@
+"""An inferred rule warns at the field and in the review, and never stops the technician."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.tui.driver import KeyboardDriver
+from trunkwizard.providers import get_provider
+from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.screens.review import ReviewScreen
+
+CHORUS = get_provider("chorus")
+WARNING = "Chorus documents numbers as E.164 (+14155550124); this one is not: Chorus may refuse it"
+
+
+async def test_an_inferred_rule_warns_at_the_field_and_in_the_review_without_blocking(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(CHORUS, "jambonz")
+        form = app.screen.form  # type: ignore[attr-defined]
+        form.focus_field("number")
+        await keys.type_text("5551234")  # no document gives Chorus numbers a pattern
+        await keys.press("tab")
+        row = form.rows["number"]
+        assert row.error is None
+        assert row.warning == WARNING
+        assert row.has_class("-invalid") is False
+        await keys.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen), "a warning never blocks Next"
+        assert [str(w) for w in app.screen.prepared.warnings] == [f"number: {WARNING}"]
+        shown = str(app.screen.query_one("#review-warnings").render())
+        assert WARNING in shown
+        assert app.screen.prepared.call.json is not None
+        assert app.screen.prepared.call.json["number"] == "5551234", "sent as typed"
+
+
+async def test_the_warning_goes_when_the_value_is_fixed(make_app: Callable[..., WizardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(CHORUS, "jambonz")
+        form = app.screen.form  # type: ignore[attr-defined]
+        form.focus_field("number")
+        await keys.type_text("5551234")
+        await keys.press("tab")
+        assert form.rows["number"].warning
+        await keys.press("shift+tab", "home")
+        await keys.type_text("+1415")
+        assert form.rows["number"].warning is None
+        await keys.press("tab")
+        assert form.rows["number"].warning is None
+        assert isinstance(app.screen, DetailsScreen)
