@@ -271,7 +271,11 @@ def test_providers_lists_each_rule_with_its_source_and_effect() -> None:
 
     root = Path(__file__).resolve().parents[1]
     result = subprocess.run(
-        [sys.executable, "-m", "trunkwizard", "providers"], cwd=root, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "trunkwizard", "providers"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     lines = result.stdout.splitlines()
     assert "      rule: digits 0-9 (^\\d+$) (refuses; seed 004 line 77)" in lines

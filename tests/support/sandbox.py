@@ -8,16 +8,34 @@ from typing import Any
 
 import pytest
 
+from tests.support.spec_check import SpecCheck, load_documents
 from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.providers import get_provider
 from trunkwizard.redact import forget_secrets
-from trunkwizard.sandbox import SandboxServer, sandbox_account
+from trunkwizard.sandbox import SandboxServer, create_app, sandbox_account
+
+# What the spec check saw the sandbox do wrong (tests/support/spec_check.py); each test fails on its own.
+SPEC_VIOLATIONS: list[str] = []
 
 
 @pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[SandboxServer]:
-    with SandboxServer() as server:
+    app = create_app()
+    app.add_middleware(SpecCheck, violations=SPEC_VIOLATIONS)
+    load_documents()  # before the first request: a client's timeout must not pay for parsing them
+    with SandboxServer(app=app) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _sandbox_keeps_to_the_official_documents() -> Iterator[None]:
+    """Every Wavix and SignalWire request a test sends to the served sandbox is checked against the
+    official OpenAPI document: a crash, or a request the document refuses being accepted, fails it."""
+    before = len(SPEC_VIOLATIONS)
+    yield
+    found = SPEC_VIOLATIONS[before:]
+    del SPEC_VIOLATIONS[before:]
+    assert not found, "the sandbox drifted from the official spec:\n" + "\n".join(found)
 
 
 @pytest.fixture

@@ -160,13 +160,14 @@ def _check(body: dict[str, Any]) -> None:
     for key, kind in _OPTIONAL.items():
         if key in body and body[key] is not None and not _is(body[key], kind):
             raise Invalid(key)
-    if body["ip_restrict"]:
-        ips = body.get("allowed_ips")
-        if not ips:
-            raise Invalid("allowed_ips")
-        for index, item in enumerate(ips):
-            if not isinstance(item, dict) or set(item) != {"ip"} or not _ip(item["ip"]):
-                raise Invalid(f"allowed_ips[{index}].ip")
+    # The items' shape is the schema's, toggle or not; whether they are addresses matters once they apply.
+    for index, item in enumerate(body.get("allowed_ips") or []):
+        if not isinstance(item, dict) or set(item) != {"ip"} or not isinstance(item["ip"], str):
+            raise Invalid(f"allowed_ips[{index}].ip")
+        if body["ip_restrict"] and not _ip(item["ip"]):
+            raise Invalid(f"allowed_ips[{index}].ip")
+    if body["ip_restrict"] and not body.get("allowed_ips"):
+        raise Invalid("allowed_ips")
     host_request = body.get("host_request")
     if host_request is not None and (set(host_request) != {"host"} or not _ip(host_request["host"])):
         raise Invalid("host_request.host")

@@ -1,0 +1,194 @@
+"""Every request the sandbox gets in the tests, checked against the official OpenAPI documents.
+
+`SpecCheck` is ASGI middleware around the sandbox app. For a request to a Wavix or SignalWire operation
+the official document declares, it validates the path parameters and the JSON body (Draft 2020-12,
+OpenAPI's int32/int64 formats) and watches the answer. Two outcomes are violations:
+- the sandbox answers 5xx (the emulator crashed);
+- the document refuses the request and the sandbox accepts it (2xx/3xx): the emulator is looser than
+  the provider, so a sandbox run would hide a mismatch.
+A request the document allows may still be refused for what only the account knows (a caller ID that
+is not on the account, a username taken): that is the provider's right, not a violation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from tests.support.openapi import _document, schema_errors, schema_validator
+
+__all__ = ["DOCUMENTS", "Operation", "SpecCheck", "load_documents", "operation_for", "spec_problems"]
+
+# sandbox mount -> the provider's official document in ../shared/openapi/
+DOCUMENTS = {
+    "wavix": "wavix-api.yaml",
+    "signalwire": "signalwire-fabric-subscribers-sip-endpoints.openapi.yaml",
+}
+_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def load_documents() -> None:
+    for document in DOCUMENTS.values():
+        _operations(document)
+
+
+@dataclass(frozen=True)
+class Operation:
+    document: str
+    template: str
+    method: str
+    pattern: re.Pattern[str]
+    parameters: tuple[tuple[str, str], ...]  # (path parameter name, JSON pointer of its schema)
+    body: str | None  # JSON pointer of the application/json request body schema
+
+    def problems(self, path: str, body: Any) -> list[str]:
+        match = self.pattern.fullmatch(path)
+        assert match is not None
+        found: list[str] = []
+        for name, pointer in self.parameters:
+            value: Any = match.group(name)
+            validator = schema_validator(self.document, pointer)
+            if (
+                validator.schema
+                and _is_integer_schema(self.document, pointer)
+                and re.fullmatch(r"-?\d+", value)
+            ):
+                value = int(value)
+            found += [f"path {name}: {e}" for e in schema_errors(validator, value)]
+        if self.body is not None:
+            if body is _NO_JSON:
+                found.append("(body): not JSON")
+            else:
+                found += schema_errors(schema_validator(self.document, self.body), body)
+        return found
+
+
+_NO_JSON = object()
+
+
+def _is_integer_schema(document: str, pointer: str) -> bool:
+    node = _resolve(document, pointer)
+    while isinstance(node, dict) and "$ref" in node:
+        node = _resolve(document, node["$ref"])
+    return isinstance(node, dict) and node.get("type") == "integer"
+
+
+def _resolve(document: str, pointer: str) -> Any:
+    node: Any = _document(document)
+    for part in pointer.removeprefix("#/").split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    return node
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+@cache
+def _operations(document: str) -> tuple[Operation, ...]:
+    spec = _document(document)
+    found: list[Operation] = []
+    for template, item in spec["paths"].items():
+        for method in _METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            base = f"#/paths/{_escape(template)}"
+            parameters: list[tuple[str, str]] = []
+            declared = [(f"{base}/parameters/{i}", p) for i, p in enumerate(item.get("parameters", []))]
+            declared += [
+                (f"{base}/{method}/parameters/{i}", p) for i, p in enumerate(operation.get("parameters", []))
+            ]
+            for pointer, parameter in declared:
+                if "$ref" in parameter:
+                    pointer, parameter = parameter["$ref"], _resolve(document, parameter["$ref"])
+                if parameter.get("in") == "path" and "schema" in parameter:
+                    parameters.append((parameter["name"], f"{pointer}/schema"))
+            body = None
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                body = f"{base}/{method}/requestBody/content/application~1json/schema"
+            regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+            found.append(
+                Operation(document, template, method.upper(), re.compile(regex), tuple(parameters), body)
+            )
+    # literal paths before templated ones: /subscribers before /subscribers/{id}
+    return tuple(sorted(found, key=lambda o: o.template.count("{")))
+
+
+def operation_for(mount: str, method: str, path: str) -> Operation | None:
+    document = DOCUMENTS.get(mount)
+    if document is None:
+        return None
+    for operation in _operations(document):
+        if operation.method == method and operation.pattern.fullmatch(path):
+            return operation
+    return None
+
+
+def spec_problems(mount: str, method: str, path: str, raw_body: bytes) -> list[str] | None:
+    """What the official document refuses in this request; None when it declares no such operation."""
+    operation = operation_for(mount, method, path)
+    if operation is None:
+        return None
+    body: Any = None
+    if operation.body is not None:
+        try:
+            body = json.loads(raw_body) if raw_body else _NO_JSON
+        except ValueError:
+            body = _NO_JSON
+    return operation.problems(path, body)
+
+
+class SpecCheck:
+    """ASGI middleware: records a violation whenever the sandbox crashes or accepts what the spec refuses."""
+
+    def __init__(self, app: Any, violations: list[str]) -> None:
+        self.app = app
+        self.violations = violations
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        mount, _, rest = scope["path"].lstrip("/").partition("/")
+        chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        raw = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": raw, "more_body": False}
+            following: dict[str, Any] = await receive()
+            return following
+
+        status = 0
+
+        async def watch(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, replay, watch)
+        where = f"{scope['method']} {scope['path']}"
+        if status >= 500:
+            self.violations.append(f"{where}: the sandbox answered HTTP {status}")
+            return
+        problems = spec_problems(mount, scope["method"], "/" + rest, raw)
+        if problems and status < 400:
+            self.violations.append(
+                f"{where}: the official document refuses it ({'; '.join(problems)[:300]}) but the sandbox "
+                f"answered HTTP {status}"
+            )
