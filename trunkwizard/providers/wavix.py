@@ -203,6 +203,17 @@ class WavixTrunk(ProviderModel):
             "list next.",
         ),
     ] = False
+    allowed_ips: Annotated[
+        list[WavixAllowedIp] | None,
+        BeforeValidator(_ip_rows),
+        Form(
+            label="Allowed IPs",
+            help="SIP trunk registration is allowed only from public static IP addresses listed here. "
+            "Required when IP restriction is on.",
+            shown_when=_IP_RESTRICT,
+            required_when_shown=True,
+        ),
+    ] = None
     host_request: Annotated[
         str | None,
         BeforeValidator(_host_of),
@@ -215,17 +226,6 @@ class WavixTrunk(ProviderModel):
             "the request: the trunk stays pending until approved. Empty: the PBX registers.",
             placeholder="203.0.113.10",
             wrap="host",
-        ),
-    ] = None
-    allowed_ips: Annotated[
-        list[WavixAllowedIp] | None,
-        BeforeValidator(_ip_rows),
-        Form(
-            label="Allowed IPs",
-            help="SIP trunk registration is allowed only from public static IP addresses listed here. "
-            "Required when IP restriction is on.",
-            shown_when=_IP_RESTRICT,
-            required_when_shown=True,
         ),
     ] = None
     didinfo_enabled: Annotated[
