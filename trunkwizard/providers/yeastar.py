@@ -269,7 +269,7 @@ DefaultCallerId = Annotated[
     Form(
         label="Default outbound caller ID",
         help="Default outbound caller ID (the number callers see), as the ITSP expects it, "
-        "e.g. 5503300. At most 31 characters.",
+        "e.g. 5503300. The PBX's import page allows 31 characters.",
         section="Caller ID",
     ),
 ]
@@ -278,7 +278,7 @@ DefaultCallerIdName = Annotated[
     length(_CALLER_ID_IMPORT, at_most=127),
     Form(
         label="Default caller ID name",
-        help="Default outbound caller ID name. At most 127 characters.",
+        help="Default outbound caller ID name. The PBX's import page allows 127 characters.",
         section="Caller ID",
     ),
 ]
@@ -341,12 +341,18 @@ class OutboundCallerId(ProviderModel):
         str,
         Field(min_length=1),
         length(_CALLER_ID_IMPORT, at_most=31),
-        Form(label="Outbound caller ID", help="The outbound caller ID. At most 31 characters."),
+        Form(
+            label="Outbound caller ID",
+            help="The outbound caller ID. The PBX's import page allows 31 characters.",
+        ),
     ]
     outbound_cid_name: Annotated[
         str | None,
         length(_CALLER_ID_IMPORT, at_most=127),
-        Form(label="Caller ID name", help="The outbound caller ID name. At most 127 characters."),
+        Form(
+            label="Caller ID name",
+            help="The outbound caller ID name. The PBX's import page allows 127 characters.",
+        ),
     ] = None
     outbound_cid_to_ext_range: Annotated[
         str | None,
