@@ -217,3 +217,13 @@ def test_a_profile_saved_read_only_refuses_and_shows_the_badge(private_home: Pri
         assert writable.returncode == 0, writable.stderr
         assert "[RO]" not in trunkwizard(private_home, "profile", "list").stdout
     assert not recorder.seen
+
+
+@pytest.mark.parametrize("command", ["list", "show", "delete"])
+def test_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from trunkwizard.cli import build_parser
+
+    with pytest.raises(SystemExit) as done:
+        build_parser().parse_args([command, "--help"])
+    assert done.value.code == 0
+    assert "--read-only" in capsys.readouterr().out

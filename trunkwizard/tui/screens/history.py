@@ -133,7 +133,7 @@ class HistoryScreen(Screen[None]):
         ids = [e.id for e in self.entries]
         if select in ids:
             table.move_cursor(row=ids.index(select))
-        hint = "d deletes the highlighted one at the provider (type its number or name) · Esc back"
+        hint = "d deletes the highlighted one at the provider (type its name) · Esc back"
         self.query_one("#history-hint", Static).update(hint if self.entries else "Nothing created yet.")
         self._show_request()
 

@@ -90,7 +90,10 @@ class InventoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         for column in listing.columns:
             table.add_column(column.title, key=column.key, width=column.width)
-        table.add_column("Status", key="status")
+        # the status takes what is left of 80 columns (each column pads one cell either side); the line
+        # under the table shows the highlighted row's whole status
+        used = sum(c.width + 2 for c in listing.columns) + 2 + 4
+        table.add_column("Status", key="status", width=max(12, 80 - used))
         self.query_one("#inventory-filter", Input).focus()
         self.action_refresh()
 
