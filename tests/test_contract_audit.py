@@ -300,3 +300,36 @@ def test_every_rule_is_documented_or_inferred() -> None:
         assert rule.source.kind in ("seed", "spec", "inferred") and rule.source.where
         if rule.documented:
             assert rule.source.kind != "inferred"
+
+
+# --- The sandbox accepts what only an inferred rule dislikes: a sandbox run never hides a mismatch
+
+ACCEPTED_WITH_A_WARNING = [
+    ("chorus", "jambonz", {"number": "5551234"}, "number"),
+    ("vox", "custom-sip", {"number": "07011119999", "address": "trunk.example.com:5060"}, "address"),
+    ("yeastar", "peer", {**YEASTAR_PEER, "name": "QA Reg \u00fc/2"}, "name"),
+    (
+        "wavix",
+        "sip-trunk",
+        {**WAVIX_BASE, "label": "Private IP", "ip_restrict": True, "allowed_ips": ["10.0.0.5"]},
+        "allowed_ips.0.ip",
+    ),
+    (
+        "wavix",
+        "sip-trunk",
+        {**WAVIX_BASE, "label": "Zero limit", "call_restrict": True, "call_limit": 0},
+        "call_limit",
+    ),
+]
+
+
+@pytest.mark.parametrize(("provider", "mode", "answers", "field"), ACCEPTED_WITH_A_WARNING)
+async def test_the_sandbox_accepts_what_only_an_inferred_rule_dislikes(
+    provider: str, mode: str, answers: dict[str, Any], field: str, sandbox_client: Any
+) -> None:
+    async with sandbox_client(provider) as client:
+        prepared = prepare(get_provider(provider), mode, answers, client.account)
+        assert [w.field for w in prepared.warnings] == [field]
+        created = await client.create(prepared)
+        await client.delete(created.ref)
+    assert created.ref.id

@@ -292,3 +292,12 @@ def test_the_spec_check_catches_a_sandbox_that_accepts_everything() -> None:
     with TestClient(loose, base_url="http://127.0.0.1") as client:
         client.post("/wavix/v1/trunks", json={"label": "x"})
     assert len(violations) == 1 and "'password' is a required property" in violations[0]
+
+
+def test_the_wizards_in_process_sandbox_is_checked_too() -> None:
+    """--sandbox in the TUI and the CLI builds its app with create_app: in the tests it carries the check."""
+    from trunkwizard.sandbox import in_process_transport
+
+    transport = in_process_transport()
+    app: Any = transport.app
+    assert any(m.cls is SpecCheck for m in app.user_middleware)

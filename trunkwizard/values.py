@@ -28,10 +28,13 @@ __all__ = [
     "e164",
     "e164_rule",
     "host",
+    "host_port",
     "ip_address_rule",
     "normalized_e164",
+    "port_rule",
     "public_ipv4_rule",
     "sip_uri",
+    "uuid_value",
 ]
 
 # OpenAPI `format: int32`: the largest value such a field holds.
@@ -117,6 +120,17 @@ def public_ipv4_rule(provider: str, source: Source) -> Rule:
     return Rule("a public IPv4 address", source, check)
 
 
+def port_rule(source: Source) -> Rule:
+    """A TCP/UDP port, where the document names the value a port."""
+
+    def check(value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("enter a port from 1 to 65535, e.g. 5060")
+        return value
+
+    return Rule("a port, 1 to 65535", source, check, ge=1, le=65535)
+
+
 def host(value: str) -> str:
     """A hostname or an IP address (no scheme, no port)."""
     text = value.strip()
@@ -142,7 +156,7 @@ def host(value: str) -> str:
     return text
 
 
-def _host_port(value: str) -> str:
+def host_port(value: str) -> str:
     text = value.strip()
     if "://" in text or "/" in text:
         raise ValueError("enter only the host (and :port), without scheme or path, e.g. pbx.example.com")
@@ -192,7 +206,7 @@ def sip_uri(value: str) -> str:
     return text
 
 
-def _uuid(value: str) -> str:
+def uuid_value(value: str) -> str:
     try:
         return str(uuid.UUID(value.strip()))
     except ValueError:
@@ -211,11 +225,11 @@ def _flag01(value: object) -> object:
 
 E164 = Annotated[str, AfterValidator(e164)]
 Host = Annotated[str, AfterValidator(host)]
-HostPort = Annotated[str, AfterValidator(_host_port)]
+HostPort = Annotated[str, AfterValidator(host_port)]
 IPv4 = Annotated[str, AfterValidator(_ipv4)]
 PublicIPv4 = Annotated[str, AfterValidator(_public_ipv4)]
 SipUri = Annotated[str, AfterValidator(sip_uri)]
-Uuid = Annotated[str, AfterValidator(_uuid)]
+Uuid = Annotated[str, AfterValidator(uuid_value)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 # Yeastar's 0/1 integers: shown as a toggle, sent as 0 or 1.
 Flag01 = Annotated[int, BeforeValidator(_flag01), Field(ge=0, le=1)]

@@ -7,8 +7,10 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
 
 from tests.support.spec_check import SpecCheck, load_documents
+from trunkwizard import sandbox as sandbox_module
 from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.providers import get_provider
 from trunkwizard.redact import forget_secrets
@@ -27,10 +29,22 @@ def sandbox_server() -> Iterator[SandboxServer]:
         yield server
 
 
+def _checked_app() -> Starlette:
+    app = _create_app()
+    app.add_middleware(SpecCheck, violations=SPEC_VIOLATIONS)
+    load_documents()
+    return app
+
+
+_create_app = sandbox_module.create_app
+
+
 @pytest.fixture(autouse=True)
-def _sandbox_keeps_to_the_official_documents() -> Iterator[None]:
-    """Every Wavix and SignalWire request a test sends to the served sandbox is checked against the
-    official OpenAPI document: a crash, or a request the document refuses being accepted, fails it."""
+def _sandbox_keeps_to_the_official_documents(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every Wavix and SignalWire request a test sends to the sandbox, served or in-process (the
+    wizard's --sandbox), is checked against the official OpenAPI document: a crash, or a request the
+    document refuses being accepted, fails the test."""
+    monkeypatch.setattr(sandbox_module, "create_app", _checked_app)
     before = len(SPEC_VIOLATIONS)
     yield
     found = SPEC_VIOLATIONS[before:]

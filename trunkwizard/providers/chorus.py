@@ -29,7 +29,7 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import Column, Item, Listing, text
 from trunkwizard.rules import Rule, inferred, length, seed
-from trunkwizard.values import HostPort, Port, Uuid, e164_rule, normalized_e164
+from trunkwizard.values import e164_rule, host_port, normalized_e164, port_rule, uuid_value
 
 __all__ = ["Chorus"]
 
@@ -106,7 +106,12 @@ class _NumberBase(ProviderModel):
         Form(label="Phone number", help=_NUMBER_HELP, placeholder="+15551234567"),
     ]
     name: Annotated[str | None, Form(label="Name", help=_NAME_HELP)] = None
-    agent_id: Annotated[Uuid | None, Field(alias="agentId"), Form(label="Agent ID", help=_AGENT_HELP)] = None
+    agent_id: Annotated[
+        str | None,
+        Rule("a UUID", seed("000", "6"), uuid_value),
+        Field(alias="agentId"),
+        Form(label="Agent ID", help=_AGENT_HELP),
+    ] = None
 
 
 class ChorusTwilio(_NumberBase):
@@ -152,7 +157,8 @@ class ChorusSipRegistration(_NumberBase):
         ),
     ]
     sip_proxy: Annotated[
-        HostPort,
+        str,
+        Rule("a host, or host:port, without scheme", seed("000", "10"), host_port),
         Field(alias="sipProxy"),
         length(seed("000", "11"), at_most=100),
         Form(
@@ -163,7 +169,8 @@ class ChorusSipRegistration(_NumberBase):
         ),
     ]
     sip_outbound_proxy: Annotated[
-        HostPort | None,
+        str | None,
+        Rule("a host, or host:port, without scheme", seed("000", "11"), host_port),
         Field(alias="sipOutboundProxy"),
         length(seed("000", "12"), at_most=100),
         Form(
@@ -183,7 +190,8 @@ class ChorusSipRegistration(_NumberBase):
         ),
     ] = None
     sip_port: Annotated[
-        Port,
+        int,
+        port_rule(seed("000", "15")),
         Field(alias="sipPort"),
         Form(label="SIP port", help="SIP port number, 1 to 65535. Default 5060."),
     ] = 5060
@@ -199,7 +207,7 @@ class ChorusSipAllowlist(_NumberBase):
     sip_mode: Annotated[Literal["ip_allowlist"], Field(alias="sipMode"), SipMode] = "ip_allowlist"
     sip_ip: Annotated[
         str,
-        AfterValidator(_ip_address),
+        Rule("an IP address", seed("000", "13"), _ip_address),
         Field(alias="sipIp"),
         length(seed("000", "14"), at_most=255),
         Form(
@@ -209,7 +217,8 @@ class ChorusSipAllowlist(_NumberBase):
         ),
     ]
     sip_port: Annotated[
-        Port,
+        int,
+        port_rule(seed("000", "15")),
         Field(alias="sipPort"),
         Form(label="SIP port", help="SIP port number, 1 to 65535. Default 5060."),
     ] = 5060

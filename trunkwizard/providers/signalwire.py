@@ -36,8 +36,8 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import MAX_PAGES, Column, Item, Listing, Send
 from trunkwizard.redact import redact, register_secret
-from trunkwizard.rules import inferred
-from trunkwizard.values import Uuid, e164_rule, normalized_e164
+from trunkwizard.rules import Rule, Source, inferred, seed
+from trunkwizard.values import Uuid, e164_rule, normalized_e164, uuid_value
 
 __all__ = ["SignalWire", "SignalWireAccount", "SignalWireSipEndpoint"]
 
@@ -145,7 +145,8 @@ _LEGACY = when("legacy_api_fields", True)
 
 class SignalWireSipEndpoint(ProviderModel):
     fabric_subscriber_id: Annotated[
-        Uuid,
+        str,
+        Rule("a UUID", seed("001", "15"), uuid_value),
         Form(
             label="Subscriber",
             help="The Fabric subscriber that owns the SIP endpoint (its unique ID, a UUID). The list comes "
@@ -157,7 +158,11 @@ class SignalWireSipEndpoint(ProviderModel):
     ]
     username: Annotated[
         str,
-        AfterValidator(_sip_username),
+        Rule(
+            "no spaces or @",
+            Source("spec", "SignalWire's SIP endpoint guide (reference: no whitespace or @ in a username)"),
+            _sip_username,
+        ),
         Field(min_length=1),
         Form(
             label="SIP username",

@@ -42,7 +42,7 @@ from trunkwizard.providers._base import (
 from trunkwizard.providers._listing import DIGITS_PATTERN, Column, Item, Listing
 from trunkwizard.providers.yeastar_api import YeastarToken, errcode_of, remember_secrets, yeastar_error
 from trunkwizard.rules import Rule, inferred, length, seed
-from trunkwizard.values import Flag01, Host, Port
+from trunkwizard.values import Flag01, host, port_rule
 
 __all__ = ["Yeastar", "YeastarAccount", "YeastarAccountTrunk", "YeastarPeerTrunk", "YeastarRegisterTrunk"]
 
@@ -239,7 +239,8 @@ Enable = Annotated[
     ),
 ]
 Hostname = Annotated[
-    Host,
+    str,
+    Rule("a domain or IP address", seed("003", "28"), host),
     Form(
         label="ITSP host",
         help="The domain or IP address of the ITSP, without sip: or port, e.g. sip.provider.com.",
@@ -247,7 +248,8 @@ Hostname = Annotated[
     ),
 ]
 TrunkPort = Annotated[
-    Port,
+    int,
+    port_rule(seed("003", "29")),
     Form(
         label="Port",
         help="The registration port of the SIP trunk at the ITSP: 1 to 65535, usually 5060 (5061 for TLS).",
@@ -255,7 +257,8 @@ TrunkPort = Annotated[
     ),
 ]
 Domain = Annotated[
-    Host,
+    str,
+    Rule("a domain or IP address", seed("003", "30"), host),
     Form(
         label="Domain",
         help="The domain or IP address of the ITSP, used in the From and To headers. Same as the host "
@@ -469,7 +472,8 @@ class YeastarRegisterTrunk(ProviderModel):
         ),
     ] = None
     outbound_proxy_server: Annotated[
-        Host | None,
+        str | None,
+        Rule("a domain or IP address", seed("003", "72"), host),
         Form(
             label="Proxy server",
             help="The domain name or IP address of the outbound proxy server.",
@@ -479,7 +483,8 @@ class YeastarRegisterTrunk(ProviderModel):
         ),
     ] = None
     outbound_proxy_port: Annotated[
-        Port | None,
+        int | None,
+        port_rule(seed("003", "73")),
         Form(
             label="Proxy port",
             help="The port of the outbound proxy server: 1 to 65535, usually 5060.",
