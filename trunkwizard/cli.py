@@ -26,6 +26,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("list", "listing", "list what an account has at the provider (every page), with live status"),
     ("show", "show", "show one item of an account as the provider returns it, secrets masked"),
     ("delete", "delete", "delete one item of an account at the provider, after typing its name"),
+    ("edit", "edit", "change one item of an account with the provider's documented update"),
+    ("rotate", "rotate", "set a new generated password on a trunk, endpoint or number"),
     ("check", "check", "check the SIP side of a trunk: DNS, OPTIONS, optional REGISTER"),
     ("export", "export", "write the PBX half (Asterisk pjsip.conf, FreeSWITCH gateway) of a created trunk"),
 ]

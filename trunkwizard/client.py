@@ -404,6 +404,11 @@ class ProviderClient:
             raise ProviderError(f"{self.provider.title} has no API to read a {self.provider.creates} back")
         return scrub_secrets(await self.send(call))
 
+    async def update(self, call: Call, action: str = "edit") -> Any:
+        """Send a documented update call (an edit or a rotation); refused on a read-only account."""
+        self._refuse_if_read_only(action)
+        return await self.send(call)
+
     async def delete(self, ref: ResourceRef) -> None:
         self._refuse_if_read_only("delete")
         call = self.provider.delete_call(ref)

@@ -8,9 +8,13 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from trunkwizard.errors import Problem
 from trunkwizard.providers._base import Call, ResourceRef
+
+if TYPE_CHECKING:
+    from trunkwizard.connect.offers import PasswordRule
 
 __all__ = ["Column", "Item", "Listing", "Send"]
 
@@ -72,6 +76,29 @@ class Listing(ABC):
     @abstractmethod
     def page(self, body: Any, call: Call, page_size: int) -> tuple[list[Item], Call | None]:
         """The items of one answer and the call for the next page (None after the last)."""
+
+    # --- edits (the documented update call and its semantics) -----------------------------------------
+    # fields the update call does not take, with the reason shown beside them
+    read_only_fields: Mapping[str, str] = {}
+    # wire names of secrets the update takes (a diff says "changed"/"unchanged", never the value)
+    secret_fields: frozenset[str] = frozenset()
+    # how the update treats what is not sent, in words ("partial: omitted fields keep their value")
+    update_semantics: str = ""
+    # the password a rotation replaces, and the documented rules a new one must meet
+    password_field: str | None = None
+    password_rules: tuple[PasswordRule, ...] = ()
+
+    def update_call(self, ref: ResourceRef, current: Mapping[str, Any], changes: Mapping[str, Any]) -> Call:
+        """The documented update call for `changes` (wire names) to the resource `current` describes."""
+        raise NotImplementedError(f"no documented update call for {self.what}")
+
+    def update_problems(self, current: Mapping[str, Any], changes: Mapping[str, Any]) -> list[Problem]:
+        """What a documented rule of the update call refuses in `changes` (default: nothing)."""
+        return []
+
+    def can_rotate(self, current: Mapping[str, Any]) -> str | None:
+        """Why this resource has no password to rotate, or None when it has one."""
+        return None if self.password_field else f"{self.what} have no password to rotate"
 
     # what the provider's ids look like; anything else typed (a number, a trunk name) is looked up
     id_pattern: str = UUID_PATTERN

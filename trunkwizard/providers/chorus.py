@@ -490,6 +490,26 @@ class ChorusListing(Listing):
     confirm_label = "number"
     confirm_wire = "number"
 
+    # PATCH /v1/phone-numbers/{id}: "All body fields optional" (updatePhoneNumber page)
+    update_semantics = (
+        "PATCH is partial: only the fields shown as changing are sent; the rest keep their value."
+    )
+    read_only_fields = {
+        "id": "set by Chorus AI",
+        "createdAt": "set by Chorus AI",
+        "updatedAt": "set by Chorus AI",
+    }
+    secret_fields = frozenset({"sipPassword", "twilioAuthToken"})
+    password_field = "sipPassword"
+
+    def update_call(self, ref: ResourceRef, current: Mapping[str, Any], changes: Mapping[str, Any]) -> Call:
+        return Call("PATCH", f"/phone-numbers/{ref.id}", json=dict(changes))
+
+    def can_rotate(self, current: Mapping[str, Any]) -> str | None:
+        if current.get("provider") == "sip" and current.get("sipMode") != "ip_allowlist":
+            return None
+        return "only a SIP registration number has a password (sipPassword) to rotate"
+
     def first_call(self, page_size: int) -> Call:
         return Call("GET", "/phone-numbers", params={"limit": str(page_size), "offset": "0"})
 

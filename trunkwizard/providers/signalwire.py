@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Generator, Mapping
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -593,6 +593,18 @@ class SignalWireListing(Listing):
     )
     confirm_label = "username"
     confirm_wire = "username"
+
+    # PATCH .../sip_endpoints/{id}: every body field optional (update_subscriber_sip_credential)
+    update_semantics = (
+        "PATCH is partial: only the fields shown as changing are sent; the rest keep their value."
+    )
+    read_only_fields = {"id": "set by SignalWire"}
+    secret_fields = frozenset({"password"})
+    password_field = "password"
+
+    def update_call(self, ref: ResourceRef, current: Mapping[str, Any], changes: Mapping[str, Any]) -> Call:
+        path = f"{SUBSCRIBERS_PATH}/{ref.path_values.get('fabric_subscriber_id', '')}/sip_endpoints/{ref.id}"
+        return Call("PATCH", path, json=dict(changes))
 
     def first_call(self, page_size: int) -> Call:
         return Call("GET", SUBSCRIBERS_PATH, params={"page_size": str(page_size)})

@@ -516,6 +516,36 @@ class VoxListing(Listing):
     confirm_label = "number"
     confirm_wire = "number"
 
+    # PATCH .../{id}/sip: address, auth_username, auth_password, memo, all optional; "auth_password must be
+    # sent whenever address or auth_username changes" (PATCH sip page); omitted fields keep their value
+    update_semantics = (
+        "PATCH .../sip is partial: omitted fields keep their value; a new address or auth username "
+        "needs the auth password sent with it."
+    )
+    read_only_fields = {
+        "id": "set by Vox",
+        "number": "the SIP settings call does not take the number: register another",
+        "provider": "set by Vox",
+        "status": "set by Vox",
+        "inbound_trunk_id": "set by Vox",
+        "outbound_trunk_id": "set by Vox",
+        "inbound_agent": "mapped with the agent call, not the SIP settings",
+        "outbound_agent": "mapped with the agent call, not the SIP settings",
+    }
+    secret_fields = frozenset({"auth_password"})
+    password_field = "auth_password"
+
+    def update_call(self, ref: ResourceRef, current: Mapping[str, Any], changes: Mapping[str, Any]) -> Call:
+        return Call("PATCH", f"{_NUMBERS}/{ref.id}/sip", json=dict(changes))
+
+    def update_problems(self, current: Mapping[str, Any], changes: Mapping[str, Any]) -> list[Problem]:
+        moved = [k for k in ("address", "auth_username") if k in changes and changes[k] != current.get(k)]
+        if moved and not changes.get("auth_password"):
+            return [
+                Problem("auth_password", f"required when {' or '.join(moved)} changes (Vox PATCH sip page)")
+            ]
+        return []
+
     def first_call(self, page_size: int) -> Call:
         return Call("GET", _NUMBERS, params={"limit": str(page_size)})
 

@@ -14,6 +14,7 @@ the "legacy API fields" toggle.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -600,6 +601,52 @@ _TRUNK_STATUS = {
 }
 
 
+# The create body's fields (SIPTrunkCreateRequest) as the trunk's get answer holds them, so a PUT sends
+# back what the trunk has and nothing reverts by accident.
+_REPLACED = (
+    "label",
+    "callerid",
+    "multiple_numbers",
+    "ip_restrict",
+    "didinfo_enabled",
+    "call_restrict",
+    "call_limit",
+    "cost_limit",
+    "max_call_cost",
+    "channels_restrict",
+    "max_channels",
+    "rewrite_enabled",
+    "rewrite_prefix",
+    "rewrite_cond",
+    "transcription_enabled",
+    "transcription_threshold",
+    "call_recording_enabled",
+    "machine_detection_enabled",
+    "encrypted_media",
+)
+
+
+def replacement_body(trunk: Mapping[str, Any]) -> dict[str, Any]:
+    """The PUT body that keeps the trunk as it is (the get answer turned back into the create body)."""
+    body = {key: trunk[key] for key in _REPLACED if key in trunk and trunk[key] is not None}
+    if body.get("multiple_numbers") and not body.get("callerid"):
+        body.pop("callerid", None)
+    if isinstance(body.get("max_call_cost"), str):
+        body["max_call_cost"] = float(body["max_call_cost"])
+    ips = trunk.get("allowed_ips")
+    if body.get("ip_restrict") and isinstance(ips, list):
+        body["allowed_ips"] = [
+            {"ip": item["ip"]} for item in ips if isinstance(item, Mapping) and "ip" in item
+        ]
+    host = trunk.get("host")
+    if isinstance(host, str) and host and host != "dynamic":
+        body["host_request"] = {"host": host}
+    for key in ("rewrite_prefix", "rewrite_cond"):
+        if not body.get("rewrite_enabled") and body.get(key) == "":
+            body.pop(key, None)
+    return body
+
+
 class WavixListing(Listing):
     what = "SIP trunks"
     id_pattern = DIGITS_PATTERN
@@ -615,6 +662,30 @@ class WavixListing(Listing):
     )
     confirm_label = "trunk label"
     confirm_wire = "label"
+
+    # PUT /v1/trunks/{id}: "Replaces the configuration... Omitted fields revert to their defaults", with the
+    # create body's required fields (password included: it is never returned, so it is asked again)
+    update_semantics = (
+        "PUT replaces the whole trunk: every setting below is sent again (omitted ones would revert to "
+        "their defaults), and the password is required again."
+    )
+    read_only_fields = {
+        "id": "set by Wavix",
+        "name": "the SIP login Wavix generated",
+        "access_token": "issued by Wavix",
+        "created_at": "set by Wavix",
+        "passthrough": "not in the update body",
+    }
+    secret_fields = frozenset({"password"})
+    password_field = "password"
+
+    def update_call(self, ref: ResourceRef, current: Mapping[str, Any], changes: Mapping[str, Any]) -> Call:
+        return Call("PUT", f"/v1/trunks/{ref.id}", json={**replacement_body(current), **changes})
+
+    def update_problems(self, current: Mapping[str, Any], changes: Mapping[str, Any]) -> list[Problem]:
+        if changes.get("password"):
+            return []
+        return [Problem("password", "Wavix's PUT replaces the whole trunk and needs the password again")]
 
     def first_call(self, page_size: int) -> Call:
         return Call("GET", "/v1/trunks", params={"page": "1", "per_page": str(page_size)})

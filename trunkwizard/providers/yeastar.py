@@ -926,6 +926,24 @@ class YeastarListing(Listing):
     confirm_label = "trunk name"
     confirm_wire = "name"
 
+    # POST trunk/update: `id` and any create field, all optional (developer guide "Edit a SIP trunk")
+    update_semantics = "trunk/update takes the id and only the fields that change; the rest keep their value."
+    read_only_fields = {
+        "id": "the trunk's id",
+        "type": "trunk/update cannot change a trunk's type: delete it and create another",
+    }
+    secret_fields = frozenset({"password"})
+    password_field = "password"
+    password_rules = (STRONG_PASSWORD,)
+
+    def update_call(self, ref: ResourceRef, current: Mapping[str, Any], changes: Mapping[str, Any]) -> Call:
+        return Call("POST", "/trunk/update", json={"id": int(ref.id), **changes})
+
+    def can_rotate(self, current: Mapping[str, Any]) -> str | None:
+        if current.get("type") in ("register", "account"):
+            return None
+        return "a peer trunk has no password: the two sides accept each other's address"
+
     def first_call(self, page_size: int) -> Call:
         return Call("GET", "/trunk/list", params={"page": "1", "page_size": str(page_size)})
 

@@ -1,0 +1,144 @@
+"""Edits and password rotations of what an account already has, with each provider's update semantics.
+
+    details = await show(client, key)                       # the get call's answer
+    edit = plan_edit(provider, details, {"label": "HQ"})    # ValidationFailed: read-only field, rule
+    edit.changes                                            # old -> new; secrets "changed"/"unchanged"
+    after = await apply_edit(client, edit)                  # the update, then the get call again
+
+The diff is what the review shows; the call is what the provider's documented update takes (a partial
+PATCH, Wavix's full-replace PUT, Yeastar's trunk/update with the id). A rotation is an edit of the
+password field with a generated password meeting the provider's documented rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+
+from trunkwizard.errors import Problem, ValidationFailed
+from trunkwizard.redact import MASK, register_secret
+
+if TYPE_CHECKING:
+    from trunkwizard.client import ProviderClient
+    from trunkwizard.inventory import Details
+    from trunkwizard.providers import Call, Provider
+    from trunkwizard.providers._listing import Listing
+
+__all__ = ["Change", "Edit", "apply_edit", "plan_edit", "plan_rotation"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of an edit: its old and new value, or for a secret only whether it changes."""
+
+    wire: str
+    old: Any
+    new: Any
+    secret: bool = False
+
+    def text(self) -> str:
+        if self.secret:
+            return f"{self.wire}: changed"
+        return f"{self.wire}: {_shown(self.old)} -> {_shown(self.new)}"
+
+
+def _shown(value: Any) -> str:
+    return "(none)" if value in (None, "") else str(value)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The reviewed edit: the diff, the call as it will be sent (secrets masked in `preview`)."""
+
+    provider: Provider
+    details: Details
+    changes: tuple[Change, ...]
+    call: Call
+    semantics: str
+    unchanged_secrets: tuple[str, ...] = ()
+
+    @property
+    def preview(self) -> dict[str, Any]:
+        secrets = _listing(self.provider).secret_fields
+        body = None
+        if self.call.json is not None:
+            body = {k: (MASK if k in secrets and v else v) for k, v in self.call.json.items()}
+        return {"method": self.call.method, "path": self.call.path, "json": body}
+
+    def lines(self) -> list[str]:
+        lines = [change.text() for change in self.changes]
+        lines += [f"{wire}: unchanged" for wire in self.unchanged_secrets]
+        return lines
+
+
+def _listing(provider: Provider) -> Listing:
+    from trunkwizard.inventory import listing_of
+
+    return listing_of(provider)
+
+
+def _plain(value: Any) -> Any:
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+def plan_edit(provider: Provider, details: Details, answers: Mapping[str, Any]) -> Edit:
+    """The edit of the resource `details` shows to the values `answers` gives (wire names). Refused
+    (ValidationFailed) for a field the update call does not take, or a documented rule it breaks."""
+    listing = _listing(provider)
+    current = dict(details.body)
+    for path, held in details.secrets.items():
+        current[path] = held.get_secret_value()
+    problems = [
+        Problem(wire, f"cannot be changed here: {listing.read_only_fields[wire]}")
+        for wire in answers
+        if wire in listing.read_only_fields and _plain(answers[wire]) != current.get(wire)
+    ]
+    changes: dict[str, Any] = {}
+    diff: list[Change] = []
+    for wire, raw in answers.items():
+        if wire in listing.read_only_fields:
+            continue
+        value = _plain(raw)
+        secret = wire in listing.secret_fields
+        if secret and isinstance(value, str):
+            register_secret(value)
+        if value == current.get(wire) and not (secret and wire not in details.secrets):
+            continue
+        changes[wire] = value
+        diff.append(Change(wire, None if secret else current.get(wire), None if secret else value, secret))
+    problems += listing.update_problems(current, changes)
+    if problems:
+        raise ValidationFailed(problems)
+    if not changes:
+        raise ValidationFailed([Problem("", "nothing changes: every value given is the current one")])
+    call = listing.update_call(details.ref, current, changes)
+    unchanged = tuple(sorted(w for w in listing.secret_fields if w not in changes and w in current))
+    return Edit(provider, details, tuple(diff), call, listing.update_semantics, unchanged)
+
+
+def plan_rotation(provider: Provider, details: Details) -> tuple[Edit, SecretStr]:
+    """An edit that sets a new password meeting the provider's documented rules, and the password."""
+    from trunkwizard.connect.passwords import generate_password
+
+    listing = _listing(provider)
+    current = {**details.body, **{k: v.get_secret_value() for k, v in details.secrets.items()}}
+    reason = listing.can_rotate(current)
+    if reason is not None or listing.password_field is None:
+        raise ValidationFailed([Problem(listing.password_field or "", reason or "nothing to rotate")])
+    password = generate_password(listing.password_rules)
+    answers: dict[str, Any] = {listing.password_field: password}
+    # Wavix's PUT carries every other field as it is; partial updates send the password alone
+    return plan_edit(provider, details, answers), password
+
+
+async def apply_edit(client: ProviderClient, edit: Edit, *, action: str = "edit") -> Details:
+    """Send the update (refused on a read-only account before anything leaves), then read it back."""
+    from trunkwizard.inventory import show
+
+    await client.update(edit.call, action)
+    key = edit.details.ref.id
+    parents = "/".join(edit.details.ref.path_values.values())
+    return await show(client, f"{parents}/{key}" if parents else key)
