@@ -32,7 +32,7 @@ from tests.support.openapi import _document
 from tests.support.spec_check import SpecCheck, operation_for, spec_problems
 from trunkwizard.errors import ValidationFailed
 from trunkwizard.fields import FormField, Kind, check_answers, wire_body
-from trunkwizard.providers import get_provider
+from trunkwizard.providers import all_providers, get_provider
 from trunkwizard.sandbox import create_app, sandbox_account
 from trunkwizard.sandbox import signalwire as signalwire_emulator
 from trunkwizard.sandbox import wavix as wavix_emulator
@@ -301,3 +301,30 @@ def test_the_wizards_in_process_sandbox_is_checked_too() -> None:
     transport = in_process_transport()
     app: Any = transport.app
     assert any(m.cls is SpecCheck for m in app.user_middleware)
+
+
+RAW_LIBRARY_WORDS = ("Input should", "Value error", "String should", "must match ^", "type=", "pydantic")
+
+
+@pytest.mark.parametrize(
+    ("provider_key", "mode_key"),
+    [(p.key, m.key) for p in all_providers() for m in p.modes],
+)
+def test_every_message_is_in_the_technicians_words(provider_key: str, mode_key: str) -> None:
+    """Whatever is typed, a problem or a warning says what to type, never the library's own text."""
+    mode = get_provider(provider_key).mode(mode_key)
+
+    anything = {f.wire: _value(f) | ANY_JSON for f in mode.fields if f.location == "body"}
+
+    @FUZZ
+    @given(answers=st.fixed_dictionaries({}, optional=anything))
+    def run(answers: dict[str, Any]) -> None:
+        try:
+            _, warnings = check_answers(mode.model, answers)
+            messages = [w.message for w in warnings]
+        except ValidationFailed as failure:
+            messages = [p.message for p in (*failure.problems, *failure.warnings)]
+        for message in messages:
+            assert not any(words in message for words in RAW_LIBRARY_WORDS), message
+
+    run()

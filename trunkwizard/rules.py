@@ -101,8 +101,9 @@ class Rule:
             self.check(value)
         except ValueError as exc:
             return str(exc)
-        except TypeError:
-            return None  # not yet of the field's type (text from a form that failed): the type's problem
+        except (TypeError, AttributeError, ArithmeticError):
+            # not of the field's type yet (raw answers of a form that failed): the type's own problem
+            return None
         return None
 
     def __get_pydantic_core_schema__(self, source_type: Any, handler: GetCoreSchemaHandler) -> Any:
