@@ -333,3 +333,17 @@ async def test_the_sandbox_accepts_what_only_an_inferred_rule_dislikes(
         created = await client.create(prepared)
         await client.delete(created.ref)
     assert created.ref.id
+
+
+@pytest.mark.parametrize("version", ["latest", "v0"])
+def test_vox_agent_version_grammar_from_a_secondary_source_warns(version: str) -> None:
+    answers = {
+        "number": "07011112222",
+        "address": "sip:trunk.example.com:5060",
+        "map_inbound_agent": True,
+        "inbound_agent_id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+        "inbound_agent_version": version,
+    }
+    _, warnings = check_answers(VOX_NUMBER, answers)
+    assert [w.field for w in warnings] == ["inbound_agent_version"]
+    assert "Vox may refuse it" in warnings[0].message

@@ -128,16 +128,6 @@ RULES = [
     ({"auth_username": None}, "auth_password", "needs its auth username"),
     ({"map_inbound_agent": True}, "inbound_agent_id", "required while Map an inbound agent is on"),
     ({"map_inbound_agent": True, "inbound_agent_id": "agent-7"}, "inbound_agent_id", "UUID"),
-    (
-        {"map_outbound_agent": True, "outbound_agent_id": OUTBOUND_AGENT, "outbound_agent_version": "latest"},
-        "outbound_agent_version",
-        "current, production, or v",
-    ),
-    (
-        {"map_inbound_agent": True, "inbound_agent_id": INBOUND_AGENT, "inbound_agent_version": "v0"},
-        "inbound_agent_version",
-        "current, production, or v",
-    ),
     ({"inbound_agent": {"agent_id": INBOUND_AGENT}}, "inbound_agent", "not accepted"),
 ]
 
@@ -252,7 +242,7 @@ async def test_the_sandbox_refuses_raw_agent_patches(sandbox_client: Any) -> Non
             ({"inbound_agent": {"agent_id": "agent-7"}}, 400, "inbound_agent_id"),
             (
                 {"outbound_agent": {"agent_id": OUTBOUND_AGENT, "agent_version": "latest"}},
-                400,
+                404,
                 "outbound_agent_version",
             ),
             (

@@ -85,9 +85,20 @@ _SIP_ADDRESS = Rule(
 
 
 def _agent_version(value: str) -> str:
-    if not _AGENT_VERSION.match(value):
-        raise ValueError("current, production, or v followed by a version number (v1, v2, ...)")
+    if not _AGENT_VERSION.fullmatch(value):
+        raise ValueError(
+            "Vox names versions current, production, or v followed by a version number (v1, v2, ...); "
+            "this is none of them: Vox may refuse it"
+        )
     return value
+
+
+# Only a secondary source states the grammar (reference: "[S]"); the docs type it as a string.
+_AGENT_VERSION_RULE = Rule(
+    "current, production or v<n>",
+    inferred("a secondary source's grammar ^(current|production|v[1-9][0-9]*)$; Vox types it as a string"),
+    _agent_version,
+)
 
 
 _AGENT_ID_HELP = (
@@ -177,7 +188,7 @@ class VoxCustomSip(ProviderModel):
     ] = None
     inbound_agent_version: Annotated[
         str,
-        AfterValidator(_agent_version),
+        _AGENT_VERSION_RULE,
         Form(
             label="Inbound agent version",
             help=_AGENT_VERSION_HELP,
@@ -209,7 +220,7 @@ class VoxCustomSip(ProviderModel):
     ] = None
     outbound_agent_version: Annotated[
         str,
-        AfterValidator(_agent_version),
+        _AGENT_VERSION_RULE,
         Form(
             label="Outbound agent version",
             help=_AGENT_VERSION_HELP,
