@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from tests.support.canary import CANARY
 from tests.support.recording import Recorder, recording_sandbox
@@ -18,6 +18,7 @@ from trunkwizard.providers import all_providers, get_provider
 from trunkwizard.sandbox import wavix, yeastar
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.inventory import InventoryDetailsScreen, InventoryScreen
+from trunkwizard.tui.screens.inventory_edit import EditReviewScreen, InventoryEditScreen
 from trunkwizard.tui.screens.review import ReviewScreen
 from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
 
@@ -154,3 +155,104 @@ async def test_read_only_sends_no_write_request(make_app: Callable[..., WizardAp
         await keys.settle()
         assert isinstance(app.screen, ReviewScreen)
     assert recorder.seen and not recorder.writes
+
+
+# (provider, the item's filter text, the field to change, its new value, the update's method)
+TUI_EDITS = [
+    ("chorus", "Sales line", "name", "Sales desk", "PATCH"),
+    ("signalwire", "arthur-lab", "caller_id", "Lab bench", "PATCH"),
+    ("wavix", "Call centre", "label", "Call center", "PUT"),
+    ("yeastar", "Office_Peer", "port", "5070", "POST"),
+    ("vox", "0215550104", "memo", "Night desk", "PATCH"),
+]
+
+
+async def _details_of(keys: KeyboardDriver, provider_key: str, needle: str) -> InventoryDetailsScreen:
+    await _open_inventory(keys, provider_key)
+    await keys.type_text(needle)
+    await keys.settle()
+    await keys.press("enter")
+    await keys.settle()
+    details = keys.app.screen
+    assert isinstance(details, InventoryDetailsScreen) and details.details is not None
+    return details
+
+
+async def _type_into(keys: KeyboardDriver, field_id: str, text: str) -> None:
+    keys.app.screen.query_one(f"#{field_id}", Input).focus()
+    await keys.settle()
+    await keys.press("ctrl+u")
+    await keys.type_text(text)
+
+
+@pytest.mark.parametrize(
+    ("provider_key", "needle", "field", "value", "method"), TUI_EDITS, ids=[e[0] for e in TUI_EDITS]
+)
+async def test_edit_in_the_tui_reviewed_as_a_diff_and_read_back(
+    make_app: Callable[..., WizardApp], provider_key: str, needle: str, field: str, value: str, method: str
+) -> None:
+    app, recorder = _recorded_app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        details = await _details_of(keys, provider_key, needle)
+        old = details.details.body[field]  # type: ignore[union-attr]
+        await keys.press("e")
+        await keys.settle()
+        assert isinstance(app.screen, InventoryEditScreen)
+        await _type_into(keys, f"edit-{field}", value)
+        if provider_key == "wavix":  # the PUT replaces the whole trunk: the password is asked again
+            await keys.press("ctrl+n")
+            await keys.settle()
+            assert "needs the password again" in str(app.screen.query_one("#edit-banner", Static).render())
+            await _type_into(keys, "edit-password", CANARY)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        review = app.screen
+        assert isinstance(review, EditReviewScreen)
+        assert f"{field}: {old if old is not None else '(none)'} -> {value}" in review.edit.lines()
+        assert not recorder.writes
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert review.sent
+        assert f"{field}: {value}" in str(review.query_one("#review-text", Static).render())
+        assert [w.method for w in recorder.writes] == [method]
+        assert CANARY not in app.export_screenshot()
+
+
+async def test_rotate_in_the_tui_shows_the_new_password_only_on_purpose(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    app, recorder = _recorded_app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await _details_of(keys, "signalwire", "hal-car")
+        await keys.press("r")
+        await keys.settle()
+        review = app.screen
+        assert isinstance(review, EditReviewScreen) and review.edit.lines() == ["password: changed"]
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert review.sent and review.password is not None
+        new = review.password.get_secret_value()
+        assert new not in app.export_screenshot()
+        await keys.press("ctrl+t")
+        await keys.settle()
+        assert new in str(review.query_one("#review-hint", Static).render())
+        assert [(w.method, w.path.rsplit("/", 2)[-2]) for w in recorder.writes] == [
+            ("PATCH", "sip_endpoints")
+        ]
+
+
+async def test_read_only_refuses_edit_and_rotate(make_app: Callable[..., WizardApp]) -> None:
+    app, recorder = _recorded_app(make_app, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        details = await _details_of(keys, "yeastar", "Carrier_Main")
+        for key, action in (("e", "edit"), ("r", "rotate")):
+            await keys.press(key)
+            await keys.settle()
+            assert app.screen is details
+            assert f"read-only: {action} refused" in str(
+                details.query_one("#details-banner", Static).render()
+            )
+    assert not recorder.writes

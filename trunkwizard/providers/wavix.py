@@ -675,6 +675,8 @@ class WavixListing(Listing):
         "access_token": "issued by Wavix",
         "created_at": "set by Wavix",
         "passthrough": "not in the update body",
+        "host": "the IP authentication address is sent again as it is (host_request)",
+        "allowed_ips": "sent again as they are",
     }
     secret_fields = frozenset({"password"})
     password_field = "password"

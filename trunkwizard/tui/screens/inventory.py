@@ -183,6 +183,10 @@ class InventoryScreen(Screen[None]):
         if self.shown:
             table.move_cursor(row=max(0, min(len(self.shown) - 1, table.cursor_row + step)))
 
+    def selected_key(self) -> str | None:
+        item = self.selected()
+        return item.key if item is not None else None
+
     def selected(self) -> Item | None:
         row = self.query_one(DataTable).cursor_row
         return self.shown[row] if self.shown and 0 <= row < len(self.shown) else None
@@ -261,6 +265,8 @@ class InventoryDetailsScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Back", id="details-back"),
+        Binding("e", "edit", "Edit", id="details-edit"),
+        Binding("r", "rotate", "Rotate password", id="details-rotate"),
         Binding("ctrl+t", "reveal", "Show/hide secrets", id="details-reveal"),
     ]
 
@@ -316,14 +322,48 @@ class InventoryDetailsScreen(Screen[None]):
         self.query_one("#details-text", Static).update(text)
         if details.secrets:
             state = "shown: ctrl+t hides them" if self.revealed else f"masked ({MASK}): ctrl+t shows them"
-            self.query_one("#details-hint", Static).update(f"Returned secrets {state} · Esc back")
+            self.query_one("#details-hint", Static).update(f"Secrets {state} · e edit · r rotate")
         else:
-            self.query_one("#details-hint", Static).update("Esc back")
+            self.query_one("#details-hint", Static).update("e edit · r rotate password · Esc back")
 
     def action_reveal(self) -> None:
         if self.details is not None and self.details.secrets:
             self.revealed = not self.revealed
             self.render_details()
+
+    def set_banner(self, message: str | None) -> None:
+        banner = self.query_one("#details-banner", Static)
+        banner.update(f"✗ {redact(message)}" if message else "")
+        banner.set_class(bool(message), "-shown")
+
+    def _refused(self, action: str) -> bool:
+        """Read-only accounts: edit and rotate are refused here, before anything is sent."""
+        if self.details is None:
+            return True
+        if self.inventory.wizard.is_read_only(self.inventory.provider.key):
+            self.set_banner(ReadOnlyRefused(action).message)
+            return True
+        return False
+
+    def action_edit(self) -> None:
+        from trunkwizard.tui.screens.inventory_edit import InventoryEditScreen
+
+        if self._refused("edit") or self.details is None:
+            return
+        self.app.push_screen(InventoryEditScreen(self.inventory, self.details))
+
+    def action_rotate(self) -> None:
+        from trunkwizard.editing import plan_rotation
+        from trunkwizard.tui.screens.inventory_edit import EditReviewScreen
+
+        if self._refused("rotate") or self.details is None:
+            return
+        try:
+            edit, password = plan_rotation(self.inventory.provider, self.details)
+        except TrunkwizardError as exc:
+            self.set_banner(exc.message)
+            return
+        self.app.push_screen(EditReviewScreen(self.inventory, edit, action="rotate", password=password))
 
     def action_close(self) -> None:
         self.revealed = False

@@ -1,0 +1,264 @@
+"""Edit one item of the inventory, and rotate its password, with the provider's documented update.
+
+The edit screen lists the get call's fields: those the update takes as inputs filled with the current
+value (a secret empty: "unchanged"), the others read-only with the reason. ctrl+n reviews the change as a
+diff (old -> new, secrets "changed") with the call as it will be sent and how the provider treats what
+is not sent; ctrl+n there sends it and shows what the get call reads back. The screens render what
+trunkwizard.editing decides; they name no provider.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from trunkwizard.errors import TrunkwizardError, ValidationFailed
+from trunkwizard.redact import redact
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from trunkwizard.editing import Edit
+    from trunkwizard.inventory import Details
+    from trunkwizard.tui.screens.inventory import InventoryScreen
+
+__all__ = ["EditReviewScreen", "InventoryEditScreen"]
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def _typed(text: str, current: Any) -> Any:
+    """The typed text as the kind of value the provider returned (a number stays a number)."""
+    if isinstance(current, bool):
+        word = text.strip().lower()
+        return True if word in _TRUE else False if word in _FALSE else text
+    if isinstance(current, int):
+        try:
+            return int(text.strip())
+        except ValueError:
+            return text
+    if current is None and not text:
+        return None
+    return text
+
+
+class InventoryEditScreen(Screen[None]):
+    DEFAULT_CSS = """
+    InventoryEditScreen { layout: vertical; }
+    #edit-heading { height: auto; padding: 0 1; text-style: bold; }
+    #edit-semantics { height: auto; padding: 0 1; color: $text-muted; }
+    #edit-banner { height: auto; padding: 0 1; color: $text-error; display: none; }
+    #edit-banner.-shown { display: block; }
+    #edit-fields { height: 1fr; margin: 0 1; }
+    .edit-row { height: 1; }
+    .edit-row Label { width: 26; }
+    .edit-row Input { width: 1fr; }
+    .edit-fixed { height: auto; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="edit-back"),
+        Binding("ctrl+n", "review", "Review", id="edit-review"),
+    ]
+
+    def __init__(self, inventory: InventoryScreen, details: Details) -> None:
+        super().__init__()
+        self.inventory = inventory
+        self.details = details
+
+    def compose(self) -> ComposeResult:
+        from trunkwizard.inventory import listing_of
+
+        provider = self.inventory.provider
+        listing = listing_of(provider)
+        yield Static(f"Edit {provider.title} {provider.creates} {self.details.ref.id}", id="edit-heading")
+        yield Static(listing.update_semantics, id="edit-semantics", markup=False)
+        yield Static("", id="edit-banner", markup=False)
+        with VerticalScroll(id="edit-fields"):
+            body = self.details.body
+            secrets = set(listing.secret_fields)
+            for key, value in body.items():
+                if isinstance(value, dict | list):
+                    continue
+                if key in listing.read_only_fields:
+                    reason = listing.read_only_fields[key]
+                    yield Static(f"{key}: {value}  (read-only: {reason})", classes="edit-fixed", markup=False)
+                    continue
+                shown = "" if key in secrets or value is None else str(value)
+                yield from self._row(key, shown, key in secrets)
+            for key in sorted(secrets - set(body)):
+                yield from self._row(key, "", True)
+        yield Footer()
+
+    def _row(self, key: str, value: str, secret: bool) -> ComposeResult:
+        with Horizontal(classes="edit-row"):
+            yield Label(key)
+            yield Input(
+                value,
+                placeholder="unchanged" if secret else "",
+                password=secret,
+                id=f"edit-{key}",
+                compact=True,
+            )
+
+    def on_mount(self) -> None:
+        first = self.query(Input).first()
+        first.focus()
+
+    def answers(self) -> dict[str, Any]:
+        """What was changed in the inputs, as the kind of value the provider returned."""
+        from pydantic import SecretStr
+
+        answers: dict[str, Any] = {}
+        body = self.details.body
+        for field in self.query(Input):
+            key = (field.id or "").removeprefix("edit-")
+            if field.password:
+                if field.value:
+                    answers[key] = SecretStr(field.value)
+                continue
+            current = body.get(key)
+            shown = "" if current is None else str(current)
+            if field.value != shown:
+                answers[key] = _typed(field.value, current)
+        return answers
+
+    def set_banner(self, message: str | None) -> None:
+        banner = self.query_one("#edit-banner", Static)
+        banner.update(f"✗ {redact(message)}" if message else "")
+        banner.set_class(bool(message), "-shown")
+
+    def action_review(self) -> None:
+        from trunkwizard.editing import plan_edit
+
+        try:
+            edit = plan_edit(self.inventory.provider, self.details, self.answers())
+        except ValidationFailed as failure:
+            self.set_banner("; ".join(str(p) for p in failure.problems))
+            return
+        self.set_banner(None)
+        self.app.push_screen(EditReviewScreen(self.inventory, edit, action="edit"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class EditReviewScreen(Screen[None]):
+    """The diff and the call as it will be sent (secrets masked); ctrl+n sends it, then reads it back."""
+
+    DEFAULT_CSS = """
+    EditReviewScreen { layout: vertical; }
+    #review-heading { height: auto; padding: 0 1; text-style: bold; }
+    #review-banner { height: auto; padding: 0 1; color: $text-error; display: none; }
+    #review-banner.-shown { display: block; }
+    #review-scroll { height: 1fr; margin: 0 1; }
+    #review-hint { height: auto; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="review-edit-back"),
+        Binding("ctrl+n", "send", "Send", id="review-edit-send"),
+        Binding("ctrl+t", "reveal", "Show password", show=False, id="review-edit-reveal"),
+    ]
+
+    def __init__(
+        self, inventory: InventoryScreen, edit: Edit, *, action: str, password: SecretStr | None = None
+    ) -> None:
+        super().__init__()
+        self.inventory = inventory
+        self.edit = edit
+        self.action_name = action
+        self.password = password
+        self.sent = False
+        self.revealed = False
+
+    def compose(self) -> ComposeResult:
+        provider = self.edit.provider
+        what = "Rotate the password of" if self.action_name == "rotate" else "Review the edit of"
+        title = f"{what} {provider.title} {provider.creates} {self.edit.details.ref.id}"
+        yield Static(title, id="review-heading")
+        yield Static("", id="review-banner", markup=False)
+        with VerticalScroll(id="review-scroll"):
+            yield Static(self._review_text(), id="review-text", markup=False)
+        yield Static("ctrl+n sends it · Esc back", id="review-hint", markup=False)
+        yield Footer()
+
+    def _review_text(self) -> Text:
+        text = Text()
+        text.append("What changes\n", style="bold")
+        for line in self.edit.lines():
+            text.append(f"  {line}\n")
+        text.append(f"\n{self.edit.semantics}\n\n", style="italic")
+        preview = self.edit.preview
+        text.append(f"{preview['method']} {preview['path']}\n", style="bold")
+        if preview["json"] is not None:
+            text.append(json.dumps(preview["json"], indent=2, ensure_ascii=False) + "\n")
+        return text
+
+    def set_banner(self, message: str | None) -> None:
+        banner = self.query_one("#review-banner", Static)
+        banner.update(f"✗ {redact(message)}" if message else "")
+        banner.set_class(bool(message), "-shown")
+
+    def action_send(self) -> None:
+        if self.sent:
+            return
+        self.send()
+
+    @work(group="inventory-edit", exclusive=True, exit_on_error=False)
+    async def send(self) -> None:
+        from trunkwizard.editing import apply_edit
+
+        self.query_one("#review-hint", Static).update("sending…")
+        try:
+            async with self.inventory.client() as client:
+                after = await apply_edit(client, self.edit, action=self.action_name)
+        except TrunkwizardError as exc:
+            where = (
+                " The provider may still hold the old password; the other side was not changed."
+                if self.action_name == "rotate"
+                else ""
+            )
+            self.set_banner(exc.message + where)
+            self.query_one("#review-hint", Static).update("ctrl+n tries again · Esc back")
+            return
+        self.sent = True
+        self.set_banner(None)
+        text = Text()
+        text.append("Sent. Read back with the get call:\n", style="bold")
+        changed = {change.wire for change in self.edit.changes}
+        for key, value in after.fields:
+            if key in changed:
+                text.append(f"  {key}: {value}\n")
+        if self.password is not None:
+            text.append(
+                "\nThe provider holds the new password now; the side that registers with it still holds "
+                "the old one until you set it there. ctrl+t shows the new password.\n",
+                style="bold",
+            )
+        self.query_one("#review-text", Static).update(text)
+        self.query_one("#review-hint", Static).update("Esc back to the list")
+        self.inventory.load(select=self.inventory.selected_key())
+
+    def action_reveal(self) -> None:
+        if not self.sent or self.password is None:
+            return
+        self.revealed = not self.revealed
+        shown = self.password.get_secret_value() if self.revealed else "(hidden: ctrl+t shows it)"
+        self.query_one("#review-hint", Static).update(f"New password: {shown} · Esc back")
+
+    def action_close(self) -> None:
+        # back to the list once sent (the details read before it are stale)
+        if self.sent and self.inventory in self.app.screen_stack:
+            stack = self.app.screen_stack
+            for _ in range(len(stack) - 1 - stack.index(self.inventory)):
+                self.app.pop_screen()
+            return
+        self.dismiss(None)
