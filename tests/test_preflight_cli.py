@@ -104,8 +104,7 @@ def test_register_with_a_wrong_password_fails_in_plain_words(sip_peers: SipPeers
 
     assert done.returncode == 1
     assert (
-        _line(done.stdout, "register")
-        == "FAIL  register rejected: wrong password or auth ID (403 Forbidden)"
+        _line(done.stdout, "register") == "FAIL  register rejected: wrong password or auth ID (403 Forbidden)"
     )
     assert CANARY not in done.stdout + done.stderr
 

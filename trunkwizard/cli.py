@@ -62,6 +62,11 @@ def _top_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only look: create, edit, rotate and delete are refused before any request is sent",
     )
+    parser.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="allow an http:// base URL to a host other than this machine (credentials go in clear)",
+    )
     return parser
 
 
@@ -88,7 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from trunkwizard.tui.app import run_app
 
         return run_app(
-            sandbox=args.sandbox, profile=args.profile, mouse=not args.no_mouse, read_only=args.read_only
+            sandbox=args.sandbox,
+            profile=args.profile,
+            mouse=not args.no_mouse,
+            read_only=args.read_only,
+            insecure_http=args.insecure_http,
         )
     try:
         return _command(args.command_module).run(args)

@@ -13,6 +13,7 @@ Every string that leaves this module passes through `redact`.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
 import logging
 import os
@@ -36,6 +37,7 @@ from trunkwizard.errors import (
     ReadOnlyRefused,
     RequestTimedOut,
     TrunkwizardError,
+    ValidationFailed,
 )
 from trunkwizard.fields import (
     Choice,
@@ -58,6 +60,7 @@ __all__ = [
     "PreparedRequest",
     "ProviderClient",
     "RequestPreview",
+    "cleartext_credentials",
     "load_account",
     "prepare",
     "scrub_secrets",
@@ -150,9 +153,42 @@ class PreparedRequest:
     warnings: tuple[Problem, ...] = ()
 
 
-def load_account(provider: Provider, values: Mapping[str, Any]) -> ProviderModel:
-    """Validate account settings and secrets (keyed by wire names) into the provider's account model."""
-    return validate_answers(provider.account_model, values)
+def load_account(
+    provider: Provider, values: Mapping[str, Any], *, insecure_http: bool = False
+) -> ProviderModel:
+    """Validate account settings and secrets (keyed by wire names) into the provider's account model.
+    An http:// base URL that would carry the credentials in clear is refused unless `insecure_http`."""
+    account = validate_answers(provider.account_model, values)
+    problem = cleartext_credentials(provider, account)
+    if problem and not insecure_http:
+        wire = next((f.wire for f in provider.account_fields if f.wire == "base_url"), "")
+        raise ValidationFailed([Problem(wire, problem + INSECURE_HINT)])
+    return account
+
+
+INSECURE_HINT = ": use https://, or, for a lab PBX you trust the network to, pass --insecure-http"
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+
+
+def cleartext_credentials(provider: Provider, account: ProviderModel) -> str | None:
+    """Why this account would send its credentials in clear (an http:// base URL to a host that is not
+    this machine), or None. `.invalid` hosts never resolve: the in-process sandbox uses one."""
+    if not any(f.secret for f in provider.account_fields):
+        return None
+    url = urlsplit(provider.base_url(account))
+    if url.scheme.lower() != "http":
+        return None
+    host = (url.hostname or "").lower()
+    if host in _LOOPBACK_NAMES or host.endswith((".localhost", ".invalid")):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        f"{url.scheme}://{url.netloc} would send the {provider.title} credentials in clear (http, not https)"
+    )
 
 
 def prepare(
@@ -238,9 +274,12 @@ class ProviderClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         ca_file: str | None = None,
         read_only: bool = False,
+        insecure_http: bool = False,
     ) -> None:
         self.provider = provider
         self.account = account
+        # an http:// base URL to another host is refused unless the user passed --insecure-http
+        self._insecure_http = insecure_http
         # a read-only account: create and delete refuse before anything is sent (the callers check first;
         # this is the backstop)
         self.read_only = read_only
@@ -251,6 +290,9 @@ class ProviderClient:
         self._auth: httpx.Auth | None = None
 
     async def __aenter__(self) -> ProviderClient:
+        cleartext = cleartext_credentials(self.provider, self.account)
+        if cleartext and not self._insecure_http and self._transport is None:
+            raise NetworkError(f"{self.provider.title}: refusing to connect: {cleartext}{INSECURE_HINT}")
         verify: ssl.SSLContext | bool = tls_context(self._ca_file) if self._transport is None else True
         self._auth = self.provider.auth(self.account)
         self._http = httpx.AsyncClient(

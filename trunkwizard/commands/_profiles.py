@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["account_from_profile", "ca_file_of", "history_request", "record_history"]
 
 
-def account_from_profile(provider: Provider, name: str) -> ProviderModel:
+def account_from_profile(provider: Provider, name: str, *, insecure_http: bool = False) -> ProviderModel:
     """The provider's account model from profile `name`: settings from profiles.toml, secrets from the
     keyring, or from TRUNKWIZARD_<PROVIDER>_<FIELD> when the keyring has none this session."""
     from pydantic import SecretStr
@@ -53,7 +53,7 @@ def account_from_profile(provider: Provider, name: str) -> ProviderModel:
             values[wire] = accounts.vault.fetch(name, wire, label=label)
         except SecretMissing as exc:
             raise SecretMissing(exc.message, profile=name, field=wire, hint=hint) from None
-    return load_account(provider, values)
+    return load_account(provider, values, insecure_http=insecure_http)
 
 
 def ca_file_of(name: str) -> str | None:

@@ -54,6 +54,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="print the request that would be sent, secrets masked"
     )
     parser.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="allow an http:// base URL to a host other than this machine (credentials go in clear)",
+    )
+    parser.add_argument(
         "--look-up",
         action="store_true",
         help="send nothing: search the provider for what these answers create (settles an unknown outcome)",
@@ -137,7 +142,7 @@ def _account(provider: Provider, args: argparse.Namespace, answers: dict[str, An
     if args.profile:
         from trunkwizard.commands._profiles import account_from_profile
 
-        return account_from_profile(provider, args.profile)
+        return account_from_profile(provider, args.profile, insecure_http=args.insecure_http)
     settings = answers.pop("account", {})
     if not isinstance(settings, dict):
         raise ValueError("[account] in the answers file must be a table of settings")
@@ -154,7 +159,7 @@ def _account(provider: Provider, args: argparse.Namespace, answers: dict[str, An
         for field in provider.account_fields:
             if field.kind is Kind.SECRET and field.wire not in values:
                 values[field.wire] = DRY_RUN_PLACEHOLDER
-    return load_account(provider, values)
+    return load_account(provider, values, insecure_http=args.insecure_http)
 
 
 def prepare_answers(
@@ -371,7 +376,9 @@ def _client(prepared: Any, account: ProviderModel, args: argparse.Namespace) -> 
         from trunkwizard.commands._profiles import ca_file_of
 
         ca_file = ca_file_of(args.profile)
-    return ProviderClient(prepared.provider, account, transport=transport, ca_file=ca_file)
+    return ProviderClient(
+        prepared.provider, account, transport=transport, ca_file=ca_file, insecure_http=args.insecure_http
+    )
 
 
 async def _look_up(prepared: Any, account: ProviderModel, args: argparse.Namespace) -> Outcome:

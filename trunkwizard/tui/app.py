@@ -57,8 +57,11 @@ class WizardApp(App[int]):
         export_dir: Path | None = None,
         read_only: bool = False,
         inventory_page_size: int | None = None,
+        insecure_http: bool = False,
     ) -> None:
         super().__init__()
+        # --insecure-http: an http:// base URL to another host may carry credentials (the review warns)
+        self.insecure_http = insecure_http
         self.terminal = terminal or TerminalProfile.from_environment(os.environ)
         self.cursor_blink = self.terminal.cursor_blink
         if self.terminal.animation_level is not None:
@@ -140,7 +143,13 @@ class WizardApp(App[int]):
         from trunkwizard.client import ProviderClient
 
         read_only = self.is_read_only(provider.key)
-        return ProviderClient(provider, account, transport=self.transport(), read_only=read_only)
+        return ProviderClient(
+            provider,
+            account,
+            transport=self.transport(),
+            read_only=read_only,
+            insecure_http=self.insecure_http,
+        )
 
     def open_inventory(self, provider: Provider, account: ProviderModel) -> None:
         """What the account already has at the provider (its own listing, every page)."""
@@ -423,12 +432,15 @@ def run_app(
     mouse: bool = True,
     accounts: AccountSource | None = None,
     read_only: bool = False,
+    insecure_http: bool = False,
 ) -> int:
     """Run the wizard in this terminal; return the process exit code."""
     # the wizard with profiles, keyring, drafts and history (tui/persistent_app.py)
     from trunkwizard.tui.persistent_app import PersistentWizardApp
 
-    app = PersistentWizardApp(sandbox=sandbox, profile=profile, accounts=accounts, read_only=read_only)
+    app = PersistentWizardApp(
+        sandbox=sandbox, profile=profile, accounts=accounts, read_only=read_only, insecure_http=insecure_http
+    )
     result = app.run(mouse=mouse)
     if app.return_code:
         return app.return_code

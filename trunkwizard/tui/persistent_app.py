@@ -238,7 +238,11 @@ class PersistentWizardApp(WizardApp):
                 _banner(account_screen, problem)
             return
         try:
-            account = load_account(provider, account_screen.form.answers())  # type: ignore[attr-defined]
+            account = load_account(
+                provider,
+                account_screen.form.answers(),  # type: ignore[attr-defined]
+                insecure_http=self.insecure_http,
+            )
         except ValidationFailed as failure:
             account_screen.show_problems(  # type: ignore[attr-defined]
                 failure.problems,
@@ -366,7 +370,12 @@ class PersistentWizardApp(WizardApp):
         ca_file = None if self.sandbox else self.profile_accounts.ca_file(provider.key)
         read_only = self.is_read_only(provider.key)
         return ProviderClient(
-            provider, account, transport=self.transport(), ca_file=ca_file, read_only=read_only
+            provider,
+            account,
+            transport=self.transport(),
+            ca_file=ca_file,
+            read_only=read_only,
+            insecure_http=self.insecure_http,
         )
 
     def is_read_only(self, provider_key: str | None) -> bool:

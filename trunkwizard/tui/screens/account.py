@@ -135,7 +135,9 @@ class AccountScreen(FormScreen):
 
     def action_next(self) -> None:
         try:
-            account = load_account(self.provider, self.form.answers())
+            account = load_account(
+                self.provider, self.form.answers(), insecure_http=self.wizard.insecure_http
+            )
         except ValidationFailed as failure:
             self.show_problems(failure.problems)
             return

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from trunkwizard.client import PreparedRequest
+from trunkwizard.client import PreparedRequest, cleartext_credentials
 from trunkwizard.errors import TrunkwizardError
 from trunkwizard.tui.export import save_private_text
 from trunkwizard.tui.screens.base import WizardScreen
@@ -76,6 +76,10 @@ class ReviewScreen(WizardScreen):
         self.query_one("#preview-scroll").focus()
         hint = sip_check_hint(self.wizard, submitted=False)
         self.set_status("Enter submits · c copies as curl · s saves it" + hint)
+        account = self.wizard.state.account
+        cleartext = cleartext_credentials(self.prepared.provider, account) if account is not None else None
+        if cleartext:  # only reachable with --insecure-http: the account step refuses it otherwise
+            self.set_banner(f"INSECURE: {cleartext}; allowed by --insecure-http")
 
     def curl(self) -> str:
         return self.prepared.preview.as_curl()
