@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    if argv is None and not words:
+        # the wizard in a terminal: SIGHUP/SIGTERM end it in bounded time from here on (tui/hangup.py)
+        from trunkwizard.tui import hangup
+
+        hangup.install()
     names = {name for name, _, _ in COMMANDS}
     if not names & set(words) and not {"-h", "--help"} & set(words):
         # Opening the wizard: skip importing and configuring every subcommand (first-screen time).

@@ -4,7 +4,6 @@ the next start and restored at the same step, discarded on request and after a s
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -137,8 +136,9 @@ async def test_sigterm_saves_the_draft_and_exits_143(private_home: PrivateHome, 
         assert isinstance(details, DetailsScreen)
         # typed, and the signal comes before the autosave pause is over
         await keys.type_text(TYPED["number"])
-        loop = asyncio.get_running_loop()
-        assert signal.SIGTERM in loop._signal_handlers  # type: ignore[attr-defined]
+        from trunkwizard.tui import hangup
+
+        assert signal.getsignal(signal.SIGTERM) is hangup._handler
         os.kill(os.getpid(), signal.SIGTERM)
         await pilot.pause(0.2)
     assert app.return_code == 143

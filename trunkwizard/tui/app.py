@@ -435,13 +435,23 @@ def run_app(
     insecure_http: bool = False,
 ) -> int:
     """Run the wizard in this terminal; return the process exit code."""
+    from trunkwizard.tui import hangup
+
+    hangup.install()  # from here SIGHUP/SIGTERM end the process in bounded time (see tui/hangup.py)
     # the wizard with profiles, keyring, drafts and history (tui/persistent_app.py)
     from trunkwizard.tui.persistent_app import PersistentWizardApp
 
     app = PersistentWizardApp(
         sandbox=sandbox, profile=profile, accounts=accounts, read_only=read_only, insecure_http=insecure_http
     )
-    result = app.run(mouse=mouse)
+    hangup.attach(app, watchdog=True)
+    try:
+        result = app.run(mouse=mouse)
+    finally:
+        hangup.finished(app)
+    if app.return_code is not None and app.return_code in hangup.SIGNAL_EXIT_CODES.values():
+        # the terminal is gone or stalled: a flush at interpreter exit would fail (exit 120) or block
+        os._exit(app.return_code)
     if app.return_code:
         return app.return_code
     return result if isinstance(result, int) else 0

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from trunkwizard.secrets import status_from_environment  # light: imports neither keyring nor pydantic
+from trunkwizard.tui import hangup
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, SANDBOX, DraftKeeper
 from trunkwizard.tui.saved_accounts import ProfileAccounts
@@ -42,8 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SIGNAL_EXIT_CODES", "PersistentWizardApp"]
 
-# the shell's convention: 128 + the signal number
-SIGNAL_EXIT_CODES = {signal.SIGHUP: 129, signal.SIGTERM: 143}
+SIGNAL_EXIT_CODES = hangup.SIGNAL_EXIT_CODES
 
 
 class PersistentWizardApp(WizardApp):
@@ -98,23 +97,38 @@ class PersistentWizardApp(WizardApp):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self._install_signal_handlers()
+        hangup.attach(self)  # run_app attached it before start-up already; Pilot tests start here
         self.screen_change_signal.subscribe(self, lambda _screen: self.keeper.schedule())
         self.call_after_refresh(self._after_first_frame)
         self.keyring_status = status_from_environment()  # microseconds: no session bus, no Secret Service
 
-    def _install_signal_handlers(self) -> None:
-        loop = asyncio.get_running_loop()
-        for number, code in SIGNAL_EXIT_CODES.items():
-            # not on Windows, nor outside the main thread: the draft then relies on autosave alone
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(number, self._signalled, code)
+    def on_unmount(self) -> None:
+        hangup.detach(self)
 
-    def _signalled(self, code: int) -> None:
-        """SIGHUP (the SSH link dropped) or SIGTERM: keep the draft, then leave. Short on purpose: the
-        terminal may be gone, so nothing here writes to it."""
+    def keep_before_exit(self) -> None:
+        """SIGHUP or SIGTERM (tui/hangup.py): keep the draft, and record a create in flight as unknown.
+        Runs in a signal handler: nothing here writes to the terminal (it may be gone or stalled)."""
         self.keeper.save_now()
-        self.exit(return_code=code)
+        from trunkwizard.tui.screens.submit import SubmitScreen
+
+        screen = self.screen_stack[-1] if self.screen_stack else None
+        if isinstance(screen, SubmitScreen) and screen.in_flight():
+            self._record_unknown_now(screen.prepared)
+
+    def _record_unknown_now(self, prepared: PreparedRequest) -> None:
+        from trunkwizard.commands._profiles import history_request
+
+        with contextlib.suppress(Exception):
+            self.history.append(
+                provider=prepared.provider.key,
+                profile=self._history_profile(prepared.provider.key),
+                mode=prepared.mode.key,
+                created_id=None,
+                request=history_request(prepared),
+                sandbox=self.sandbox,
+                secret_fields={f.wire for f in prepared.mode.fields if f.secret},
+                outcome="unknown",
+            )
 
     def _after_first_frame(self) -> None:
         self.run_worker(self._clean_orphans(), group="clean", exit_on_error=False)

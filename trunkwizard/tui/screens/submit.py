@@ -44,6 +44,10 @@ class SubmitScreen(WizardScreen):
         # set when the POST may have left: from then on a cancel is an unknown outcome
         self.sent = False
 
+    def in_flight(self) -> bool:
+        """The create call may have left and no outcome is known yet."""
+        return self.sent and self.sending is not None and self.sending.is_running
+
     @property
     def failed(self) -> bool:
         """A refusal: nothing was created, so `r` may send it again."""
