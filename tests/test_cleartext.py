@@ -90,8 +90,8 @@ async def test_the_review_says_it_in_red(tmp_path: Path) -> None:
             await keys.press("ctrl+n")
             await keys.settle()
             if not insecure:
-                assert app.screen is account
                 assert "in clear" in (account.form.rows["base_url"].error or "")
+                assert app.screen is account, "the account step keeps the user"
                 continue
             await keys.pick_mode(chorus, "jambonz")
             await keys.fill_form(app.screen.form, {"number": "+14155550162"})  # type: ignore[attr-defined]
