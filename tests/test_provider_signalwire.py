@@ -106,6 +106,12 @@ async def test_created_endpoint_carries_every_answer(sandbox_client: Any) -> Non
     assert returned["encryption"] == "required"
     assert "password" not in returned
     assert any("TLS" in step for step in created.next_steps)
+    # the SIP domain comes from the account's own sip_profile, not "read it in the Dashboard"
+    username = VALID["every-field"]["username"]
+    assert created.next_steps[0].startswith(
+        f"Register the device or PBX as sip:{username}@{emulator.SIP_DOMAIN} "
+    )
+    assert not any("Dashboard (SIP > SIP Profile)" in step for step in created.next_steps)
 
 
 @pytest.mark.parametrize("case", list(VALID))

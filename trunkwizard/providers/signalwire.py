@@ -411,6 +411,26 @@ class SignalWire(Provider):
             next_steps=tuple(steps),
         )
 
+    def follow_up_calls(self, mode: Mode, request: ProviderModel, created: Created) -> list[Call]:
+        # The SIP domain the device registers to, from the account itself (reference 1.8: read it, do not
+        # build it from the Space name), so the next steps name it instead of sending to the Dashboard.
+        return [Call("GET", SIP_PROFILE_PATH)]
+
+    def followed_up(
+        self, mode: Mode, request: ProviderModel, created: Created, call: Call, body: Any
+    ) -> Created:
+        domain = body.get("domain") if isinstance(body, dict) else None
+        if call.path != SIP_PROFILE_PATH or not isinstance(domain, str) or not domain:
+            return created
+        username = str(created.returned.get("username") or getattr(request, "username", ""))
+        first = (
+            f"Register the device or PBX as sip:{username}@{domain} with the password you entered "
+            "(SignalWire never returns it); the domain is the account's SIP profile "
+            "(GET /api/relay/rest/sip_profile)."
+        )
+        steps = (first, *created.next_steps[1:])
+        return Created(created.ref, created.title, created.returned, steps, created.warnings)
+
     def sip_targets(
         self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
     ) -> list[SipCheckPlan]:
