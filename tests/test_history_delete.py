@@ -83,10 +83,23 @@ async def test_delete_from_the_command_line_removes_it_at_the_provider(
         private_home, "history", "delete", str(entry["id"]), "--sandbox-url", sandbox_url
     )
     assert unconfirmed.returncode == 2
-    assert unconfirmed.stderr == "trunkwizard: not deleting without confirmation: add --yes\n"
+    assert unconfirmed.stderr == (
+        "trunkwizard: not deleting without confirmation: add --confirm TEXT (or --yes)\n"
+    )
+    wrong = trunkwizard(
+        private_home, "history", "delete", str(entry["id"]), "--confirm", "x", "--sandbox-url", sandbox_url
+    )
+    assert wrong.returncode == 2 and "that is not the username (history-delete-cli)" in wrong.stderr
 
     done = trunkwizard(
-        private_home, "history", "delete", str(entry["id"]), "--yes", "--sandbox-url", sandbox_url
+        private_home,
+        "history",
+        "delete",
+        str(entry["id"]),
+        "--confirm",
+        "history-delete-cli",
+        "--sandbox-url",
+        sandbox_url,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("trunkwizard: deleted SignalWire ")

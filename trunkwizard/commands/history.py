@@ -36,6 +36,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     delete.add_argument("entry_id", metavar="ID", help="the entry's id (`trunkwizard history --json`)")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.add_argument(
+        "--confirm", metavar="TEXT", help="the number or name it was created with (what a terminal asks for)"
+    )
     delete.add_argument("--read-only", action="store_true", help="refuse (as with a profile saved read-only)")
     delete.add_argument("--profile", metavar="NAME", help="use this saved account instead of the entry's")
     delete.add_argument(
@@ -92,12 +95,26 @@ def _delete(args: argparse.Namespace) -> int:
         else:
             return _fail(f"entry {entry.id} was made with an account typed in: give --profile NAME", 2)
         if not args.yes:
-            if not sys.stdin.isatty():
-                return _fail("not deleting without confirmation: add --yes", 2)
-            print(f"Delete {what} at {provider.title}? [y/N]", end=" ", file=sys.stderr, flush=True)
-            if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-                print("trunkwizard: nothing deleted", file=sys.stderr)
-                return EXIT_OK
+            from trunkwizard.deletion import history_confirmation
+
+            confirmation = history_confirmation(entry, provider)
+            typed = args.confirm
+            if typed is None:
+                if not sys.stdin.isatty():
+                    return _fail("not deleting without confirmation: add --confirm TEXT (or --yes)", 2)
+                print(f"Delete {confirmation.what}?", file=sys.stderr)
+                print(confirmation.consequence, file=sys.stderr)
+                print(
+                    f"{confirmation.prompt}, or press Enter to cancel:", end=" ", file=sys.stderr, flush=True
+                )
+                typed = sys.stdin.readline()
+                if not typed.strip():
+                    print("trunkwizard: nothing deleted", file=sys.stderr)
+                    return EXIT_OK
+            if not confirmation.accepts(typed):
+                return _fail(
+                    f"nothing deleted: that is not the {confirmation.label} ({confirmation.expected})", 2
+                )
         asyncio.run(delete_created(entry, provider, account, history, ca_file=ca_file))
     except CredentialsUnavailable as exc:
         return _fail(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
