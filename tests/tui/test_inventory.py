@@ -6,6 +6,7 @@ request: every request the wizard makes is recorded at the sandbox's side."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from tests.support.canary import CANARY
 from tests.support.recording import Recorder, recording_sandbox
 from tests.tui.driver import KeyboardDriver, richest_per_mode
+from trunkwizard.client import load_account
 from trunkwizard.providers import all_providers, get_provider
 from trunkwizard.sandbox import wavix, yeastar
 from trunkwizard.tui.app import WizardApp
@@ -256,3 +258,22 @@ async def test_read_only_refuses_edit_and_rotate(make_app: Callable[..., WizardA
                 details.query_one("#details-banner", Static).render()
             )
     assert not recorder.writes
+
+
+async def test_a_profile_saved_read_only_makes_the_wizard_read_only(tmp_path: Path) -> None:
+    from trunkwizard.store import Profile
+    from trunkwizard.tui.persistent_app import PersistentWizardApp
+    from trunkwizard.tui.saved_accounts import describe
+
+    look = Profile(
+        name="look", provider="wavix", settings={"base_url": "https://api.wavix.com"}, read_only=True
+    )
+    assert describe(look).endswith("[RO] read-only")
+    app = PersistentWizardApp(sandbox=False, export_dir=tmp_path)
+    assert not app.is_read_only("wavix")
+    app.profile_accounts.choose(look)
+    assert app.is_read_only("wavix") and not app.is_read_only("chorus")
+    app.state.provider = get_provider("wavix")
+    assert app.badge == "[RO]"
+    client = app.client_for(get_provider("wavix"), load_account(get_provider("wavix"), {"api_key": "k" * 8}))
+    assert client.read_only
