@@ -68,6 +68,10 @@ def test_wavix_transcription_threshold_default_only_when_none_given() -> None:
     ],
 )
 def test_wavix_int32_fields_refuse_2_to_the_31(toggle: str | None, field: str) -> None:
+    """wavix-api.yaml `format: int32`, both ends: 2**31 and -(2**31) - 1 are refused, the ends kept."""
+    low = {**WAVIX_BASE, field: -(2**31) - 1, **({toggle: True} if toggle else {})}
+    assert field in problems_of(WAVIX_TRUNK, low)
+    assert getattr(validate_answers(WAVIX_TRUNK, {**low, field: -(2**31)}), field) == -(2**31)
     answers = {**WAVIX_BASE, field: 2**31, **({toggle: True} if toggle else {})}
     assert field in problems_of(WAVIX_TRUNK, answers)
     assert schema_errors(
@@ -280,7 +284,7 @@ def test_providers_lists_each_rule_with_its_source_and_effect() -> None:
     lines = result.stdout.splitlines()
     assert "      rule: digits 0-9 (^\\d+$) (refuses; seed 004 line 77)" in lines
     assert any(line.startswith("      rule: E.164, e.g. +14155550124 (warns; inferred: ") for line in lines)
-    assert any("at most 2147483647 (int32) (refuses; wavix-api.yaml" in line for line in lines)
+    assert any("-2147483648 to 2147483647 (int32) (refuses; wavix-api.yaml" in line for line in lines)
 
 
 def test_every_rule_is_documented_or_inferred() -> None:
@@ -305,7 +309,7 @@ def test_every_rule_is_documented_or_inferred() -> None:
 # --- The sandbox accepts what only an inferred rule dislikes: a sandbox run never hides a mismatch
 
 ACCEPTED_WITH_A_WARNING = [
-    ("chorus", "jambonz", {"number": "5551234"}, "number"),
+    ("chorus", "jambonz", {"number": "5550199"}, "number"),
     ("vox", "custom-sip", {"number": "07011119999", "address": "trunk.example.com:5060"}, "address"),
     ("yeastar", "peer", {**YEASTAR_PEER, "name": "QA Reg \u00fc/2"}, "name"),
     (
@@ -347,3 +351,12 @@ def test_vox_agent_version_grammar_from_a_secondary_source_warns(version: str) -
     _, warnings = check_answers(VOX_NUMBER, answers)
     assert [w.field for w in warnings] == ["inbound_agent_version"]
     assert "Vox may refuse it" in warnings[0].message
+
+
+def test_yeastar_a_repeated_codec_warns() -> None:
+    """Seed 003 line 37 lists the codecs; nothing says one may not repeat."""
+    request, warnings = check_answers(
+        YEASTAR.mode("peer").model, {**YEASTAR_PEER, "name": "Codecs", "codec_sel": "ulaw,ulaw"}
+    )
+    assert [w.field for w in warnings] == ["codec_sel"] and "repeated: ulaw" in warnings[0].message
+    assert wire_body(request, reveal=True)["codec_sel"] == "ulaw,ulaw"

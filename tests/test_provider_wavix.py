@@ -176,7 +176,7 @@ def test_a_toggle_reveals_requires_and_sends_its_values(toggle: str) -> None:
         ({"rewrite_enabled": True}, "rewrite_cond", "digits to remove here, a prefix to add, or both"),
         ({"rewrite_enabled": True, "rewrite_prefix": "+1"}, "rewrite_prefix", "digits 0-9 only"),
         ({"rewrite_enabled": True, "rewrite_cond": "0x"}, "rewrite_cond", "digits 0-9 only"),
-        ({"call_restrict": True, "call_limit": 2**31}, "call_limit", "no larger than 2147483647"),
+        ({"call_restrict": True, "call_limit": 2**31}, "call_limit", "to 2147483647 (a 32-bit integer)"),
         ({"max_call_duration": 3600}, "max_call_duration", "not accepted"),
     ],
 )

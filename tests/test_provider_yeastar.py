@@ -250,7 +250,6 @@ RULES = [
     ("register", {"password": "NOLOWERCASE123"}, "password", "a lowercase letter"),
     ("register", {"password": "NoDigitsAtAllHere"}, "password", "a digit"),
     ("register", {"codec_sel": []}, "codec_sel", "required"),
-    ("register", {"codec_sel": ["ulaw", "ulaw"]}, "codec_sel", "repeated: ulaw"),
     ("register", {"codec_sel": ["ulaw", "g711"]}, "codec_sel.1", "one of: ulaw, alaw"),
     ("register", {"enable": 2}, "enable", "no larger than 1"),
     ("register", {"outbound_proxy_port": 70000}, "outbound_proxy_port", "65535"),

@@ -734,9 +734,8 @@ def _warnings(fields: tuple[FormField, ...], values: Mapping[str, Any], prefix: 
                 if isinstance(row_values, Mapping):
                     found += _warnings(field.rows, row_values, f"{prefix}{field.wire}.{index}.")
             continue
-        items = value if isinstance(value, list | tuple) and field.kind is not Kind.TEXT else [value]
         for rule in field.warned_by:
-            message = next((m for m in map(rule.problem, items) if m), None)
+            message = rule.problem(value)
             if message:
                 found.append(Problem(prefix + field.wire, message))
                 break

@@ -17,6 +17,7 @@ from trunkwizard.rules import Rule, Source
 __all__ = [
     "E164",
     "INT32_MAX",
+    "INT32_MIN",
     "Flag01",
     "Host",
     "HostPort",
@@ -39,6 +40,7 @@ __all__ = [
 
 # OpenAPI `format: int32`: the largest value such a field holds.
 INT32_MAX = 2**31 - 1
+INT32_MIN = -(2**31)
 
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 

@@ -37,8 +37,8 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import DIGITS_PATTERN, Column, Item, Listing
 from trunkwizard.redact import register_secret
-from trunkwizard.rules import Rule, at_least, at_most, inferred, matches, spec
-from trunkwizard.values import INT32_MAX, e164, ip_address_rule, public_ipv4_rule
+from trunkwizard.rules import Rule, at_least, inferred, matches, spec
+from trunkwizard.values import INT32_MAX, INT32_MIN, e164, ip_address_rule, public_ipv4_rule
 
 __all__ = ["Wavix", "WavixAccount", "WavixAllowedIp", "WavixTrunk"]
 
@@ -54,8 +54,20 @@ _SPEC = "wavix-api.yaml"
 _CREATE = "SIPTrunkCreateRequest"
 
 
-def _int32(field: str) -> Any:
-    return at_most(INT32_MAX, spec(_SPEC, f"{_CREATE}.{field}: format int32"), why="int32")
+def _int32(field: str) -> Rule:
+    """OpenAPI `format: int32`: -2147483648 to 2147483647 (the form hints only the upper end)."""
+
+    def check(value: int) -> int:
+        if not INT32_MIN <= value <= INT32_MAX:
+            raise ValueError(f"enter a number from {INT32_MIN} to {INT32_MAX} (a 32-bit integer)")
+        return value
+
+    return Rule(
+        f"{INT32_MIN} to {INT32_MAX} (int32)",
+        spec(_SPEC, f"{_CREATE}.{field}: format int32"),
+        check,
+        le=INT32_MAX,
+    )
 
 
 def _digits(field: str, what: str) -> Any:

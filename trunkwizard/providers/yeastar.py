@@ -144,10 +144,18 @@ def _split_codecs(value: object) -> object:
 
 
 def _distinct_codecs(value: list[str]) -> list[str]:
+    if not isinstance(value, list):
+        return value  # not yet split (raw answers of a form that failed)
     repeated = sorted({codec for codec in value if value.count(codec) > 1})
     if repeated:
-        raise ValueError(f"list each codec once; repeated: {', '.join(repeated)}")
+        raise ValueError(f"list each codec once; repeated: {', '.join(repeated)}: the PBX may refuse it")
     return value
+
+
+# Seed 003 line 37 lists the valid codecs; that each appears once is our reading of "a list".
+_DISTINCT_CODECS = Rule(
+    "each codec once", inferred("codec_sel is a list of codecs (seed 003 line 37)"), _distinct_codecs
+)
 
 
 def _strong_password(value: SecretStr) -> SecretStr:
@@ -218,7 +226,7 @@ Country = Annotated[
 CodecSelection = Annotated[
     list[Codec],
     BeforeValidator(_split_codecs),
-    AfterValidator(_distinct_codecs),
+    _DISTINCT_CODECS,
     Field(min_length=1),
     Form(label="Codecs", help=_CODEC_HELP, join=","),
 ]
@@ -516,7 +524,7 @@ class YeastarPeerTrunk(ProviderModel):
     codec_sel: Annotated[
         list[PeerCodec],
         BeforeValidator(_split_codecs),
-        AfterValidator(_distinct_codecs),
+        _DISTINCT_CODECS,
         Field(min_length=1),
         Form(label="Codecs", help=_CODEC_HELP + " (A peer trunk has no mpeg4.)", join=","),
     ]

@@ -94,6 +94,8 @@ _DEFAULTS: dict[str, Any] = {
     "transcription_threshold": 0,
 }
 
+_NULLABLE = frozenset({"allowed_ips"})
+
 _SUMMARY_KEYS = (
     "id",
     "name",
@@ -157,8 +159,9 @@ def _check(body: dict[str, Any]) -> None:
     for key, kind in _REQUIRED.items():
         if key not in body or not _is(body[key], kind) or body[key] == "":
             raise Invalid(key)
+    # Only allowed_ips is nullable (type: [array, "null"]); a null anywhere else is refused.
     for key, kind in _OPTIONAL.items():
-        if key in body and body[key] is not None and not _is(body[key], kind):
+        if key in body and not (key in _NULLABLE and body[key] is None) and not _is(body[key], kind):
             raise Invalid(key)
     # The items' shape is the schema's, toggle or not; whether they are addresses matters once they apply.
     for index, item in enumerate(body.get("allowed_ips") or []):
