@@ -10,8 +10,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
+from trunkwizard.tui.widgets.step_footer import StepFooter
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class WizardScreen(Screen[None]):
             yield Button(f"← {self.BACK_LABEL}", id="back", compact=True)
             yield Static("", id="status", markup=False)
             yield Button(f"{self.NEXT_LABEL} →", id="next", compact=True, variant="primary")
-        yield Footer()
+        yield StepFooter()
 
     # --- shared parts ---------------------------------------------------------------------------------
 

@@ -1,0 +1,41 @@
+"""What a key costs on a form (issue 16): Tab moves focus without rebuilding the footer when the keys
+it shows stay the same (Textual's Footer recomposes on every focus change)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from tests.tui.driver import KeyboardDriver
+from trunkwizard.providers import get_provider
+from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.widgets.step_footer import StepFooter, shown_keys
+
+
+async def test_tab_through_a_form_recomposes_the_footer_only_when_its_keys_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recomposed: list[Any] = []
+    original = StepFooter.recompose
+
+    async def counting(self: StepFooter) -> None:
+        recomposed.append(shown_keys(self.screen))
+        await original(self)
+
+    monkeypatch.setattr(StepFooter, "recompose", counting)
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(get_provider("yeastar"), "register")
+        await keys.settle()
+        seen = [shown_keys(app.screen)]
+        recomposed.clear()
+        for _ in range(12):
+            await keys.press("tab")
+            await keys.settle()
+            seen.append(shown_keys(app.screen))
+        changes = sum(1 for before, after in itertools.pairwise(seen) if before != after)
+        assert app.screen.query_one(StepFooter).children, "the footer shows its keys"
+        assert len(recomposed) == changes
