@@ -39,3 +39,23 @@ async def test_tab_through_a_form_recomposes_the_footer_only_when_its_keys_chang
         changes = sum(1 for before, after in itertools.pairwise(seen) if before != after)
         assert app.screen.query_one(StepFooter).children, "the footer shows its keys"
         assert len(recomposed) == changes
+
+
+async def test_a_row_has_a_message_line_only_once_it_has_something_to_say() -> None:
+    from trunkwizard.tui.widgets.error_label import ErrorLabel
+    from trunkwizard.tui.widgets.field_row import FieldRow
+
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(get_provider("yeastar"), "register")
+        await keys.settle()
+        rows = list(app.screen.query(FieldRow))
+        assert len(rows) > 10 and list(app.screen.query(ErrorLabel)) == []
+        first = rows[0]
+        await keys.type_text("bad name with spaces!")
+        await keys.press("tab")
+        await keys.settle()
+        said = first.error or first.warning  # spaces: the PBX's import rules (a warning since it is inferred)
+        assert said
+        assert [label.message or label.warning for label in app.screen.query(ErrorLabel)] == [said]

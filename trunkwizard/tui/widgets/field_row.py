@@ -1,4 +1,4 @@
-"""One field on the form: its label, its editor, and the message under it."""
+"""One field on the form: its label, its editor, and the message under it (mounted with the first one)."""
 
 from __future__ import annotations
 
@@ -42,22 +42,39 @@ class FieldRow(Vertical):
         with Horizontal(classes="field-line"):
             yield Label(label_text(self.field), classes="field-label", markup=False)
             yield self.editor
-        yield ErrorLabel(classes="field-error")
+
+    _line: ErrorLabel | None = None  # one widget fewer per row until there is something to say
 
     @property
     def error(self) -> str | None:
-        return self.query_one(ErrorLabel).message
-
-    def set_error(self, message: str | None) -> None:
-        self.query_one(ErrorLabel).show(message)
-        self.set_class(bool(message), "-invalid")
+        return self._line.message if self._line is not None else None
 
     @property
     def warning(self) -> str | None:
-        return self.query_one(ErrorLabel).warning
+        return self._line.warning if self._line is not None else None
+
+    def _message_line(self, needed: bool) -> ErrorLabel | None:
+        """The line under the field, mounted the first time it has something to say."""
+        if self._line is None and needed:
+            self._line = ErrorLabel(classes="field-error")
+            if self.is_mounted:
+                self.mount(self._line)
+        return self._line
+
+    def set_error(self, message: str | None) -> None:
+        line = self._message_line(bool(message))
+        if line is not None:
+            line.show(message)
+        self.set_class(bool(message), "-invalid")
 
     def set_warning(self, message: str | None) -> None:
-        self.query_one(ErrorLabel).show_warning(message)
+        line = self._message_line(bool(message))
+        if line is not None:
+            line.show_warning(message)
+
+    def on_mount(self) -> None:
+        if self._line is not None and self._line.parent is None:
+            self.mount(self._line)  # a message set before the row was on screen
 
     def on_descendant_focus(self) -> None:
         self.add_class("-focused")
