@@ -121,7 +121,7 @@ def test_dry_run_json_is_the_request_with_secrets_masked(tmp_path: Path) -> None
         env={**PASSWORD_ENV, "TRUNKWIZARD_CHORUS_API_KEY": CANARY},
     )
     assert result.returncode == 0, result.stderr
-    request = json.loads(result.stdout)
+    (request,) = json.loads(result.stdout)["calls"]
     assert set(request) == {"method", "url", "headers", "json"}
     assert request["method"] == "POST"
     assert request["url"] == "https://api.chorus-ai.co/v1/phone-numbers"

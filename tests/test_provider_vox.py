@@ -96,10 +96,12 @@ def test_only_the_directions_asked_for_are_mapped() -> None:
     request = model_of({**VALID, "map_outbound_agent": True, "outbound_agent_id": OUTBOUND_AGENT})
     number_id = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     created = VOX.created(VOX.mode(MODE), request, {"id": number_id}, account)
-    (call,) = VOX.follow_up_calls(VOX.mode(MODE), request, created)
+    (planned,) = VOX.follow_up_calls(VOX.mode(MODE), request)
+    assert planned.path == "/organization-telephone-numbers/{created_id}/agent"
+    call = planned.after_create(created.ref.id)
     assert (call.method, call.path) == ("PATCH", f"/organization-telephone-numbers/{number_id}/agent")
     assert call.json == {"outbound_agent": {"agent_id": OUTBOUND_AGENT, "agent_version": "current"}}
-    assert VOX.follow_up_calls(VOX.mode(MODE), model_of(VALID), created) == []
+    assert VOX.follow_up_calls(VOX.mode(MODE), model_of(VALID)) == []
 
 
 def test_agent_fields_show_with_their_toggle_and_are_never_in_the_register_body() -> None:

@@ -78,9 +78,12 @@ def _tui_values(provider: Provider, mode_key: str, values: dict[str, Any]) -> di
 
 
 def _plan_bytes(prepared: PreparedRequest) -> list[bytes]:
-    revealed = json.dumps(prepared.call.json, default=_plain).encode() if prepared.call.json else b""
-    shown = json.dumps(prepared.preview.as_dict()).encode()
-    return [prepared.call.method.encode(), prepared.call.path.encode(), revealed, shown]
+    """Each call as sent (secrets revealed) and as shown (the dry run's JSON), in order."""
+    sent = [
+        json.dumps([call.method, call.path, dict(call.params), call.json], default=_plain).encode()
+        for call in prepared.calls
+    ]
+    return [*sent, json.dumps(prepared.as_json()).encode()]
 
 
 def _plain(value: Any) -> Any:

@@ -1,9 +1,12 @@
 """The one HTTP path every caller uses: validation, auth, timeouts, error mapping, redaction, preview.
 
     prepared = prepare(provider, "sip-registration", answers, account)   # ValidationFailed on bad answers
-    prepared.preview.as_curl()                                            # secrets as $ENV references
+    prepared.as_curl()                    # every call of the plan, secrets as $ENV references
     async with ProviderClient(provider, account) as client:
         created = await client.create(prepared)
+
+A prepared request is a plan: the create call and its follow-up calls, in order. Secrets stay SecretStr
+in the plan (no repr shows them) until `ProviderClient.send` builds the HTTP request.
 
 A POST is never retried. `submit` returns an Outcome (created, refused or unknown, see outcome.py);
 an unknown outcome is looked up once before it is reported, so the technician knows what exists.
@@ -27,6 +30,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
+from pydantic import SecretStr
 
 from trunkwizard import __version__
 from trunkwizard.errors import (
@@ -41,21 +45,20 @@ from trunkwizard.errors import (
 )
 from trunkwizard.fields import (
     Choice,
-    Kind,
     ProviderModel,
     check_answers,
-    form_fields,
     path_values,
     validate_answers,
-    wire_body,
 )
 from trunkwizard.nesting import TooDeep, loads_json
 from trunkwizard.outcome import Outcome, Verdict, judge_failure, looked_up_empty, unknown
 from trunkwizard.providers import Call, Created, Mode, Provider, ResourceRef
 from trunkwizard.providers._auth import SessionAuth, env_var
+from trunkwizard.providers._base import CREATED_ID
 from trunkwizard.redact import MASK, RedactingFilter, redact
 
 __all__ = [
+    "CREATED_ID_ENV",
     "DEFAULT_TIMEOUT",
     "PreparedRequest",
     "ProviderClient",
@@ -70,6 +73,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=6.0)
 MAX_FIND_PAGES = 20  # pages of a listing searched for the resource after a create timed out
 SIGN_OUT_TIMEOUT = 3.0  # seconds a closing client waits to end its provider session
 USER_AGENT = f"trunkwizard/{__version__}"
+# A follow-up's curl takes the created id from this variable (the create call's answer gives it).
+CREATED_ID_ENV = "TRUNKWIZARD_CREATED_ID"
 _MAX_LOOKUP_PAGES = 50
 
 log = logging.getLogger("trunkwizard.client")
@@ -142,15 +147,53 @@ def _shell_url(url: str) -> str:
 
 @dataclass(frozen=True)
 class PreparedRequest:
-    """Validated answers turned into the call to make, with its masked preview."""
+    """Validated answers turned into a plan: the create call, then each follow-up call, in order, each
+    with its masked preview. Secrets in the calls are SecretStr until the client sends them."""
 
     provider: Provider
     mode: Mode
     request: ProviderModel
-    call: Call
-    preview: RequestPreview
+    calls: tuple[Call, ...]
+    previews: tuple[RequestPreview, ...]
     # what inferred rules say about the answers: shown at the field and in the review, never refusing
     warnings: tuple[Problem, ...] = ()
+
+    @property
+    def call(self) -> Call:
+        """The create call."""
+        return self.calls[0]
+
+    @property
+    def preview(self) -> RequestPreview:
+        """The create call's preview."""
+        return self.previews[0]
+
+    @property
+    def follow_ups(self) -> tuple[Call, ...]:
+        return self.calls[1:]
+
+    def as_json(self) -> dict[str, Any]:
+        """`{"calls": [{"method", "url", "headers", "json"}, ...]}`, secrets masked."""
+        return {"calls": [preview.as_dict() for preview in self.previews]}
+
+    def as_text(self) -> str:
+        return "\n\n".join(_numbered(i, len(self.previews), p.as_text()) for i, p in enumerate(self.previews))
+
+    def as_curl(self) -> str:
+        """Every call as curl, in order; secrets and the created id as environment-variable references."""
+        parts = []
+        for index, (call, preview) in enumerate(zip(self.calls, self.previews, strict=True)):
+            text = preview.as_curl()
+            if call.takes_created_id:
+                text = f"# then, with {CREATED_ID_ENV} set to the id the first call answered with:\n{text}"
+            parts.append(_numbered(index, len(self.calls), text, comment="# "))
+        return "\n\n".join(parts)
+
+
+def _numbered(index: int, count: int, text: str, comment: str = "") -> str:
+    if count == 1:
+        return text
+    return f"{comment}call {index + 1} of {count}\n{text}"
 
 
 def load_account(
@@ -196,24 +239,17 @@ def prepare(
 ) -> PreparedRequest:
     mode = provider.mode(mode_key)
     request, warnings = check_answers(mode.model, answers)
-    call = provider.create_call(mode, request)
-    return PreparedRequest(
-        provider, mode, request, call, _preview(provider, account, request, call), warnings
-    )
+    calls = (provider.create_call(mode, request), *provider.follow_up_calls(mode, request))
+    previews = tuple(_preview(provider, account, call) for call in calls)
+    return PreparedRequest(provider, mode, request, calls, previews, warnings)
 
 
-def _preview(
-    provider: Provider, account: ProviderModel, request: ProviderModel, call: Call
-) -> RequestPreview:
+def _preview(provider: Provider, account: ProviderModel, call: Call) -> RequestPreview:
     auth_headers, auth_query = provider.auth_preview(account)
-    masked = wire_body(request, reveal=False) if call.json is not None else None
-    curl_body = None
-    if masked is not None:
-        curl_body = dict(masked)
-        for field in form_fields(type(request)):
-            if field.kind is Kind.SECRET and field.wire in curl_body:
-                curl_body[field.wire] = "${" + env_var(provider.key, field.wire) + "}"
-    url = _join(provider.base_url(account), call.path)
+    masked = _masked(call.json) if call.json is not None else None
+    curl_body = _env_refs(provider, call.json) if call.json is not None else None
+    path = call.path.replace(CREATED_ID, "{created_id}")
+    url = _join(provider.base_url(account), path)
     query = {**call.params, **auth_query}
     if query:
         url = f"{url}?{urlencode(query, safe='$')}"
@@ -222,6 +258,38 @@ def _preview(
         headers["Content-Type"] = "application/json"
     display_headers = {k: _mask_header(v) for k, v in headers.items()}
     return RequestPreview(call.method, _display_url(url), display_headers, masked, curl_body)
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, SecretStr):
+        return MASK
+    if isinstance(value, Mapping):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
+
+
+def _env_refs(provider: Provider, value: Any, key: str = "") -> Any:
+    """The body for curl: each secret as `${TRUNKWIZARD_<PROVIDER>_<FIELD>}`."""
+    if isinstance(value, SecretStr):
+        return "${" + env_var(provider.key, key) + "}"
+    if isinstance(value, Mapping):
+        return {k: _env_refs(provider, v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_env_refs(provider, v, key) for v in value]
+    return value
+
+
+def _revealed(value: Any) -> Any:
+    """The body as sent: only here do secrets leave their SecretStr."""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, Mapping):
+        return {k: _revealed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revealed(v) for v in value]
+    return value
 
 
 def _mask_header(value: str) -> str:
@@ -423,8 +491,9 @@ class ProviderClient:
         return looked_up_empty(outcome, self.provider, settles=settles)
 
     async def _follow_up(self, prepared: PreparedRequest, created: Created) -> Created:
-        """The provider's follow-up calls; a failure becomes a warning, as the resource exists now."""
-        for call in self.provider.follow_up_calls(prepared.mode, prepared.request, created):
+        """The plan's follow-up calls, in order; a failure becomes a warning, as the resource exists now."""
+        for planned in prepared.follow_ups:
+            call = planned.after_create(created.ref.id)
             try:
                 body = await self.send(call)
             except TrunkwizardError as exc:
@@ -434,7 +503,8 @@ class ProviderClient:
                 )
                 warning = (
                     f"The {self.provider.creates} was created (id {created.ref.id}), but the follow-up "
-                    f"{call.method} {call.path} {state}: {exc.message}"
+                    f"{call.method} {call.path} {state}: {exc.message}. Do not submit again: make this "
+                    "call again (the review's curl export has it) or finish it in the provider's console."
                 )
                 return replace(created, warnings=(*created.warnings, warning))
             created = self.provider.followed_up(prepared.mode, prepared.request, created, call, body)
@@ -473,7 +543,10 @@ class ProviderClient:
     async def send(self, call: Call) -> Any:
         """Send one call; return its JSON body, or raise a TrunkwizardError with a clear message."""
         http = self._require_open()
-        request = http.build_request(call.method, call.path, json=call.json, params=dict(call.params) or None)
+        if call.takes_created_id:
+            raise ValueError(f"{call.method} {call.path}: fill in the created id first (Call.after_create)")
+        body = _revealed(call.json) if call.json is not None else None
+        request = http.build_request(call.method, call.path, json=body, params=dict(call.params) or None)
         shown = _display_url(_strip_query_secrets(str(request.url)))
         log.info("%s %s", call.method, shown)
         try:

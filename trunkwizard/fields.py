@@ -745,21 +745,24 @@ def _warnings(fields: tuple[FormField, ...], values: Mapping[str, Any], prefix: 
 # --- what goes on the wire ------------------------------------------------------------------------------
 
 
-def _wire_value(value: Any, field: FormField, reveal: bool) -> Any:
+def _wire_value(value: Any, field: FormField, secrets: _Secrets) -> Any:
     if isinstance(value, SecretStr):
-        return value.get_secret_value() if reveal else MASK
+        return value if secrets == "keep" else value.get_secret_value() if secrets == "reveal" else MASK
     if isinstance(value, BaseModel):
-        return wire_body(value, reveal=reveal)
+        return _body(value, secrets)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, list | tuple):
-        items = [_wire_value(item, field, reveal) for item in value]
+        items = [_wire_value(item, field, secrets) for item in value]
         return field.join.join(str(i) for i in items) if field.join is not None else items
     if field.wrap is not None:
         return {field.wrap: value}
     return value
+
+
+_Secrets = Literal["mask", "reveal", "keep"]
 
 
 def _answers_of(instance: BaseModel) -> dict[str, Any]:
@@ -767,8 +770,13 @@ def _answers_of(instance: BaseModel) -> dict[str, Any]:
     return {f.wire: getattr(instance, f.name) for f in fields}
 
 
-def wire_body(instance: BaseModel, *, reveal: bool = False) -> dict[str, Any]:
-    """The JSON body for `instance`, under the provider's wire names. Secrets are masked unless `reveal`."""
+def wire_body(instance: BaseModel, *, reveal: bool = False, keep_secrets: bool = False) -> dict[str, Any]:
+    """The JSON body for `instance`, under the provider's wire names. Secrets are masked, or kept as
+    SecretStr (a plan's call: revealed only when the HTTP request is built), or revealed."""
+    return _body(instance, "keep" if keep_secrets else "reveal" if reveal else "mask")
+
+
+def _body(instance: BaseModel, secrets: _Secrets) -> dict[str, Any]:
     fields = form_fields(type(instance))
     siblings = _by_wire(fields)
     answers = _answers_of(instance)
@@ -785,7 +793,7 @@ def wire_body(instance: BaseModel, *, reveal: bool = False) -> dict[str, Any]:
         value = answers[field.wire]
         if value is None:
             continue
-        body[field.wire] = _wire_value(value, field, reveal)
+        body[field.wire] = _wire_value(value, field, secrets)
     return body
 
 

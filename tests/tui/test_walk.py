@@ -39,8 +39,8 @@ async def test_created_from_first_screen_with_keys_only(
 
         expected = prepare(provider, mode_key, answers, load_account(provider, sandbox_account(provider_key)))
         assert app.state.prepared is not None
-        assert app.state.prepared.preview.json == expected.preview.json
-        assert app.state.prepared.call.path == expected.call.path
+        assert app.state.prepared.as_json() == expected.as_json()
+        assert app.state.prepared.calls == expected.calls
         assert CANARY not in app.export_screenshot()
 
         await keys.press("enter")

@@ -94,9 +94,10 @@ def history_request(prepared: PreparedRequest) -> dict[str, Any]:
     """The request as history keeps it (masked), also the key that finds earlier attempts of it."""
     from trunkwizard.store.scrub import mask_secrets
 
-    preview = prepared.preview
     secret_fields = {f.wire for f in prepared.mode.fields if f.secret}
-    masked: dict[str, Any] = mask_secrets(
-        {"method": preview.method.upper(), "url": preview.url, "json": preview.json}, secret_fields
+    first, *follow_ups = (
+        mask_secrets({"method": p.method.upper(), "url": p.url, "json": p.json}, secret_fields)
+        for p in prepared.previews
     )
+    masked: dict[str, Any] = {**first, "follow_ups": follow_ups} if follow_ups else first
     return masked

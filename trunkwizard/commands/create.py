@@ -51,7 +51,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="use a sandbox served by `trunkwizard sandbox serve` (http://127.0.0.1:PORT)",
     )
     parser.add_argument(
-        "--dry-run", action="store_true", help="print the request that would be sent, secrets masked"
+        "--dry-run",
+        action="store_true",
+        help="print every call that would be sent, in order, secrets masked",
     )
     parser.add_argument(
         "--insecure-http",
@@ -260,8 +262,9 @@ def run(args: argparse.Namespace) -> int:
         # an inferred rule: the provider may refuse the value, but no document says it will
         print(f"warning: {warning}", file=sys.stderr)
     if args.dry_run:
-        preview = prepared.preview
-        print(json.dumps(preview.as_dict(), ensure_ascii=False, indent=2) if args.json else preview.as_text())
+        print(
+            json.dumps(prepared.as_json(), ensure_ascii=False, indent=2) if args.json else prepared.as_text()
+        )
         return EXIT_OK
     if _read_only(args):
         from trunkwizard.errors import ReadOnlyRefused

@@ -167,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         where = f"{entry.provider}/{entry.mode}" if entry.mode else entry.provider
         line = f"{entry.time}  {where}  profile={entry.profile or '-'}  id={entry.created_id or '?'}"
         print(line + (f"  [{', '.join(flags)}]" if flags else ""))
-        request = entry.request
-        if request.get("url"):
-            print(f"    {request.get('method', '')} {request['url']}")
+        for call in entry.calls:
+            if call.get("url"):
+                print(f"    {call.get('method', '')} {call['url']}")
     return EXIT_OK

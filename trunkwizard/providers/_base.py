@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import SecretStr
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from trunkwizard.providers._listing import Listing
 
 __all__ = [
+    "CREATED_ID",
     "FIND_PAGE_SIZE",
     "Call",
     "Created",
@@ -50,14 +51,30 @@ class Mode:
         return form_fields(self.model)
 
 
+# In a follow-up call's path: the id the create call answered with (filled in once it has answered).
+CREATED_ID = "{created_id}"
+
+
 @dataclass(frozen=True)
 class Call:
-    """An HTTP call relative to the account's base URL."""
+    """An HTTP call relative to the account's base URL.
+
+    Secrets in `json` stay SecretStr (their repr is masked) until `ProviderClient.send` builds the HTTP
+    request. A follow-up call names the created resource's id as `CREATED_ID` in its path.
+    """
 
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
     path: str
     json: dict[str, Any] | None = field(default=None, repr=False)  # secrets in clear, as sent
     params: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def takes_created_id(self) -> bool:
+        return CREATED_ID in self.path
+
+    def after_create(self, created_id: str) -> Call:
+        """This call with the created resource's id in its path."""
+        return replace(self, path=self.path.replace(CREATED_ID, created_id))
 
 
 @dataclass(frozen=True)
@@ -297,8 +314,9 @@ class Provider(ABC):
         """The cursor of the page after this `find_call` answer, None when it was the last."""
         return None
 
-    def follow_up_calls(self, mode: Mode, request: ProviderModel, created: Created) -> list[Call]:
-        """Calls the client makes right after a successful create (Vox agent mapping). Default: none."""
+    def follow_up_calls(self, mode: Mode, request: ProviderModel) -> list[Call]:
+        """Calls made in order right after a successful create (Vox agent mapping), part of the plan the
+        technician reviews; a path may take the created id (`CREATED_ID`). Default: none."""
         return []
 
     def followed_up(

@@ -355,7 +355,7 @@ class Chorus(Provider):
         return {"Authorization": f"Bearer ${env_var(self.key, 'api_key')}"}, {}
 
     def create_call(self, mode: Mode, request: ProviderModel) -> Call:
-        return Call("POST", "/phone-numbers", json=wire_body(request, reveal=True))
+        return Call("POST", "/phone-numbers", json=wire_body(request, keep_secrets=True))
 
     def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
         data = body.get("data", {}) if isinstance(body, dict) else {}

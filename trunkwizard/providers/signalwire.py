@@ -373,7 +373,9 @@ class SignalWire(Provider):
     def create_call(self, mode: Mode, request: ProviderModel) -> Call:
         subscriber = path_values(request)["fabric_subscriber_id"]
         return Call(
-            "POST", f"{SUBSCRIBERS_PATH}/{subscriber}/sip_endpoints", json=wire_body(request, reveal=True)
+            "POST",
+            f"{SUBSCRIBERS_PATH}/{subscriber}/sip_endpoints",
+            json=wire_body(request, keep_secrets=True),
         )
 
     def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:

@@ -21,6 +21,7 @@ from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Choice, Form, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import BearerKey, env_var
 from trunkwizard.providers._base import (
+    CREATED_ID,
     FIND_PAGE_SIZE,
     Call,
     Created,
@@ -335,7 +336,7 @@ class Vox(Provider):
         return {"Authorization": f"Bearer ${env_var(self.key, 'api_key')}"}, {}
 
     def create_call(self, mode: Mode, request: ProviderModel) -> Call:
-        return Call("POST", "/telephone-numbers/register", json=wire_body(request, reveal=True))
+        return Call("POST", "/telephone-numbers/register", json=wire_body(request, keep_secrets=True))
 
     def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
         returned = _public(body)
@@ -362,12 +363,12 @@ class Vox(Provider):
             next_steps=tuple(steps),
         )
 
-    def follow_up_calls(self, mode: Mode, request: ProviderModel, created: Created) -> list[Call]:
+    def follow_up_calls(self, mode: Mode, request: ProviderModel) -> list[Call]:
         assert isinstance(request, VoxCustomSip)
         mapping = request.agent_mapping()
-        if not mapping or not created.ref.id:
+        if not mapping:
             return []
-        return [Call("PATCH", f"{_NUMBERS}/{created.ref.id}/agent", json=mapping)]
+        return [Call("PATCH", f"{_NUMBERS}/{CREATED_ID}/agent", json=mapping)]
 
     def followed_up(
         self, mode: Mode, request: ProviderModel, created: Created, call: Call, body: Any

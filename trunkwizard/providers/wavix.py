@@ -460,7 +460,7 @@ class Wavix(Provider):
         return {"Authorization": f"Bearer ${env_var(self.key, 'api_key')}"}, {}
 
     def create_call(self, mode: Mode, request: ProviderModel) -> Call:
-        return Call("POST", "/v1/trunks", json=wire_body(request, reveal=True))
+        return Call("POST", "/v1/trunks", json=wire_body(request, keep_secrets=True))
 
     def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
         assert isinstance(request, WavixTrunk)

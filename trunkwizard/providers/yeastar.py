@@ -758,7 +758,7 @@ class Yeastar(Provider):
         return {}, {"access_token": f"${env_var(self.key, 'access_token')}"}
 
     def create_call(self, mode: Mode, request: ProviderModel) -> Call:
-        return Call("POST", "/trunk/create", json=wire_body(request, reveal=True))
+        return Call("POST", "/trunk/create", json=wire_body(request, keep_secrets=True))
 
     def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
         returned = dict(body) if isinstance(body, Mapping) else {}

@@ -29,7 +29,8 @@ log = logging.getLogger("trunkwizard.store")
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One submission. `request` is {method, url, json} with secrets masked."""
+    """One submission. `request` is the create call {method, url, json}, with the plan's follow-up calls
+    (same shape) under "follow_ups"; secrets masked."""
 
     id: str
     time: str
@@ -67,6 +68,16 @@ class HistoryEntry:
             and self.request.get("url") == request.get("url")
             and self.request.get("json") == request.get("json")
         )
+
+    @property
+    def calls(self) -> list[dict[str, Any]]:
+        """Every call of the submission, in order (the create call first)."""
+        if not self.request:
+            return []
+        first = {k: v for k, v in self.request.items() if k != "follow_ups"}
+        follow_ups = self.request.get("follow_ups")
+        more = [dict(c) for c in follow_ups if isinstance(c, Mapping)] if isinstance(follow_ups, list) else []
+        return [first, *more]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -139,14 +150,18 @@ class HistoryStore:
         outcome: str = "created",
     ) -> HistoryEntry:
         """Record a submission; the request is masked again: secret-named keys, known secrets, URL tokens."""
-        masked = mask_secrets(
-            {
-                "method": str(request.get("method", "")).upper(),
-                "url": str(request.get("url", "")),
-                "json": request.get("json"),
-            },
-            secret_fields,
-        )
+
+        def one_call(call: Mapping[str, Any]) -> dict[str, Any]:
+            return {
+                "method": str(call.get("method", "")).upper(),
+                "url": str(call.get("url", "")),
+                "json": call.get("json"),
+            }
+
+        follow_ups = request.get("follow_ups") or []
+        masked = mask_secrets(one_call(request), secret_fields)
+        if follow_ups:
+            masked["follow_ups"] = [mask_secrets(one_call(c), secret_fields) for c in follow_ups]
         entry = HistoryEntry(
             id=uuid.uuid4().hex[:12],
             time=time or utc_now(),

@@ -352,7 +352,7 @@ class WizardApp(App[int]):
 
     def _copy_curl(self) -> None:
         assert self.state.prepared is not None
-        self.copy_to_clipboard(self.state.prepared.preview.as_curl())
+        self.copy_to_clipboard(self.state.prepared.as_curl())
         self.notify("Copied as curl (OSC 52).", timeout=4)
 
     def _save_curl(self) -> None:
@@ -363,7 +363,7 @@ class WizardApp(App[int]):
         assert prepared is not None
         try:
             self.last_export = save_private_text(
-                self.export_dir, f"{prepared.provider.key}-{prepared.mode.key}", prepared.preview.as_curl()
+                self.export_dir, f"{prepared.provider.key}-{prepared.mode.key}", prepared.as_curl()
             )
         except StoreError as exc:
             self.notify(f"Not saved: {exc.message}", severity="error", timeout=10)

@@ -46,17 +46,23 @@ def when(entry: HistoryEntry) -> str:
 
 def request_text(entry: HistoryEntry) -> Group:
     """The request as it was sent, secrets masked (they were masked before it was written)."""
-    request = entry.request
-    head = Text()
+    parts: list[Text | Syntax] = []
     if entry.deleted_at:
-        head.append(f"Deleted at the provider {when_text(entry.deleted_at)} UTC\n", style="bold")
-    head.append(f"{request.get('method', '')} ", style="bold")
-    head.append(str(request.get("url", "")))
-    parts: list[Text | Syntax] = [head]
-    body = request.get("json")
-    if body is not None:
-        body_text = redact(json.dumps(body, indent=2, ensure_ascii=False))
-        parts.append(Syntax(body_text, "json", theme="ansi_dark", background_color="default", word_wrap=True))
+        parts.append(Text(f"Deleted at the provider {when_text(entry.deleted_at)} UTC", style="bold"))
+    calls = entry.calls
+    for index, call in enumerate(calls):
+        head = Text()
+        if len(calls) > 1:
+            head.append(f"{'' if index == 0 else chr(10)}call {index + 1} of {len(calls)}: ", style="dim")
+        head.append(f"{call.get('method', '')} ", style="bold")
+        head.append(str(call.get("url", "")))
+        parts.append(head)
+        body = call.get("json")
+        if body is not None:
+            body_text = redact(json.dumps(body, indent=2, ensure_ascii=False))
+            parts.append(
+                Syntax(body_text, "json", theme="ansi_dark", background_color="default", word_wrap=True)
+            )
     return Group(*parts)
 
 

@@ -30,6 +30,10 @@ def _cell(value: Any) -> str:
 
 def result_renderable(created: Created) -> Group:
     head = Text()
+    for warning in created.warnings:
+        # a follow-up call failed: the resource exists but is not fully set up; say so first
+        head.append("⚠ Not finished: ", style="bold reverse")
+        head.append(redact(warning) + "\n\n", style="bold")
     head.append("ID: ", style="bold")
     head.append(created.ref.id or "(the provider returned none)")
     table = Table(show_header=True, header_style="bold", expand=True, box=None, pad_edge=False)
@@ -63,6 +67,8 @@ class ResultScreen(WizardScreen):
         self.created = created
 
     def heading(self) -> str:
+        if self.created.warnings:
+            return f"⚠ Created, but a follow-up call failed: {self.created.title}"
         return f"✓ Created: {self.created.title}"
 
     def compose_body(self) -> Iterable[Widget]:

@@ -22,17 +22,27 @@ __all__ = ["ReviewScreen", "preview_renderable", "warnings_renderable"]
 
 
 def preview_renderable(prepared: PreparedRequest) -> Group:
-    preview = prepared.preview
-    head = Text()
-    head.append(f"{preview.method} ", style="bold")
-    head.append(preview.url)
-    for name, value in preview.headers.items():
-        head.append(f"\n{name}: ", style="bold")
-        head.append(value)
-    parts: list[Text | JSON] = [head]
-    if preview.json is not None:
-        parts.append(Text(""))
-        parts.append(JSON.from_data(preview.json, indent=2, ensure_ascii=False))
+    """Every call of the plan, in order: method, URL, headers, body."""
+    parts: list[Text | JSON] = []
+    count = len(prepared.previews)
+    for index, (call, preview) in enumerate(zip(prepared.calls, prepared.previews, strict=True)):
+        head = Text()
+        if count > 1:
+            if index:
+                head.append("\n")
+            head.append(f"Call {index + 1} of {count}", style="bold reverse")
+            if call.takes_created_id:
+                head.append(" · {created_id} is the id call 1 answers with", style="italic")
+            head.append("\n")
+        head.append(f"{preview.method} ", style="bold")
+        head.append(preview.url)
+        for name, value in preview.headers.items():
+            head.append(f"\n{name}: ", style="bold")
+            head.append(value)
+        parts.append(head)
+        if preview.json is not None:
+            parts.append(Text(""))
+            parts.append(JSON.from_data(preview.json, indent=2, ensure_ascii=False))
     return Group(*parts)
 
 
@@ -82,7 +92,7 @@ class ReviewScreen(WizardScreen):
             self.set_banner(f"INSECURE: {cleartext}; allowed by --insecure-http")
 
     def curl(self) -> str:
-        return self.prepared.preview.as_curl()
+        return self.prepared.as_curl()
 
     def action_copy_curl(self) -> None:
         self.app.copy_to_clipboard(self.curl())
