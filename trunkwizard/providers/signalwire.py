@@ -413,7 +413,7 @@ class SignalWire(Provider):
             next_steps=tuple(steps),
         )
 
-    def follow_up_calls(self, mode: Mode, request: ProviderModel, created: Created) -> list[Call]:
+    def follow_up_calls(self, mode: Mode, request: ProviderModel) -> list[Call]:
         # The SIP domain the device registers to, from the account itself (reference 1.8: read it, do not
         # build it from the Space name), so the next steps name it instead of sending to the Dashboard.
         return [Call("GET", SIP_PROFILE_PATH)]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -21,6 +21,18 @@ from textual.widgets import Input
 
 from trunkwizard.redact import redact
 from trunkwizard.tui.accounts import AccountSource, NoSavedAccounts
+from trunkwizard.tui.messages import (
+    AccountReady,
+    BackToAccount,
+    BackToDetails,
+    CreatedShown,
+    EditAgain,
+    ModeChosen,
+    ProviderChosen,
+    ReviewRequested,
+    StartOver,
+    SubmitRequested,
+)
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.provider import ProviderScreen
 from trunkwizard.tui.state import WizardState
@@ -34,8 +46,14 @@ if TYPE_CHECKING:
     from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Created, Provider
+    from trunkwizard.tui.screens.account import AccountScreen
+    from trunkwizard.tui.screens.details import DetailsScreen
+    from trunkwizard.tui.screens.mode import ModeScreen
+    from trunkwizard.tui.screens.review import ReviewScreen
 
 __all__ = ["WizardApp", "run_app"]
+
+S = TypeVar("S", bound=WizardScreen)
 
 
 class WizardApp(App[int]):
@@ -164,13 +182,49 @@ class WizardApp(App[int]):
         provider = self.state.provider
         return frozenset({"mode"}) if provider is not None and len(provider.modes) == 1 else frozenset()
 
+    # --- the flow: the steps' messages ---------------------------------------------------------------
+
+    def on_provider_chosen(self, message: ProviderChosen) -> None:
+        self.choose_provider(message.provider)
+
+    def on_account_ready(self, message: AccountReady) -> None:
+        self.account_ready(message.account)
+
+    def on_mode_chosen(self, message: ModeChosen) -> None:
+        self.choose_mode(message.mode_key)
+
+    def on_review_requested(self, message: ReviewRequested) -> None:
+        self.review(message.prepared)
+
+    def on_submit_requested(self, _message: SubmitRequested) -> None:
+        self.submit()
+
+    def on_created_shown(self, message: CreatedShown) -> None:
+        self.show_created(message.created, recorded=message.recorded)
+
+    def on_back_to_details(self, message: BackToDetails) -> None:
+        self.back_to_details(message.error)
+
+    def on_back_to_account(self, message: BackToAccount) -> None:
+        self.back_to_account(message.error)
+
+    def on_edit_again(self, _message: EditAgain) -> None:
+        self.edit_again()
+
+    def on_start_over(self, _message: StartOver) -> None:
+        self.start_over()
+
     # --- the flow -----------------------------------------------------------------------------------
 
     def choose_provider(self, provider: Provider) -> None:
-        from trunkwizard.tui.screens.account import AccountScreen, as_form_values
-
         self.state.provider = provider
         self.state.account = None
+        self.push_screen(self.account_screen(provider))
+
+    def account_screen(self, provider: Provider) -> AccountScreen:
+        """The account step for `provider`, filled from the state (or the sandbox's account)."""
+        from trunkwizard.tui.screens.account import AccountScreen, as_form_values
+
         values = self.state.account_values.get(provider.key)
         notice = "Enter the account; secrets stay in memory and are masked (ctrl+t shows them)."
         if values is None and self.sandbox:
@@ -184,7 +238,7 @@ class WizardApp(App[int]):
                 )
             except KeyError:
                 notice = f"SANDBOX: the emulator has no {provider.title} yet; enter a real account."
-        self.push_screen(AccountScreen(provider, values or {}, notice))
+        return AccountScreen(provider, values or {}, notice)
 
     def account_ready(self, account: ProviderModel) -> None:
         provider = self.state.provider
@@ -193,24 +247,34 @@ class WizardApp(App[int]):
         if len(provider.modes) == 1:
             self.choose_mode(provider.modes[0].key)
             return
+        self.push_screen(self.mode_screen(provider))
+
+    def mode_screen(self, provider: Provider) -> ModeScreen:
         from trunkwizard.tui.screens.mode import ModeScreen
 
-        self.push_screen(ModeScreen(provider, self.state.mode_key))
+        return ModeScreen(provider, self.state.mode_key)
 
     def choose_mode(self, mode_key: str) -> None:
-        from trunkwizard.tui.screens.details import DetailsScreen
-
         provider = self.state.provider
         assert provider is not None
         self.state.mode_key = mode_key
+        self.push_screen(self.details_screen(provider, mode_key))
+
+    def details_screen(self, provider: Provider, mode_key: str) -> DetailsScreen:
+        """The details step of a mode, filled with what was typed for it before."""
+        from trunkwizard.tui.screens.details import DetailsScreen
+
         values = self.state.detail_values.get((provider.key, mode_key), {})
-        self.push_screen(DetailsScreen(provider, provider.mode(mode_key), values))
+        return DetailsScreen(provider, provider.mode(mode_key), values)
 
     def review(self, prepared: PreparedRequest) -> None:
+        self.state.prepared = prepared
+        self.push_screen(self.review_screen(prepared))
+
+    def review_screen(self, prepared: PreparedRequest) -> ReviewScreen:
         from trunkwizard.tui.screens.review import ReviewScreen
 
-        self.state.prepared = prepared
-        self.push_screen(ReviewScreen(prepared))
+        return ReviewScreen(prepared)
 
     def submit(self) -> None:
         from trunkwizard.tui.screens.submit import SubmitScreen
@@ -252,27 +316,47 @@ class WizardApp(App[int]):
         self.unknown_attempts.discard(_attempt_key(prepared.provider.key, prepared))
 
     def back_to_details(self, error: ProviderError | ValidationFailed) -> None:
-        self.run_worker(self._back_to("details", lambda screen: screen.show_provider_error(error)))
+        from trunkwizard.tui.screens.details import DetailsScreen
+
+        def show(screen: DetailsScreen) -> None:
+            screen.show_provider_error(error)
+
+        self.run_worker(self._back_to(DetailsScreen, show))
 
     def back_to_account(self, error: AuthenticationFailed) -> None:
-        self.run_worker(self._back_to("account", lambda screen: screen.show_authentication_failure(error)))
+        from trunkwizard.tui.screens.account import AccountScreen
+
+        def show(screen: AccountScreen) -> None:
+            screen.show_authentication_failure(error)
+
+        self.run_worker(self._back_to(AccountScreen, show))
 
     def edit_again(self) -> None:
-        self.run_worker(self._back_to("details", None))
+        from trunkwizard.tui.screens.details import DetailsScreen
+
+        self.run_worker(self._back_to(DetailsScreen))
 
     def start_over(self) -> None:
-        self.state.detail_values.clear()
-        self.state.prepared = None
-        self.run_worker(self._back_to("provider", None))
+        """A new one, from an empty wizard: the provider list, no filter, no answers (the account
+        settings are kept). Screens are dropped without remembering, so nothing is written back."""
+        self.run_worker(self._start_over(), group="flow", exclusive=True)
 
-    def go_to_step(self, step: str) -> None:
-        self.run_worker(self._back_to(step, None))
+    async def _start_over(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ProviderScreen):
+            await self.pop_screen()
+        self.state.clear_answers()
+        if isinstance(self.screen, ProviderScreen):
+            self.screen.clear_filter()
 
-    async def _back_to(self, step: str, then: Any) -> None:
-        """Pop screens until the step's screen is on top, each keeping its answers in the state."""
-        if not any(isinstance(s, WizardScreen) and step == s.STEP for s in self.screen_stack):
+    def go_to_step(self, step: WizardScreen) -> None:
+        """Back to a step on the stack (the command palette), each screen above keeping its answers."""
+        self.run_worker(self._back_to(type(step)))
+
+    async def _back_to(self, step: type[S], then: Callable[[S], None] | None = None) -> None:
+        """Pop screens until a `step` screen is on top, each keeping its answers in the state."""
+        if not any(isinstance(s, step) for s in self.screen_stack):
             return
-        while not (isinstance(self.screen, WizardScreen) and step == self.screen.STEP):
+        while not isinstance(self.screen, step):
             if isinstance(self.screen, WizardScreen):
                 self.screen.remember()
             await self.pop_screen()
@@ -286,13 +370,13 @@ class WizardApp(App[int]):
 
         if isinstance(self.screen, ResultScreen):
             return False
+        from trunkwizard.tui.screens.account import AccountScreen
+        from trunkwizard.tui.screens.details import DetailsScreen
+
         for screen in self.screen_stack:
-            form = getattr(screen, "form", None)
-            if form is None or not isinstance(screen, WizardScreen):
-                continue
-            if screen.STEP == "details" and form.is_modified():
+            if isinstance(screen, DetailsScreen) and screen.form.is_modified():
                 return True
-            if screen.STEP == "account" and not self.sandbox and form.is_modified():
+            if isinstance(screen, AccountScreen) and not self.sandbox and screen.form.is_modified():
                 return True
         return any(values for values in self.state.detail_values.values())
 
@@ -315,14 +399,16 @@ class WizardApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         steps = [s for s in self.screen_stack if isinstance(s, WizardScreen) and s is not screen]
+        from trunkwizard.tui.screens.submit import SubmitScreen
+
         for step_screen in steps:
-            if step_screen.STEP in ("submit",):
+            if isinstance(step_screen, SubmitScreen):
                 continue
             title = step_screen.STEP.capitalize()
             yield SystemCommand(
                 f"Go to step: {title}",
                 "Back to this step; answers are kept",
-                lambda step=step_screen.STEP: self.go_to_step(step),
+                lambda step=step_screen: self.go_to_step(step),
             )
         if self.state.prepared is not None:
             yield SystemCommand(

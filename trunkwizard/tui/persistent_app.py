@@ -206,8 +206,7 @@ class PersistentWizardApp(WizardApp):
     async def resume(self, draft: Draft) -> None:
         """Put the draft's answers back and walk to its step (as far as the answers allow)."""
         self.want_keyring()
-        from trunkwizard.client import load_account
-        from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError, ValidationFailed
+        from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
         from trunkwizard.providers import get_provider
         from trunkwizard.tui.accounts import SavedAccount
         from trunkwizard.tui.screens.account import as_form_values
@@ -245,51 +244,55 @@ class PersistentWizardApp(WizardApp):
         if draft.mode is not None and any(m.key == draft.mode for m in provider.modes):
             self.state.mode_key = draft.mode
             self.state.detail_values[(provider.key, draft.mode)] = dict(details)
-        self.choose_provider(provider)
-        account_screen = await self._mounted()
-        if draft.step == "account":
+        await self._build_steps(provider, draft.step, problem)
+
+    async def _build_steps(self, provider: Provider, step: str, problem: str | None) -> None:
+        """The screen stack for a draft at `step`, built from the state: each step whose answers hold
+        is pushed in turn; the first that does not is where the technician continues."""
+        from trunkwizard.client import load_account, prepare
+        from trunkwizard.errors import ValidationFailed
+
+        self.state.provider = provider
+        account_screen = self.account_screen(provider)
+        await self.push_screen(account_screen)
+        if step == "account":
             if problem:
-                _banner(account_screen, problem)
+                account_screen.set_banner(problem)
             return
         try:
-            account = load_account(
-                provider,
-                account_screen.form.answers(),  # type: ignore[attr-defined]
-                insecure_http=self.insecure_http,
-            )
+            account = load_account(provider, account_screen.form.answers(), insecure_http=self.insecure_http)
         except ValidationFailed as failure:
-            account_screen.show_problems(  # type: ignore[attr-defined]
+            account_screen.show_problems(
                 failure.problems,
                 headline=problem or "Secrets are not kept in drafts: type them again, then ctrl+n.",
             )
             return
         account_screen.remember()
-        self.account_ready(account)
-        screen = await self._mounted()
-        if screen.STEP == "mode":
-            if draft.step == "mode" or self.state.mode_key is None:
+        self.state.account = account
+        mode_key = self.state.mode_key if len(provider.modes) > 1 else provider.modes[0].key
+        if len(provider.modes) > 1:
+            await self.push_screen(self.mode_screen(provider))
+            if step == "mode" or mode_key is None:
                 return
-            self.choose_mode(self.state.mode_key)
-            screen = await self._mounted()
-        if draft.step in ("review", "submit") and screen.STEP == "details":
-            screen.action_next()
-            if draft.step == "submit":
-                review = await self._mounted()
-                _banner(
-                    review,
-                    "The last session ended while submitting: check the provider (or the history, F3) "
-                    "before you submit again.",
-                )
-
-    async def _mounted(self) -> WizardScreen:
-        """The top wizard screen, once it is mounted and composed."""
-        for _ in range(500):
-            screen = self.screen
-            if isinstance(screen, WizardScreen) and screen.is_mounted:
-                await asyncio.sleep(0)
-                return screen
-            await asyncio.sleep(0.01)
-        raise RuntimeError("the step did not appear")
+        assert mode_key is not None
+        self.state.mode_key = mode_key
+        details = self.details_screen(provider, mode_key)
+        await self.push_screen(details)
+        if step not in ("review", "submit"):
+            return
+        try:
+            self.state.prepared = prepare(provider, mode_key, details.form.answers(), account)
+        except ValidationFailed as failure:
+            details.show_problems(failure.problems)
+            return
+        details.remember()
+        review = self.review_screen(self.state.prepared)
+        await self.push_screen(review)
+        if step == "submit":
+            review.set_banner(
+                "The last session ended while submitting: check the provider (or the history, F3) "
+                "before you submit again."
+            )
 
     # --- a submission ------------------------------------------------------------------------------------
 
@@ -489,12 +492,6 @@ class PersistentWizardApp(WizardApp):
 
 def _mapping(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {}
-
-
-def _banner(screen: Screen[Any], message: str) -> None:
-    set_banner = getattr(screen, "set_banner", None)
-    if set_banner is not None:
-        set_banner(message)
 
 
 def _draft_summary(draft: Draft) -> str:

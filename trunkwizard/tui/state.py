@@ -30,5 +30,14 @@ class WizardState:
     def provider_key(self) -> str:
         return self.provider.key if self.provider is not None else ""
 
+    def clear_answers(self) -> None:
+        """Forget what was chosen and typed for a request; saved and typed account settings stay."""
+        self.provider = None
+        self.account = None
+        self.mode_key = None
+        self.detail_values.clear()
+        self.prepared = None
+        self.created = None
+
     def details_key(self) -> tuple[str, str]:
         return (self.provider_key, self.mode_key or "")

@@ -17,6 +17,7 @@ from trunkwizard.errors import AuthenticationFailed, CredentialsUnavailable, Val
 from trunkwizard.fields import Kind, ProviderModel
 from trunkwizard.providers import Provider
 from trunkwizard.tui.accounts import SavedAccount
+from trunkwizard.tui.messages import AccountReady
 from trunkwizard.tui.screens.form_screen import FormScreen
 from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
@@ -143,7 +144,7 @@ class AccountScreen(FormScreen):
             return
         self.set_banner(None)
         self.remember()
-        self.wizard.account_ready(account)
+        self.post_message(AccountReady(self, account))
 
     def action_inventory(self) -> None:
         """F4: what this account already has at the provider, instead of creating."""

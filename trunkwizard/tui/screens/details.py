@@ -10,6 +10,7 @@ from trunkwizard.client import prepare
 from trunkwizard.errors import Problem, ProviderError, TrunkwizardError, ValidationFailed
 from trunkwizard.fields import ProviderModel
 from trunkwizard.providers import Mode, Provider
+from trunkwizard.tui.messages import ReviewRequested
 from trunkwizard.tui.screens.form_screen import FormScreen
 from trunkwizard.tui.widgets.lookup_editor import LookupEditor
 
@@ -48,7 +49,7 @@ class DetailsScreen(FormScreen):
             return
         self.set_banner(None)
         self.remember()
-        self.wizard.review(prepared)
+        self.post_message(ReviewRequested(self, prepared))
 
     def show_provider_error(self, error: ProviderError | ValidationFailed) -> None:
         """The provider refused the request: its message, each named field marked, answers as typed."""

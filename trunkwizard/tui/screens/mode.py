@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from trunkwizard.providers import Provider
+from trunkwizard.tui.messages import ModeChosen
 from trunkwizard.tui.screens.base import WizardScreen
 
 __all__ = ["ModeScreen"]
@@ -48,4 +49,4 @@ class ModeScreen(WizardScreen):
     def action_next(self) -> None:
         index = self.query_one("#modes", OptionList).highlighted
         if index is not None:
-            self.wizard.choose_mode(self.provider.modes[index].key)
+            self.post_message(ModeChosen(self, self.provider.modes[index].key))

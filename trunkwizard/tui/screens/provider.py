@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from trunkwizard.catalog import CATALOG, CatalogEntry
+from trunkwizard.tui.messages import ProviderChosen
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
@@ -101,6 +102,14 @@ class ProviderScreen(WizardScreen):
         text.append(f"\n  {provider.summary}", style="italic")
         return Option(text, id=provider.key)
 
+    def clear_filter(self) -> None:
+        """An empty filter, the whole list, the first provider highlighted, focus in the filter."""
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        self._fill()
+        self.set_banner(None)
+        box.focus()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill()
 
@@ -141,7 +150,7 @@ class ProviderScreen(WizardScreen):
         self.set_status("")
         provider = next((p for p in self.providers if p.key == key), None)
         if provider is not None:
-            self.wizard.choose_provider(provider)
+            self.post_message(ProviderChosen(self, provider))
 
     def action_back(self) -> None:
         self.notify("This is the first step. Quit with ctrl+q.", timeout=3)

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from trunkwizard.providers import Created
 from trunkwizard.redact import redact
+from trunkwizard.tui.messages import EditAgain, StartOver
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
 
@@ -85,10 +86,10 @@ class ResultScreen(WizardScreen):
         self.notify(f"Copied the ID {self.created.ref.id} (OSC 52)", timeout=4)
 
     def action_next(self) -> None:
-        self.wizard.start_over()
+        self.post_message(StartOver(self))
 
     def action_back(self) -> None:
-        self.wizard.edit_again()
+        self.post_message(EditAgain(self))
 
     def action_check_sip(self) -> None:
         open_sip_check(self.wizard, submitted=True)

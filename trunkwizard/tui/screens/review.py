@@ -15,6 +15,7 @@ from textual.widgets import Static
 from trunkwizard.client import PreparedRequest, cleartext_credentials
 from trunkwizard.errors import TrunkwizardError
 from trunkwizard.tui.export import save_private_text
+from trunkwizard.tui.messages import SubmitRequested
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
 
@@ -114,7 +115,7 @@ class ReviewScreen(WizardScreen):
         self.notify(f"Saved as {path} (mode 0600)", timeout=8)
 
     def action_next(self) -> None:
-        self.wizard.submit()
+        self.post_message(SubmitRequested(self))
 
     def action_check_sip(self) -> None:
         open_sip_check(self.wizard, submitted=False)

@@ -18,6 +18,7 @@ from textual.worker import Worker
 from trunkwizard.client import PreparedRequest
 from trunkwizard.errors import AuthenticationFailed, ProviderError, TrunkwizardError, ValidationFailed
 from trunkwizard.outcome import Outcome, Verdict, interrupted, judge_failure, unknown
+from trunkwizard.tui.messages import BackToAccount, BackToDetails, CreatedShown
 from trunkwizard.tui.screens.base import WizardScreen
 
 __all__ = ["SubmitScreen"]
@@ -139,15 +140,15 @@ class SubmitScreen(WizardScreen):
     def _show(self, outcome: Outcome) -> None:
         self.outcome = outcome
         if outcome.created is not None:
-            self.wizard.show_created(outcome.created)
+            self.post_message(CreatedShown(self, outcome.created))
             return
         error = outcome.error
         if outcome.verdict is Verdict.REFUSED:
             if isinstance(error, AuthenticationFailed):
-                self.wizard.back_to_account(error)
+                self.post_message(BackToAccount(self, error))
                 return
             if isinstance(error, ProviderError | ValidationFailed):
-                self.wizard.back_to_details(error)
+                self.post_message(BackToDetails(self, error))
                 return
             self._report(
                 "The request was refused: nothing was created.",
@@ -188,7 +189,7 @@ class SubmitScreen(WizardScreen):
             await self.wizard.settle_attempts(self.prepared, found)
         if outcome.created is not None:
             self.outcome = outcome
-            self.wizard.show_created(outcome.created, recorded=True)
+            self.post_message(CreatedShown(self, outcome.created, recorded=True))
             return
         self._show(outcome)
 

@@ -1,0 +1,103 @@
+"""What a step tells the wizard: typed messages from the screens to the app, never calls into it.
+
+Each message names the screen that sent it as `control`; the app decides where the flow goes next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from trunkwizard.client import PreparedRequest
+    from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
+    from trunkwizard.fields import ProviderModel
+    from trunkwizard.providers import Created, Provider
+
+__all__ = [
+    "AccountReady",
+    "BackToAccount",
+    "BackToDetails",
+    "CreatedShown",
+    "EditAgain",
+    "FlowMessage",
+    "ModeChosen",
+    "ProviderChosen",
+    "ReviewRequested",
+    "StartOver",
+    "SubmitRequested",
+]
+
+
+@dataclass
+class FlowMessage(Message):
+    """A step's decision; `step` is the screen that made it."""
+
+    step: Screen[None]
+
+    @property
+    def control(self) -> Screen[None]:
+        return self.step
+
+
+@dataclass
+class ProviderChosen(FlowMessage):
+    provider: Provider
+
+
+@dataclass
+class AccountReady(FlowMessage):
+    account: ProviderModel
+
+
+@dataclass
+class ModeChosen(FlowMessage):
+    mode_key: str
+
+
+@dataclass
+class ReviewRequested(FlowMessage):
+    """The details are valid: this plan is to be reviewed."""
+
+    prepared: PreparedRequest
+
+
+@dataclass
+class SubmitRequested(FlowMessage):
+    """The reviewed plan is to be sent."""
+
+
+@dataclass
+class CreatedShown(FlowMessage):
+    """The provider created it: show the result (`recorded`: history already has it)."""
+
+    created: Created
+    recorded: bool = False
+
+
+@dataclass
+class BackToDetails(FlowMessage):
+    """The provider refused the answers: back to the form, each named field marked."""
+
+    error: ProviderError | ValidationFailed
+
+
+@dataclass
+class BackToAccount(FlowMessage):
+    """The provider refused the credentials: back to the account step."""
+
+    error: AuthenticationFailed
+
+
+@dataclass
+class EditAgain(FlowMessage):
+    """From the result: the same answers, in the form again."""
+
+
+@dataclass
+class StartOver(FlowMessage):
+    """A new one, from an empty wizard."""
