@@ -23,7 +23,7 @@ from trunkwizard.client import ProviderClient, load_account, prepare
 from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
 from trunkwizard.fields import shown_fields, validate_answers, wire_body
 from trunkwizard.providers import Call, get_provider
-from trunkwizard.providers.signalwire import SameOriginBasicAuth
+from trunkwizard.providers._auth import SameOriginBasicAuth
 from trunkwizard.sandbox import signalwire as emulator
 
 SIGNALWIRE = get_provider("signalwire")
@@ -230,7 +230,9 @@ def test_a_next_link_that_is_not_a_subscriber_list_is_refused() -> None:
 
 
 def test_basic_auth_is_the_project_id_and_token_on_the_base_host_only() -> None:
-    auth = SameOriginBasicAuth(emulator.PROJECT_ID, _secret(CANARY), "https://example.signalwire.com")
+    auth = SameOriginBasicAuth(
+        emulator.PROJECT_ID, _secret(CANARY), "https://example.signalwire.com", "SignalWire"
+    )
     request = httpx.Request("GET", "https://example.signalwire.com/api/fabric/resources/subscribers")
     sent = next(auth.auth_flow(request))
     expected = base64.b64encode(f"{emulator.PROJECT_ID}:{CANARY}".encode()).decode()

@@ -201,7 +201,7 @@ def load_account(
 ) -> ProviderModel:
     """Validate account settings and secrets (keyed by wire names) into the provider's account model.
     An http:// base URL that would carry the credentials in clear is refused unless `insecure_http`."""
-    account = validate_answers(provider.account_model, values)
+    account: ProviderModel = validate_answers(provider.account_model, values)
     problem = cleartext_credentials(provider, account)
     if problem and not insecure_http:
         wire = next((f.wire for f in provider.account_fields if f.wire == "base_url"), "")

@@ -55,6 +55,8 @@ testing knobs:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from trunkwizard.catalog import provider_keys
+
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = _EPILOG
     parser.add_argument(
@@ -92,7 +94,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--provider",
         metavar="KEY",
-        help="add this provider's hints to the explanations (chorus, signalwire, wavix, yeastar, vox); "
+        help=f"add this provider's hints to the explanations ({provider_keys()}); "
         "--profile implies its provider",
     )
     parser.add_argument("--yes", action="store_true", help="do not ask before sending the REGISTER")

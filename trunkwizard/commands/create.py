@@ -29,9 +29,9 @@ DRY_RUN_PLACEHOLDER = "dry-run-placeholder"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "provider", help="chorus, signalwire, wavix, yeastar or vox (see `trunkwizard providers`)"
-    )
+    from trunkwizard.catalog import provider_keys
+
+    parser.add_argument("provider", help=f"{provider_keys()} (see `trunkwizard providers`)")
     parser.add_argument(
         "--mode", help="the mode; by default read from the answers' own fields (e.g. Chorus sipMode)"
     )

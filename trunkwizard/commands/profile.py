@@ -91,6 +91,8 @@ class _ActionParser(argparse.ArgumentParser):
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from trunkwizard.catalog import provider_keys
+
     actions = parser.add_subparsers(
         dest="profile_action", metavar="ACTION", required=True, parser_class=_ActionParser
     )
@@ -100,7 +102,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     add = actions.add_parser("add", help="add a profile", secret_help=True)
     add.add_argument("name", help="letters, digits, '-', '_', '.'; unique across providers")
-    add.add_argument("--provider", required=True, help="chorus, signalwire, wavix, yeastar or vox")
+    add.add_argument("--provider", required=True, help=provider_keys())
     _settings_arguments(add)
     add.add_argument("--ca-file", metavar="PATH", help="PEM CA bundle for a PBX with its own certificate")
     add.add_argument(

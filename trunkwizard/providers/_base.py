@@ -6,12 +6,15 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Literal, Union
 
-from pydantic import SecretStr
+from pydantic import Discriminator, SecretStr, Tag, TypeAdapter
+from typing_extensions import TypeVar
 
 from trunkwizard.errors import AuthenticationFailed, ProviderError
 from trunkwizard.fields import Choice, FormField, ProviderModel, form_fields
+from trunkwizard.providers._auth import AuthScheme
 from trunkwizard.redact import redact, register_secret
 
 if TYPE_CHECKING:
@@ -26,6 +29,7 @@ __all__ = [
     "FIND_PAGE_SIZE",
     "Call",
     "Created",
+    "Match",
     "Mode",
     "Provider",
     "ResourceRef",
@@ -39,7 +43,12 @@ FIND_PAGE_SIZE = 100
 
 @dataclass(frozen=True)
 class Mode:
-    """One way to create with a provider: its own model, so fields of other modes are never sent."""
+    """One way to create with a provider: its own model, so fields of other modes are never sent.
+
+    A provider's modes form a discriminated union (`Provider.request_union`): a mode's fixed fields
+    (`Form(fixed=True)`, e.g. Yeastar's `type`) say which mode a body is. A mode without one is chosen
+    by its endpoint alone (the provider's only mode).
+    """
 
     key: str
     title: str
@@ -49,6 +58,11 @@ class Mode:
     @property
     def fields(self) -> tuple[FormField, ...]:
         return form_fields(self.model)
+
+    @property
+    def discriminators(self) -> tuple[FormField, ...]:
+        """The fixed fields whose values name this mode; none when the endpoint alone chooses it."""
+        return tuple(f for f in self.fields if f.fixed)
 
 
 # In a follow-up call's path: the id the create call answered with (filled in once it has answered).
@@ -75,6 +89,27 @@ class Call:
     def after_create(self, created_id: str) -> Call:
         """This call with the created resource's id in its path."""
         return replace(self, path=self.path.replace(CREATED_ID, created_id))
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a listing shows that this request's resource exists: the list under `items`, and the item
+    whose `key` equals the request's field of that wire name (`field` when the names differ)."""
+
+    items: str
+    key: str
+    field: str | None = None
+    id: str = "id"
+
+    def find(self, request: ProviderModel, body: Any) -> str | None:
+        wire = self.field or self.key
+        names = {f.wire: f.name for f in form_fields(type(request))}
+        wanted = getattr(request, names.get(wire, wire), None)
+        items = body.get(self.items) if isinstance(body, Mapping) else None
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, Mapping) and wanted is not None and item.get(self.key) == wanted:
+                return str(item.get(self.id))
+        return None
 
 
 @dataclass(frozen=True)
@@ -233,16 +268,26 @@ def _body_detail(body: Any) -> str:
     return f": {redact(error_text(body, ''))}"
 
 
-class Provider(ABC):
-    """A provider: one module in trunkwizard/providers/ declares one subclass and registers it."""
+A = TypeVar("A", bound=ProviderModel, default=Any)
+
+
+class Provider(ABC, Generic[A]):
+    """A provider: one module in trunkwizard/providers/ declares one subclass, generic over its account
+    model (`class Vox(Provider[VoxAccount])`), and registers it. See README, "Adding a provider"."""
 
     key: ClassVar[str]
     title: ClassVar[str]
     creates: ClassVar[str]
     summary: ClassVar[str]
     docs: ClassVar[str]
-    account_model: ClassVar[type[ProviderModel]]
+    account_model: type[A]
     modes: ClassVar[tuple[Mode, ...]]
+    # how requests carry the account's credentials (a Bearer key, Basic, a token session)
+    auth_scheme: ClassVar[AuthScheme]
+    # how a listing (find_call) shows this request's resource exists, after a timeout
+    existing: ClassVar[Match | None] = None
+    # a discriminator an answers file may leave out -> the value the provider's API assumes (seed)
+    discriminator_defaults: ClassVar[Mapping[str, Any]] = {}
     # choices_from name -> what the look-up lists (SignalWire "subscribers")
     lookups: ClassVar[Mapping[str, str]] = {}
     # body keys the provider can name in errors, mapped to our wire names (usually the same)
@@ -270,28 +315,52 @@ class Provider(ABC):
         known = ", ".join(m.key for m in self.modes)
         raise KeyError(f"{self.title} has no mode {key!r}; modes: {known}")
 
-    def detect_mode(self, answers: Mapping[str, Any]) -> str | None:
-        """The mode the answers' own discriminating fields name (None when they name none)."""
-        return self.modes[0].key if len(self.modes) == 1 else None
+    def detect_mode(self, answers: Any) -> str | None:
+        """The mode the answers' discriminators name (None when they name none or several): the
+        discriminator of `request_union`. A model instance is its own mode."""
+        if isinstance(answers, ProviderModel):
+            return next((m.key for m in self.modes if isinstance(answers, m.model)), None)
+        if len(self.modes) == 1:
+            return self.modes[0].key
+        if not isinstance(answers, Mapping):
+            return None
+        named = [m.key for m in self.modes if m.discriminators and self._names(m, answers)]
+        return named[0] if len(named) == 1 else None
+
+    def _names(self, mode: Mode, answers: Mapping[str, Any]) -> bool:
+        for discriminator in mode.discriminators:
+            assumed = self.discriminator_defaults.get(discriminator.wire)
+            value = answers.get(discriminator.wire, answers.get(discriminator.name, assumed))
+            if value != discriminator.default:
+                return False
+        return True
+
+    @cached_property
+    def request_union(self) -> TypeAdapter[ProviderModel]:
+        """The provider's requests as one discriminated union of its modes' models."""
+        members = tuple(Annotated[m.model, Tag(m.key)] for m in self.modes)
+        union: Any = Annotated[Union[members], Discriminator(self.detect_mode)]  # noqa: UP007
+        return TypeAdapter(union)
 
     # --- calling the provider ----------------------------------------------------------------------------
 
-    @abstractmethod
-    def base_url(self, account: ProviderModel) -> str: ...
+    def base_url(self, account: A) -> str:
+        """The API's base URL for this account (default: its `base_url` setting)."""
+        return str(getattr(account, "base_url", "")).rstrip("/")
 
-    @abstractmethod
-    def auth(self, account: ProviderModel) -> httpx.Auth:
+    def auth(self, account: A) -> httpx.Auth:
         """The httpx auth for this account; it never puts a secret anywhere but the request."""
+        return self.auth_scheme.auth(account, self.base_url(account), self.title)
 
-    @abstractmethod
-    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
+    def auth_preview(self, account: A) -> tuple[dict[str, str], dict[str, str]]:
         """(headers, query) as a reviewer sees them, secrets as `$ENV_VAR` references."""
+        return self.auth_scheme.preview(self.key, account)
 
     @abstractmethod
     def create_call(self, mode: Mode, request: ProviderModel) -> Call: ...
 
     @abstractmethod
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created: ...
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: A) -> Created: ...
 
     def get_call(self, ref: ResourceRef) -> Call | None:
         """The call that reads a created resource back, or None when the API has none."""
@@ -307,8 +376,8 @@ class Provider(ABC):
         return None
 
     def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
-        """From one `find_call` answer, the id of a resource matching this request, if any."""
-        return None
+        """From one `find_call` answer, the id of a resource matching this request (`existing`)."""
+        return self.existing.find(request, body) if self.existing is not None else None
 
     def find_next(self, body: Any, cursor: str | None) -> str | None:
         """The cursor of the page after this `find_call` answer, None when it was the last."""
@@ -333,7 +402,7 @@ class Provider(ABC):
         raise KeyError(f"{self.title} has no look-up {name!r}")
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+        self, mode: Mode, request: ProviderModel, account: A, created: Created | None
     ) -> list[SipCheckPlan]:
         """The SIP peers worth checking for this request (before submit `created` is None). Default: none."""
         return []

@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-import httpx
 from pydantic import AfterValidator, Field, SecretStr
 
 from trunkwizard.connect import Fill, Need, Offer, OfferKind, Sourced
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Form, ProviderModel, wire_body
-from trunkwizard.providers._auth import BearerKey, env_var
+from trunkwizard.providers._auth import BearerScheme
 from trunkwizard.providers._base import (
     FIND_PAGE_SIZE,
     Call,
     Created,
+    Match,
     Mode,
     Provider,
     ResourceRef,
@@ -315,7 +315,7 @@ _NEEDS = (
 )
 
 
-class Chorus(Provider):
+class Chorus(Provider[ChorusAccount]):
     key = "chorus"
     title = "Chorus AI"
     creates = "phone number"
@@ -323,6 +323,10 @@ class Chorus(Provider):
     docs = "https://docs.chorus-ai.co/docs/api-reference/phone-numbers/createPhoneNumber"
     account_model = ChorusAccount
     modes = _MODES
+    auth_scheme = BearerScheme("api_key")
+    existing = Match(items="data", key="number")
+    # the API's own defaults when a body leaves the discriminators out (seed 000)
+    discriminator_defaults = {"provider": "twilio", "sipMode": "registration"}
     needs = _NEEDS
     # What Chorus adds to the SIP check's explanations (C2: the registration fields; C1: the two modes).
     sip_hints = {
@@ -336,28 +340,10 @@ class Chorus(Provider):
         "direct-only": "Chorus uses sipOutboundProxy only in registration mode.",
     }
 
-    def detect_mode(self, answers: Mapping[str, Any]) -> str | None:
-        provider = str(answers.get("provider", "twilio"))
-        if provider == "sip":
-            sip_mode = str(answers.get("sipMode", "registration"))
-            return {"registration": "sip-registration", "ip_allowlist": "sip-ip-allowlist"}.get(sip_mode)
-        return provider if provider in ("twilio", "voximplant", "jambonz") else None
-
-    def base_url(self, account: ProviderModel) -> str:
-        assert isinstance(account, ChorusAccount)
-        return account.base_url.rstrip("/")
-
-    def auth(self, account: ProviderModel) -> httpx.Auth:
-        assert isinstance(account, ChorusAccount)
-        return BearerKey(account.api_key)
-
-    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
-        return {"Authorization": f"Bearer ${env_var(self.key, 'api_key')}"}, {}
-
     def create_call(self, mode: Mode, request: ProviderModel) -> Call:
         return Call("POST", "/phone-numbers", json=wire_body(request, keep_secrets=True))
 
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ChorusAccount) -> Created:
         data = body.get("data", {}) if isinstance(body, dict) else {}
         number_id = str(data.get("id", ""))
         steps: list[str] = []
@@ -391,7 +377,7 @@ class Chorus(Provider):
         )
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+        self, mode: Mode, request: ProviderModel, account: ChorusAccount, created: Created | None
     ) -> list[SipCheckPlan]:
         if isinstance(request, ChorusSipRegistration):
             # Chorus (Somleng) registers TO this PBX, so the REGISTER tests what Chorus will send.
@@ -429,14 +415,6 @@ class Chorus(Provider):
 
     def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
         return Call("GET", "/phone-numbers", params={"limit": str(FIND_PAGE_SIZE), "offset": cursor or "0"})
-
-    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
-        number = getattr(request, "number", None)
-        items = body.get("data", []) if isinstance(body, dict) else []
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, dict) and item.get("number") == number:
-                return str(item.get("id"))
-        return None
 
     def find_next(self, body: Any, cursor: str | None) -> str | None:
         # {"data": [...], "pagination": {"total", "limit", "offset"}}

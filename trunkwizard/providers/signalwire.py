@@ -12,22 +12,21 @@ call. The current fields are sent by default; the seed's are kept behind the "le
 
 from __future__ import annotations
 
-import base64
 import re
-from collections.abc import AsyncIterator, Generator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import httpx
 from pydantic import AfterValidator, Field, SecretStr
 
 from trunkwizard.connect import Offer, Offering, OfferInput, OfferKind, Origin, Sourced, canonical_codecs
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Choice, Form, Kind, ProviderModel, path_values, when, wire_body
-from trunkwizard.providers._auth import env_var
+from trunkwizard.providers._auth import BasicScheme
 from trunkwizard.providers._base import (
     Call,
     Created,
+    Match,
     Mode,
     Provider,
     ResourceRef,
@@ -35,7 +34,7 @@ from trunkwizard.providers._base import (
     error_text,
 )
 from trunkwizard.providers._listing import MAX_PAGES, Column, Item, Listing, Send
-from trunkwizard.redact import redact, register_secret
+from trunkwizard.redact import redact
 from trunkwizard.rules import Rule, Source, inferred, seed
 from trunkwizard.values import Uuid, e164_rule, normalized_e164, uuid_value
 
@@ -288,40 +287,6 @@ _OFFERINGS = (
 )
 
 
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    default = {"http": 80, "https": 443}.get(url.scheme)
-    return url.scheme, url.host, url.port or default
-
-
-class SameOriginBasicAuth(httpx.Auth):
-    """HTTP Basic (project id : API token), sent only to the base URL's own scheme, host and port.
-
-    Paging follows absolute `links.next` URLs from the answer; a link to any other host is refused here,
-    before a connection is made, so the token can never be sent elsewhere.
-    """
-
-    def __init__(self, project_id: str, token: SecretStr, base_url: str) -> None:
-        secret = token.get_secret_value()
-        encoded = base64.b64encode(f"{project_id}:{secret}".encode()).decode()
-        register_secret(secret)
-        register_secret(encoded)
-        self._header = SecretStr(f"Basic {encoded}")
-        self._origin = _origin(httpx.URL(base_url))
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if _origin(request.url) != self._origin:
-            scheme, host, port = self._origin
-            raise ProviderError(
-                f"SignalWire pointed to {request.url.scheme}://{request.url.host}, not "
-                f"{scheme}://{host}:{port}: not followed, so the API token is never sent to another host"
-            )
-        request.headers["Authorization"] = self._header.get_secret_value()
-        yield request
-
-    def __repr__(self) -> str:
-        return "SameOriginBasicAuth('********')"
-
-
 def _next_link(body: Any, path_suffix: str, what: str) -> str | None:
     """A list's `links.next`, None on its last page; refused unless it is the same kind of list."""
     links = body.get("links", {}) if isinstance(body, dict) else {}
@@ -335,7 +300,7 @@ def _next_link(body: Any, path_suffix: str, what: str) -> str | None:
     return following
 
 
-class SignalWire(Provider):
+class SignalWire(Provider[SignalWireAccount]):
     key = "signalwire"
     title = "SignalWire"
     creates = "SIP endpoint"
@@ -345,6 +310,8 @@ class SignalWire(Provider):
     )
     account_model = SignalWireAccount
     modes = _MODES
+    auth_scheme = BasicScheme(user="project_id", secret="api_token")
+    existing = Match(items="data", key="username")
     offerings = _OFFERINGS
     lookups = {"subscribers": "Fabric subscribers of the project"}
     # What SignalWire adds to the SIP check's explanations (S1 §1.8: the registration domain).
@@ -355,20 +322,8 @@ class SignalWire(Provider):
         "Spaces have a suffix (YOURSPACE-123456abc.sip.signalwire.com).",
     }
 
-    def base_url(self, account: ProviderModel) -> str:
-        assert isinstance(account, SignalWireAccount)
+    def base_url(self, account: SignalWireAccount) -> str:
         return account.base_url or f"https://{account.space}.signalwire.com"
-
-    def auth(self, account: ProviderModel) -> httpx.Auth:
-        assert isinstance(account, SignalWireAccount)
-        return SameOriginBasicAuth(account.project_id, account.api_token, self.base_url(account))
-
-    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
-        assert isinstance(account, SignalWireAccount)
-        token = env_var(self.key, "api_token")
-        # The project ID is not secret; the token stays a variable the shell expands into the header.
-        header = f"Basic $(printf %s {account.project_id}:${token} | base64 | tr -d '[:space:]')"
-        return {"Authorization": header}, {}
 
     def create_call(self, mode: Mode, request: ProviderModel) -> Call:
         subscriber = path_values(request)["fabric_subscriber_id"]
@@ -378,9 +333,8 @@ class SignalWire(Provider):
             json=wire_body(request, keep_secrets=True),
         )
 
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: SignalWireAccount) -> Created:
         assert isinstance(request, SignalWireSipEndpoint)
-        assert isinstance(account, SignalWireAccount)
         data = body if isinstance(body, dict) else {}
         returned = {k: v for k, v in data.items() if k not in ("password", "password_confirmation")}
         username = str(data.get("username") or request.username)
@@ -434,10 +388,9 @@ class SignalWire(Provider):
         return Created(created.ref, created.title, created.returned, steps, created.warnings)
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+        self, mode: Mode, request: ProviderModel, account: SignalWireAccount, created: Created | None
     ) -> list[SipCheckPlan]:
         assert isinstance(request, SignalWireSipEndpoint)
-        assert isinstance(account, SignalWireAccount)
         returned = created.returned if created is not None else {}
         encryption = str(returned.get("encryption") or request.encryption)
         return [
@@ -522,14 +475,6 @@ class SignalWire(Provider):
     def find_next(self, body: Any, cursor: str | None) -> str | None:
         following = _next_link(body, "/sip_endpoints", "SIP endpoint list")
         return following if following != cursor else None
-
-    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
-        username = getattr(request, "username", None)
-        items = body.get("data", []) if isinstance(body, dict) else []
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, dict) and item.get("username") == username:
-                return str(item.get("id"))
-        return None
 
     def lookup_call(self, name: str, cursor: str | None) -> Call:
         if name != "subscribers":

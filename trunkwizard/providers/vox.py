@@ -13,18 +13,18 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-import httpx
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
 
 from trunkwizard.connect import Fill, Need, Offer, OfferKind, Origin, Sourced
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Choice, Form, ProviderModel, when, wire_body
-from trunkwizard.providers._auth import BearerKey, env_var
+from trunkwizard.providers._auth import BearerScheme
 from trunkwizard.providers._base import (
     CREATED_ID,
     FIND_PAGE_SIZE,
     Call,
     Created,
+    Match,
     Mode,
     Provider,
     ResourceRef,
@@ -304,7 +304,7 @@ _NEEDS = (
 )
 
 
-class Vox(Provider):
+class Vox(Provider[VoxAccount]):
     key = "vox"
     title = "Vox.ai"
     creates = "telephone number"
@@ -313,6 +313,8 @@ class Vox(Provider):
     account_model = VoxAccount
     modes = _MODES
     needs = _NEEDS
+    auth_scheme = BearerScheme("api_key")
+    existing = Match(items="items", key="number")
     lookups = {"agents": "Vox agents of the organization"}
     # The agent PATCH names nested fields; the form has them flat.
     error_fields = {
@@ -324,21 +326,10 @@ class Vox(Provider):
         "outbound_agent": "outbound_agent_id",
     }
 
-    def base_url(self, account: ProviderModel) -> str:
-        assert isinstance(account, VoxAccount)
-        return account.base_url.rstrip("/")
-
-    def auth(self, account: ProviderModel) -> httpx.Auth:
-        assert isinstance(account, VoxAccount)
-        return BearerKey(account.api_key)
-
-    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
-        return {"Authorization": f"Bearer ${env_var(self.key, 'api_key')}"}, {}
-
     def create_call(self, mode: Mode, request: ProviderModel) -> Call:
         return Call("POST", "/telephone-numbers/register", json=wire_body(request, keep_secrets=True))
 
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: VoxAccount) -> Created:
         returned = _public(body)
         number_id = str(returned.get("id", ""))
         assert isinstance(request, VoxCustomSip)
@@ -385,7 +376,7 @@ class Vox(Provider):
         return Created(created.ref, created.title, returned, steps, created.warnings)
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+        self, mode: Mode, request: ProviderModel, account: VoxAccount, created: Created | None
     ) -> list[SipCheckPlan]:
         assert isinstance(request, VoxCustomSip)
         host, port, transport = _sip_uri_parts(request.address)
@@ -417,14 +408,6 @@ class Vox(Provider):
     def find_next(self, body: Any, cursor: str | None) -> str | None:
         following = body.get("next_cursor") if isinstance(body, Mapping) else None
         return str(following) if following and following != cursor else None
-
-    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
-        number = getattr(request, "number", None)
-        items = body.get("items", []) if isinstance(body, Mapping) else []
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, Mapping) and item.get("number") == number:
-                return str(item.get("id"))
-        return None
 
     def lookup_call(self, name: str, cursor: str | None) -> Call:
         if name != "agents":

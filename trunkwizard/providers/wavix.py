@@ -18,17 +18,17 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any
 
-import httpx
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
 
 from trunkwizard.connect import Offer, Offering, OfferInput, OfferKind, Origin, Sourced
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
 from trunkwizard.fields import Form, ProviderModel, when, wire_body
-from trunkwizard.providers._auth import BearerKey, env_var
+from trunkwizard.providers._auth import BearerScheme
 from trunkwizard.providers._base import (
     FIND_PAGE_SIZE,
     Call,
     Created,
+    Match,
     Mode,
     Provider,
     ResourceRef,
@@ -431,7 +431,7 @@ def _field_path(parameter: str) -> str:
     return re.sub(r"\[(\d+)\]", r".\1", parameter)
 
 
-class Wavix(Provider):
+class Wavix(Provider[WavixAccount]):
     key = "wavix"
     title = "Wavix"
     creates = "SIP trunk"
@@ -439,6 +439,8 @@ class Wavix(Provider):
     docs = "https://docs.wavix.com/api-reference/sip-trunks/create-a-new-sip-trunk"
     account_model = WavixAccount
     modes = _MODES
+    auth_scheme = BearerScheme("api_key")
+    existing = Match(items="sip_trunks", key="label")
     offerings = _OFFERINGS
     # What Wavix adds to the SIP check's explanations (W1: ip_restrict/allowed_ips; W5: host_request review).
     sip_hints = {
@@ -448,21 +450,10 @@ class Wavix(Provider):
         "auth-rejected": "Wavix: the REGISTER password is the SIP trunk's password, not the API key.",
     }
 
-    def base_url(self, account: ProviderModel) -> str:
-        assert isinstance(account, WavixAccount)
-        return account.base_url.rstrip("/")
-
-    def auth(self, account: ProviderModel) -> httpx.Auth:
-        assert isinstance(account, WavixAccount)
-        return BearerKey(account.api_key)
-
-    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
-        return {"Authorization": f"Bearer ${env_var(self.key, 'api_key')}"}, {}
-
     def create_call(self, mode: Mode, request: ProviderModel) -> Call:
         return Call("POST", "/v1/trunks", json=wire_body(request, keep_secrets=True))
 
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: WavixAccount) -> Created:
         assert isinstance(request, WavixTrunk)
         data = body if isinstance(body, dict) else {}
         token = data.get("access_token")
@@ -501,7 +492,7 @@ class Wavix(Provider):
         )
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+        self, mode: Mode, request: ProviderModel, account: WavixAccount, created: Created | None
     ) -> list[SipCheckPlan]:
         assert isinstance(request, WavixTrunk)
         login = str(created.returned.get("name") or "") if created is not None else ""
@@ -567,14 +558,6 @@ class Wavix(Provider):
         if not isinstance(page, int) or not isinstance(pages, int):
             return None
         return str(page + 1) if page < pages else None
-
-    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
-        label = getattr(request, "label", None)
-        items = body.get("sip_trunks") if isinstance(body, dict) else None
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, dict) and item.get("label") == label:
-                return str(item.get("id"))
-        return None
 
     def error(self, status: int, body: Any) -> ProviderError:
         if not isinstance(body, dict) or "message" not in body:

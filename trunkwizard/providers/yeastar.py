@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, get_args
 
-import httpx
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_validator
 
 from trunkwizard.connect import (
@@ -29,11 +28,12 @@ from trunkwizard.connect import (
 )
 from trunkwizard.errors import ProviderError
 from trunkwizard.fields import Form, Kind, ProviderModel, when, wire_body
-from trunkwizard.providers._auth import env_var
+from trunkwizard.providers._auth import TokenSessionScheme
 from trunkwizard.providers._base import (
     FIND_PAGE_SIZE,
     Call,
     Created,
+    Match,
     Mode,
     Provider,
     ResourceRef,
@@ -719,7 +719,12 @@ _STATUS_HINT = (
 )
 
 
-class Yeastar(Provider):
+def _token_session(account: YeastarAccount, api_url: str) -> YeastarToken:
+    # get_token with the Client ID and Secret; the token then goes in every call's query (seed 003)
+    return YeastarToken(api_url, account.client_id, account.client_secret)
+
+
+class Yeastar(Provider[YeastarAccount]):
     key = "yeastar"
     title = "Yeastar P-Series"
     creates = "SIP trunk"
@@ -727,6 +732,8 @@ class Yeastar(Provider):
     docs = "https://help.yeastar.com/en/p-series-software-edition/developer-guide/add-a-sip-trunk.html"
     account_model = YeastarAccount
     modes = _MODES
+    auth_scheme = TokenSessionScheme(_token_session)
+    existing = Match(items="data", key="name")
     offerings = _OFFERINGS
     needs = _NEEDS
     # What Yeastar adds to the SIP check's explanations (Y14: trunk fields auth_name, outbound proxy).
@@ -741,26 +748,13 @@ class Yeastar(Provider):
         "outbound_proxy_server, outbound_proxy_port).",
     }
 
-    def detect_mode(self, answers: Mapping[str, Any]) -> str | None:
-        kind = answers.get("type")
-        return kind if kind in ("register", "peer", "account") else None
-
-    def base_url(self, account: ProviderModel) -> str:
-        assert isinstance(account, YeastarAccount)
+    def base_url(self, account: YeastarAccount) -> str:
         return account.base_url.rstrip("/") + API_PATH
-
-    def auth(self, account: ProviderModel) -> httpx.Auth:
-        assert isinstance(account, YeastarAccount)
-        return YeastarToken(self.base_url(account), account.client_id, account.client_secret)
-
-    def auth_preview(self, account: ProviderModel) -> tuple[dict[str, str], dict[str, str]]:
-        # The token comes from get_token (Client ID + $TRUNKWIZARD_YEASTAR_CLIENT_SECRET) first.
-        return {}, {"access_token": f"${env_var(self.key, 'access_token')}"}
 
     def create_call(self, mode: Mode, request: ProviderModel) -> Call:
         return Call("POST", "/trunk/create", json=wire_body(request, keep_secrets=True))
 
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ProviderModel) -> Created:
+    def created(self, mode: Mode, request: ProviderModel, body: Any, account: YeastarAccount) -> Created:
         returned = dict(body) if isinstance(body, Mapping) else {}
         trunk_id = str(returned.get("id", ""))
         name = str(getattr(request, "name", ""))
@@ -799,7 +793,7 @@ class Yeastar(Provider):
         )
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: ProviderModel, created: Created | None
+        self, mode: Mode, request: ProviderModel, account: YeastarAccount, created: Created | None
     ) -> list[SipCheckPlan]:
         if isinstance(request, YeastarRegisterTrunk):
             proxy = None
@@ -878,14 +872,6 @@ class Yeastar(Provider):
         total = body.get("total_number") if isinstance(body, Mapping) else None
         page = int(cursor or "1")
         return str(page + 1) if isinstance(total, int) and total > page * FIND_PAGE_SIZE else None
-
-    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
-        name = getattr(request, "name", None)
-        items = body.get("data", []) if isinstance(body, Mapping) else []
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, Mapping) and item.get("name") == name:
-                return str(item.get("id"))
-        return None
 
     def check_body(self, body: Any) -> ProviderError | None:
         remember_secrets(body)  # trunk/get returns the trunk password in clear text
