@@ -99,7 +99,7 @@ async def test_wavix_ip_authenticated_trunk_can_be_made(sandbox_client: Any) -> 
         prepared = prepare(WAVIX, "sip-trunk", answers, client.account)
         assert prepared.preview.json is not None
         assert prepared.preview.json["host_request"] == {"host": "93.184.216.34"}
-        assert schema_errors(wavix_schema(), prepared.call.json) == []
+        assert schema_errors(wavix_schema(), prepared.call.revealed_json()) == []
         created = await client.create(prepared)
         listed = await client.send(Call("GET", "/v1/trunks"))
         await client.delete(created.ref)
@@ -196,8 +196,8 @@ async def test_a_password_with_spaces_reaches_the_provider_as_typed(sandbox_clie
     answers = {**WAVIX_BASE, "label": "  Spaced trunk  ", "password": "  p w  "}
     async with sandbox_client("wavix") as client:
         prepared = prepare(WAVIX, "sip-trunk", answers, client.account)
-        assert prepared.call.json is not None
-        assert prepared.call.json["password"] == "  p w  "
+        sent = prepared.call.revealed_json()
+        assert sent is not None and sent["password"] == "  p w  "
         assert prepared.preview.json is not None and prepared.preview.json["label"] == "Spaced trunk"
         created = await client.create(prepared)
         await client.delete(ResourceRef("wavix", "sip-trunk", created.ref.id))

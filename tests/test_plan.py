@@ -51,6 +51,7 @@ def test_curl_has_every_call_with_the_created_id_as_a_variable() -> None:
     assert curl.count("curl -X") == 2
     assert "call 2 of 2" in curl and "TRUNKWIZARD_CREATED_ID" in curl
     assert "${TRUNKWIZARD_VOX_AUTH_PASSWORD}" in curl
+    assert '/organization-telephone-numbers/$TRUNKWIZARD_CREATED_ID/agent" \\' in curl
 
 
 @pytest.fixture

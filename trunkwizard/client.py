@@ -183,9 +183,12 @@ class PreparedRequest:
         """Every call as curl, in order; secrets and the created id as environment-variable references."""
         parts = []
         for index, (call, preview) in enumerate(zip(self.calls, self.previews, strict=True)):
-            text = preview.as_curl()
             if call.takes_created_id:
+                url = preview.url.replace("{created_id}", f"${CREATED_ID_ENV}")
+                text = replace(preview, url=url).as_curl()
                 text = f"# then, with {CREATED_ID_ENV} set to the id the first call answered with:\n{text}"
+            else:
+                text = preview.as_curl()
             parts.append(_numbered(index, len(self.calls), text, comment="# "))
         return "\n\n".join(parts)
 
@@ -278,17 +281,6 @@ def _env_refs(provider: Provider, value: Any, key: str = "") -> Any:
         return {k: _env_refs(provider, v, str(k)) for k, v in value.items()}
     if isinstance(value, list):
         return [_env_refs(provider, v, key) for v in value]
-    return value
-
-
-def _revealed(value: Any) -> Any:
-    """The body as sent: only here do secrets leave their SecretStr."""
-    if isinstance(value, SecretStr):
-        return value.get_secret_value()
-    if isinstance(value, Mapping):
-        return {k: _revealed(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_revealed(v) for v in value]
     return value
 
 
@@ -545,7 +537,7 @@ class ProviderClient:
         http = self._require_open()
         if call.takes_created_id:
             raise ValueError(f"{call.method} {call.path}: fill in the created id first (Call.after_create)")
-        body = _revealed(call.json) if call.json is not None else None
+        body = call.revealed_json()
         request = http.build_request(call.method, call.path, json=body, params=dict(call.params) or None)
         shown = _display_url(_strip_query_secrets(str(request.url)))
         log.info("%s %s", call.method, shown)

@@ -131,7 +131,8 @@ async def test_new_after_a_create_opens_an_empty_wizard() -> None:
         assert isinstance(app.screen, ProviderScreen)
         assert len(app.screen_stack) == 1
         assert app.screen.query_one("#filter", Input).value == ""
-        assert app.screen.highlighted() is not None and app.screen.highlighted().key == "chorus"
+        highlighted = app.screen.highlighted()
+        assert highlighted is not None and highlighted.key == "chorus"
         assert (app.state.provider, app.state.mode_key, app.state.prepared) == (None, None, None)
         assert app.state.detail_values == {}
 

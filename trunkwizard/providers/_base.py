@@ -82,6 +82,10 @@ class Call:
     json: dict[str, Any] | None = field(default=None, repr=False)  # secrets in clear, as sent
     params: Mapping[str, str] = field(default_factory=dict)
 
+    def revealed_json(self) -> dict[str, Any] | None:
+        """The body as it goes on the wire, secrets in clear: only for building the HTTP request."""
+        return _revealed(self.json) if self.json is not None else None
+
     @property
     def takes_created_id(self) -> bool:
         return CREATED_ID in self.path
@@ -89,6 +93,16 @@ class Call:
     def after_create(self, created_id: str) -> Call:
         """This call with the created resource's id in its path."""
         return replace(self, path=self.path.replace(CREATED_ID, created_id))
+
+
+def _revealed(value: Any) -> Any:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, Mapping):
+        return {k: _revealed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revealed(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
