@@ -152,7 +152,7 @@ async def _answer(send: Send, status: int, body: bytes) -> None:
 @pytest.fixture
 def faulty() -> Iterator[tuple[FaultyFront, str]]:
     front = FaultyFront(create_app())
-    with SandboxServer(app=front) as server:  # type: ignore[arg-type]
+    with SandboxServer(app=front) as server:
         yield front, server.url
 
 

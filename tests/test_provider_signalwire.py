@@ -85,7 +85,7 @@ async def test_each_valid_case_is_created_found_and_deleted(case: str, sandbox_c
         assert created.ref.path_values == {"fabric_subscriber_id": VALID[case]["fabric_subscriber_id"]}
         found = await client.fetch(created.ref)
         assert found["username"] == VALID[case]["username"]
-        listing = await client.send(SIGNALWIRE.find_call(MODE, prepared.request))  # type: ignore[arg-type]
+        listing = await client.send(SIGNALWIRE.find_call(MODE, prepared.request))
         assert SIGNALWIRE.find_existing(MODE, prepared.request, listing) == created.ref.id
         await client.delete(created.ref)
         with pytest.raises(ProviderError) as gone:

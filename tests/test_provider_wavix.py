@@ -87,7 +87,7 @@ async def test_each_valid_case_is_created_found_and_deleted(case: str, sandbox_c
         assert created.ref.id.isdigit()
         found = await client.fetch(created.ref)
         assert found["label"] == VALID[case]["label"]
-        listing = await client.send(WAVIX.find_call(MODE, prepared.request))  # type: ignore[arg-type]
+        listing = await client.send(WAVIX.find_call(MODE, prepared.request))
         assert WAVIX.find_existing(MODE, prepared.request, listing) == created.ref.id
         await client.delete(created.ref)
         with pytest.raises(ProviderError) as gone:

@@ -186,7 +186,7 @@ class KeyboardDriver:
                 break
             if isinstance(focused, CollapsibleTitle):
                 section = focused.parent
-                if any(w in wanted and w not in done for w in self._wires_in(section)) and section.collapsed:
+                if any(w in wanted and w not in done for w in self._wires_in(section)) and section.collapsed:  # type: ignore[union-attr]
                     await self.press("enter")
                     await self.pilot.pause()
             row = self._row()

@@ -114,7 +114,7 @@ async def test_refused_key_goes_back_to_the_account_at_the_secret(make_app: Call
         await keys.settle()
         assert app.screen is account
         assert "API key" in str(account.query_one("#banner").render())
-        assert account.form.rows["api_key"].error
+        assert account.form.rows["api_key"].error  # type: ignore[attr-defined]
         assert CANARY not in app.export_screenshot()
 
 
@@ -168,7 +168,7 @@ async def test_network_error_offers_retry_and_back(
         assert app.screen is screen and "refused" in str(screen.query_one("#outcome").render())
         await keys.press("escape")
         await keys.settle()
-        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        assert app.screen.STEP == "review"
 
 
 async def test_cancel_stops_a_hanging_submission_and_the_screen_stays_live(
@@ -193,7 +193,7 @@ async def test_cancel_stops_a_hanging_submission_and_the_screen_stays_live(
         assert screen.sending is not None and not screen.sending.is_running
         await keys.press("escape")
         await keys.settle()
-        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        assert app.screen.STEP == "review"
         await keys.press("enter")  # submit the same request again: not sent before a look-up
         await keys.settle()
         again = app.screen

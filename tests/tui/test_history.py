@@ -49,7 +49,7 @@ async def test_a_sandbox_submission_is_listed_and_deleted_after_confirmation(
         await keys.press("enter")
         await keys.settle()
         created = app.state.created
-        assert created is not None and app.screen.STEP == "result"  # type: ignore[attr-defined]
+        assert created is not None and app.screen.STEP == "result"
 
         await keys.press("f3")
         await keys.settle()
@@ -77,7 +77,7 @@ async def test_a_sandbox_submission_is_listed_and_deleted_after_confirmation(
         assert app.screen.confirmation.expected == REGISTRATION["number"]
         await keys.press("enter")  # Cancel has the focus: no, it stays
         await keys.settle()
-        assert app.screen is history and not HistoryStore().entries()[-1].deleted
+        assert app.screen is history and not HistoryStore().entries()[-1].deleted  # type: ignore[comparison-overlap]
 
         await keys.press("d")
         await keys.settle()
@@ -85,7 +85,7 @@ async def test_a_sandbox_submission_is_listed_and_deleted_after_confirmation(
         await keys.type_text(REGISTRATION["number"])
         await keys.press("enter")
         await keys.settle()
-        assert app.screen is history
+        assert app.screen is history  # type: ignore[comparison-overlap]
         assert table.get_row(newest.id)[4] == "deleted"
         assert HistoryStore().entries()[-1].deleted
         async with app.client() as client:
@@ -100,7 +100,7 @@ async def test_a_sandbox_submission_is_listed_and_deleted_after_confirmation(
         await keys.press("down", "d")  # the entry from an earlier session: the sandbox forgot it
         await keys.settle()
         assert history.selected() is not None and history.selected().id == earlier.id  # type: ignore[union-attr]
-        assert app.screen is history  # refused before asking
+        assert app.screen is history  # type: ignore[comparison-overlap]  # refused before asking
         assert "made in an earlier session, so there is nothing left to delete" in shown(
             app, "#history-banner"
         )

@@ -40,5 +40,5 @@ async def test_palette_copies_curl_and_goes_back_to_a_step(make_app: Callable[..
         await pilot.pause(0.3)
         await keys.press("enter")
         await keys.settle()
-        assert app.screen.STEP == "provider"  # type: ignore[attr-defined]
+        assert app.screen.STEP == "provider"
         assert app.state.detail_values[("chorus", "twilio")]["number"] == "+14155550199", "answers kept"

@@ -193,7 +193,7 @@ async def test_save_the_typed_account_as_a_profile(secret_service: KeyringSessio
         await keys.type_text("typed-in")
         await keys.press("ctrl+s")
         await keys.settle()
-        assert app.screen is account
+        assert app.screen is account  # type: ignore[comparison-overlap]
         assert secret_service.lookup("typed-in:api_key") == CANARY
         assert ProfileStore().get("typed-in").settings == {"base_url": CHORUS.account_fields[1].default}
         assert app.profile_accounts.chosen("chorus") == "typed-in"
@@ -254,19 +254,19 @@ async def test_without_a_keyring_a_profile_lives_for_the_session(
         assert app.screen is account
         assert "session" in ProfileStore().get("session").name
         # the account step again with nothing typed: the profile brings the secret back from memory
-        for row in account.form.rows.values():
+        for row in account.form.rows.values():  # type: ignore[attr-defined]
             row.editor.set_value(None)
-        account.load_saved(account._saved[0])
+        account.load_saved(account._saved[0])  # type: ignore[attr-defined]
         await keys.settle()
-        assert account.form.values()["api_key"] is not None
+        assert account.form.values()["api_key"] is not None  # type: ignore[attr-defined]
         await keys.accept_account()
         await keys.pick_mode(CHORUS, "jambonz")
-        await keys.fill_form(app.screen.form, {"number": "+14155550177"})  # type: ignore[attr-defined]
+        await keys.fill_form(app.screen.form, {"number": "+14155550177"})
         await keys.press("ctrl+n")
         await keys.settle()
         await keys.press("enter")
         await keys.settle()
-        assert app.screen.STEP == "result"  # type: ignore[attr-defined]
+        assert app.screen.STEP == "result"
         created = app.state.created
         assert created is not None
         async with app.client() as client:
@@ -305,14 +305,14 @@ async def test_the_editor_says_what_is_wrong_at_each_field_and_keeps_a_ca_file(
         assert app.screen is editor
         assert shown(app, "#profile-name-error").startswith("✗ profile names are 1 to 64 letters")
         assert shown(app, "#profile-ca-error") == f"✗ no such file: {tmp_path / 'missing.pem'}"
-        assert "http:// or https://" in (editor.form.rows["base_url"].error or "")  # the provider's rule
-        assert editor.form.rows["client_secret"].error == "required: enter client secret"
+        assert "http:// or https://" in (editor.form.rows["base_url"].error or "")  # type: ignore[attr-defined]  # the provider's rule
+        assert editor.form.rows["client_secret"].error == "required: enter client secret"  # type: ignore[attr-defined]
         assert ProfileStore().list() == []
 
         editor.query_one("#profile-name", Input).value = "acme-pbx"
         ca.value = str(certificates.ca_file)
-        editor.form.rows["base_url"].editor.set_value("https://10.0.0.5:8088")
-        editor.form.rows["client_secret"].editor.set_value(SecretStr(CANARY))
+        editor.form.rows["base_url"].editor.set_value("https://10.0.0.5:8088")  # type: ignore[attr-defined]
+        editor.form.rows["client_secret"].editor.set_value(SecretStr(CANARY))  # type: ignore[attr-defined]
         await keys.press("ctrl+s")
         await keys.settle()
         assert isinstance(app.screen, ProfilesScreen)

@@ -61,7 +61,7 @@ class Pty:
     def close(self) -> int | None:
         if self.process.isalive():
             self.process.terminate(force=True)
-        return self.process.exitstatus
+        return self.process.exitstatus  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(
