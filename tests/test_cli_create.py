@@ -215,3 +215,18 @@ def test_an_inferred_rule_warns_on_stderr_and_the_number_is_created(tmp_path: Pa
     )
     assert "may refuse" not in result.stdout
     assert json.loads(result.stdout)["returned"]["number"] == "5551234"
+
+
+def test_providers_into_a_closed_pipe_is_no_traceback() -> None:
+    """`trunkwizard providers | head -1`: the reader stops early; no BrokenPipeError traceback."""
+    command = f"{sys.executable} -m trunkwizard providers | head -1"
+    result = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {command}; echo status=${{PIPESTATUS[0]}} >&2"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert result.stdout.startswith("chorus")
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
+    assert "status=141" in result.stderr

@@ -393,3 +393,37 @@ async def _submit_plain(provider_key: str, base_url: str) -> tuple[Outcome, Any,
     prepared = prepare(provider, mode_key, answers, account)
     async with ProviderClient(provider, account, timeout=TIMEOUT) as client:
         return await client.submit(prepared), prepared, account
+
+
+def test_ctrl_c_after_the_post_left_is_unknown(faulty: tuple[FaultyFront, str], tmp_path: Path) -> None:
+    import signal
+    import time
+
+    front, url = faulty
+    front.behaviour = "late"  # the POST is taken in and never answered in time
+    mode_key, answers = with_canary("chorus")
+    provider = get_provider("chorus")
+    prepared = prepare(provider, mode_key, answers, load_account(provider, sandbox_account("chorus", url)))
+    front.create_path = prepared.call.path.split("?", 1)[0][-20:]
+    answers_file = tmp_path / "answers.json"
+    answers_file.write_text(json.dumps(answers))
+    env = {key: value for key, value in os.environ.items() if key != "DBUS_SESSION_BUS_ADDRESS"}
+    env.update(
+        HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path / "state"), XDG_CONFIG_HOME=str(tmp_path / "c")
+    )
+    command = [sys.executable, "-m", "trunkwizard", "create", "chorus", "--mode", mode_key]
+    command += ["--answers", str(answers_file), "--sandbox-url", url]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while front.posts == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert front.posts == 1
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "POST was sent" in stderr and "may have applied it" in stderr and "--look-up" in stderr
+    assert not canary_leaks(stderr)
+    history = subprocess.run(
+        [sys.executable, "-m", "trunkwizard", "history"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert "unknown: may have been applied" in history.stdout

@@ -180,7 +180,7 @@ def test_no_keyring_over_plain_ssh(private_home: PrivateHome) -> None:
         "--secrets-from-stdin",
         stdin=json.dumps({"api_key": CANARY}),
     )
-    assert added.returncode == 0, added.stderr
+    assert added.returncode == 1, "nothing of the secret was saved: a script must see a failure"
     lines = added.stderr.splitlines()
     assert lines[1] == (
         "trunkwizard: No secure keyring is available (over plain SSH there is no Secret Service), so "
@@ -191,6 +191,7 @@ def test_no_keyring_over_plain_ssh(private_home: PrivateHome) -> None:
         "run `dbus-run-session -- sh`"
     )
     assert lines[3] == "trunkwizard: not saved (this command's session ends now): api_key"
+    assert lines[4] == "trunkwizard: the profile's settings were saved, its secrets were not: exit status 1"
     listing = _list(env)
     assert listing["keyring"]["state"] == "no_backend"  # type: ignore[index]
     assert listing["profiles"][0]["secrets"] == {"api_key": False}  # type: ignore[index]
@@ -209,7 +210,8 @@ def test_locked_keyring_is_named(locked_secret_service: KeyringSession) -> None:
         "--secrets-from-stdin",
         stdin=json.dumps({"api_key": CANARY}),
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, "the secret given was not saved anywhere lasting"
+    assert "its secrets were not" in result.stderr
     assert (
         "trunkwizard: The Secret Service is locked and could not be unlocked, so secrets are kept in "
         "memory for this session only."
@@ -346,3 +348,18 @@ def test_create_with_a_profile_whose_secret_is_missing(private_home: PrivateHome
     created = _run(env, "create", "chorus", "--profile", "acme", "--answers", str(answers))
     assert created.returncode == 1
     assert created.stderr.startswith("trunkwizard: No API key for profile 'acme' in this session")
+
+
+def test_a_hanging_keyring_makes_secrets_unknown_not_missing(hanging_secret_service: KeyringSession) -> None:
+    env = hanging_secret_service.env
+    extra = {"TRUNKWIZARD_KEYRING_TIMEOUT": "1"}
+    from trunkwizard.store import Profile, ProfileStore
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        ProfileStore().add(Profile(name="acme", provider="chorus", settings={}))
+    result = _run(env, "profile", "list", extra_env=extra)
+    assert result.returncode == 0, result.stderr
+    assert "api_key unknown (the keyring did not answer)" in result.stdout
+    assert "missing" not in result.stdout

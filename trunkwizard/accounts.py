@@ -316,9 +316,23 @@ class Accounts:
         """The saved profiles of one provider (no keyring access)."""
         return [p for p in self.profiles.list() if p.provider == provider]
 
-    def secret_presence(self, name: str) -> dict[str, bool]:
-        account = self.load(name)
-        return {wire: wire in account.secrets for wire in (*account.secrets, *account.missing)}
+    def secret_presence(self, name: str) -> dict[str, bool | None]:
+        """For each secret of the profile: stored (True), not stored (False), or unknown (None) when
+        the keyring did not answer (locked, hanging): "missing" would send the user to re-enter it."""
+        from trunkwizard.secrets import KeyringState
+
+        profile = self.profiles.get(name)
+        presence: dict[str, bool | None] = {}
+        for field in self.secret_fields(profile.provider):
+            try:
+                presence[field.wire] = self.vault.lookup(name, field.wire) is not None
+            except KeyringUnavailable:
+                presence[field.wire] = None
+            # a keyring that stopped answering (or stayed locked) may well hold what memory lacks
+            silent = self.vault.status.state in (KeyringState.TIMED_OUT, KeyringState.LOCKED)
+            if silent and presence[field.wire] is False:
+                presence[field.wire] = None
+        return presence
 
     def rename(self, old: str, new: str) -> Profile:
         """Rename the profile and move its keyring entries; nothing changes if the keyring fails midway."""

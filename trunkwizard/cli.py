@@ -105,7 +105,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             insecure_http=args.insecure_http,
         )
     try:
-        return _command(args.command_module).run(args)
+        code = _command(args.command_module).run(args)
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `trunkwizard providers | head`: the reader has what it wanted. Point stdout at /dev/null so
+        # the interpreter's last flush does not fail too, and end as `yes | head` does (128 + SIGPIPE).
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

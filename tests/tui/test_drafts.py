@@ -222,3 +222,52 @@ async def test_nothing_typed_leaves_no_draft(private_home: PrivateHome, tmp_path
         await keys.settle()
     assert app.return_code == 0
     assert not _draft_file().exists()
+
+
+async def test_a_draft_found_after_typing_began_never_takes_the_filter_keys(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    """The draft look-up ends after the first frame; if the user is already typing ("Chorus"), a dialog
+    would take the keys (its r resumes): it is offered in the palette instead."""
+    import asyncio
+
+    from textual.widgets import Input
+
+    from tests.tui.keeping import palette
+
+    first = keeping_app(tmp_path)
+    async with first.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await _type_details(keys)
+        await keys.press("ctrl+q")
+        await keys.settle()
+
+    again = keeping_app(tmp_path)
+    typed = asyncio.Event()
+    offer = again._offer_draft
+
+    async def offer_after_typing() -> None:
+        await typed.wait()
+        await offer()
+
+    again._offer_draft = offer_after_typing  # type: ignore[method-assign]
+    async with again.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await pilot.pause(0.3)  # not settle(): it would wait for the held-back draft look-up
+        await keys.type_text("Cho")
+        typed.set()
+        for _ in range(100):
+            if again.kept_draft is not None or isinstance(again.screen, ResumeScreen):
+                break
+            await pilot.pause(0.05)
+        await keys.type_text("rus")
+        await keys.settle()
+        assert not isinstance(again.screen, ResumeScreen)
+        assert again.screen.query_one("#filter", Input).value == "Chorus"
+        assert again.kept_draft is not None
+        await palette(keys, "Resume the kept draft")
+        await keys.settle()
+        assert isinstance(again.screen, DetailsScreen), again.screen
+        values = again.screen.form.values()
+        assert {k: str(values[k]) for k in NOT_SECRET} == NOT_SECRET

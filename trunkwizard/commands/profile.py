@@ -251,6 +251,10 @@ def _add(args: argparse.Namespace) -> int:
     _say(f"saved profile {profile.name!r} ({profile.provider}) in {accounts.profiles.path}")
     stored = [f for f in fields if f.wire in outcome.stored]
     _report_secrets(profile.provider, outcome.status, stored, fields)
+    if stored and not outcome.status.persistent:
+        # the secrets given went nowhere lasting: a script must not take this for a saved account
+        _say("the profile's settings were saved, its secrets were not: exit status 1")
+        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -356,7 +360,7 @@ def _list(args: argparse.Namespace) -> int:
     documents: list[dict[str, Any]] = []
     for profile in accounts.profiles.list():
         try:
-            presence: dict[str, bool] | None = accounts.secret_presence(profile.name)
+            presence: dict[str, bool | None] | None = accounts.secret_presence(profile.name)
         except ValidationFailed:
             presence = None  # a provider this version does not know
         documents.append(
@@ -390,7 +394,8 @@ def _list(args: argparse.Namespace) -> int:
             print("  secrets: unknown provider")
         elif presence:
             where = "stored" if status.persistent else "in memory"
-            print("  secrets: " + ", ".join(f"{k} {where if v else 'missing'}" for k, v in presence.items()))
+            states = {True: where, False: "missing", None: "unknown (the keyring did not answer)"}
+            print("  secrets: " + ", ".join(f"{k} {states[v]}" for k, v in presence.items()))
     if not documents:
         print("no profiles yet: `trunkwizard profile add NAME --provider P`")
     print(f"keyring: {status.backend}" + ("" if status.persistent else f" ({status.state.value})"))

@@ -71,6 +71,8 @@ class PersistentWizardApp(WizardApp):
         self.keyring_status: KeyringStatus | None = None
         self.keyring_detecting = False
         self.created_this_session: set[str] = set()
+        # a draft found after the user started typing: offered in the palette, not in a dialog
+        self.kept_draft: Draft | None = None
 
     @cached_property
     def dirs(self) -> AppDirs:
@@ -190,8 +192,18 @@ class PersistentWizardApp(WizardApp):
             return
         from trunkwizard.tui.screens.resume import ResumeChoice, ResumeScreen
 
-        self.keeper.suspended = True
         summary = await asyncio.to_thread(_draft_summary, draft)
+        if self._started_typing():
+            # The draft was found after the user began: a dialog now would take the keys meant for the
+            # filter (the "r" of "Chorus" resumed it). Say so instead, and offer it in the palette.
+            self.kept_draft = draft
+            self.notify(
+                f"A draft is kept ({summary.splitlines()[0]}): ctrl+p, then 'Resume the kept draft'.",
+                title="Draft kept",
+                timeout=12,
+            )
+            return
+        self.keeper.suspended = True
 
         def decided(choice: ResumeChoice | None) -> None:
             self.keeper.suspended = False
@@ -202,6 +214,20 @@ class PersistentWizardApp(WizardApp):
                 self.notify("Draft discarded.", timeout=3)
 
         self.push_screen(ResumeScreen(summary), decided)
+
+    def _started_typing(self) -> bool:
+        """Has the user typed, or moved past the first step, since the wizard appeared?"""
+        from textual.widgets import Input
+
+        screen = self.screen
+        if not isinstance(screen, WizardScreen) or screen.STEP != "provider":
+            return True
+        return any(bool(field.value) for field in screen.query(Input))
+
+    def resume_kept_draft(self) -> None:
+        draft, self.kept_draft = self.kept_draft, None
+        if draft is not None:
+            self.run_worker(self.resume(draft), group="draft", exit_on_error=False)
 
     async def resume(self, draft: Draft) -> None:
         """Put the draft's answers back and walk to its step (as far as the answers allow)."""
@@ -482,6 +508,12 @@ class PersistentWizardApp(WizardApp):
             "Profiles", "Saved accounts: create, edit, rename, delete (F2)", self.open_profiles
         )
         yield SystemCommand("History", "What was created; delete it at the provider (F3)", self.open_history)
+        if self.kept_draft is not None:
+            yield SystemCommand(
+                "Resume the kept draft",
+                "Put the kept draft's answers back, at its step",
+                self.resume_kept_draft,
+            )
         if getattr(screen, "STEP", "") == "account":
             yield SystemCommand(
                 "Save account as profile",

@@ -159,8 +159,12 @@ class ProfilesScreen(Screen[None]):
                 continue
             status = self.source.status
             where = "stored" if status is not None and status.persistent else "in memory"
-            missing = [wire for wire, present in presence.items() if not present]
-            cell = f"lacks {', '.join(missing)}" if missing else (where if presence else "none")
+            missing = [wire for wire, present in presence.items() if present is False]
+            unknown = [wire for wire, present in presence.items() if present is None]
+            if unknown:
+                cell = "unknown: the keyring did not answer"
+            else:
+                cell = f"lacks {', '.join(missing)}" if missing else (where if presence else "none")
             try:
                 table.update_cell(profile.name, "secrets", cell)
             except Exception:
