@@ -46,6 +46,7 @@ __all__ = [
     "When",
     "applicable_answers",
     "check_answers",
+    "check_row",
     "controllers",
     "form_fields",
     "is_blank",
@@ -195,6 +196,7 @@ class FormField:
     optional_value: bool
     fixed: bool = False
     rules: tuple[Rule, ...] = ()
+    row_model: type[BaseModel] | None = None
 
     @property
     def warned_by(self) -> tuple[Rule, ...]:
@@ -443,6 +445,7 @@ def form_fields(model: type[BaseModel]) -> tuple[FormField, ...]:
                 optional_value=optional_value,
                 fixed=form.fixed,
                 rules=_rules_in(annotation),
+                row_model=row_model,
             )
         )
     return tuple(fields)
@@ -719,6 +722,18 @@ def check_answers(model: type[M], answers: Mapping[str, Any]) -> tuple[M, tuple[
         warnings = [w for w in _warnings(fields, applicable, "") if w.field not in refused]
         raise ValidationFailed(problems, warnings=warnings) from None
     return instance, tuple(_warnings(fields, _answers_of(instance), ""))
+
+
+def check_row(field: FormField, row: Mapping[str, Any]) -> tuple[list[Problem], list[Problem]]:
+    """One row of a list field checked alone, by the same rules the whole form applies on Next:
+    (problems that block saving the row, warnings that do not), at the row's own field names."""
+    if field.row_model is None or not issubclass(field.row_model, ProviderModel):
+        return required_problems(field.rows, row), []
+    try:
+        _, warnings = check_answers(field.row_model, row)
+    except ValidationFailed as failure:
+        return list(failure.problems), list(failure.warnings)
+    return [], list(warnings)
 
 
 def _warnings(fields: tuple[FormField, ...], values: Mapping[str, Any], prefix: str) -> list[Problem]:

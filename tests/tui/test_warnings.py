@@ -55,3 +55,41 @@ async def test_the_warning_goes_when_the_value_is_fixed(make_app: Callable[..., 
         await keys.press("tab")
         assert form.rows["number"].warning is None
         assert isinstance(app.screen, DetailsScreen)
+
+
+WAVIX = get_provider("wavix")
+
+
+async def test_the_row_editor_checks_a_row_by_the_core_rules_before_saving_it(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    """Issue 11: the Wavix row editor saved "not an ip". An IP address is documented (wavix-api.yaml
+    allowed_ips.ip), so the row is refused at its field; a private address only warns, and is saved."""
+    from tests.tui.driver import KeyboardDriver as Keys
+    from trunkwizard.tui.screens.row_editor import RowEditorScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = Keys(pilot)
+        await keys.to_details(WAVIX, WAVIX.modes[0].key)
+        form = app.screen.form  # type: ignore[attr-defined]
+        form.focus_field("ip_restrict")
+        await keys.press("space")
+        form.focus_field("allowed_ips")
+        await keys.settle()
+        await keys.press("a")
+        await keys.settle()
+        await keys.press("home", "ctrl+k")
+        await keys.type_text("not an ip")
+        await keys.press("ctrl+s")
+        await keys.settle()
+        editor = app.screen
+        assert isinstance(editor, RowEditorScreen), "a row the documents refuse is not saved"
+        assert "enter an IP address" in (editor.form.rows["ip"].error or "")
+        editor.form.focus_field("ip")
+        await keys.press("home", "ctrl+k")
+        await keys.type_text("10.0.0.5")
+        await keys.press("ctrl+s")
+        await keys.settle()
+        assert not isinstance(app.screen, RowEditorScreen), "an inferred rule never blocks the row"
+        assert form.rows["allowed_ips"].editor.get_value() == [{"ip": "10.0.0.5"}]

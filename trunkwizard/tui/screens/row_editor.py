@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from trunkwizard.errors import Problem
-from trunkwizard.fields import Choice, FormField, Kind, required_problems
+from trunkwizard.fields import Choice, FormField, Kind, check_row, required_problems
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
 from trunkwizard.tui.widgets.form_view import FormView
@@ -92,12 +92,20 @@ class RowEditorScreen(ModalScreen[Any]):
 
     def action_save(self) -> None:
         answers = self.form.answers()
-        missing = required_problems(self.fields, answers)
+        warnings: list[Problem] = []
+        if self.plain:
+            missing = required_problems(self.fields, answers)
+        else:
+            missing, warnings = check_row(self.field, answers)  # the core's rules, as on Next
         if missing:
-            self.form.show_problems(missing)
+            unplaced = self.form.show_problems(missing)
+            self.form.show_warnings(warnings)
             banner = self.query_one("#row-banner", Static)
-            banner.update("✗ fill the required fields (*); the whole form is checked again on Next")
-            self.form.focus_field(missing[0].field)
+            extra = "; ".join(p.message for p in unplaced)
+            banner.update("✗ fix the fields marked ✗" + (f": {extra}" if extra else ""))
+            first = next((p.field for p in missing if p.field), None)
+            if first:
+                self.form.focus_field(first.split(".")[0])
             return
         self.dismiss(answers["value"] if self.plain else self.form.values())
 
