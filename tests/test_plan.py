@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -107,3 +108,20 @@ def test_dry_run_json_and_history_show_the_agent_mapping(tmp_path: Path, home: d
     listing = _cli(home, "history")
     assert "PATCH " + MAPPING_URL in listing.stdout, listing.stdout
     assert number_id in listing.stdout
+
+
+def test_the_wizard_history_shows_every_call_of_an_entry() -> None:
+    from rich.console import Console
+
+    from trunkwizard.commands._profiles import history_request
+    from trunkwizard.store.history import HistoryEntry
+    from trunkwizard.tui.screens.history import request_text
+
+    request = history_request(_plan())
+    entry = HistoryEntry("e1", "2026-11-29T12:00:00Z", "vox", None, MODE, "n-1", request=request)
+    assert [c["method"] for c in entry.calls] == ["POST", "PATCH"]
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(request_text(entry))
+    shown = console.export_text()
+    assert "call 2 of 2: PATCH" in shown and "/organization-telephone-numbers/{created_id}/agent" in shown
+    assert "inbound_agent" in shown and CANARY not in shown

@@ -27,6 +27,7 @@ from trunkwizard.tui.messages import (
     BackToDetails,
     CreatedShown,
     EditAgain,
+    InventoryRequested,
     ModeChosen,
     ProviderChosen,
     ReviewRequested,
@@ -189,6 +190,9 @@ class WizardApp(App[int]):
 
     def on_account_ready(self, message: AccountReady) -> None:
         self.account_ready(message.account)
+
+    def on_inventory_requested(self, message: InventoryRequested) -> None:
+        self.open_inventory(message.provider, message.account)
 
     def on_mode_chosen(self, message: ModeChosen) -> None:
         self.choose_mode(message.mode_key)

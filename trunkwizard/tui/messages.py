@@ -25,6 +25,7 @@ __all__ = [
     "CreatedShown",
     "EditAgain",
     "FlowMessage",
+    "InventoryRequested",
     "ModeChosen",
     "ProviderChosen",
     "ReviewRequested",
@@ -51,6 +52,14 @@ class ProviderChosen(FlowMessage):
 
 @dataclass
 class AccountReady(FlowMessage):
+    account: ProviderModel
+
+
+@dataclass
+class InventoryRequested(FlowMessage):
+    """What this account already has at the provider, instead of creating."""
+
+    provider: Provider
     account: ProviderModel
 
 

@@ -17,7 +17,7 @@ from trunkwizard.errors import AuthenticationFailed, CredentialsUnavailable, Val
 from trunkwizard.fields import Kind, ProviderModel
 from trunkwizard.providers import Provider
 from trunkwizard.tui.accounts import SavedAccount
-from trunkwizard.tui.messages import AccountReady
+from trunkwizard.tui.messages import AccountReady, InventoryRequested
 from trunkwizard.tui.screens.form_screen import FormScreen
 from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
@@ -155,7 +155,7 @@ class AccountScreen(FormScreen):
             return
         self.set_banner(None)
         self.remember()
-        self.wizard.open_inventory(self.provider, account)
+        self.post_message(InventoryRequested(self, self.provider, account))
 
     def show_authentication_failure(self, error: AuthenticationFailed) -> None:
         """Back from a refused submission: the message, and focus on the first secret."""
