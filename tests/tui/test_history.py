@@ -124,3 +124,38 @@ async def test_history_from_the_palette_when_nothing_was_created(
         await keys.press("escape")
         await keys.settle()
         assert app.screen.STEP == "provider"  # type: ignore[attr-defined]
+
+
+async def test_an_unknown_outcome_is_never_shown_as_created(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    history = HistoryStore()
+    sent = history.append(
+        provider="chorus",
+        profile=None,
+        mode="jambonz",
+        created_id=None,
+        request={},
+        sandbox=True,
+        outcome="unknown",
+    )
+    looked = history.append(
+        provider="chorus",
+        profile=None,
+        mode="jambonz",
+        created_id=None,
+        request={},
+        sandbox=True,
+        outcome="unknown",
+    )
+    history.record_lookup(looked.id, None)
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.press("f3")
+        await keys.settle()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        table = screen.query_one(DataTable)
+        assert table.get_row(sent.id)[4] == "unknown" and table.get_row(looked.id)[4] == "unknown"

@@ -49,6 +49,13 @@ def request_text(entry: HistoryEntry) -> Group:
     parts: list[Text | Syntax] = []
     if entry.deleted_at:
         parts.append(Text(f"Deleted at the provider {when_text(entry.deleted_at)} UTC", style="bold"))
+    if entry.outcome == "unknown":
+        looked = (
+            f" Looked up {when_text(entry.looked_up_at)} UTC: not found then (no proof)."
+            if entry.looked_up_at
+            else " Not looked up since: submitting the same request again offers a look-up (l) first."
+        )
+        parts.append(Text("Unknown outcome: sent, and may have been applied." + looked, style="bold"))
     calls = entry.calls
     for index, call in enumerate(calls):
         head = Text()
@@ -134,7 +141,7 @@ class HistoryScreen(Screen[None]):
             if entry.mode and provider is not None and len(provider.modes) > 1:
                 what += f" · {entry.mode}"
             account = "sandbox" if entry.sandbox else (entry.profile or "typed in")
-            state = "deleted" if entry.deleted_at else "created"
+            state = "deleted" if entry.deleted_at else entry.outcome  # "created" or "unknown"
             table.add_row(when(entry), what, account, entry.created_id or "?", state, key=entry.id)
         ids = [e.id for e in self.entries]
         if select in ids:
