@@ -1,4 +1,4 @@
-"""The reference for tui_bench.py: a bare Textual app with one Input, nothing else.
+"""The floor for tui_bench.py: a bare Textual app with one compact Input (as the wizard's), nothing else.
 
 With BARE_NO_BLINK=1 its cursor does not blink, like the wizard's over SSH (a stricter reference for
 bytes per keystroke, which otherwise include blink frames)."""
@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 class BareInputApp(App[None]):
     def compose(self) -> ComposeResult:
-        field = Input(placeholder="bare-ready")
+        field = Input(placeholder="bare-ready", compact=True)
         field.cursor_blink = os.environ.get("BARE_NO_BLINK") != "1"
         yield field
 
