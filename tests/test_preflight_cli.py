@@ -217,3 +217,34 @@ def test_dns_server_knob_drives_naptr_srv_and_options(sip_peers: SipPeers, local
         f"a PBX would use TCP to 127.0.0.1:{sipp.port}"
     )
     assert _line(done.stdout, "options").startswith(f"PASS  options  200 OK from 127.0.0.1:{sipp.port}/tcp")
+
+
+def test_an_unreachable_resolver_is_explained_once() -> None:
+    """The DNS check says why a name does not resolve; the OPTIONS and REGISTER checks point to it
+    instead of repeating the cause."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from trunkwizard.sandbox import free_port
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "trunkwizard",
+            "check",
+            "sip.example.com",
+            "--dns-server",
+            f"127.0.0.1:{free_port()}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    output = result.stdout + result.stderr
+    assert output.count("no answer from 127.0.0.1") == 1, output
+    assert "cannot resolve sip.example.com" in output

@@ -139,7 +139,9 @@ def failure_words(exc: NetworkError, destination: Destination | None) -> tuple[s
         )
     if isinstance(exc, SipTransportError):
         return exc.message, "check the host, port and transport", "transport-error"
-    return exc.message, "see the DNS check, and check the host name", "unresolved"
+    # "cannot resolve HOST: why": the DNS check above already says why; say the cause once
+    summary = exc.message.split(": ", 1)[0] if exc.message.startswith("cannot resolve ") else exc.message
+    return summary, "see the DNS check, and check the host name", "unresolved"
 
 
 def transport_failure(
