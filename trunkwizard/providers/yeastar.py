@@ -185,8 +185,8 @@ def _plain_name(value: str) -> str:
     # One rule for every character: "QA Reg ü/2" and "QAü/2" both get it, neither is refused.
     if not _NAME_CHARACTERS.fullmatch(value):
         raise ValueError(
-            "the PBX's import rules allow only letters a-z, digits, - _ and . in trunk names (no spaces or "
-            "special characters, e.g. ITSP_Main); this one has others: the PBX may refuse it"
+            "the PBX's import rules allow only letters, digits, - _ and . (e.g. ITSP_Main): "
+            "it may refuse this"
         )
     return value
 
