@@ -427,3 +427,50 @@ def test_ctrl_c_after_the_post_left_is_unknown(faulty: tuple[FaultyFront, str], 
         [sys.executable, "-m", "trunkwizard", "history"], env=env, capture_output=True, text=True, timeout=60
     )
     assert "unknown: may have been applied" in history.stdout
+
+
+def test_the_rule_between_refused_and_unknown() -> None:
+    from trunkwizard.errors import (
+        AuthenticationFailed,
+        CredentialsUnavailable,
+        NetworkError,
+        ProviderError,
+        ReadOnlyRefused,
+        RequestTimedOut,
+    )
+    from trunkwizard.outcome import judge_failure
+
+    provider = get_provider("chorus")
+    call = prepare(
+        provider, "jambonz", {"number": "+14155550100"}, load_account(provider, sandbox_account("chorus"))
+    ).call
+    verdicts = {
+        "400": ProviderError("bad", status=400),
+        "401": AuthenticationFailed("no", status=401),
+        "429": ProviderError("slow down", status=429),
+        "500": ProviderError("oops", status=500),
+        "503": ProviderError("busy", status=503),
+        "refused": NetworkError("connection refused"),
+        "read timeout": RequestTimedOut("no answer", reached=True),
+        "connect timeout": RequestTimedOut("not reached"),
+        "dropped": NetworkError("connection reset", reached=True),
+        "read-only": ReadOnlyRefused("create"),
+        "no keyring": CredentialsUnavailable("locked"),
+    }
+    judged = {
+        name: judge_failure(provider, call, error, can_look_up=True).verdict
+        for name, error in verdicts.items()
+    }
+    assert judged == {
+        "400": Verdict.REFUSED,
+        "401": Verdict.REFUSED,
+        "429": Verdict.REFUSED,
+        "500": Verdict.UNKNOWN,
+        "503": Verdict.UNKNOWN,
+        "refused": Verdict.REFUSED,
+        "read timeout": Verdict.UNKNOWN,
+        "connect timeout": Verdict.REFUSED,
+        "dropped": Verdict.UNKNOWN,
+        "read-only": Verdict.REFUSED,
+        "no keyring": Verdict.REFUSED,
+    }

@@ -117,7 +117,10 @@ def judge_failure(provider: Provider, call: Call, error: TrunkwizardError, *, ca
             outcome = unknown(provider, call, error.message.rstrip("."), can_look_up=can_look_up)
             return replace(outcome, error=error)
         return Outcome(Verdict.REFUSED, call, error.message, error=error)
-    if isinstance(error, NetworkError) and not error.reached:
-        return Outcome(Verdict.REFUSED, call, f"{error.message}. Nothing was sent.", error=error)
-    outcome = unknown(provider, call, error.message.rstrip("."), can_look_up=can_look_up)
-    return replace(outcome, error=error)
+    if isinstance(error, NetworkError):
+        if not error.reached:
+            return Outcome(Verdict.REFUSED, call, f"{error.message}. Nothing was sent.", error=error)
+        outcome = unknown(provider, call, error.message.rstrip("."), can_look_up=can_look_up)
+        return replace(outcome, error=error)
+    # trunkwizard's own refusals before anything is sent: read-only account, no credentials
+    return Outcome(Verdict.REFUSED, call, f"{error.message} Nothing was sent.", error=error)
