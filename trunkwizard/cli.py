@@ -29,6 +29,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("edit", "edit", "change one item of an account with the provider's documented update"),
     ("rotate", "rotate", "set a new generated password on a trunk, endpoint or number"),
     ("check", "check", "check the SIP side of a trunk: DNS, OPTIONS, optional REGISTER"),
+    ("connect", "connect", "create both halves of one SIP connection: what one side offers, the other fills"),
     ("export", "export", "write the PBX half (Asterisk pjsip.conf, FreeSWITCH gateway) of a created trunk"),
 ]
 

@@ -66,6 +66,7 @@ __all__ = [
     "cleartext_credentials",
     "load_account",
     "prepare",
+    "preview_call",
     "scrub_secrets",
 ]
 
@@ -245,6 +246,11 @@ def prepare(
     calls = (provider.create_call(mode, request), *provider.follow_up_calls(mode, request))
     previews = tuple(_preview(provider, account, call) for call in calls)
     return PreparedRequest(provider, mode, request, calls, previews, warnings)
+
+
+def preview_call(provider: Provider, account: ProviderModel, call: Call) -> RequestPreview:
+    """One call as a reviewer sees it (a read the plan makes besides its own calls)."""
+    return _preview(provider, account, call)
 
 
 def _preview(provider: Provider, account: ProviderModel, call: Call) -> RequestPreview:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Created, Provider
+    from trunkwizard.store import HistoryEntry
 
 __all__ = ["account_from_profile", "ca_file_of", "history_request", "record_history"]
 
@@ -70,13 +71,14 @@ def record_history(
     sandbox: bool,
     offers: Sequence[Mapping[str, Any]] = (),
     outcome: str = "created",
-) -> None:
+    connection: Mapping[str, Any] | None = None,
+) -> HistoryEntry:
     """Append the submission (masked request, created id) to the history file. An unknown outcome is
     recorded too, with no id, so a later look-up can settle it."""
     from trunkwizard.store import HistoryStore
 
     secret_fields = {f.wire for f in prepared.mode.fields if f.secret}
-    HistoryStore().append(
+    return HistoryStore().append(
         provider=prepared.provider.key,
         profile=profile,
         mode=prepared.mode.key,
@@ -87,6 +89,7 @@ def record_history(
         path_values=created.ref.path_values if created is not None else None,
         offers=offers,
         outcome=outcome,
+        connection=connection,
     )
 
 

@@ -155,6 +155,10 @@ def run(args: argparse.Namespace) -> int:
     if not entries:
         print("nothing created yet")
         return EXIT_OK
+    try:
+        half_done = {e.id for e in HistoryStore().half_done()}
+    except StoreError:
+        half_done = set()
     for entry in entries:
         flags = [
             flag
@@ -164,6 +168,11 @@ def run(args: argparse.Namespace) -> int:
         if entry.outcome == "unknown":
             looked = f", looked up {entry.looked_up_at}: not found then" if entry.looked_up_at else ""
             flags.insert(0, f"unknown: may have been applied{looked}")
+        other = entry.connection.get("other") or {}
+        if entry.id in half_done:
+            flags.insert(0, f"half-done connection to {other.get('provider')}: connect --resume {entry.id}")
+        elif entry.connection:
+            flags.insert(0, f"connected with {other.get('provider')}/{other.get('mode')}")
         where = f"{entry.provider}/{entry.mode}" if entry.mode else entry.provider
         line = f"{entry.time}  {where}  profile={entry.profile or '-'}  id={entry.created_id or '?'}"
         print(line + (f"  [{', '.join(flags)}]" if flags else ""))

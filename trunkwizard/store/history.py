@@ -50,6 +50,10 @@ class HistoryEntry:
     outcome: str = "created"
     # an unknown submission was looked up then and not found
     looked_up_at: str | None = None
+    # one half of a connection between two providers (trunkwizard.connect.joined): {"pair": id, "side":
+    # "first" or "second", "other": {"provider", "mode"}}; the first half also keeps what was typed for the
+    # second (secrets masked) so a half-done pair can be resumed
+    connection: dict[str, Any] = field(default_factory=dict)
 
     @property
     def deleted(self) -> bool:
@@ -94,6 +98,7 @@ class HistoryEntry:
             "offers": self.offers,
             "outcome": self.outcome,
             "looked_up_at": self.looked_up_at,
+            "connection": self.connection,
         }
 
 
@@ -119,6 +124,7 @@ def _entry_from_record(record: Mapping[str, Any]) -> HistoryEntry:
         ),
         offers=[dict(o) for o in offers if isinstance(o, Mapping)] if isinstance(offers, list) else [],
         outcome="unknown" if record.get("outcome") == "unknown" else "created",
+        connection=dict(connection) if isinstance(connection := record.get("connection"), Mapping) else {},
     )
 
 
@@ -148,6 +154,7 @@ class HistoryStore:
         path_values: Mapping[str, str] | None = None,
         offers: Sequence[Mapping[str, Any]] = (),
         outcome: str = "created",
+        connection: Mapping[str, Any] | None = None,
     ) -> HistoryEntry:
         """Record a submission; the request is masked again: secret-named keys, known secrets, URL tokens."""
 
@@ -175,10 +182,13 @@ class HistoryStore:
             # offers never hold a password; masked again all the same, like the request
             offers=[mask_secrets(dict(offer), secret_fields) for offer in offers],
             outcome="unknown" if outcome == "unknown" else "created",
+            connection=mask_secrets(dict(connection), secret_fields) if connection else {},
         )
         record = {"kind": "submission", **entry.to_json()}
         record.pop("deleted_at")
         record.pop("looked_up_at")
+        if not entry.connection:
+            record.pop("connection")
         self._append(record)
         return entry
 
@@ -197,6 +207,19 @@ class HistoryStore:
     ) -> list[HistoryEntry]:
         """Unknown submissions of this same request that no look-up has settled since."""
         return [e for e in self.entries() if e.unsettled and e.same_request(provider, mode, request, sandbox)]
+
+    def half_done(self) -> list[HistoryEntry]:
+        """First halves of connections whose second half was never created (and that still exist)."""
+        entries = self.entries()
+        joined = {str(e.connection.get("pair")) for e in entries if e.connection.get("side") == "second"}
+        return [
+            e
+            for e in entries
+            if e.connection.get("side") == "first"
+            and str(e.connection.get("pair")) not in joined
+            and e.created_id
+            and not e.deleted
+        ]
 
     def entries(self) -> list[HistoryEntry]:
         """Every submission, oldest first, with `deleted_at` set from deletion records and an unknown
