@@ -227,3 +227,12 @@ def test_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
         build_parser().parse_args([command, "--help"])
     assert done.value.code == 0
     assert "--read-only" in capsys.readouterr().out
+
+
+async def test_yeastar_country_and_itsp_come_from_the_pbx(served: tuple[SandboxServer, Recorder]) -> None:
+    server, _ = served
+    async with _client("yeastar", server.url) as client:
+        countries = [c.value for c in await client.lookup("itsp_countries")]
+        itsps = [c.value for c in await client.lookup("itsps")]
+    assert countries[0] == "general" and "Germany" in countries
+    assert "Deutsche Telefon Standard" in itsps

@@ -277,3 +277,27 @@ async def test_a_profile_saved_read_only_makes_the_wizard_read_only(tmp_path: Pa
     assert app.badge == "[RO]"
     client = app.client_for(get_provider("wavix"), load_account(get_provider("wavix"), {"api_key": "k" * 8}))
     assert client.read_only
+
+
+async def test_a_looked_up_field_still_takes_typed_text(make_app: Callable[..., WizardApp]) -> None:
+    from textual.widgets import Select
+
+    from trunkwizard.tui.screens.details import DetailsScreen
+    from trunkwizard.tui.widgets.lookup_editor import TYPE_INSTEAD, LookupEditor
+
+    app, _ = _recorded_app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(get_provider("yeastar"), "register")
+        assert isinstance(app.screen, DetailsScreen)
+        editor = app.screen.form.rows["country"].editor
+        assert isinstance(editor, LookupEditor)
+        await keys.settle()
+        select = editor.query_one(Select)
+        assert editor.get_value() == "general" and "Germany" in [v for _, v in select._options]
+        select.value = TYPE_INSTEAD
+        await keys.settle()
+        assert editor.typing and app.focused is editor.query_one(Input)
+        await keys.press("ctrl+u")
+        await keys.type_text("Narnia")
+        assert editor.get_value() == "Narnia"

@@ -27,7 +27,7 @@ from trunkwizard.connect import (
     canonical_codecs,
 )
 from trunkwizard.errors import ProviderError
-from trunkwizard.fields import Form, Kind, ProviderModel, when, wire_body
+from trunkwizard.fields import Choice, Form, Kind, ProviderModel, when, wire_body
 from trunkwizard.providers._auth import TokenSessionScheme
 from trunkwizard.providers._base import (
     FIND_PAGE_SIZE,
@@ -220,6 +220,8 @@ Country = Annotated[
         label="ITSP country",
         help="The country of the ITSP, as listed by the PBX's ITSP templates (trunk/itsp_list, e.g. "
         "Germany). Keep 'general' for a generic trunk that uses no ITSP template.",
+        # seed 003: "You can query the desired ITSP using Query ITSP of SIP Trunks"
+        choices_from="itsp_countries",
     ),
 ]
 # Register and account trunks take the full codec list; a peer trunk declares its own (no mpeg4).
@@ -236,6 +238,7 @@ Itsp = Annotated[
         label="ITSP name",
         help="The name of the ITSP template (trunk/itsp_list), e.g. 'Deutsche Telefon Standard'. "
         "Leave empty for a general trunk.",
+        choices_from="itsps",
     ),
 ]
 Enable = Annotated[
@@ -727,6 +730,7 @@ def _token_session(account: YeastarAccount, api_url: str) -> YeastarToken:
 class Yeastar(Provider[YeastarAccount]):
     key = "yeastar"
     title = "Yeastar P-Series"
+    lookups = {"itsp_countries": "ITSP countries of the PBX", "itsps": "ITSP templates of the PBX"}
     creates = "SIP trunk"
     summary = "Add a register, peer or account SIP trunk on a Yeastar P-Series PBX through its OpenAPI."
     docs = "https://help.yeastar.com/en/p-series-software-edition/developer-guide/add-a-sip-trunk.html"
@@ -872,6 +876,26 @@ class Yeastar(Provider[YeastarAccount]):
         total = body.get("total_number") if isinstance(body, Mapping) else None
         page = int(cursor or "1")
         return str(page + 1) if isinstance(total, int) and total > page * FIND_PAGE_SIZE else None
+
+    def lookup_call(self, name: str, cursor: str | None) -> Call:
+        if name not in self.lookups:
+            return super().lookup_call(name, cursor)
+        return Call("GET", "/trunk/itsp_list")  # one answer, no paging (developer guide)
+
+    def lookup_page(self, name: str, body: Any) -> tuple[list[Choice], str | None]:
+        if name not in self.lookups:
+            return super().lookup_page(name, body)
+        rows = body.get("data") if isinstance(body, Mapping) else None
+        templates = [r for r in rows if isinstance(r, Mapping)] if isinstance(rows, list) else []
+        if name == "itsp_countries":
+            countries = dict.fromkeys(str(r["country"]) for r in templates if r.get("country"))
+            general = Choice("general", "general (no ITSP template)")
+            return [general, *(Choice(c, c) for c in countries)], None
+        return [
+            Choice(str(r["name"]), f"{r['name']} ({r.get('country', '')})")
+            for r in templates
+            if r.get("name")
+        ], None
 
     def check_body(self, body: Any) -> ProviderError | None:
         remember_secrets(body)  # trunk/get returns the trunk password in clear text

@@ -18,7 +18,10 @@ from trunkwizard.fields import Choice, FormField
 from trunkwizard.tui.widgets.editor_base import FieldEditor
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
-__all__ = ["LookupEditor"]
+__all__ = ["TYPE_INSTEAD", "LookupEditor"]
+
+# the last option of every loaded list: what the account lists is offered, typed text stays allowed
+TYPE_INSTEAD = "\x00type-instead"
 
 
 class LookupEditor(FieldEditor):
@@ -55,14 +58,25 @@ class LookupEditor(FieldEditor):
         values = [c.value for c in choices]
         self._values = values
         with select.prevent(Select.Changed):
-            select.set_options([(c.label, c.value) for c in choices])
+            select.set_options([(c.label, c.value) for c in choices] + [("type another…", TYPE_INSTEAD)])
             if wanted in values:
                 select.value = wanted
             elif len(values) == 1 and self.field.needed():
                 select.value = values[0]
         select.prompt = "choose…" if choices else "none found: nothing to pick"
+        if wanted not in (None, "") and wanted not in values:
+            self._type_instead(focus=False)  # a value the list does not have stays as it was typed
+            return
         self.query_one(Input).display = False
         select.display = True
+
+    def _type_instead(self, *, focus: bool) -> None:
+        self.query_one(Select).display = False
+        typed = self.query_one(Input)
+        typed.display = True
+        typed.placeholder = "type it"
+        if focus:
+            typed.focus()
 
     def failed(self, message: str) -> None:
         """Could not list the options: let the value be typed, and say why."""
@@ -77,7 +91,7 @@ class LookupEditor(FieldEditor):
         if self._values is None:
             return self._wanted
         value = self.query_one(Select).value
-        return None if value is Select.NULL else value
+        return None if value is Select.NULL or value == TYPE_INSTEAD else value
 
     def set_value(self, value: Any) -> None:
         self._wanted = value
@@ -93,4 +107,6 @@ class LookupEditor(FieldEditor):
     @on(Input.Changed)
     def _picked(self, event: Select.Changed | Input.Changed) -> None:
         event.stop()
+        if isinstance(event, Select.Changed) and event.value == TYPE_INSTEAD:
+            self._type_instead(focus=True)
         self.changed()
