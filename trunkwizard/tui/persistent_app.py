@@ -195,7 +195,7 @@ class PersistentWizardApp(WizardApp):
         summary = await asyncio.to_thread(_draft_summary, draft)
         if self._started_typing():
             # The draft was found after the user began: a dialog now would take the keys meant for the
-            # filter (the "r" typed into a provider name resumed it). Say so instead, and offer it in the palette.
+            # filter (an "r" typed into a provider name resumed it). Say so, and offer it in the palette.
             self.kept_draft = draft
             self.notify(
                 f"A draft is kept ({summary.splitlines()[0]}): ctrl+p, then 'Resume the kept draft'.",
