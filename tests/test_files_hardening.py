@@ -100,3 +100,20 @@ def test_orphan_temporary_files_are_cleaned_and_fresh_ones_kept(tmp_path: Path) 
         os.utime(path, (old, old))
     assert clean_orphan_temp_files([state, tmp_path / "missing"]) == 2
     assert sorted(p.name for p in state.iterdir()) == [".profiles.toml.def456.tmp", "history.jsonl"]
+
+
+def test_a_command_cleans_the_orphans_of_a_killed_run(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    state = tmp_path / "state" / "trunkwizard"
+    state.mkdir(parents=True)
+    orphan = state / ".history.jsonl.k9x.tmp"
+    orphan.write_text("half a line")
+    old = time.time() - ORPHAN_AGE - 60
+    os.utime(orphan, (old, old))
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    subprocess.run([sys.executable, "-m", "trunkwizard", "history"], env=env, capture_output=True, timeout=60)
+    assert not orphan.exists()

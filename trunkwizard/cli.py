@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             read_only=args.read_only,
             insecure_http=args.insecure_http,
         )
+    _clean_orphans()
     try:
         code = _command(args.command_module).run(args)
         sys.stdout.flush()
@@ -120,3 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+
+
+def _clean_orphans() -> None:
+    """Temporary files a killed run left (kill -9 during a save) go on the next start, of the wizard
+    (tui/persistent_app.py) or of any command."""
+    try:
+        from trunkwizard.store.files import AppDirs, clean_orphan_temp_files
+
+        clean_orphan_temp_files(AppDirs.from_environment().private_dirs())
+    except Exception:  # never a reason for a command to fail
+        return
