@@ -296,6 +296,13 @@ def test_the_spec_check_catches_a_sandbox_that_accepts_everything() -> None:
     assert len(violations) == 1 and "'password' is a required property" in violations[0]
 
 
+def test_the_spec_check_reads_a_deep_body_as_no_json() -> None:
+    """A body nested past Python's recursion limit is not JSON the spec could check, never a crash of the
+    check (it made test_the_sandbox_answers_a_deep_body_with_4xx_not_500 fail now and then)."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert spec_problems("wavix", "POST", "/v1/trunks", deep)
+
+
 def test_the_wizards_in_process_sandbox_is_checked_too() -> None:
     """--sandbox in the TUI and the CLI builds its app with create_app: in the tests it carries the check."""
     from trunkwizard.sandbox import in_process_transport

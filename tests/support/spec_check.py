@@ -12,13 +12,13 @@ is not on the account, a username taken): that is the provider's right, not a vi
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from tests.support.openapi import _document, schema_errors, schema_validator
+from trunkwizard.nesting import loads_json
 
 __all__ = ["DOCUMENTS", "Operation", "SpecCheck", "load_documents", "operation_for", "spec_problems"]
 
@@ -138,7 +138,9 @@ def spec_problems(mount: str, method: str, path: str, raw_body: bytes) -> list[s
     body: Any = None
     if operation.body is not None:
         try:
-            body = json.loads(raw_body) if raw_body else _NO_JSON
+            # the nesting limit the sandbox reads with: json.loads alone raises RecursionError (not a
+            # ValueError) on a deep body, depending on how deep the stack already is
+            body = loads_json(raw_body) if raw_body else _NO_JSON
         except ValueError:
             body = _NO_JSON
     return operation.problems(path, body)
