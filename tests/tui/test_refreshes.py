@@ -59,3 +59,29 @@ async def test_a_row_has_a_message_line_only_once_it_has_something_to_say() -> N
         said = first.error or first.warning  # spaces: the PBX's import rules (a warning since it is inferred)
         assert said
         assert [label.message or label.warning for label in app.screen.query(ErrorLabel)] == [said]
+
+
+async def test_the_first_screen_has_its_footer_when_it_is_composed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual's Footer composes empty and fills itself a refresh later: the first frame lacked it."""
+    recomposed: list[Any] = []
+    original = StepFooter.recompose
+
+    async def counting(self: StepFooter) -> None:
+        recomposed.append(shown_keys(self.screen))
+        await original(self)
+
+    monkeypatch.setattr(StepFooter, "recompose", counting)
+    keys_at_mount: list[int] = []
+    original_mount = StepFooter._on_mount
+
+    def on_mount(self: StepFooter, event: Any) -> None:
+        keys_at_mount.append(len(self.children))
+        original_mount(self, event)
+
+    monkeypatch.setattr(StepFooter, "_on_mount", on_mount)
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert keys_at_mount and keys_at_mount[0] > 0, "the footer's keys are composed with the screen"
+        assert recomposed == []

@@ -53,6 +53,17 @@ class Pty:
             self.read(0.05)
         raise AssertionError(f"{text!r} never showed:\n" + "\n".join(self.screen.display))
 
+    def wait_for_all(self, words: tuple[str, ...], limit: float = 30.0) -> str:
+        """Wait until every word is on the screen at once (the whole screen, not its first part)."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            text = "\n".join(self.screen.display)
+            if all(word in text for word in words):
+                return text
+            self.read(0.05)
+        missing = [word for word in words if word not in "\n".join(self.screen.display)]
+        raise AssertionError(f"{missing!r} never showed:\n" + "\n".join(self.screen.display))
+
     def quiet(self, seconds: float = 0.5, limit: float = 10.0) -> None:
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline and self.read(seconds):
@@ -72,10 +83,9 @@ class Pty:
 def test_draws_every_provider_and_quits_cleanly(env: dict[str, str], tmp_path: Path) -> None:
     pty = Pty(env, tmp_path)
     try:
-        pty.wait_for("Yeastar P-Series")
-        text = "\n".join(pty.screen.display)
-        for word in ("Chorus AI", "SignalWire", "Wavix", "Vox.ai", "Provider", "SANDBOX", "Quit"):
-            assert word in text
+        pty.wait_for_all(
+            ("Chorus AI", "SignalWire", "Wavix", "Yeastar P-Series", "Vox.ai", "Provider", "SANDBOX", "Quit")
+        )
         pty.process.write(b"\x11")  # ctrl+q: nothing typed yet, so no confirmation
         deadline = time.monotonic() + 10
         while pty.process.isalive() and time.monotonic() < deadline:
