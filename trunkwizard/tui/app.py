@@ -25,10 +25,12 @@ from trunkwizard.tui.messages import (
     AccountReady,
     BackToAccount,
     BackToDetails,
+    ConnectRequested,
     CreatedShown,
     EditAgain,
     InventoryRequested,
     ModeChosen,
+    NeedChosen,
     ProviderChosen,
     ReviewRequested,
     StartOver,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from textual.events import DescendantFocus
 
     from trunkwizard.client import PreparedRequest, ProviderClient
+    from trunkwizard.connect import Need, Offer
     from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Created, Provider
@@ -97,6 +100,9 @@ class WizardApp(App[int]):
         self._sandbox_transport: httpx.AsyncBaseTransport | None = None
         # requests sent this session whose outcome is unknown and not looked up since
         self.unknown_attempts: set[str] = set()
+        # connecting: the offer read from what was created, and its history entry (persistent app)
+        self._offer: Offer | None = None
+        self.first_entry: str | None = None
 
     @property
     def badge(self) -> str:
@@ -218,6 +224,12 @@ class WizardApp(App[int]):
     def on_start_over(self, _message: StartOver) -> None:
         self.start_over()
 
+    def on_connect_requested(self, message: ConnectRequested) -> None:
+        self.run_worker(self._connect(message.created), group="flow", exclusive=True)
+
+    def on_need_chosen(self, message: NeedChosen) -> None:
+        self.connect_to(message.need)
+
     # --- the flow -----------------------------------------------------------------------------------
 
     def choose_provider(self, provider: Provider) -> None:
@@ -248,6 +260,10 @@ class WizardApp(App[int]):
         provider = self.state.provider
         assert provider is not None
         self.state.account = account
+        connecting = self.state.connecting
+        if connecting is not None and connecting.targets(provider.key):
+            self.choose_mode(connecting.need.mode)  # the need names its mode
+            return
         if len(provider.modes) == 1:
             self.choose_mode(provider.modes[0].key)
             return
@@ -269,6 +285,11 @@ class WizardApp(App[int]):
         from trunkwizard.tui.screens.details import DetailsScreen
 
         values = self.state.detail_values.get((provider.key, mode_key), {})
+        connecting = self.state.connecting
+        if connecting is not None and connecting.targets(provider.key, mode_key):
+            from trunkwizard.tui.screens.connect import ConnectDetailsScreen
+
+            return ConnectDetailsScreen(provider, provider.mode(mode_key), values, connecting)
         return DetailsScreen(provider, provider.mode(mode_key), values)
 
     def review(self, prepared: PreparedRequest) -> None:
@@ -334,6 +355,41 @@ class WizardApp(App[int]):
             screen.show_authentication_failure(error)
 
         self.run_worker(self._back_to(AccountScreen, show))
+
+    # --- connecting what was created to the other side -----------------------------------------------
+
+    async def _connect(self, created: Created) -> None:
+        """Read what was created offers (with the same account), then ask which side takes it."""
+        from trunkwizard.connect.catalog import read_offer
+        from trunkwizard.errors import TrunkwizardError
+        from trunkwizard.providers import get_provider
+        from trunkwizard.tui.screens.connect import NeedScreen, needs_for
+
+        prepared = self.state.prepared
+        provider = get_provider(created.ref.provider)
+        offering = next((o for o in provider.offerings if o.mode == created.ref.mode), None)
+        if prepared is None or offering is None:
+            return
+        try:
+            async with self.client() as client:
+                offer = await read_offer(client, provider, offering, prepared, created)
+        except (TrunkwizardError, ValueError) as exc:
+            self.notify(f"Cannot connect it: {getattr(exc, 'message', exc)}", severity="error", timeout=10)
+            return
+        self._offer = offer
+        self.push_screen(NeedScreen(offer, needs_for(provider, created.ref.mode)))
+
+    def connect_to(self, need: Need) -> None:
+        """The other side's steps: its account, then its form with the offered values locked."""
+        from trunkwizard.connect import fill
+        from trunkwizard.providers import get_provider
+        from trunkwizard.tui.state import Connecting
+
+        offer = self._offer
+        assert offer is not None and self.state.created is not None
+        first_title = self.state.created.title
+        self.state.connecting = Connecting(offer, need, fill(offer, need), first_title, self.first_entry)
+        self.choose_provider(get_provider(need.owner))
 
     def edit_again(self) -> None:
         from trunkwizard.tui.screens.details import DetailsScreen

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from trunkwizard.client import PreparedRequest
+    from trunkwizard.connect import Need
     from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Created, Provider
@@ -22,11 +23,13 @@ __all__ = [
     "AccountReady",
     "BackToAccount",
     "BackToDetails",
+    "ConnectRequested",
     "CreatedShown",
     "EditAgain",
     "FlowMessage",
     "InventoryRequested",
     "ModeChosen",
+    "NeedChosen",
     "ProviderChosen",
     "ReviewRequested",
     "StartOver",
@@ -110,3 +113,17 @@ class EditAgain(FlowMessage):
 @dataclass
 class StartOver(FlowMessage):
     """A new one, from an empty wizard."""
+
+
+@dataclass
+class ConnectRequested(FlowMessage):
+    """Connect what was just created to another side: read what it offers, then pick that side."""
+
+    created: Created
+
+
+@dataclass
+class NeedChosen(FlowMessage):
+    """The other side of the connection: a provider's mode that fills its fields from the offer."""
+
+    need: Need

@@ -339,6 +339,16 @@ class PersistentWizardApp(WizardApp):
         if prepared is None:
             return
         offers = await self._offers(prepared, created) if created is not None else []
+        connecting = self.state.connecting
+        connection = None
+        if connecting is not None and connecting.targets(prepared.provider.key, prepared.mode.key):
+            # the second half of a connection: linked to the first half's entry
+            connection = {
+                "pair": connecting.first_entry,
+                "side": "second",
+                "other": {"provider": connecting.offer.provider, "mode": connecting.offer.mode},
+                "first_entry": connecting.first_entry,
+            }
         try:
             entry = await asyncio.to_thread(
                 self.history.append,
@@ -352,11 +362,14 @@ class PersistentWizardApp(WizardApp):
                 path_values=created.ref.path_values if created is not None else None,
                 offers=offers,
                 outcome=outcome,
+                connection=connection,
             )
         except StoreError as exc:
             self.notify(f"Not added to the history: {exc.message}", severity="warning", timeout=10)
             return
         self.created_this_session.add(entry.id)
+        if connection is None and created is not None:
+            self.first_entry = entry.id
 
     async def _offers(self, prepared: PreparedRequest, created: Created) -> list[dict[str, Any]]:
         """What was created offers the other side (kept for `trunkwizard export`); reads it may need

@@ -7,10 +7,26 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest
+    from trunkwizard.connect import Filled, Need, Offer
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Created, Provider
 
-__all__ = ["WizardState"]
+__all__ = ["Connecting", "WizardState"]
+
+
+@dataclass
+class Connecting:
+    """The second half of a connection under way: the offer the first half made (its password in
+    memory only), the need it fills, and what is filled. `first_entry` is the first half's history entry."""
+
+    offer: Offer = field(repr=False)
+    need: Need
+    filled: Filled = field(repr=False)
+    first_title: str = ""
+    first_entry: str | None = None
+
+    def targets(self, provider_key: str, mode_key: str | None = None) -> bool:
+        return provider_key == self.need.owner and mode_key in (None, self.need.mode)
 
 
 @dataclass
@@ -25,6 +41,8 @@ class WizardState:
     detail_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     prepared: PreparedRequest | None = None
     created: Created | None = None
+    # connecting what was created to another side (tui/screens/connect.py)
+    connecting: Connecting | None = None
 
     @property
     def provider_key(self) -> str:
@@ -38,6 +56,7 @@ class WizardState:
         self.detail_values.clear()
         self.prepared = None
         self.created = None
+        self.connecting = None
 
     def details_key(self) -> tuple[str, str]:
         return (self.provider_key, self.mode_key or "")

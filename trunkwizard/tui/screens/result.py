@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from trunkwizard.providers import Created
 from trunkwizard.redact import redact
-from trunkwizard.tui.messages import EditAgain, StartOver
+from trunkwizard.tui.messages import ConnectRequested, EditAgain, StartOver
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
 
@@ -61,6 +61,7 @@ class ResultScreen(WizardScreen):
         Binding("n", "next", "New", show=False, id="new"),
         Binding("c", "copy_id", "Copy ID", id="copy-id"),
         Binding("p", "check_sip", "Check SIP", show=False, id="check-sip"),
+        Binding("o", "connect", "Connect to…", id="connect"),
     ]
 
     def __init__(self, created: Created) -> None:
@@ -79,7 +80,24 @@ class ResultScreen(WizardScreen):
     def on_mount(self) -> None:
         self.query_one("#result-scroll").focus()
         hint = sip_check_hint(self.wizard, submitted=True)
-        self.set_status("n starts a new one · Esc edits these answers" + hint)
+        connect = " · o connects it to the other side" if self.connectable() else ""
+        self.set_status("n starts a new one · Esc edits these answers" + connect + hint)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "connect":
+            return self.connectable()
+        return super().check_action(action, parameters)
+
+    def connectable(self) -> bool:
+        """Whether what was created offers something another side can take (the providers declare it)."""
+        from trunkwizard.providers import get_provider
+        from trunkwizard.tui.screens.connect import needs_for
+
+        ref = self.created.ref
+        return bool(needs_for(get_provider(ref.provider), ref.mode)) and not self.wizard.state.connecting
+
+    def action_connect(self) -> None:
+        self.post_message(ConnectRequested(self, self.created))
 
     def action_copy_id(self) -> None:
         self.app.copy_to_clipboard(self.created.ref.id)

@@ -1,0 +1,114 @@
+"""Connecting what was created to the other side: pick that side, then its form with the offered values
+filled in, each marked where it came from ("from <provider>'s answer: <field>") and locked unless unlocked.
+
+Which sides can take an offer comes from the providers' declarations (trunkwizard.connect); nothing
+here names a provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from trunkwizard.connect import Need, Offer
+from trunkwizard.providers import Mode, Provider, get_provider
+from trunkwizard.tui.messages import NeedChosen
+from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.state import Connecting
+
+__all__ = ["ConnectDetailsScreen", "NeedScreen", "needs_for"]
+
+
+def needs_for(provider: Provider, mode_key: str) -> list[Need]:
+    """Every mode (of any provider) that can fill its fields from what `mode_key` offers."""
+    from trunkwizard.connect.catalog import available_pairs
+
+    return [
+        need
+        for owner, offering, need in available_pairs()
+        if owner == provider.key and offering.mode == mode_key
+    ]
+
+
+class NeedScreen(WizardScreen):
+    """Which side to connect the offer to: each provider mode that takes it, in declaration order."""
+
+    STEP = "provider"
+
+    def __init__(self, offer: Offer, needs: list[Need]) -> None:
+        super().__init__()
+        self.offer = offer
+        self.needs = needs
+
+    def heading(self) -> str:
+        return f"Connect the {self.offer.provider_title} account to: Enter to pick."
+
+    def compose_body(self) -> Iterable[Widget]:
+        options = []
+        for index, need in enumerate(self.needs):
+            provider = get_provider(need.owner)
+            text = Text()
+            text.append(f"{provider.title} · {provider.mode(need.mode).title}", style="bold")
+            text.append(f"\n  {need.description}", style="italic")
+            options.append(Option(text, id=f"need-{index}"))
+        yield OptionList(*options, id="needs")
+        yield Static(f"Offered: registrar {self.offer.registrar}", id="offered", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#needs", OptionList).focus()
+        self.set_status("Enter picks · Esc goes back")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_next()
+
+    def action_next(self) -> None:
+        index = self.query_one("#needs", OptionList).highlighted
+        if index is not None:
+            self.post_message(NeedChosen(self, self.needs[index]))
+
+
+class ConnectDetailsScreen(DetailsScreen):
+    """The other side's form: the offered values filled in and locked (ctrl+o unlocks them on purpose),
+    each with a line saying where it came from."""
+
+    BINDINGS = [Binding("ctrl+o", "unlock", "Unlock offered", id="unlock-offered")]
+
+    def __init__(self, provider: Provider, mode: Mode, values: dict[str, object], connecting: Connecting):
+        offered = dict(connecting.filled.answers)
+        super().__init__(provider, mode, {**values, **offered})
+        self.connecting = connecting
+        self.unlocked = False
+
+    def heading(self) -> str:
+        return f"{super().heading()} Offered values are locked."
+
+    def on_mount(self) -> None:
+        filled = self.connecting.filled
+        for wire, origin in filled.origins.items():
+            row = self.form.rows.get(wire)
+            if row is None:
+                continue
+            row.editor.disabled = True
+            row.add_class("-offered")
+            marker = ("⚠ " if wire in filled.inferred else "🔒 ") + origin
+            row.mount(Static(marker, classes="offered-origin", markup=False))
+        super().on_mount()
+        self.set_status("ctrl+o unlocks the offered values · ctrl+n reviews")
+
+    def locked(self) -> list[str]:
+        return [
+            wire for wire, row in self.form.rows.items() if row.has_class("-offered") and row.editor.disabled
+        ]
+
+    def action_unlock(self) -> None:
+        for wire in self.locked():
+            self.form.rows[wire].editor.disabled = False
+        self.unlocked = True
+        self.notify("Offered values unlocked: a change here no longer matches the other side.", timeout=6)
