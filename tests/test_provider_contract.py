@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import pytest
 from pydantic import SecretStr
@@ -33,6 +33,19 @@ def test_modes_are_a_discriminated_union(provider: Provider) -> None:
         request = provider.request_union.validate_python(tagged)
         assert type(request) is mode.model
         assert provider.detect_mode(request) == mode_key
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_the_request_type_is_the_union_of_the_modes(provider: Provider) -> None:
+    """`Provider[Account, Request]`: the request a provider's methods take is typed as exactly its modes'
+    models, so no method narrows it with an assert (nor any other assert isinstance in providers/)."""
+    base = next(b for b in getattr(type(provider), "__orig_bases__", ()) if get_origin(b) is Provider)
+    account, request = get_args(base)
+    assert account is provider.account_model
+    members = set(get_args(request)) or {request}
+    assert members == {m.model for m in provider.modes}
+    source = (ROOT / "trunkwizard" / "providers" / f"{type(provider).__module__.rsplit('.', 1)[1]}.py")
+    assert "assert isinstance" not in source.read_text()
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

@@ -47,6 +47,7 @@ def get_provider(key: str) -> Provider:
         if provider is None:
             module, name = _MODULES[key]
             provider = getattr(importlib.import_module(f"trunkwizard.providers.{module}"), name)()
-            assert isinstance(provider, Provider) and provider.key == key, f"{module}.{name} is not {key!r}"
+            if not isinstance(provider, Provider) or provider.key != key:
+                raise TypeError(f"{module}.{name} is not the provider {key!r}")
             _LOADED[key] = provider
         return provider

@@ -283,11 +283,14 @@ def _body_detail(body: Any) -> str:
 
 
 A = TypeVar("A", bound=ProviderModel, default=Any)
+# the provider's request: its only mode's model, or the union of its modes' models
+R = TypeVar("R", bound=ProviderModel, default=Any)
 
 
-class Provider(ABC, Generic[A]):
+class Provider(ABC, Generic[A, R]):
     """A provider: one module in trunkwizard/providers/ declares one subclass, generic over its account
-    model (`class Vox(Provider[VoxAccount])`), and registers it. See README, "Adding a provider"."""
+    model and its request (`class Vox(Provider[VoxAccount, VoxCustomSip])`; a provider of several modes
+    names the union of their models), and registers it. See README, "Adding a provider"."""
 
     key: ClassVar[str]
     title: ClassVar[str]
@@ -371,10 +374,10 @@ class Provider(ABC, Generic[A]):
         return self.auth_scheme.preview(self.key, account)
 
     @abstractmethod
-    def create_call(self, mode: Mode, request: ProviderModel) -> Call: ...
+    def create_call(self, mode: Mode, request: R) -> Call: ...
 
     @abstractmethod
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: A) -> Created: ...
+    def created(self, mode: Mode, request: R, body: Any, account: A) -> Created: ...
 
     def get_call(self, ref: ResourceRef) -> Call | None:
         """The call that reads a created resource back, or None when the API has none."""
@@ -384,12 +387,12 @@ class Provider(ABC, Generic[A]):
         """The call that deletes a created resource, or None when the API has none."""
         return None
 
-    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+    def find_call(self, mode: Mode, request: R, cursor: str | None = None) -> Call | None:
         """One page of a listing that shows whether this request's resource already exists (after a
         timeout): the first page, or the one `cursor` (from `find_next`) names."""
         return None
 
-    def find_existing(self, mode: Mode, request: ProviderModel, body: Any) -> str | None:
+    def find_existing(self, mode: Mode, request: R, body: Any) -> str | None:
         """From one `find_call` answer, the id of a resource matching this request (`existing`)."""
         return self.existing.find(request, body) if self.existing is not None else None
 
@@ -397,14 +400,12 @@ class Provider(ABC, Generic[A]):
         """The cursor of the page after this `find_call` answer, None when it was the last."""
         return None
 
-    def follow_up_calls(self, mode: Mode, request: ProviderModel) -> list[Call]:
+    def follow_up_calls(self, mode: Mode, request: R) -> list[Call]:
         """Calls made in order right after a successful create (Vox agent mapping), part of the plan the
         technician reviews; a path may take the created id (`CREATED_ID`). Default: none."""
         return []
 
-    def followed_up(
-        self, mode: Mode, request: ProviderModel, created: Created, call: Call, body: Any
-    ) -> Created:
+    def followed_up(self, mode: Mode, request: R, created: Created, call: Call, body: Any) -> Created:
         """`created` updated with the answer of one follow-up call."""
         return created
 
@@ -415,9 +416,7 @@ class Provider(ABC, Generic[A]):
         """Choices from one page of a look-up, and the next page's cursor (None at the end)."""
         raise KeyError(f"{self.title} has no look-up {name!r}")
 
-    def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: A, created: Created | None
-    ) -> list[SipCheckPlan]:
+    def sip_targets(self, mode: Mode, request: R, account: A, created: Created | None) -> list[SipCheckPlan]:
         """The SIP peers worth checking for this request (before submit `created` is None). Default: none."""
         return []
 

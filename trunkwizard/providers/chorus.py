@@ -239,6 +239,8 @@ class ChorusJambonz(_NumberBase):
     provider: Annotated[Literal["jambonz"], Form(label="Number provider", fixed=True)] = "jambonz"
 
 
+ChorusRequest = ChorusTwilio | ChorusSipRegistration | ChorusSipAllowlist | ChorusVoximplant | ChorusJambonz
+
 _MODES = (
     Mode(
         "twilio",
@@ -315,7 +317,7 @@ _NEEDS = (
 )
 
 
-class Chorus(Provider[ChorusAccount]):
+class Chorus(Provider[ChorusAccount, ChorusRequest]):
     key = "chorus"
     title = "Chorus AI"
     creates = "phone number"
@@ -340,10 +342,10 @@ class Chorus(Provider[ChorusAccount]):
         "direct-only": "Chorus uses sipOutboundProxy only in registration mode.",
     }
 
-    def create_call(self, mode: Mode, request: ProviderModel) -> Call:
+    def create_call(self, mode: Mode, request: ChorusRequest) -> Call:
         return Call("POST", "/phone-numbers", json=wire_body(request, keep_secrets=True))
 
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: ChorusAccount) -> Created:
+    def created(self, mode: Mode, request: ChorusRequest, body: Any, account: ChorusAccount) -> Created:
         data = body.get("data", {}) if isinstance(body, dict) else {}
         number_id = str(data.get("id", ""))
         steps: list[str] = []
@@ -377,7 +379,7 @@ class Chorus(Provider[ChorusAccount]):
         )
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: ChorusAccount, created: Created | None
+        self, mode: Mode, request: ChorusRequest, account: ChorusAccount, created: Created | None
     ) -> list[SipCheckPlan]:
         if isinstance(request, ChorusSipRegistration):
             # Chorus (Somleng) registers TO this PBX, so the REGISTER tests what Chorus will send.
@@ -413,7 +415,7 @@ class Chorus(Provider[ChorusAccount]):
     def delete_call(self, ref: ResourceRef) -> Call | None:
         return Call("DELETE", f"/phone-numbers/{ref.id}")
 
-    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+    def find_call(self, mode: Mode, request: ChorusRequest, cursor: str | None = None) -> Call | None:
         return Call("GET", "/phone-numbers", params={"limit": str(FIND_PAGE_SIZE), "offset": cursor or "0"})
 
     def find_next(self, body: Any, cursor: str | None) -> str | None:

@@ -300,7 +300,7 @@ def _next_link(body: Any, path_suffix: str, what: str) -> str | None:
     return following
 
 
-class SignalWire(Provider[SignalWireAccount]):
+class SignalWire(Provider[SignalWireAccount, SignalWireSipEndpoint]):
     key = "signalwire"
     title = "SignalWire"
     creates = "SIP endpoint"
@@ -325,7 +325,7 @@ class SignalWire(Provider[SignalWireAccount]):
     def base_url(self, account: SignalWireAccount) -> str:
         return account.base_url or f"https://{account.space}.signalwire.com"
 
-    def create_call(self, mode: Mode, request: ProviderModel) -> Call:
+    def create_call(self, mode: Mode, request: SignalWireSipEndpoint) -> Call:
         subscriber = path_values(request)["fabric_subscriber_id"]
         return Call(
             "POST",
@@ -333,8 +333,9 @@ class SignalWire(Provider[SignalWireAccount]):
             json=wire_body(request, keep_secrets=True),
         )
 
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: SignalWireAccount) -> Created:
-        assert isinstance(request, SignalWireSipEndpoint)
+    def created(
+        self, mode: Mode, request: SignalWireSipEndpoint, body: Any, account: SignalWireAccount
+    ) -> Created:
         data = body if isinstance(body, dict) else {}
         returned = {k: v for k, v in data.items() if k not in ("password", "password_confirmation")}
         username = str(data.get("username") or request.username)
@@ -367,13 +368,13 @@ class SignalWire(Provider[SignalWireAccount]):
             next_steps=tuple(steps),
         )
 
-    def follow_up_calls(self, mode: Mode, request: ProviderModel) -> list[Call]:
+    def follow_up_calls(self, mode: Mode, request: SignalWireSipEndpoint) -> list[Call]:
         # The SIP domain the device registers to, from the account itself (reference 1.8: read it, do not
         # build it from the Space name), so the next steps name it instead of sending to the Dashboard.
         return [Call("GET", SIP_PROFILE_PATH)]
 
     def followed_up(
-        self, mode: Mode, request: ProviderModel, created: Created, call: Call, body: Any
+        self, mode: Mode, request: SignalWireSipEndpoint, created: Created, call: Call, body: Any
     ) -> Created:
         domain = body.get("domain") if isinstance(body, dict) else None
         if call.path != SIP_PROFILE_PATH or not isinstance(domain, str) or not domain:
@@ -388,9 +389,8 @@ class SignalWire(Provider[SignalWireAccount]):
         return Created(created.ref, created.title, created.returned, steps, created.warnings)
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: SignalWireAccount, created: Created | None
+        self, mode: Mode, request: SignalWireSipEndpoint, account: SignalWireAccount, created: Created | None
     ) -> list[SipCheckPlan]:
-        assert isinstance(request, SignalWireSipEndpoint)
         returned = created.returned if created is not None else {}
         encryption = str(returned.get("encryption") or request.encryption)
         return [
@@ -465,7 +465,7 @@ class SignalWire(Provider[SignalWireAccount]):
     def delete_call(self, ref: ResourceRef) -> Call | None:
         return Call("DELETE", self._endpoint_path(ref))
 
-    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+    def find_call(self, mode: Mode, request: SignalWireSipEndpoint, cursor: str | None = None) -> Call | None:
         if cursor:
             return Call("GET", cursor)  # the absolute links.next URL, checked by find_next
         subscriber = path_values(request)["fabric_subscriber_id"]

@@ -304,7 +304,7 @@ _NEEDS = (
 )
 
 
-class Vox(Provider[VoxAccount]):
+class Vox(Provider[VoxAccount, VoxCustomSip]):
     key = "vox"
     title = "Vox.ai"
     creates = "telephone number"
@@ -326,13 +326,12 @@ class Vox(Provider[VoxAccount]):
         "outbound_agent": "outbound_agent_id",
     }
 
-    def create_call(self, mode: Mode, request: ProviderModel) -> Call:
+    def create_call(self, mode: Mode, request: VoxCustomSip) -> Call:
         return Call("POST", "/telephone-numbers/register", json=wire_body(request, keep_secrets=True))
 
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: VoxAccount) -> Created:
+    def created(self, mode: Mode, request: VoxCustomSip, body: Any, account: VoxAccount) -> Created:
         returned = _public(body)
         number_id = str(returned.get("id", ""))
-        assert isinstance(request, VoxCustomSip)
         auth = (
             f" with auth username {request.auth_username}" if request.auth_username else " (no digest auth)"
         )
@@ -354,15 +353,14 @@ class Vox(Provider[VoxAccount]):
             next_steps=tuple(steps),
         )
 
-    def follow_up_calls(self, mode: Mode, request: ProviderModel) -> list[Call]:
-        assert isinstance(request, VoxCustomSip)
+    def follow_up_calls(self, mode: Mode, request: VoxCustomSip) -> list[Call]:
         mapping = request.agent_mapping()
         if not mapping:
             return []
         return [Call("PATCH", f"{_NUMBERS}/{CREATED_ID}/agent", json=mapping)]
 
     def followed_up(
-        self, mode: Mode, request: ProviderModel, created: Created, call: Call, body: Any
+        self, mode: Mode, request: VoxCustomSip, created: Created, call: Call, body: Any
     ) -> Created:
         returned = {**created.returned, **_public(body)}
         mapped = [
@@ -376,9 +374,8 @@ class Vox(Provider[VoxAccount]):
         return Created(created.ref, created.title, returned, steps, created.warnings)
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: VoxAccount, created: Created | None
+        self, mode: Mode, request: VoxCustomSip, account: VoxAccount, created: Created | None
     ) -> list[SipCheckPlan]:
-        assert isinstance(request, VoxCustomSip)
         host, port, transport = _sip_uri_parts(request.address)
         # The digest credentials are what Vox answers your trunk's INVITE challenges with, not a
         # registration: a REGISTER could be refused by a trunk that accepts the calls, so none is offered.
@@ -399,7 +396,7 @@ class Vox(Provider[VoxAccount]):
         # A custom number ends at once (a Vox-bought one at the end of its billing period).
         return Call("DELETE", f"{_NUMBERS}/{ref.id}")
 
-    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+    def find_call(self, mode: Mode, request: VoxCustomSip, cursor: str | None = None) -> Call | None:
         params = {"provider": "custom", "limit": str(FIND_PAGE_SIZE)}
         if cursor:
             params["cursor"] = cursor

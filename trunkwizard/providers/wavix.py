@@ -431,7 +431,7 @@ def _field_path(parameter: str) -> str:
     return re.sub(r"\[(\d+)\]", r".\1", parameter)
 
 
-class Wavix(Provider[WavixAccount]):
+class Wavix(Provider[WavixAccount, WavixTrunk]):
     key = "wavix"
     title = "Wavix"
     creates = "SIP trunk"
@@ -450,11 +450,10 @@ class Wavix(Provider[WavixAccount]):
         "auth-rejected": "Wavix: the REGISTER password is the SIP trunk's password, not the API key.",
     }
 
-    def create_call(self, mode: Mode, request: ProviderModel) -> Call:
+    def create_call(self, mode: Mode, request: WavixTrunk) -> Call:
         return Call("POST", "/v1/trunks", json=wire_body(request, keep_secrets=True))
 
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: WavixAccount) -> Created:
-        assert isinstance(request, WavixTrunk)
+    def created(self, mode: Mode, request: WavixTrunk, body: Any, account: WavixAccount) -> Created:
         data = body if isinstance(body, dict) else {}
         token = data.get("access_token")
         if isinstance(token, str):
@@ -492,9 +491,8 @@ class Wavix(Provider[WavixAccount]):
         )
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: WavixAccount, created: Created | None
+        self, mode: Mode, request: WavixTrunk, account: WavixAccount, created: Created | None
     ) -> list[SipCheckPlan]:
-        assert isinstance(request, WavixTrunk)
         login = str(created.returned.get("name") or "") if created is not None else ""
         note = "The trunk registers with its login (Wavix's generated name) and the password entered."
         if request.ip_restrict and request.allowed_ips:
@@ -547,7 +545,7 @@ class Wavix(Provider[WavixAccount]):
     def delete_call(self, ref: ResourceRef) -> Call | None:
         return Call("DELETE", f"/v1/trunks/{ref.id}")
 
-    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+    def find_call(self, mode: Mode, request: WavixTrunk, cursor: str | None = None) -> Call | None:
         return Call("GET", "/v1/trunks", params={"page": cursor or "1", "per_page": str(FIND_PAGE_SIZE)})
 
     def find_next(self, body: Any, cursor: str | None) -> str | None:

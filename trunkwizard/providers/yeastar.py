@@ -585,6 +585,8 @@ class YeastarAccountTrunk(ProviderModel):
     outbound_cid_list: OutboundCallerIds = None
 
 
+YeastarRequest = YeastarRegisterTrunk | YeastarPeerTrunk | YeastarAccountTrunk
+
 _MODES = (
     Mode(
         "register",
@@ -727,7 +729,7 @@ def _token_session(account: YeastarAccount, api_url: str) -> YeastarToken:
     return YeastarToken(api_url, account.client_id, account.client_secret)
 
 
-class Yeastar(Provider[YeastarAccount]):
+class Yeastar(Provider[YeastarAccount, YeastarRequest]):
     key = "yeastar"
     title = "Yeastar P-Series"
     lookups = {"itsp_countries": "ITSP countries of the PBX", "itsps": "ITSP templates of the PBX"}
@@ -755,10 +757,10 @@ class Yeastar(Provider[YeastarAccount]):
     def base_url(self, account: YeastarAccount) -> str:
         return account.base_url.rstrip("/") + API_PATH
 
-    def create_call(self, mode: Mode, request: ProviderModel) -> Call:
+    def create_call(self, mode: Mode, request: YeastarRequest) -> Call:
         return Call("POST", "/trunk/create", json=wire_body(request, keep_secrets=True))
 
-    def created(self, mode: Mode, request: ProviderModel, body: Any, account: YeastarAccount) -> Created:
+    def created(self, mode: Mode, request: YeastarRequest, body: Any, account: YeastarAccount) -> Created:
         returned = dict(body) if isinstance(body, Mapping) else {}
         trunk_id = str(returned.get("id", ""))
         name = str(getattr(request, "name", ""))
@@ -797,7 +799,7 @@ class Yeastar(Provider[YeastarAccount]):
         )
 
     def sip_targets(
-        self, mode: Mode, request: ProviderModel, account: YeastarAccount, created: Created | None
+        self, mode: Mode, request: YeastarRequest, account: YeastarAccount, created: Created | None
     ) -> list[SipCheckPlan]:
         if isinstance(request, YeastarRegisterTrunk):
             proxy = None
@@ -866,7 +868,7 @@ class Yeastar(Provider[YeastarAccount]):
         # The P-Series API deletes with GET.
         return Call("GET", "/trunk/delete", params={"id": ref.id})
 
-    def find_call(self, mode: Mode, request: ProviderModel, cursor: str | None = None) -> Call | None:
+    def find_call(self, mode: Mode, request: YeastarRequest, cursor: str | None = None) -> Call | None:
         name = str(getattr(request, "name", ""))
         params = {"search_value": name, "page": cursor or "1", "page_size": str(FIND_PAGE_SIZE)}
         return Call("GET", "/trunk/search", params=params)
@@ -900,9 +902,8 @@ class Yeastar(Provider[YeastarAccount]):
     def check_body(self, body: Any) -> ProviderError | None:
         remember_secrets(body)  # trunk/get returns the trunk password in clear text
         code = errcode_of(body)
-        if code is None or code == 0:
+        if code is None or code == 0 or not isinstance(body, Mapping):
             return None
-        assert isinstance(body, Mapping)
         return yeastar_error(body, status=200, our_field=self.our_field)
 
     def error(self, status: int, body: Any) -> ProviderError:

@@ -254,12 +254,11 @@ class YeastarToken(SessionAuth):
         response = yield login
         body = _json(response)
         code = errcode_of(body)
-        if code is None:
+        if code is None or not isinstance(body, Mapping):
             raise NetworkError(
                 f"Yeastar P-Series: get_token answered HTTP {response.status_code} without the Yeastar "
                 "errcode envelope: is the base URL the PBX web address (e.g. https://192.168.5.150:8088)?"
             )
-        assert isinstance(body, Mapping)
         token = body.get("access_token")
         if code == 0 and isinstance(token, str) and token:
             register_secret(token)
