@@ -36,6 +36,30 @@ def test_modes_are_a_discriminated_union(provider: Provider) -> None:
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_mode_chosen_by_its_endpoint_is_declared_as_such(provider: Provider) -> None:
+    """Answers-file mode detection reads the declaration: a by-endpoint mode is the provider's only one
+    and any answers are it; every other mode is named by its discriminators."""
+    chosen = [m for m in provider.modes if m.by_endpoint]
+    if chosen:
+        assert list(provider.modes) == chosen and not chosen[0].discriminators
+        assert provider.detect_mode({}) == provider.detect_mode({"anything": 1}) == chosen[0].key
+    else:
+        assert all(m.discriminators for m in provider.modes)
+        assert provider.detect_mode({}) is None or provider.discriminator_defaults
+
+
+def test_a_mode_must_say_how_it_is_chosen() -> None:
+    from trunkwizard.providers._base import Mode
+    from trunkwizard.providers.wavix import WavixTrunk
+    from trunkwizard.providers.yeastar import YeastarPeerTrunk
+
+    with pytest.raises(TypeError, match="by_endpoint"):
+        Mode("trunk", "Trunk", "no field names it and it does not say so", WavixTrunk)
+    with pytest.raises(TypeError, match="by_endpoint"):
+        Mode("peer", "Peer", "a field names it", YeastarPeerTrunk, by_endpoint=True)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
 def test_the_request_type_is_the_union_of_the_modes(provider: Provider) -> None:
     """`Provider[Account, Request]`: the request a provider's methods take is typed as exactly its modes'
     models, so no method narrows it with an assert (nor any other assert isinstance in providers/)."""

@@ -46,14 +46,22 @@ class Mode:
     """One way to create with a provider: its own model, so fields of other modes are never sent.
 
     A provider's modes form a discriminated union (`Provider.request_union`): a mode's fixed fields
-    (`Form(fixed=True)`, e.g. Yeastar's `type`) say which mode a body is. A mode without one is chosen
-    by its endpoint alone (the provider's only mode).
+    (`Form(fixed=True)`, e.g. Yeastar's `type`) say which mode a body is. A mode with none says so with
+    `by_endpoint=True`: its endpoint alone chooses it, so it is its provider's only mode.
     """
 
     key: str
     title: str
     description: str
     model: type[ProviderModel]
+    by_endpoint: bool = False
+
+    def __post_init__(self) -> None:
+        if self.by_endpoint == bool(self.discriminators):
+            raise TypeError(
+                f"mode {self.key!r}: declare by_endpoint=True when no field names the mode, "
+                "and only then (a Form(fixed=True) field names it)"
+            )
 
     @property
     def fields(self) -> tuple[FormField, ...]:
@@ -319,6 +327,12 @@ class Provider(ABC, Generic[A, R]):
     # the provider's own listing (inventory, show, delete): trunkwizard.providers._listing
     listing: ClassVar[Listing | None] = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        modes = cls.__dict__.get("modes", ())
+        if len(modes) > 1 and any(m.by_endpoint for m in modes):
+            raise TypeError(f"{cls.__name__}: a mode chosen by its endpoint must be the provider's only mode")
+
     # --- declaration helpers -------------------------------------------------------------------------
 
     @property
@@ -337,8 +351,9 @@ class Provider(ABC, Generic[A, R]):
         discriminator of `request_union`. A model instance is its own mode."""
         if isinstance(answers, ProviderModel):
             return next((m.key for m in self.modes if isinstance(answers, m.model)), None)
-        if len(self.modes) == 1:
-            return self.modes[0].key
+        chosen = [m.key for m in self.modes if m.by_endpoint]
+        if chosen:
+            return chosen[0]
         if not isinstance(answers, Mapping):
             return None
         named = [m.key for m in self.modes if m.discriminators and self._names(m, answers)]

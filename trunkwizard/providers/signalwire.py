@@ -270,6 +270,7 @@ _MODES = (
         "Subscriber SIP endpoint",
         "A SIP username and password for a Fabric subscriber, for a desk phone, softphone or PBX.",
         SignalWireSipEndpoint,
+        by_endpoint=True,
     ),
 )
 

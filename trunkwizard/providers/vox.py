@@ -265,6 +265,7 @@ _MODES = (
         "Custom SIP number",
         "Register a number you hold outside Vox; Vox routes its calls to your SIP trunk.",
         VoxCustomSip,
+        by_endpoint=True,
     ),
 )
 

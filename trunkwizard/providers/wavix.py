@@ -412,6 +412,7 @@ _MODES = (
         "SIP trunk",
         "A SIP trunk your PBX registers to, with optional IP restriction, limits and dial plan.",
         WavixTrunk,
+        by_endpoint=True,
     ),
 )
 
