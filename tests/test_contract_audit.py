@@ -301,7 +301,7 @@ def test_every_rule_is_documented_or_inferred() -> None:
     ]
     assert len(found) >= 20
     for rule in found:
-        assert rule.source.kind in ("seed", "spec", "inferred") and rule.source.where
+        assert rule.source.kind in ("seed", "spec", "reference", "inferred") and rule.source.where
         if rule.documented:
             assert rule.source.kind != "inferred"
 

@@ -126,8 +126,6 @@ RULES = [
     ({"number": "1" * 21}, "number", "at most 20"),
     ({"address": None}, "address", "required"),
     ({"memo": "메" * 201}, "memo", "at most 200"),
-    ({"auth_password": None}, "auth_password", "enter the password for auth username"),
-    ({"auth_username": None}, "auth_password", "needs its auth username"),
     ({"map_inbound_agent": True}, "inbound_agent_id", "required while Map an inbound agent is on"),
     ({"map_inbound_agent": True, "inbound_agent_id": "agent-7"}, "inbound_agent_id", "UUID"),
     ({"inbound_agent": {"agent_id": INBOUND_AGENT}}, "inbound_agent", "not accepted"),
@@ -143,6 +141,20 @@ def test_each_rule_names_its_field(change: dict[str, Any], field: str, words: st
     assert field in problems, problems
     assert words in problems[field]
     assert CANARY not in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("left_out", "words"),
+    [("auth_password", "no password for auth username"), ("auth_username", "without its auth username")],
+)
+def test_half_an_auth_pair_warns_and_is_sent(left_out: str, words: str) -> None:
+    """Seed 004 lines 84-89 make both optional and say nothing of a pair: inferred, so a warning."""
+    from trunkwizard.fields import check_answers
+
+    answers = {k: v for k, v in VALID.items() if k != left_out}
+    request, warnings = check_answers(VoxCustomSip, answers)
+    assert [w.field for w in warnings] == ["auth_password"] and words in warnings[0].message
+    assert left_out not in wire_body(request, reveal=True)
 
 
 def test_limits_are_counted_in_characters() -> None:

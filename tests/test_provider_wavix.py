@@ -169,11 +169,7 @@ def test_a_toggle_reveals_requires_and_sends_its_values(toggle: str) -> None:
             "IP address",
         ),
         ({"ip_restrict": True, "allowed_ips": ["not an ip"]}, "allowed_ips.0.ip", "enter an IP address"),
-        ({"call_restrict": True}, "call_limit", "required while Limit call duration is on"),
-        ({"cost_limit": True}, "max_call_cost", "required while Limit call cost is on"),
         ({"cost_limit": True, "max_call_cost": "cheap"}, "max_call_cost", "enter a number"),
-        ({"channels_restrict": True}, "max_channels", "required while Limit concurrent calls is on"),
-        ({"rewrite_enabled": True}, "rewrite_cond", "digits to remove here, a prefix to add, or both"),
         ({"rewrite_enabled": True, "rewrite_prefix": "+1"}, "rewrite_prefix", "digits 0-9 only"),
         ({"rewrite_enabled": True, "rewrite_cond": "0x"}, "rewrite_cond", "digits 0-9 only"),
         ({"call_restrict": True, "call_limit": 2**31}, "call_limit", "to 2147483647 (a 32-bit integer)"),
@@ -217,6 +213,26 @@ def test_each_inferred_rule_warns_and_the_value_is_sent(
     body = wire_body(request, reveal=True)
     top = field.split(".")[0]
     assert top in body
+
+
+@pytest.mark.parametrize(
+    ("toggle", "field", "words"),
+    [
+        ("call_restrict", "call_limit", "Limit call duration is on but no limit is given"),
+        ("cost_limit", "max_call_cost", "Limit call cost is on but no limit is given"),
+        ("channels_restrict", "max_channels", "Limit concurrent calls is on but no limit is given"),
+        ("rewrite_enabled", "rewrite_cond", "digits to remove here, a prefix to add, or both"),
+    ],
+)
+def test_a_toggle_left_without_its_value_warns_and_sends_the_toggle_alone(
+    toggle: str, field: str, words: str
+) -> None:
+    """Seed 002 lines 34 and 39 and wavix-api.yaml say a limit is "ignored when <toggle> is false", never
+    that it is required when true; nothing makes a dial plan need a rule. Inferred: a warning, no refusal."""
+    request, warnings = check_answers(MODE.model, {**BASE, toggle: True})
+    assert [(w.field, words in w.message) for w in warnings] == [(field, True)]
+    body = wire_body(request, reveal=True)
+    assert body[toggle] is True and field not in body
 
 
 def test_only_the_failing_dial_plan_field_is_reported() -> None:

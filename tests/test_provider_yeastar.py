@@ -285,7 +285,7 @@ RULES = [
                 {"outbound_cid_option": "shared", "outbound_cid": "1", "ext_list": [{"type": "extension"}]}
             ]
         },
-        "outbound_cid_list.0.ext_list.0",
+        "outbound_cid_list.0.ext_list.0.id",
         "ID or its number",
     ),
     (

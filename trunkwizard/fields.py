@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Annotated, Any, Literal, Self, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -35,7 +35,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, PydanticUndefin
 
 from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.redact import MASK, register_secret
-from trunkwizard.rules import Rule
+from trunkwizard.rules import Across, Rule
 
 __all__ = [
     "Choice",
@@ -264,6 +264,8 @@ class ProviderModel(BaseModel):
         validate_default=False,
         frozen=True,
     )
+    # Rules between fields (see trunkwizard.rules.Across): documented ones refuse here, inferred ones warn.
+    across: ClassVar[tuple[Across, ...]] = ()
 
     @model_validator(mode="wrap")
     @classmethod
@@ -273,6 +275,7 @@ class ProviderModel(BaseModel):
         fields = form_fields(cls)
         applicable = _trim_typed_text(fields, applicable_answers(fields, data, rows=False))
         errors = [_line_error(p) for p in _gate_problems(fields, applicable)]
+        errors += [_line_error(p) for p in _across_problems(cls, applicable, documented=True)]
         try:
             instance = handler(applicable)
         except ValidationError as exc:
@@ -295,6 +298,16 @@ def _trim_typed_text(fields: tuple[FormField, ...], answers: dict[str, Any]) -> 
         key: value.strip() if isinstance(value, str) and key not in secret else value
         for key, value in answers.items()
     }
+
+
+def _across_problems(model: type[BaseModel], values: Mapping[str, Any], *, documented: bool) -> list[Problem]:
+    """The problems of the model's rules between fields: the documented ones (refused) or the inferred."""
+    rules: tuple[Across, ...] = getattr(model, "across", ())
+    return [
+        Problem(rule.at, message)
+        for rule in rules
+        if rule.documented == documented and (message := rule.problem(values))
+    ]
 
 
 def _escape(message: str) -> str:
@@ -719,9 +732,11 @@ def check_answers(model: type[M], answers: Mapping[str, Any]) -> tuple[M, tuple[
         problems = problems_of(model, exc)
         refused = {p.field for p in problems}
         applicable = applicable_answers(fields, answers)
-        warnings = [w for w in _warnings(fields, applicable, "") if w.field not in refused]
+        found = _warnings(fields, applicable, "") + _across_problems(model, applicable, documented=False)
+        warnings = [w for w in found if w.field not in refused]
         raise ValidationFailed(problems, warnings=warnings) from None
-    return instance, tuple(_warnings(fields, _answers_of(instance), ""))
+    values = _answers_of(instance)
+    return instance, tuple(_warnings(fields, values, "") + _across_problems(model, values, documented=False))
 
 
 def check_row(field: FormField, row: Mapping[str, Any]) -> tuple[list[Problem], list[Problem]]:
@@ -748,6 +763,11 @@ def _warnings(fields: tuple[FormField, ...], values: Mapping[str, Any], prefix: 
                 row_values = _answers_of(row) if isinstance(row, BaseModel) else row
                 if isinstance(row_values, Mapping):
                     found += _warnings(field.rows, row_values, f"{prefix}{field.wire}.{index}.")
+                    if field.row_model is not None:
+                        found += [
+                            Problem(f"{prefix}{field.wire}.{index}.{p.field}", p.message)
+                            for p in _across_problems(field.row_model, row_values, documented=False)
+                        ]
             continue
         for rule in field.warned_by:
             message = rule.problem(value)

@@ -14,7 +14,7 @@ with a valid value the documents allow never hits a dead end.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,6 +22,7 @@ from pydantic import GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
 __all__ = [
+    "Across",
     "Rule",
     "Source",
     "at_least",
@@ -29,16 +30,19 @@ __all__ = [
     "inferred",
     "length",
     "matches",
+    "reference",
     "seed",
     "spec",
+    "stated",
 ]
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where a rule comes from. `kind` "seed" or "spec" is a document; "inferred" is our reading."""
+    """Where a rule comes from. `kind` "seed", "spec" or "reference" (a verified line of
+    ../shared/reference/) is a document; "inferred" is our reading."""
 
-    kind: Literal["seed", "spec", "inferred"]
+    kind: Literal["seed", "spec", "reference", "inferred"]
     where: str
 
     @property
@@ -57,6 +61,11 @@ def seed(number: str, lines: str) -> Source:
 def spec(document: str, where: str) -> Source:
     """A place in an official OpenAPI document of ../shared/openapi/."""
     return Source("spec", f"{document} {where}")
+
+
+def reference(document: str, lines: str) -> Source:
+    """A line of ../shared/reference/<document>.md marked verified ([V]) against the provider's docs."""
+    return Source("reference", f"reference {document} line {lines}")
 
 
 def inferred(why: str) -> Source:
@@ -213,3 +222,35 @@ def matches(regex: str, source: Source, *, says: str, message: str) -> Rule:
         return value
 
     return Rule(says, source, check, pattern=regex if source.documented else None)
+
+
+def stated(says: str, source: Source) -> Rule:
+    """The source of a rule pydantic itself enforces (a type, a choice, a required field): it checks
+    nothing more, so `trunkwizard providers` can say where the built-in rule comes from."""
+    return Rule(says, source)
+
+
+@dataclass(frozen=True)
+class Across:
+    """A rule between fields of one model (a toggle and the value it turns on; an ID or a number),
+    declared in the model's `across` and reported at the field `at` (a wire name).
+
+    check:  the model's values by wire name (validated, or the raw answers of a form that failed) ->
+        the message when they break the rule, else None.
+    Like a Rule, a documented one refuses (the form's gate) and an inferred one only warns.
+    """
+
+    says: str
+    source: Source
+    at: str
+    check: Callable[[Mapping[str, Any]], str | None] = field(compare=False)
+
+    @property
+    def documented(self) -> bool:
+        return self.source.documented
+
+    def problem(self, values: Mapping[str, Any]) -> str | None:
+        try:
+            return self.check(values)
+        except (TypeError, AttributeError, ArithmeticError, ValueError):
+            return None  # values not of their types yet: their own fields say what is wrong

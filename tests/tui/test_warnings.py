@@ -93,3 +93,40 @@ async def test_the_row_editor_checks_a_row_by_the_core_rules_before_saving_it(
         await keys.settle()
         assert not isinstance(app.screen, RowEditorScreen), "an inferred rule never blocks the row"
         assert form.rows["allowed_ips"].editor.get_value() == [{"ip": "10.0.0.5"}]
+
+
+async def test_the_wizard_warns_about_an_empty_limit_and_goes_on(make_app: Callable[..., WizardApp]) -> None:
+    """Seed 002 lines 34 and 39 say a limit is "ignored when <toggle> is false", never that it is
+    required when on (tests/test_rule_sources.py has the same in the CLI)."""
+    from tests.test_rule_sources import LIMIT_WARNING, WAVIX_ANSWERS
+
+    wavix = get_provider("wavix")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(wavix, "sip-trunk")
+        form = app.screen.form  # type: ignore[attr-defined]
+        for wire in ("label", "password", "callerid"):
+            form.focus_field(wire)
+            await keys.type_text(str(WAVIX_ANSWERS[wire]))
+        form.focus_field("call_restrict")
+        await keys.press("space")
+        await keys.settle()
+        form.focus_field("call_limit")
+        await keys.type_text("3")
+        await keys.press("backspace", "tab")  # typed, then emptied: leaving it says what that means
+        await keys.settle()
+        row = form.rows["call_limit"]
+        assert row.error is None, "no document requires a limit: never a refusal"
+        assert row.warning == LIMIT_WARNING.removeprefix("call_limit: ")
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert isinstance(app.screen, ReviewScreen), "the warning never blocks Next"
+        assert f"call_limit: {LIMIT_WARNING.removeprefix('call_limit: ')}" in [
+            str(w) for w in app.screen.prepared.warnings
+        ]
+        assert LIMIT_WARNING.removeprefix("call_limit: ") in str(
+            app.screen.query_one("#review-warnings").render()
+        )
+        body = app.screen.prepared.call.json
+        assert body is not None and body["call_restrict"] is True and "call_limit" not in body

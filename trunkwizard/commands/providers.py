@@ -45,9 +45,27 @@ def _field_document(field: FormField) -> dict[str, Any]:
         ]
     if field.rows:
         document["rows"] = [_field_document(row) for row in field.rows]
+        if field.row_model is not None and (across := _across_documents(field.row_model)):
+            document["row_rules"] = across
     if field.help:
         document["help"] = field.help
     return document
+
+
+def _across_documents(model: type[Any]) -> list[dict[str, Any]]:
+    """The model's rules between fields (trunkwizard.rules.Across), with where each comes from."""
+    return [
+        {"rule": rule.says, "at": rule.at, "source": str(rule.source), "refuses": rule.documented}
+        for rule in getattr(model, "across", ())
+    ]
+
+
+def _across_lines(model: type[Any], indent: str) -> list[str]:
+    return [
+        f"{indent}rule at {rule['at']}: {rule['rule']} ({'refuses' if rule['refuses'] else 'warns'}; "
+        f"{rule['source']})"
+        for rule in _across_documents(model)
+    ]
 
 
 def _connections(provider: Provider, mode: str) -> dict[str, Any]:
@@ -93,12 +111,14 @@ def _provider_document(provider: Provider) -> dict[str, Any]:
         "summary": provider.summary,
         "docs": provider.docs,
         "account": [_field_document(f) for f in provider.account_fields],
+        "account_rules": _across_documents(provider.account_model),
         "modes": [
             {
                 "key": mode.key,
                 "title": mode.title,
                 "description": mode.description,
                 "fields": [_field_document(f) for f in mode.fields],
+                "rules": _across_documents(mode.model),
                 **_connections(provider, mode.key),
             }
             for mode in provider.modes
@@ -130,6 +150,8 @@ def _field_line(field: FormField, indent: str) -> list[str]:
         lines.append(f"{indent}  rule: {rule.says} ({effect}; {rule.source})")
     for row in field.rows:
         lines += _field_line(row, indent + "  ")
+    if field.row_model is not None:
+        lines += _across_lines(field.row_model, indent + "  ")
     return lines
 
 
@@ -157,6 +179,8 @@ def run(args: argparse.Namespace) -> int:
         print("  account:")
         for field in provider.account_fields:
             print("\n".join(_field_line(field, "    ")))
+        for line in _across_lines(provider.account_model, "    "):
+            print(line)
         for mode in provider.modes:
             print(f"  mode {mode.key}: {mode.description}")
             connections = _connections(provider, mode.key)
@@ -169,5 +193,7 @@ def run(args: argparse.Namespace) -> int:
                 if len(field.choices) == 1 and field.default is not None:
                     continue  # the mode's fixed discriminator
                 print("\n".join(_field_line(field, "    ")))
+            for line in _across_lines(mode.model, "    "):
+                print(line)
         print()
     return 0

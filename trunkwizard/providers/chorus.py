@@ -28,7 +28,7 @@ from trunkwizard.providers._base import (
     error_text,
 )
 from trunkwizard.providers._listing import Column, Item, Listing, text
-from trunkwizard.rules import Rule, inferred, length, seed
+from trunkwizard.rules import Across, Rule, inferred, length, seed
 from trunkwizard.values import e164_rule, host_port, normalized_e164, port_rule, uuid_value
 
 __all__ = ["Chorus"]
@@ -70,6 +70,31 @@ def _ip_address(value: str) -> str:
         return str(ipaddress.ip_address(value.strip()))
     except ValueError:
         raise ValueError("enter the IP address of your PBX or SBC, e.g. 203.0.113.10") from None
+
+
+def _registrar_address(request: ChorusSipRegistration) -> str:
+    """host:port once, whether the port came in sipProxy or sipPort (the SIP check dials the same)."""
+    host, port = _split_host_port(request.sip_proxy)
+    if port is None or port == request.sip_port:
+        return f"{host}:{port or request.sip_port}"
+    return f"{host}:{port} (the port in the registrar host; SIP port says {request.sip_port})"
+
+
+def _port_in_host(values: Mapping[str, Any]) -> str | None:
+    proxy = values.get("sipProxy")
+    if not isinstance(proxy, str):
+        return None
+    host, port = _split_host_port(proxy)
+    if port is None:
+        return None
+    given = values.get("sipPort") or 5060
+    which = (
+        "" if str(given) == str(port) else f" while SIP port says {given} (which one Chorus uses is unknown)"
+    )
+    return (
+        f"Chorus documents a host here (e.g. pbx.example.com) with the port in SIP port; this one carries "
+        f":{port}{which}: Chorus may refuse it. Enter {host} alone"
+    )
 
 
 class ChorusAccount(ProviderModel):
@@ -200,6 +225,18 @@ class ChorusSipRegistration(_NumberBase):
         Field(alias="sipRegisterTransport"),
         Form(label="Register transport", help="SIP registration transport protocol: udp, tcp or tls."),
     ] = "udp"
+
+    across = (
+        Across(
+            "a bare host; the port in sipPort",
+            inferred(
+                "seed 000 line 10 calls sipProxy a host (e.g. 'pbx.example.com') and line 14 gives the port "
+                "its own field; no line forbids host:port"
+            ),
+            "sipProxy",
+            _port_in_host,
+        ),
+    )
 
 
 class ChorusSipAllowlist(_NumberBase):
@@ -352,7 +389,7 @@ class Chorus(Provider[ChorusAccount, ChorusRequest]):
         if isinstance(request, ChorusSipRegistration):
             steps = [
                 f"On the PBX, create SIP user {request.sip_username} with the password you entered; Chorus "
-                f"registers to {request.sip_proxy}:{request.sip_port} "
+                f"registers to {_registrar_address(request)} "
                 f"over {request.sip_register_transport.upper()}.",
                 "Route inbound calls for the number from that registration to your PBX's dial plan.",
             ]

@@ -35,8 +35,8 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import MAX_PAGES, Column, Item, Listing, Send
 from trunkwizard.redact import redact
-from trunkwizard.rules import Rule, Source, inferred, seed
-from trunkwizard.values import Uuid, e164_rule, normalized_e164, uuid_value
+from trunkwizard.rules import Rule, Source, inferred, seed, spec
+from trunkwizard.values import e164_rule, normalized_e164, uuid_value
 
 __all__ = ["SignalWire", "SignalWireAccount", "SignalWireSipEndpoint"]
 
@@ -101,10 +101,28 @@ def _sip_username(value: str) -> str:
     return value
 
 
+_SPEC = "signalwire-fabric-subscribers-sip-endpoints.openapi.yaml"
+
+
+def _project_uuid(value: str) -> str:
+    try:
+        uuid_value(value)
+    except ValueError:
+        raise ValueError(
+            "SignalWire's Project IDs are UUIDs (d369a402-7b43-4512-8735-9d5e1f387814); this one is not: "
+            "SignalWire may refuse it"
+        ) from None
+    return value
+
+
 class SignalWireAccount(ProviderModel):
     space: Annotated[
         str,
-        AfterValidator(_space),
+        Rule(
+            "a Space name: one DNS label, the part before .signalwire.com",
+            spec(_SPEC, "servers: https://{space_name}.signalwire.com"),
+            _space,
+        ),
         Form(
             label="Space name",
             help="Your SignalWire Space: the part before .signalwire.com in the Space URL "
@@ -113,7 +131,12 @@ class SignalWireAccount(ProviderModel):
         ),
     ]
     project_id: Annotated[
-        Uuid,
+        str,
+        Rule(
+            "a UUID",
+            inferred(f"{_SPEC} SubscriberResponse.project_id: a string, example d369a402-7b43-…"),
+            _project_uuid,
+        ),
         Form(
             label="Project ID",
             help="Dashboard > API Credentials > Project ID (a UUID). Used as the HTTP Basic user name.",
@@ -130,7 +153,11 @@ class SignalWireAccount(ProviderModel):
     ]
     base_url: Annotated[
         str | None,
-        AfterValidator(_http_url),
+        Rule(
+            "an http(s) URL without query or fragment",
+            spec(_SPEC, "servers: url https://{space_name}.signalwire.com"),
+            _http_url,
+        ),
         Form(
             label="API base URL override",
             help="Leave empty to use https://<space>.signalwire.com. Only for the sandbox or a proxy.",

@@ -13,11 +13,11 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import BeforeValidator, SecretStr
 
 from trunkwizard.connect import Fill, Need, Offer, OfferKind, Origin, Sourced
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
-from trunkwizard.fields import Choice, Form, ProviderModel, when, wire_body
+from trunkwizard.fields import Choice, Form, ProviderModel, is_blank, when, wire_body
 from trunkwizard.providers._auth import BearerScheme
 from trunkwizard.providers._base import (
     CREATED_ID,
@@ -32,8 +32,8 @@ from trunkwizard.providers._base import (
     error_text,
 )
 from trunkwizard.providers._listing import Column, Item, Listing
-from trunkwizard.rules import Rule, inferred, length, matches, seed
-from trunkwizard.values import Uuid, sip_uri
+from trunkwizard.rules import Across, Rule, inferred, length, matches, reference, seed
+from trunkwizard.values import sip_uri, uuid_value
 
 __all__ = ["Vox", "VoxAccount", "VoxCustomSip"]
 
@@ -102,6 +102,13 @@ _AGENT_VERSION_RULE = Rule(
 )
 
 
+_AGENT_UUID = Rule(
+    "a UUID",
+    reference("providers-chorus-vox-wavix", "240 ({agent_id: uuid, agent_version: string} [V])"),
+    uuid_value,
+)
+
+
 _AGENT_ID_HELP = (
     "UUID of the Vox agent (GET /agents, or pick from the list) that handles {} calls of this number."
 )
@@ -111,11 +118,28 @@ _AGENT_VERSION_HELP = (
 )
 
 
+def _half_pair(values: Mapping[str, Any]) -> str | None:
+    password = values.get("auth_password")
+    has_password = not is_blank(password.get_secret_value() if isinstance(password, SecretStr) else password)
+    username = values.get("auth_username")
+    if not is_blank(username) and not has_password:
+        return (
+            f"no password for auth username {username}: Vox may fail to authenticate; enter it, or clear "
+            "the username"
+        )
+    if has_password and is_blank(username):
+        return (
+            "a password without its auth username: Vox may fail to authenticate; enter the username, or "
+            "clear the password"
+        )
+    return None
+
+
 class VoxCustomSip(ProviderModel):
     number: Annotated[
         str,
         BeforeValidator(_without_separators),
-        AfterValidator(_no_plus),
+        Rule("no +", seed("004", "77"), _no_plus),
         length(seed("004", "76"), at_least=1, at_most=20),
         matches(
             r"[0-9]+",
@@ -151,7 +175,6 @@ class VoxCustomSip(ProviderModel):
     ] = None
     auth_password: Annotated[
         SecretStr | None,
-        Field(validate_default=True),
         Form(
             label="Auth password",
             help="Password for SIP trunk authentication. Vox never returns it.",
@@ -176,7 +199,8 @@ class VoxCustomSip(ProviderModel):
         ),
     ] = False
     inbound_agent_id: Annotated[
-        Uuid | None,
+        str | None,
+        _AGENT_UUID,
         Form(
             label="Inbound agent",
             help=_AGENT_ID_HELP.format("inbound"),
@@ -208,7 +232,8 @@ class VoxCustomSip(ProviderModel):
         ),
     ] = False
     outbound_agent_id: Annotated[
-        Uuid | None,
+        str | None,
+        _AGENT_UUID,
         Form(
             label="Outbound agent",
             help=_AGENT_ID_HELP.format("outbound"),
@@ -231,17 +256,16 @@ class VoxCustomSip(ProviderModel):
         ),
     ] = "current"
 
-    @field_validator("auth_password")
-    @classmethod
-    def _credentials_in_pairs(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
-        # Digest auth needs both; IP authentication needs neither. Runs even when the password is blank.
-        has_password = value is not None and value.get_secret_value() != ""
-        username = info.data.get("auth_username")
-        if username and not has_password:
-            raise ValueError(f"enter the password for auth username {username}, or clear the username")
-        if has_password and not username:
-            raise ValueError("a password needs its auth username: enter the username, or clear the password")
-        return value
+    # Seed 004 lines 84-89 make both optional and say nothing of a pair: digest auth needs both and IP
+    # authentication neither, which is our reading, so a half pair warns.
+    across = (
+        Across(
+            "auth username and auth password together, or neither",
+            inferred("seed 004 lines 84-89: both optional; digest authentication needs the pair"),
+            "auth_password",
+            _half_pair,
+        ),
+    )
 
     def agent_mapping(self) -> dict[str, Any]:
         """The body of the agent PATCH: only the directions asked for (omitted ones stay as they are)."""

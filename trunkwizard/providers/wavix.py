@@ -6,9 +6,10 @@ official spec (../shared/openapi/wavix-api.yaml, `additionalProperties: false`),
 <param_name>"}` (400/422), 401 `{"success": false, "error": true, "message": "Unauthorized"}`, 403 "The
 service is not provisioned for your account.", 404 "Record not found".
 
-Each toggle reveals, requires and sends its value (allowed_ips with ip_restrict, call_limit with
-call_restrict, ...). The seed's `passthrough`, which the official spec no longer accepts, is kept behind
-the "legacy API fields" toggle.
+Each toggle reveals and sends its value (allowed_ips with ip_restrict, call_limit with call_restrict,
+...); only allowed_ips is documented as required when its toggle is on, the limits only warn when empty.
+The seed's `passthrough`, which the official spec no longer accepts, is kept behind the "legacy API
+fields" toggle.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
 
 from trunkwizard.connect import Offer, Offering, OfferInput, OfferKind, Origin, Sourced
 from trunkwizard.errors import AuthenticationFailed, Problem, ProviderError
-from trunkwizard.fields import Form, ProviderModel, when, wire_body
+from trunkwizard.fields import Form, ProviderModel, is_blank, when, wire_body
 from trunkwizard.providers._auth import BearerScheme
 from trunkwizard.providers._base import (
     FIND_PAGE_SIZE,
@@ -37,7 +38,7 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import DIGITS_PATTERN, Column, Item, Listing
 from trunkwizard.redact import register_secret
-from trunkwizard.rules import Rule, at_least, inferred, matches, spec
+from trunkwizard.rules import Across, Rule, at_least, inferred, matches, spec
 from trunkwizard.values import INT32_MAX, INT32_MIN, e164, ip_address_rule, public_ipv4_rule
 
 __all__ = ["Wavix", "WavixAccount", "WavixAllowedIp", "WavixTrunk"]
@@ -162,6 +163,34 @@ class WavixAllowedIp(ProviderModel):
     ]
 
 
+def _on(values: Mapping[str, Any], toggle: str) -> bool:
+    return when(toggle, True).holds(values.get(toggle, False))
+
+
+def _limit_left_empty(
+    values: Mapping[str, Any], toggle: str, field: str, label: str, what: str
+) -> str | None:
+    if _on(values, toggle) and is_blank(values.get(field)):
+        return (
+            f"{label} is on but no limit is given: nothing is sent for {field}, and Wavix may refuse the "
+            f"trunk or apply no limit; enter {what}, or turn {label} off"
+        )
+    return None
+
+
+def _dial_plan_left_empty(values: Mapping[str, Any]) -> str | None:
+    if (
+        _on(values, "rewrite_enabled")
+        and is_blank(values.get("rewrite_prefix"))
+        and is_blank(values.get("rewrite_cond"))
+    ):
+        return (
+            "the custom dial plan is on but changes nothing: Wavix may refuse it; enter digits to remove "
+            "here, a prefix to add, or both"
+        )
+    return None
+
+
 _IP_RESTRICT = when("ip_restrict", True)
 _CALL_RESTRICT = when("call_restrict", True)
 _COST_LIMIT = when("cost_limit", True)
@@ -264,7 +293,6 @@ class WavixTrunk(ProviderModel):
             help="A maximum call duration for the SIP trunk, in seconds, e.g. 3600. Must not exceed the "
             "maximum duration set for your account (max_call_duration in GET /v1/profile/config).",
             shown_when=_CALL_RESTRICT,
-            required_when_shown=True,
             placeholder="3600",
         ),
     ] = None
@@ -279,7 +307,6 @@ class WavixTrunk(ProviderModel):
             label="Max call cost (USD)",
             help="Maximum cost for an outbound call, in USD, e.g. 0.18. More expensive calls are refused.",
             shown_when=_COST_LIMIT,
-            required_when_shown=True,
             placeholder="0.18",
         ),
     ] = None
@@ -299,7 +326,6 @@ class WavixTrunk(ProviderModel):
             help="Maximum number of concurrent outbound calls for the SIP trunk, e.g. 2. Must not exceed "
             "the outbound channel capacity set for your account (new accounts: 2).",
             shown_when=_CHANNELS_RESTRICT,
-            required_when_shown=True,
             placeholder="2",
         ),
     ] = None
@@ -393,17 +419,39 @@ class WavixTrunk(ProviderModel):
         ),
     ] = False
 
-    @field_validator("rewrite_cond")
-    @classmethod
-    def _dial_plan_has_a_rule(cls, value: str | None, info: ValidationInfo) -> str | None:
-        # Runs even when rewrite_cond is absent (validate_default), after rewrite_prefix in field order.
-        if info.data.get("rewrite_enabled") and value is None and info.data.get("rewrite_prefix") is None:
-            if "rewrite_prefix" not in info.data:
-                return value  # rewrite_prefix itself failed; its own message says what to fix
-            raise ValueError(
-                "the custom dial plan is on: enter digits to remove here, a prefix to add, or both"
-            )
-        return value
+    # The seed and the spec say a limit is "ignored when <toggle> is false" (seed 002 lines 34, 39;
+    # SIPTrunkCreateRequest.call_limit, .max_channels), never that it is required when on; nor that a
+    # dial plan needs a rule. Left empty, nothing is sent for it, and Wavix decides: these only warn.
+    across = (
+        Across(
+            "a duration while Limit call duration is on",
+            inferred("seed 002 line 34 and the spec's call_limit: ignored while call_restrict is off"),
+            "call_limit",
+            lambda v: _limit_left_empty(
+                v, "call_restrict", "call_limit", "Limit call duration", "a duration"
+            ),
+        ),
+        Across(
+            "a cost while Limit call cost is on",
+            inferred("seed 002 line 37 and the spec's max_call_cost: no condition stated"),
+            "max_call_cost",
+            lambda v: _limit_left_empty(v, "cost_limit", "max_call_cost", "Limit call cost", "a cost"),
+        ),
+        Across(
+            "a number of calls while Limit concurrent calls is on",
+            inferred("seed 002 line 39 and the spec's max_channels: ignored while channels_restrict is off"),
+            "max_channels",
+            lambda v: _limit_left_empty(
+                v, "channels_restrict", "max_channels", "Limit concurrent calls", "a number of calls"
+            ),
+        ),
+        Across(
+            "a prefix to add or digits to remove while Custom dial plan is on",
+            inferred("seed 002 lines 21, 42-44: rewrite_prefix and rewrite_cond are optional"),
+            "rewrite_cond",
+            _dial_plan_left_empty,
+        ),
+    )
 
 
 _MODES = (

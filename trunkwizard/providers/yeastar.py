@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_validator
+from pydantic import BeforeValidator, Field, SecretStr
 
 from trunkwizard.connect import (
     Fill,
@@ -27,7 +27,7 @@ from trunkwizard.connect import (
     canonical_codecs,
 )
 from trunkwizard.errors import ProviderError
-from trunkwizard.fields import Choice, Form, Kind, ProviderModel, when, wire_body
+from trunkwizard.fields import Choice, Form, Kind, ProviderModel, is_blank, when, wire_body
 from trunkwizard.providers._auth import TokenSessionScheme
 from trunkwizard.providers._base import (
     FIND_PAGE_SIZE,
@@ -41,7 +41,7 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import DIGITS_PATTERN, Column, Item, Listing
 from trunkwizard.providers.yeastar_api import YeastarToken, errcode_of, remember_secrets, yeastar_error
-from trunkwizard.rules import Rule, inferred, length, seed
+from trunkwizard.rules import Across, Rule, inferred, length, seed
 from trunkwizard.values import Flag01, host, port_rule
 
 __all__ = ["Yeastar", "YeastarAccount", "YeastarAccountTrunk", "YeastarPeerTrunk", "YeastarRegisterTrunk"]
@@ -67,7 +67,11 @@ def _pbx_url(value: str) -> str:
 class YeastarAccount(ProviderModel):
     base_url: Annotated[
         str,
-        AfterValidator(_pbx_url),
+        Rule(
+            "an http(s) address of the PBX; /openapi/v1.0 is added",
+            seed("003", "288-289 (POST /openapi/v1.0/trunk/create, Host: 192.168.5.150:8088)"),
+            _pbx_url,
+        ),
         Form(
             label="PBX web address",
             help="The address you open the PBX web portal with; the API uses the same port. Software/"
@@ -333,11 +337,20 @@ class ExtensionRef(ProviderModel):
         ),
     ] = None
 
-    @model_validator(mode="after")
-    def _identified(self) -> ExtensionRef:
-        if self.id is None and not self.ext_number:
-            raise ValueError("give the extension's ID or its number (group: its name) in ext_number")
-        return self
+    # Seed 003 line 105 marks id required; the seed's own example (lines 311-314) names a group by
+    # ext_number alone. Both documents agree on one thing: the entry says which extension it is.
+    across = (
+        Across(
+            "an id, or an ext_number",
+            seed("003", "105 (id required) and 311-314 (an example with ext_number only)"),
+            "id",
+            lambda values: (
+                "give the extension's ID or its number (group: its name) in ext_number"
+                if is_blank(values.get("id")) and is_blank(values.get("ext_number"))
+                else None
+            ),
+        ),
+    )
 
 
 class OutboundCallerId(ProviderModel):
