@@ -6,6 +6,7 @@ entered; and with no keyring the session-only path goes all the way to a resourc
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,8 @@ async def test_profiles_screen_creates_edits_renames_and_deletes(
         assert table.get_row("acme")[:2] == ["acme", "Chorus AI"]
         assert table.get_cell("acme", "secrets") == "stored"
 
+        # saved read-only outside the wizard (profile edit --read-only): the editor keeps it so
+        ProfileStore().save(dataclasses.replace(ProfileStore().get("acme"), read_only=True))
         await keys.press("e")
         await keys.settle()
         editor = app.screen
@@ -83,6 +86,7 @@ async def test_profiles_screen_creates_edits_renames_and_deletes(
         await keys.press("ctrl+s")
         await keys.settle()
         assert ProfileStore().get("acme").settings == {"base_url": "https://chorus.example.test/v1"}
+        assert ProfileStore().get("acme").read_only
         assert secret_service.lookup("acme:api_key") == CANARY  # a blank secret keeps the stored one
 
         await keys.press("r")

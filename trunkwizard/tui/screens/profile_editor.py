@@ -242,6 +242,12 @@ class ProfileEditorScreen(ModalScreen["Profile | None"]):
         ]
         if problems:
             raise ValidationFailed(problems)
+        stored = accounts.profiles.find(self.profile.name) if self.profile is not None else None
+        if stored is not None and stored.read_only:
+            # the editor has no read-only switch: an edited profile stays read-only (profile edit --writable)
+            import dataclasses
+
+            profile = dataclasses.replace(profile, read_only=True)
         if self.editing:
             return accounts.update(profile, secrets)
         return accounts.add(profile, secrets)
