@@ -126,6 +126,22 @@ def test_cli_list_show_reveal(private_home: PrivateHome, served: tuple[SandboxSe
     assert unknown.returncode == 2
 
 
+def test_cli_show_prints_the_live_status_in_words(
+    private_home: PrivateHome, served: tuple[SandboxServer, Recorder]
+) -> None:
+    server, _ = served
+    url = ["--sandbox-url", server.url]
+    # by name (the listing is read to find it) and by id (the listing is read for the status alone)
+    for key in ("Carrier_Backup", "12"):
+        shown = trunkwizard(private_home, "show", "yeastar", key, *url)
+        assert shown.returncode == 0, shown.stderr
+        assert "Status: registration failed: check username/password" in shown.stdout
+    as_json = trunkwizard(private_home, "show", "yeastar", "12", *url, "--json")
+    assert json.loads(as_json.stdout)["status"] == "registration failed: check username/password"
+    pending = trunkwizard(private_home, "show", "wavix", "Branch Lisbon", *url)
+    assert "Status: pending review: cannot place calls yet" in pending.stdout, pending.stdout
+
+
 def test_cli_delete_types_to_confirm(private_home: PrivateHome) -> None:
     trunks, pbx = _sandboxes()
     recorder = recording_sandbox(wavix_sandbox=trunks, yeastar_sandbox=pbx)

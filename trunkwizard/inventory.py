@@ -131,14 +131,27 @@ def find_item(inventory: Inventory, key: str) -> Item | None:
 
 async def resolve(client: ProviderClient, key: str, *, page_size: int = DEFAULT_PAGE_SIZE) -> ResourceRef:
     """The reference `key` names: straight from the key when it is enough, else found in the listing."""
+    return (await _resolve_item(client, key, page_size))[0]
+
+
+async def _resolve_item(client: ProviderClient, key: str, page_size: int) -> tuple[ResourceRef, Item | None]:
+    """The reference `key` names, and its listing row when the listing had to be read to find it."""
     listing = listing_of(client.provider)
     ref = listing.ref_of(key)
     if ref is not None:
-        return replace(ref, provider=client.provider.key)
+        return replace(ref, provider=client.provider.key), None
     item = find_item(await list_inventory(client, page_size=page_size), key)
     if item is None:
         raise NotListed(f"no {client.provider.creates} {key!r} in this {client.provider.title} account")
-    return item.ref
+    return item.ref, item
+
+
+async def _listed_status(client: ProviderClient, ref: ResourceRef, page_size: int) -> str:
+    """The live status the listing gives `ref` (the get calls of these APIs do not carry it)."""
+    for item in (await list_inventory(client, page_size=page_size)).items:
+        if item.ref.id == ref.id and dict(item.ref.path_values) == dict(ref.path_values):
+            return item.status
+    return ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,8 @@ class Details:
     fields: tuple[tuple[str, str], ...]
     body: Mapping[str, Any]
     secrets: Mapping[str, SecretStr] = field(default_factory=dict, repr=False)
+    # the live status in words, as the inventory table shows it ("" when not asked for or none)
+    status: str = ""
 
     def reveal(self, path: str) -> str:
         return self.secrets[path].get_secret_value()
@@ -177,15 +192,21 @@ def _unwrap(body: Any) -> Any:
     return body
 
 
-async def show(client: ProviderClient, key: str, *, page_size: int = DEFAULT_PAGE_SIZE) -> Details:
-    """The get call's answer for the resource `key` names, secrets masked (and registered)."""
-    ref = await resolve(client, key, page_size=page_size)
+async def show(
+    client: ProviderClient, key: str, *, page_size: int = DEFAULT_PAGE_SIZE, with_status: bool = False
+) -> Details:
+    """The get call's answer for the resource `key` names, secrets masked (and registered). With
+    `with_status`, also the live status in words from the listing (read again if it was not already)."""
+    ref, item = await _resolve_item(client, key, page_size)
+    status = ""
+    if with_status and listing_of(client.provider).shows_status:
+        status = item.status if item is not None else await _listed_status(client, ref, page_size)
     call = client.provider.get_call(ref)
     if call is None:
         raise NotListed(f"{client.provider.title} has no API to read a {client.provider.creates} back")
     secrets: dict[str, SecretStr] = {}
     body = mask_secrets(_unwrap(await client.send(call)), secrets)
-    return Details(ref, tuple(_flatten(body)), body if isinstance(body, Mapping) else {}, secrets)
+    return Details(ref, tuple(_flatten(body)), body if isinstance(body, Mapping) else {}, secrets, status)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
     async def read() -> Details:
         async with open_client(provider, args) as client:
-            return await show(client, args.item, page_size=args.page_size)
+            return await show(client, args.item, page_size=args.page_size, with_status=True)
 
     try:
         details = asyncio.run(read())
@@ -60,9 +60,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.json:
         document = {"provider": provider.key, "id": details.ref.id, **dict(details.ref.path_values)}
+        if details.status:
+            document["status"] = details.status
         print(json.dumps({**document, "resource": dict(details.body)}, indent=2, ensure_ascii=False))
         return EXIT_OK
     print(f"{provider.title} {provider.creates} {details.ref.id}")
+    if details.status:
+        print(f"  Status: {details.status}")
     width = max((len(key) for key, _ in details.fields), default=0)
     for key, value in details.fields:
         print(f"  {key.ljust(width)}  {value}")

@@ -69,6 +69,8 @@ class Listing(ABC):
     # create request's wire name that holds it (a history entry's request is read with it)
     confirm_label: str
     confirm_wire: str
+    # whether the listing's rows carry a live status (Item.status); `show` reads it from there
+    shows_status: bool = False
 
     @abstractmethod
     def first_call(self, page_size: int) -> Call: ...

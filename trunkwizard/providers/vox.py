@@ -520,6 +520,7 @@ _NUMBER_STATUS = {
 
 class VoxListing(Listing):
     what = "telephone numbers"
+    shows_status = True
     columns = (
         Column("number", "Number", 11),
         Column("provider", "Kind", 6),

@@ -691,6 +691,7 @@ def replacement_body(trunk: Mapping[str, Any]) -> dict[str, Any]:
 
 class WavixListing(Listing):
     what = "SIP trunks"
+    shows_status = True
     id_pattern = DIGITS_PATTERN
     columns = (
         Column("name", "SIP user", 8),

@@ -944,6 +944,7 @@ TRUNK_STATUS = {
 
 class YeastarListing(Listing):
     what = "SIP trunks"
+    shows_status = True
     id_pattern = DIGITS_PATTERN
     columns = (
         Column("name", "Trunk name", 14),
