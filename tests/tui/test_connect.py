@@ -17,13 +17,17 @@ from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, ready
 from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.connect.catalog import available_pairs
+from trunkwizard.errors import ProviderError
 from trunkwizard.providers import ResourceRef, all_providers, get_provider
 from trunkwizard.sandbox import sandbox_account
 from trunkwizard.sandbox import wavix as wavix_emulator
+from trunkwizard.sandbox import yeastar as yeastar_emulator
 from trunkwizard.store import HistoryStore
+from trunkwizard.tui.persistent_app import PersistentWizardApp
 from trunkwizard.tui.screens.connect import ConnectDetailsScreen, NeedScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.result import ResultScreen
+from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
 
 WAVIX = get_provider("wavix")
 YEASTAR = get_provider("yeastar")
@@ -140,3 +144,118 @@ async def test_the_offered_values_unlock_only_on_purpose(private_home: PrivateHo
         await keys.press("ctrl+o")
         await keys.settle()
         assert screen.locked() == []
+
+
+# --- the second half fails: the first is kept, and the user retries, deletes or keeps it --------------------
+
+
+async def _second_half_refused(keys: KeyboardDriver, app: PersistentWizardApp) -> ConnectDetailsScreen:
+    """A Wavix trunk created, connected to a PBX register trunk whose name the PBX already has."""
+    need_index = [
+        f"{need.owner}:{need.mode}"
+        for owner, offering, need in available_pairs()
+        if owner == "wavix" and offering.mode == "sip-trunk"
+    ].index("yeastar:register")
+    await ready(keys)
+    await keys.to_details(WAVIX, "sip-trunk")
+    details = app.screen
+    assert isinstance(details, DetailsScreen)
+    answers = {"label": "Office", "password": CANARY, "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]}
+    await keys.fill_form(details.form, answers)
+    await keys.press("ctrl+n")
+    await keys.settle()
+    await keys.press("enter")
+    await keys.settle()
+    await _wait_for_entries(keys.pilot, 1)
+    await keys.press("o")
+    await keys.settle()
+    await keys.press("home", *["down"] * need_index, "enter")
+    await keys.settle()
+    await keys.accept_account()
+    screen = app.screen
+    assert isinstance(screen, ConnectDetailsScreen)
+    taken = yeastar_emulator.SEEDED[0][2]["name"]
+    await keys.fill_form(screen.form, {"name": taken, "codec_sel": ["ulaw"]})
+    await keys.press("ctrl+n")
+    await keys.settle()
+    await keys.press("enter")  # submit: the PBX refuses the name
+    await keys.settle()
+    still_there = app.screen is screen  # back at the form, not a new one
+    assert still_there and screen.failed
+    banner = str(screen.query_one("#banner").render())
+    assert "exists; this side was not created" in banner and "F6" in banner and "F7" in banner
+    (half,) = HistoryStore().half_done()
+    assert half.provider == "wavix" and half.connection["other"] == {
+        "provider": "yeastar",
+        "mode": "register",
+    }
+    return screen
+
+
+async def test_a_refused_second_half_is_retried_with_its_answers(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        screen = await _second_half_refused(keys, app)
+        assert screen.form.rows["username"].editor.get_value()  # the offered values are still there
+        await keys.fill_form(screen.form, {"name": "wavix_retry"})
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+        assert isinstance(app.screen, ResultScreen)
+        assert app.state.created is not None and app.state.created.ref.provider == "yeastar"
+        await _wait_for_entries(pilot, 2)
+    assert HistoryStore().half_done() == []
+
+
+async def test_a_refused_second_half_deletes_the_first_after_confirmation(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await _second_half_refused(keys, app)
+        first = HistoryStore().half_done()[0]
+        await keys.press("f6")
+        await keys.settle()
+        confirm = app.screen
+        assert isinstance(confirm, TypeToConfirmScreen)
+        expected = confirm.confirmation.expected
+        await keys.press("tab")
+        await keys.type_text("not it")
+        await keys.press("enter")
+        await keys.settle()
+        assert app.screen is confirm  # a wrong confirmation deletes nothing
+        await keys.press("ctrl+a", "ctrl+k")
+        await keys.type_text(expected)
+        await keys.press("enter")
+        await keys.settle()
+        for _ in range(300):
+            if HistoryStore().half_done() == []:
+                break
+            await pilot.pause(0.02)
+        account = load_account(WAVIX, sandbox_account("wavix"))
+        async with ProviderClient(WAVIX, account, transport=app.transport()) as client:
+            with pytest.raises(ProviderError):
+                await client.fetch(ResourceRef("wavix", "sip-trunk", first.created_id or ""))
+    (entry,) = [e for e in HistoryStore().entries() if e.id == first.id]
+    assert entry.deleted
+
+
+async def test_a_refused_second_half_keeps_the_first(private_home: PrivateHome, tmp_path: Path) -> None:
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await _second_half_refused(keys, app)
+        first = HistoryStore().half_done()[0]
+        await keys.press("f7")
+        await keys.settle()
+        assert app.screen.STEP == "provider"  # type: ignore[attr-defined]
+        account = load_account(WAVIX, sandbox_account("wavix"))
+        async with ProviderClient(WAVIX, account, transport=app.transport()) as client:
+            assert await client.fetch(ResourceRef("wavix", "sip-trunk", first.created_id or ""))
+    assert [e.id for e in HistoryStore().half_done()] == [first.id]
+    assert_no_leak(CANARY, private_home.scanned_roots())

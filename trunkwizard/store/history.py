@@ -198,6 +198,14 @@ class HistoryStore:
             raise StoreError(f"no history entry {entry_id!r}")
         self._append({"kind": "deletion", "id": entry_id, "time": utc_now()})
 
+    def link_connection(self, entry_id: str, connection: Mapping[str, Any]) -> None:
+        """Record that entry `entry_id` became one half of a connection (the wizard connects what it
+        created after the fact); the latest link wins. Never holds a secret: masked all the same."""
+        if not any(e.id == entry_id for e in self.entries()):
+            raise StoreError(f"no history entry {entry_id!r}")
+        record = {"kind": "connection", "id": entry_id, "time": utc_now()}
+        self._append({**record, "connection": mask_secrets(dict(connection))})
+
     def record_lookup(self, entry_id: str, found: str | None) -> None:
         """Record a look-up of an unknown submission: `found` is the created id, None when not found."""
         self._append({"kind": "lookup", "id": entry_id, "time": utc_now(), "found": found})
@@ -230,6 +238,7 @@ class HistoryStore:
         submissions: dict[str, HistoryEntry] = {}
         deletions: dict[str, str] = {}
         lookups: dict[str, tuple[str, str | None]] = {}
+        links: dict[str, dict[str, Any]] = {}
         lines = raw.decode("utf-8", errors="replace").splitlines()
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -238,6 +247,8 @@ class HistoryStore:
                 record = json.loads(line)
                 if record.get("kind") == "deletion":
                     deletions[str(record["id"])] = str(record["time"])
+                elif record.get("kind") == "connection":
+                    links[str(record["id"])] = dict(record["connection"])
                 elif record.get("kind") == "lookup":
                     found = record.get("found")
                     lookups[str(record["id"])] = (str(record["time"]), None if found is None else str(found))
@@ -248,13 +259,19 @@ class HistoryStore:
                 # a torn last line after a crash, or a hand edit: skip it, keep the rest
                 log.warning("%s line %d is not a history record; skipped", self.path, number)
         return [
-            _settled(entry, deletions.get(entry.id), lookups.get(entry.id)) for entry in submissions.values()
+            _settled(entry, deletions.get(entry.id), lookups.get(entry.id), links.get(entry.id))
+            for entry in submissions.values()
         ]
 
 
 def _settled(
-    entry: HistoryEntry, deleted_at: str | None, lookup: tuple[str, str | None] | None
+    entry: HistoryEntry,
+    deleted_at: str | None,
+    lookup: tuple[str, str | None] | None,
+    link: dict[str, Any] | None = None,
 ) -> HistoryEntry:
+    if link is not None:
+        entry = replace(entry, connection=link)
     if deleted_at is not None:
         entry = replace(entry, deleted_at=deleted_at)
     if lookup is not None and entry.outcome == "unknown":

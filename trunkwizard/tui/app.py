@@ -27,8 +27,10 @@ from trunkwizard.tui.messages import (
     BackToDetails,
     ConnectRequested,
     CreatedShown,
+    DeleteFirstHalf,
     EditAgain,
     InventoryRequested,
+    KeepFirstHalf,
     ModeChosen,
     NeedChosen,
     ProviderChosen,
@@ -49,11 +51,13 @@ if TYPE_CHECKING:
     from trunkwizard.connect import Need, Offer
     from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
     from trunkwizard.fields import ProviderModel
+    from trunkwizard.inventory import DeleteConfirmation
     from trunkwizard.providers import Created, Provider
     from trunkwizard.tui.screens.account import AccountScreen
     from trunkwizard.tui.screens.details import DetailsScreen
     from trunkwizard.tui.screens.mode import ModeScreen
     from trunkwizard.tui.screens.review import ReviewScreen
+    from trunkwizard.tui.state import Connecting
 
 __all__ = ["WizardApp", "run_app"]
 
@@ -377,7 +381,7 @@ class WizardApp(App[int]):
             self.notify(f"Cannot connect it: {getattr(exc, 'message', exc)}", severity="error", timeout=10)
             return
         self._offer = offer
-        self.push_screen(NeedScreen(offer, needs_for(provider, created.ref.mode)))
+        self.push_screen(NeedScreen(offer, needs_for(provider, created.ref.mode), created.title))
 
     def connect_to(self, need: Need) -> None:
         """The other side's steps: its account, then its form with the offered values locked."""
@@ -385,11 +389,69 @@ class WizardApp(App[int]):
         from trunkwizard.providers import get_provider
         from trunkwizard.tui.state import Connecting
 
-        offer = self._offer
-        assert offer is not None and self.state.created is not None
-        first_title = self.state.created.title
-        self.state.connecting = Connecting(offer, need, fill(offer, need), first_title, self.first_entry)
+        offer, created = self._offer, self.state.created
+        assert offer is not None and created is not None
+        self.state.connecting = Connecting(
+            offer,
+            need,
+            fill(offer, need),
+            created.title,
+            self.first_entry,
+            first_provider=get_provider(created.ref.provider),
+            first_account=self.state.account,
+            first_ref=created.ref,
+        )
         self.choose_provider(get_provider(need.owner))
+
+    def on_keep_first_half(self, _message: KeepFirstHalf) -> None:
+        connecting = self.state.connecting
+        if connecting is not None:
+            self.notify(f"Kept: {connecting.first_title}. It was not connected.", timeout=8)
+        self.start_over()
+
+    def on_delete_first_half(self, _message: DeleteFirstHalf) -> None:
+        from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
+
+        connecting = self.state.connecting
+        if connecting is None or connecting.first_provider is None or connecting.first_ref is None:
+            return
+        confirmation = self.first_half_confirmation(connecting)
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._delete_first_half(connecting), group="flow", exit_on_error=False)
+
+        self.push_screen(TypeToConfirmScreen(confirmation), decided)
+
+    def first_half_confirmation(self, connecting: Connecting) -> DeleteConfirmation:
+        """What to type to delete the first half: its id (the persistent app asks for its name)."""
+        from trunkwizard.inventory import DeleteConfirmation
+
+        assert connecting.first_ref is not None
+        return DeleteConfirmation(
+            what=connecting.first_title,
+            label="id",
+            expected=connecting.first_ref.id,
+            consequence="It is removed at the provider; the connection is not made.",
+        )
+
+    async def _delete_first_half(self, connecting: Connecting) -> None:
+        from trunkwizard.errors import TrunkwizardError
+
+        assert connecting.first_provider is not None and connecting.first_account is not None
+        assert connecting.first_ref is not None
+        try:
+            async with self.client_for(connecting.first_provider, connecting.first_account) as client:
+                await client.delete(connecting.first_ref)
+        except TrunkwizardError as exc:
+            self.notify(f"Not deleted: {exc.message}", severity="error", timeout=10)
+            return
+        await self.first_half_deleted(connecting)
+        self.notify(f"Deleted {connecting.first_title}.", timeout=8)
+        self.start_over()
+
+    async def first_half_deleted(self, connecting: Connecting) -> None:
+        """The first half was deleted at the provider (the persistent app records it in the history)."""
 
     def edit_again(self) -> None:
         from trunkwizard.tui.screens.details import DetailsScreen

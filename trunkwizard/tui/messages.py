@@ -25,9 +25,11 @@ __all__ = [
     "BackToDetails",
     "ConnectRequested",
     "CreatedShown",
+    "DeleteFirstHalf",
     "EditAgain",
     "FlowMessage",
     "InventoryRequested",
+    "KeepFirstHalf",
     "ModeChosen",
     "NeedChosen",
     "ProviderChosen",
@@ -127,3 +129,13 @@ class NeedChosen(FlowMessage):
     """The other side of the connection: a provider's mode that fills its fields from the offer."""
 
     need: Need
+
+
+@dataclass
+class DeleteFirstHalf(FlowMessage):
+    """The second half failed: delete the first (after a typed confirmation)."""
+
+
+@dataclass
+class KeepFirstHalf(FlowMessage):
+    """The second half failed: keep the first as it is (the history lists it as half-done)."""

@@ -35,10 +35,13 @@ from trunkwizard.tui.screens.base import WizardScreen
 
 if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
+    from trunkwizard.connect import Need
     from trunkwizard.fields import ProviderModel
+    from trunkwizard.inventory import DeleteConfirmation
     from trunkwizard.providers import Created, Provider
     from trunkwizard.secrets import KeyringStatus, SecretVault
     from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryEntry, HistoryStore, Profile
+    from trunkwizard.tui.state import Connecting
 
 __all__ = ["SIGNAL_EXIT_CODES", "PersistentWizardApp"]
 
@@ -386,6 +389,44 @@ class PersistentWizardApp(WizardApp):
         except TrunkwizardError:
             return []
         return offers
+
+    # --- connecting: the pair in the history ---------------------------------------------------------------
+
+    def connect_to(self, need: Need) -> None:
+        super().connect_to(need)
+        if self.first_entry is not None:  # from now on the history lists the first half as half-done
+            link = {
+                "pair": self.first_entry,
+                "side": "first",
+                "other": {"provider": need.owner, "mode": need.mode},
+            }
+            self.run_worker(self._link(self.first_entry, link), group="history", exit_on_error=False)
+
+    async def _link(self, entry_id: str, link: dict[str, Any]) -> None:
+        from trunkwizard.errors import StoreError
+
+        try:
+            await asyncio.to_thread(self.history.link_connection, entry_id, link)
+        except StoreError as exc:
+            self.notify(f"Not linked in the history: {exc.message}", severity="warning", timeout=10)
+
+    def first_half_confirmation(self, connecting: Connecting) -> DeleteConfirmation:
+        from trunkwizard.deletion import history_confirmation
+
+        entry = next((e for e in self.history.entries() if e.id == connecting.first_entry), None)
+        if entry is None or connecting.first_provider is None:
+            return super().first_half_confirmation(connecting)
+        return history_confirmation(entry, connecting.first_provider)
+
+    async def first_half_deleted(self, connecting: Connecting) -> None:
+        from trunkwizard.errors import StoreError
+
+        if connecting.first_entry is None:
+            return
+        try:
+            await asyncio.to_thread(self.history.mark_deleted, connecting.first_entry)
+        except StoreError as exc:
+            self.notify(f"Deleted, but not marked in the history: {exc.message}", severity="warning")
 
     def record_unknown(self, prepared: PreparedRequest) -> None:
         super().record_unknown(prepared)

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest
     from trunkwizard.connect import Filled, Need, Offer
     from trunkwizard.fields import ProviderModel
-    from trunkwizard.providers import Created, Provider
+    from trunkwizard.providers import Created, Provider, ResourceRef
 
 __all__ = ["Connecting", "WizardState"]
 
@@ -24,6 +24,10 @@ class Connecting:
     filled: Filled = field(repr=False)
     first_title: str = ""
     first_entry: str | None = None
+    # what the first half was created with, to delete it if the second half fails and the user says so
+    first_provider: Provider | None = None
+    first_account: ProviderModel | None = field(default=None, repr=False)
+    first_ref: ResourceRef | None = None
 
     def targets(self, provider_key: str, mode_key: str | None = None) -> bool:
         return provider_key == self.need.owner and mode_key in (None, self.need.mode)

@@ -16,8 +16,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from trunkwizard.connect import Need, Offer
+from trunkwizard.errors import ProviderError, ValidationFailed
 from trunkwizard.providers import Mode, Provider, get_provider
-from trunkwizard.tui.messages import NeedChosen
+from trunkwizard.tui.messages import DeleteFirstHalf, KeepFirstHalf, NeedChosen
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.state import Connecting
@@ -41,13 +42,15 @@ class NeedScreen(WizardScreen):
 
     STEP = "provider"
 
-    def __init__(self, offer: Offer, needs: list[Need]) -> None:
+    def __init__(self, offer: Offer, needs: list[Need], created_title: str = "") -> None:
         super().__init__()
         self.offer = offer
         self.needs = needs
+        self.created_title = created_title
 
     def heading(self) -> str:
-        return f"Connect the {self.offer.provider_title} account to: Enter to pick."
+        what = self.created_title or f"the {self.offer.provider_title} account"
+        return f"Connect {what} to: Enter to pick."
 
     def compose_body(self) -> Iterable[Widget]:
         options = []
@@ -58,7 +61,7 @@ class NeedScreen(WizardScreen):
             text.append(f"\n  {need.description}", style="italic")
             options.append(Option(text, id=f"need-{index}"))
         yield OptionList(*options, id="needs")
-        yield Static(f"Offered: registrar {self.offer.registrar}", id="offered", markup=False)
+        yield Static(f" Offered: registrar {self.offer.registrar}", id="offered", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#needs", OptionList).focus()
@@ -78,16 +81,23 @@ class ConnectDetailsScreen(DetailsScreen):
     """The other side's form: the offered values filled in and locked (ctrl+o unlocks them on purpose),
     each with a line saying where it came from."""
 
-    BINDINGS = [Binding("ctrl+o", "unlock", "Unlock offered", id="unlock-offered")]
+    BINDINGS = [
+        Binding("ctrl+o", "unlock", "Unlock offered", id="unlock-offered"),
+        Binding("f6", "delete_first", "Delete first half", id="delete-first-half"),
+        Binding("f7", "keep_first", "Keep first half", id="keep-first-half"),
+    ]
 
     def __init__(self, provider: Provider, mode: Mode, values: dict[str, object], connecting: Connecting):
         offered = dict(connecting.filled.answers)
         super().__init__(provider, mode, {**values, **offered})
         self.connecting = connecting
         self.unlocked = False
+        # the second half was sent and failed: the first exists; retry, delete it or keep it
+        self.failed = False
 
     def heading(self) -> str:
-        return f"{super().heading()} Offered values are locked."
+        title = f"{self.provider.title} · {self.mode.title}"
+        return f"{title}: filled from {self.connecting.offer.provider_title}. * required"
 
     def on_mount(self) -> None:
         filled = self.connecting.filled
@@ -101,6 +111,28 @@ class ConnectDetailsScreen(DetailsScreen):
             row.mount(Static(marker, classes="offered-origin", markup=False))
         super().on_mount()
         self.set_status("ctrl+o unlocks the offered values · ctrl+n reviews")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("delete_first", "keep_first"):
+            return self.failed
+        return super().check_action(action, parameters)
+
+    def show_provider_error(self, error: ProviderError | ValidationFailed) -> None:
+        """The second half was refused; the first exists: say so, and offer retry, delete or keep."""
+        super().show_provider_error(error)
+        self.failed = True
+        self.refresh_bindings()
+        first = self.connecting.first_title
+        self.set_banner(
+            f"{error.message}. {first} exists; this side was not created. Fix and ctrl+n to retry "
+            "(answers kept) · F6 deletes the first half · F7 keeps it"
+        )
+
+    def action_delete_first(self) -> None:
+        self.post_message(DeleteFirstHalf(self))
+
+    def action_keep_first(self) -> None:
+        self.post_message(KeepFirstHalf(self))
 
     def locked(self) -> list[str]:
         return [

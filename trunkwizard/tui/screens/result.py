@@ -80,7 +80,7 @@ class ResultScreen(WizardScreen):
     def on_mount(self) -> None:
         self.query_one("#result-scroll").focus()
         hint = sip_check_hint(self.wizard, submitted=True)
-        connect = " · o connects it to the other side" if self.connectable() else ""
+        connect = " · o connects it" if self.connectable() else ""
         self.set_status("n starts a new one · Esc edits these answers" + connect + hint)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
