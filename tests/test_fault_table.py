@@ -474,3 +474,25 @@ def test_the_rule_between_refused_and_unknown() -> None:
         "read-only": Verdict.REFUSED,
         "no keyring": Verdict.REFUSED,
     }
+
+
+async def test_each_call_of_a_plan_gets_its_own_outcome(sandbox_url: str) -> None:
+    """Vox: the create, then the agent mapping PATCH; mapped, and refused (an unknown agent)."""
+    from tests.test_provider_vox import MODE, VALID, WITH_AGENTS
+
+    vox = get_provider("vox")
+    account = load_account(vox, sandbox_account("vox", sandbox_url))
+    async with ProviderClient(vox, account, timeout=5.0) as client:
+        mapped = await client.submit(prepare(vox, MODE, {**WITH_AGENTS, "number": "07011115555"}, account))
+        unknown_agent = {
+            "map_inbound_agent": True,
+            "inbound_agent_id": "0f0f0f0f-1111-4222-8333-444455556666",
+        }
+        refused = await client.submit(
+            prepare(vox, MODE, {**VALID, "number": "07011115556", **unknown_agent}, account)
+        )
+    assert mapped.verdict is Verdict.CREATED
+    assert [o.verdict for o in mapped.follow_ups] == [Verdict.APPLIED]
+    assert refused.verdict is Verdict.CREATED  # the number exists: never sent twice
+    assert [o.verdict for o in refused.follow_ups] == [Verdict.REFUSED]
+    assert refused.created is not None and "was refused" in refused.created.warnings[0]

@@ -445,8 +445,9 @@ class ProviderClient:
         if created is None or not created.ref.id.strip():
             reason = f"{self.provider.title} answered {call.method} {call.path} with success but no id"
             return unknown(self.provider, call, reason, can_look_up=can_look_up)
-        created = await self._follow_up(prepared, created)
-        return Outcome(Verdict.CREATED, call, f"Created {created.title} (id {created.ref.id})", created)
+        created, follow_ups = await self._follow_up(prepared, created)
+        message = f"Created {created.title} (id {created.ref.id})"
+        return Outcome(Verdict.CREATED, call, message, created, follow_ups=follow_ups)
 
     async def look_up(
         self, prepared: PreparedRequest, outcome: Outcome | None = None, *, settles: bool = True
@@ -472,13 +473,14 @@ class ProviderClient:
                 title=f"{self.provider.creates} {existing} (found by a look-up)",
                 returned={"id": existing},
             )
-            found = await self._follow_up(prepared, found)
+            found, follow_ups = await self._follow_up(prepared, found)
             return Outcome(
                 Verdict.CREATED,
                 call,
                 f"Looked it up: {self.provider.title} has the {self.provider.creates} (id {existing}). "
                 "It was created: do not send it again.",
                 found,
+                follow_ups=follow_ups,
             )
         if not searched_all:
             return replace(
@@ -488,14 +490,19 @@ class ProviderClient:
             )
         return looked_up_empty(outcome, self.provider, settles=settles)
 
-    async def _follow_up(self, prepared: PreparedRequest, created: Created) -> Created:
-        """The plan's follow-up calls, in order; a failure becomes a warning, as the resource exists now."""
+    async def _follow_up(
+        self, prepared: PreparedRequest, created: Created
+    ) -> tuple[Created, tuple[Outcome, ...]]:
+        """The plan's follow-up calls, in order, each with its own outcome; a failure becomes a warning
+        (the resource exists now) and ends the plan there."""
+        outcomes: list[Outcome] = []
         for planned in prepared.follow_ups:
             call = planned.after_create(created.ref.id)
             try:
                 body = await self.send(call)
             except TrunkwizardError as exc:
                 judged = judge_failure(self.provider, call, exc, can_look_up=False)
+                outcomes.append(judged)
                 state = (
                     "was refused" if judged.verdict is Verdict.REFUSED else "may or may not have been applied"
                 )
@@ -504,9 +511,10 @@ class ProviderClient:
                     f"{call.method} {call.path} {state}: {exc.message}. Do not submit again: make this "
                     "call again (the review's curl export has it) or finish it in the provider's console."
                 )
-                return replace(created, warnings=(*created.warnings, warning))
+                return replace(created, warnings=(*created.warnings, warning)), tuple(outcomes)
             created = self.provider.followed_up(prepared.mode, prepared.request, created, call, body)
-        return created
+            outcomes.append(Outcome(Verdict.APPLIED, call, f"{call.method} {call.path}: applied"))
+        return created, tuple(outcomes)
 
     async def fetch(self, ref: ResourceRef) -> Any:
         call = self.provider.get_call(ref)

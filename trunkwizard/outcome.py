@@ -29,6 +29,7 @@ __all__ = ["Outcome", "Verdict", "interrupted", "judge_failure", "looked_up_empt
 
 class Verdict(enum.StrEnum):
     CREATED = "created"
+    APPLIED = "applied"  # a follow-up call of a plan that the provider answered with success
     REFUSED = "refused"
     UNKNOWN = "unknown"
 
@@ -45,6 +46,8 @@ class Outcome:
     # an unknown that a look-up searched for and did not find, at this time (UTC, ISO 8601)
     looked_up_at: str | None = None
     can_look_up: bool = False
+    # the plan's follow-up calls made after the create, each with its own outcome, in order
+    follow_ups: tuple[Outcome, ...] = ()
 
     @property
     def retry_offered(self) -> bool:
