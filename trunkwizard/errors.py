@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from trunkwizard.redact import redact
 
@@ -51,9 +52,21 @@ class Problem:
 
     field: str
     message: str
+    # the same message for a script's user, where it names another field: "required while Outbound
+    # proxy (enb_outbound_proxy) is on" (the CLI prints it; the TUI shows `message`, labels only)
+    script_message: str | None = dataclass_field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
+
+    def for_script(self) -> str:
+        """The problem as the command line says it: the wire path, and other fields named by wire name."""
+        message = self.script_message or self.message
+        return f"{self.field}: {message}" if self.field else message
+
+    def redacted(self) -> Problem:
+        script = redact(self.script_message) if self.script_message is not None else None
+        return Problem(self.field, redact(self.message), script)
 
 
 def first_field(path: str) -> str:
@@ -63,16 +76,20 @@ def first_field(path: str) -> str:
 
 def problems_under(problems: Iterable[Problem], prefix: str) -> list[Problem]:
     """The problems inside `prefix` (e.g. `did_list.2.`), with the prefix removed from their path."""
-    return [Problem(p.field[len(prefix) :], p.message) for p in problems if p.field.startswith(prefix)]
+    return [
+        Problem(p.field[len(prefix) :], p.message, p.script_message)
+        for p in problems
+        if p.field.startswith(prefix)
+    ]
 
 
 class ValidationFailed(TrunkwizardError):
     """The answers break one or more documented rules."""
 
     def __init__(self, problems: list[Problem], *, warnings: list[Problem] | None = None) -> None:
-        self.problems = [Problem(p.field, redact(p.message)) for p in problems]
+        self.problems = [p.redacted() for p in problems]
         # what inferred rules say about the other answers: shown, never a reason to refuse
-        self.warnings = [Problem(p.field, redact(p.message)) for p in warnings or []]
+        self.warnings = [p.redacted() for p in warnings or []]
         super().__init__("; ".join(str(p) for p in self.problems) or "invalid answers")
 
 
@@ -93,7 +110,7 @@ class ProviderError(TrunkwizardError):
         self.retry_after = retry_after
         self.field = field
         self.code = code
-        self.problems = [Problem(p.field, redact(p.message)) for p in (problems or [])]
+        self.problems = [p.redacted() for p in (problems or [])]
         super().__init__(message)
 
 

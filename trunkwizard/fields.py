@@ -282,7 +282,7 @@ class ProviderModel(BaseModel):
             reported = {error["loc"] for error in errors}
             for error in exc.errors(include_url=False):
                 if tuple(error["loc"]) not in reported:
-                    kind = PydanticCustomError(error["type"], _escape(error["msg"]))
+                    kind = PydanticCustomError(error["type"], _escape(error["msg"]), _script_context(error))
                     errors.append({"type": kind, "loc": tuple(error["loc"]), "input": error.get("input")})
             raise ValidationError.from_exception_data(cls.__name__, errors) from None
         if errors:
@@ -318,8 +318,15 @@ def _escape(message: str) -> str:
 def _line_error(problem: Problem) -> InitErrorDetails:
     loc = tuple(int(part) if part.isdigit() else part for part in problem.field.split("."))
     kind = "confirm_mismatch" if problem.message.startswith("does not match") else "required_when_shown"
+    # the script's words ride in the error's context, back to a Problem in _problem_from_error
+    context = {"script_message": problem.script_message} if problem.script_message else None
     # the input is left out: the whole answers would show in str(error), secrets with them
-    return {"type": PydanticCustomError(kind, _escape(problem.message)), "loc": loc, "input": None}
+    return {"type": PydanticCustomError(kind, _escape(problem.message), context), "loc": loc, "input": None}
+
+
+def _script_context(error: Mapping[str, Any]) -> dict[str, Any] | None:
+    script = (error.get("ctx") or {}).get("script_message")
+    return {"script_message": script} if isinstance(script, str) else None
 
 
 M = TypeVar("M", bound=ProviderModel)
@@ -537,7 +544,7 @@ def required_problems(fields: Iterable[FormField], answers: Mapping[str, Any]) -
     fields = tuple(fields)
     siblings = _by_wire(fields)
     return [
-        Problem(f.wire, _required_message(f, siblings))
+        _required_problem(f.wire, f, siblings)
         for f in fields
         if f.needed() and not f.fixed and f.shown(answers, siblings) and is_blank(answers.get(f.wire))
     ]
@@ -570,8 +577,9 @@ def _gate_problems(fields: tuple[FormField, ...], answers: Mapping[str, Any]) ->
     return problems
 
 
-def _condition_text(condition: When, siblings: Mapping[str, FormField]) -> str:
-    """`while Outbound proxy is on`: the controlling field by its label, switches as on/off."""
+def _condition_text(condition: When, siblings: Mapping[str, FormField], *, wire: bool = False) -> str:
+    """`while Outbound proxy is on`: the controlling field by its label, switches as on/off; with
+    `wire`, for a script's user, its wire name too: `while Outbound proxy (enb_outbound_proxy) is on`."""
     controller = siblings.get(condition.field)
     if controller is None:
         return condition.describe()
@@ -580,7 +588,8 @@ def _condition_text(condition: When, siblings: Mapping[str, FormField]) -> str:
     else:
         labels = {c.value: c.label for c in controller.choices}
         shown = " or ".join(str(labels.get(v, v)) for v in condition.values)
-    return f"while {controller.label} is {shown}"
+    named = f"{controller.label} ({controller.wire})" if wire else controller.label
+    return f"while {named} is {shown}"
 
 
 def _in_sentence(label: str) -> str:
@@ -588,10 +597,21 @@ def _in_sentence(label: str) -> str:
     return " ".join(word if word[1:2].isupper() else word.lower() for word in label.split(" "))
 
 
-def _required_message(field: FormField, siblings: Mapping[str, FormField]) -> str:
+def _required_message(field: FormField, siblings: Mapping[str, FormField], *, wire: bool = False) -> str:
     if field.shown_when is not None:
-        return f"required {_condition_text(field.shown_when, siblings)}: enter {_in_sentence(field.label)}"
+        condition = _condition_text(field.shown_when, siblings, wire=wire)
+        return f"required {condition}: enter {_in_sentence(field.label)}"
     return f"required: enter {_in_sentence(field.label)}"
+
+
+def _required_problem(path: str, field: FormField, siblings: Mapping[str, FormField]) -> Problem:
+    """One message in two voices: labels only for the form, the controlling switch's wire name too
+    for the command line."""
+    return Problem(
+        path,
+        _required_message(field, siblings),
+        _required_message(field, siblings, wire=True) if field.shown_when is not None else None,
+    )
 
 
 # --- errors as Problems ---------------------------------------------------------------------------------
@@ -608,7 +628,9 @@ def _problem_from_error(error: Mapping[str, Any], fields: tuple[FormField, ...])
     elif message.startswith("Assertion failed, "):
         message = message[len("Assertion failed, ") :]
     if kind == "missing":
-        message = _required_message(field, _by_wire(level)) if field else "required"
+        if field is not None:
+            return _required_problem(path, field, _by_wire(level))
+        message = "required"
     elif kind == "extra_forbidden":
         message = "not accepted here: this provider and mode have no such field"
     elif kind in ("string_too_long", "too_long") and field and field.max_length is not None:
@@ -625,7 +647,8 @@ def _problem_from_error(error: Mapping[str, Any], fields: tuple[FormField, ...])
         message = _range_words(field, error.get("ctx") or _bound_in(message))
     elif message.startswith("Input should be"):
         message = "not a value this field takes" + _example(field)  # never pydantic's own words
-    return Problem(path, message)
+    script = _script_context(error)
+    return Problem(path, message, script["script_message"] if script else None)
 
 
 def _example(field: FormField | None) -> str:

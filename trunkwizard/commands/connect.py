@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc), EXIT_USAGE)
     except ValidationFailed as exc:
         for problem in exc.problems:
-            print(f"invalid: {problem}", file=sys.stderr)
+            print(f"invalid: {problem.for_script()}", file=sys.stderr)
         return EXIT_USAGE
     except (OSError, ValueError) as exc:
         return _fail(str(exc), EXIT_USAGE)
@@ -493,7 +493,7 @@ def _resume(args: argparse.Namespace) -> int:
         account = _account(second_provider, second_args, typed)
     except ValidationFailed as exc:
         for problem in exc.problems:
-            print(f"invalid: {problem}", file=sys.stderr)
+            print(f"invalid: {problem.for_script()}", file=sys.stderr)
         return EXIT_USAGE
     _fill_from_env(second_provider, second_provider.mode(need.mode).fields, typed, only_secrets=True)
     offer = _with_typed_password(offer, need, typed)
@@ -543,7 +543,7 @@ async def _resume_send(
         prepared = prepare(provider, need.mode, answers, account)
     except ValidationFailed as exc:
         for problem in exc.problems:
-            print(f"invalid: {problem}", file=sys.stderr)
+            print(f"invalid: {problem.for_script()}", file=sys.stderr)
         return EXIT_USAGE
     if _read_only(args):
         from trunkwizard.errors import ReadOnlyRefused

@@ -192,7 +192,7 @@ def _print_problems(provider: Provider, fields: Any, failure: Any) -> None:
     """One line per problem; for a missing secret, say which variable can carry it."""
     secrets = {f.wire for f in fields if f.secret}
     for problem in failure.problems:
-        line = f"invalid: {problem}"
+        line = f"invalid: {problem.for_script()}"
         if problem.field in secrets and "required" in problem.message:
             line += f" (in the answers file, or set {_env_name(provider, problem.field)})"
         print(line, file=sys.stderr)
@@ -312,7 +312,7 @@ def _report(prepared: Any, outcome: Outcome, args: argparse.Namespace, offers: l
     error = outcome.error
     if isinstance(error, ValidationFailed):
         for problem in error.problems:
-            print(f"invalid: {problem}", file=sys.stderr)
+            print(f"invalid: {problem.for_script()}", file=sys.stderr)
         return EXIT_USAGE
     if isinstance(error, ProviderError):
         for problem in error.problems:

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         return asyncio.run(edit())
     except ValidationFailed as exc:
         for problem in exc.problems:
-            print(f"invalid: {problem}", file=sys.stderr)
+            print(f"invalid: {problem.for_script()}", file=sys.stderr)
         return EXIT_USAGE
     except ValueError as exc:
         return fail(str(exc), EXIT_USAGE)

@@ -432,7 +432,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except ValidationFailed as exc:
         for problem in exc.problems:
-            _say(f"invalid: {problem}")
+            _say(f"invalid: {problem.for_script()}")
         return EXIT_USAGE
     except (ProfileNotFound, ProfileExists) as exc:
         _say(exc.message)
