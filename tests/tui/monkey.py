@@ -2,8 +2,9 @@
 
 Each step is a key a technician could press at that moment: mostly a key the focused widget answers to
 (Space on a toggle, `a` `e` `d` `[` `]` on a row list, arrows on a choice grid, text in an input), and
-sometimes any of the wizard's own keys (Tab, Shift+Tab, Enter, Esc, ctrl+s, ctrl+n, F1) or a terminal
-resize. The same seed gives the same choices, so a failure is reproduced by its seed alone
+sometimes any of the wizard's own keys (Tab, Shift+Tab, Enter, Esc, ctrl+s, ctrl+n, F1), a terminal
+resize, or a jump to a field of the form (as a click after scrolling would: deep fields get visits).
+The same seed gives the same choices, so a failure is reproduced by its seed alone
 (`pytest -m monkey --monkey-seed S`), and its keys are printed for a by-hand try in tmux.
 """
 
@@ -21,7 +22,9 @@ from textual.widgets import Button, Checkbox, Input, OptionList, Select
 from tests.tui.driver import KeyboardDriver
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.widgets.choice_grid import ChoiceGrid
+from trunkwizard.tui.widgets.form_view import FormView
 from trunkwizard.tui.widgets.rows_editor import RowList
+from trunkwizard.tui.widgets.text_editor import TextEditor
 
 __all__ = ["MonkeyRun", "run_monkey"]
 
@@ -108,9 +111,14 @@ def _advertised(app: WizardApp) -> tuple[str, ...]:
 def _choices(app: WizardApp, roll: float) -> tuple[str, ...]:
     focused = app.focused
     local = _focused_keys(focused)
-    if local and roll < (0.15 if isinstance(focused, Input) else 0.45):
+    if isinstance(focused, Input):
+        # with text typed, the screen's own keys (Save row, Next) are the likely next step
+        edges = (0.10, 0.60) if focused.value else (0.15, 0.45)
+    else:
+        edges = (0.55, 0.70)
+    if local and roll < edges[0]:
         return local
-    if roll < 0.65:
+    if roll < edges[1]:
         return _advertised(app)
     return MOVES
 
@@ -129,12 +137,24 @@ async def run_monkey(pilot: Pilot[Any], run: MonkeyRun, *, steps: int, deadline:
             return
         roll = rng.random()
         focused = app.focused
-        if roll < 0.04:
+        if roll < 0.03:
             width, height = rng.choice(SIZES)
             run.keys.append(f"<resize {width}x{height}>")
             await pilot.resize_terminal(width, height)
             continue
-        if isinstance(focused, Input) and roll < 0.25:
+        form = getattr(app.screen, "form", None)
+        if isinstance(form, FormView) and roll < 0.12:
+            # Jump to a field, as a click after scrolling would: rows deep in a long form get visits.
+            shown = [wire for wire in form.rows if form.shown(wire)]
+            if shown:
+                # fields with keys of their own (rows, choices, toggles) hold more states than text
+                weights = [1 if isinstance(form.rows[w].editor, TextEditor) else 4 for w in shown]
+                wire = rng.choices(shown, weights)[0]
+                run.keys.append(f"<focus {wire}>")
+                form.focus_field(wire)
+                await pilot.pause()
+                continue
+        if isinstance(focused, Input) and roll < 0.35:
             word = rng.choice(WORDS)
             run.keys.append(repr(word))
             await keys.type_text(word)

@@ -15,10 +15,11 @@ from tests.support.canary import CANARY
 from tests.support.leaks import assert_no_leak, assert_private_tree
 from tests.support.secret_service import KeyringSession, PrivateHome
 from tests.tui.driver import KeyboardDriver
-from tests.tui.keeping import keeping_app, ready
+from tests.tui.keeping import keeping_app, ready, shown
 from trunkwizard.providers import get_provider
 from trunkwizard.store import AppDirs, DraftStore, HistoryStore
 from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.screens.quit_confirm import QuitScreen
 from trunkwizard.tui.screens.resume import ResumeScreen
 
 CHORUS = get_provider("chorus")
@@ -61,7 +62,11 @@ async def test_answers_are_saved_as_typed_and_come_back_at_the_same_step(
         details = draft["answers"]["details"]
         assert {k: str(details[k]) for k in NOT_SECRET} == NOT_SECRET
         assert "sipPassword" not in details
-        await keys.press("ctrl+q")  # the draft is saved, so nothing is at risk: it quits at once
+        await keys.press("ctrl+q")  # the draft is saved, but not the typed password: it asks first
+        await keys.settle()
+        assert isinstance(app.screen, QuitScreen)
+        assert "passwords and keys typed so far would be lost" in shown(app, "#quit-text")
+        await keys.press("y")
         await keys.settle()
     assert app.return_code == 0
     assert_private_tree(private_home.state_home / "trunkwizard")
@@ -271,3 +276,22 @@ async def test_a_draft_found_after_typing_began_never_takes_the_filter_keys(
         assert isinstance(again.screen, DetailsScreen), again.screen
         values = again.screen.form.values()
         assert {k: str(values[k]) for k in NOT_SECRET} == NOT_SECRET
+
+
+async def test_quitting_with_a_typed_password_asks_and_n_keeps_it(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    # Reported: ctrl+q never asked, although the typed passwords were then lost (no draft keeps them).
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        details = await _type_details(keys)
+        await keys.press("ctrl+q")
+        await keys.settle()
+        assert isinstance(app.screen, QuitScreen)
+        await keys.press("n")
+        await keys.settle()
+        assert app.screen is details and app.is_running
+        password = details.form.values()["sipPassword"]
+        assert password is not None and password.get_secret_value() == CANARY

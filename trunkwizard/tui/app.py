@@ -502,6 +502,15 @@ class WizardApp(App[int]):
                 return True
         return any(values for values in self.state.detail_values.values())
 
+    def typed_secrets(self) -> bool:
+        """A password or key typed in an open step: no draft keeps it, so quitting loses it."""
+        from trunkwizard.tui.widgets.secret_editor import SecretEditor
+
+        return any(editor.typed for screen in self.screen_stack for editor in screen.query(SecretEditor))
+
+    def quit_question(self) -> str:
+        return "The answers typed so far would be lost (secrets are never saved)."
+
     def action_request_quit(self) -> None:
         if not self.answers_at_risk():
             self.exit(0)
@@ -515,7 +524,7 @@ class WizardApp(App[int]):
             if quit_now:
                 self.exit(0)
 
-        self.push_screen(QuitScreen(), decided)
+        self.push_screen(QuitScreen(self.quit_question()), decided)
 
     # --- command palette ----------------------------------------------------------------------------
 

@@ -483,10 +483,19 @@ class PersistentWizardApp(WizardApp):
     # --- quitting and crashing ---------------------------------------------------------------------------
 
     def answers_at_risk(self) -> bool:
-        # nothing typed, or the draft saved: quitting loses nothing (the next start offers the draft)
+        # nothing typed, or the draft saved: quitting loses nothing (the next start offers the draft),
+        # except typed secrets, which no draft keeps
         if self.keeper.snapshot() is None or self.keeper.save_now():
-            return False
+            return self.typed_secrets()
         return super().answers_at_risk()
+
+    def quit_question(self) -> str:
+        if self.keeper.snapshot() is not None and self.keeper.save_now():
+            return (
+                "The passwords and keys typed so far would be lost (secrets are never saved); "
+                "the other answers are kept as a draft for the next start."
+            )
+        return super().quit_question()
 
     def _fatal_error(self) -> None:
         with contextlib.suppress(Exception):

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from trunkwizard.fields import FormField
@@ -49,6 +50,33 @@ def _keys_table(screen: Screen[Any]) -> Table:
     return table
 
 
+_KEY_NAMES = {
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "backspace": "⌫",
+    "space": "space",
+    "enter": "Enter",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+}
+
+
+def widget_keys(widget: Widget) -> list[tuple[str, str]]:
+    """(key, what it does) for the keys a widget answers to itself, as its bindings describe them."""
+    found: dict[str, tuple[str, str]] = {}
+    for key, bindings in widget._bindings.key_to_bindings.items():
+        for binding in bindings:
+            if not binding.description or binding.action in found:
+                continue
+            if widget.check_action(binding.action.split("(")[0], ()) is False:
+                continue
+            shown = binding.key_display or _KEY_NAMES.get(key, key)
+            found[binding.action] = (shown, binding.description)
+    return list(found.values())
+
+
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = DIALOGS
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="close-help")]
@@ -67,16 +95,19 @@ class HelpScreen(ModalScreen[None]):
             else None
         )
         if row is not None:
-            return cls.for_field(row.field)
+            return cls.for_field(row.field, widget_keys(focused) if focused is not None else [])
         return cls("Keys", _keys_table(screen))
 
     @classmethod
-    def for_field(cls, field: FormField) -> HelpScreen:
+    def for_field(cls, field: FormField, keys: list[tuple[str, str]] | None = None) -> HelpScreen:
         table = Table(box=None, show_header=False, pad_edge=False, expand=True)
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold", ratio=1)
         for title, text in help_lines(field):
             table.add_row(title, text)
+        if keys:
+            table.add_row("Keys", "  ".join(f"{key} {what}" for key, what in keys))
+        table.add_row("", "Tab next field · Enter next field · ctrl+n next step · Esc back")
         return cls(field.label, table)
 
     def compose(self) -> ComposeResult:

@@ -20,10 +20,14 @@ class QuitScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Stay", id="quit-no"),
     ]
 
+    def __init__(self, question: str = "The answers typed so far would be lost.") -> None:
+        super().__init__()
+        self.question = question
+
     def compose(self) -> ComposeResult:
         with Vertical(id="quit-box"):
             yield Static("Quit trunkwizard?", id="quit-title")
-            yield Static("The answers typed so far would be lost (secrets are never saved).", id="quit-text")
+            yield Static(self.question, id="quit-text", markup=False)
             with Horizontal(id="quit-buttons"):
                 yield Button("Stay (n)", id="stay", compact=True)
                 yield Button("Quit (y)", id="quit", compact=True, variant="error")

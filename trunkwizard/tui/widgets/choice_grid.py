@@ -2,7 +2,7 @@
 
     (•) udp  ( ) tcp  ( ) tls              single: arrows choose at once
     [x] OPUS  [ ] G722  [x] PCMU           multi: arrows move, space toggles
-    [1] ulaw  [2] alaw  [ ] g729 …         ordered: picked first, in order; [ and ] reorder
+    [2] ulaw  [1] alaw  [ ] g729 …         ordered: the mark is the place; [ and ] reorder
 
 Selection is drawn with glyphs, not only colour, so it reads in 16 colours and under NO_COLOR.
 """
@@ -35,10 +35,11 @@ class ChoiceGrid(Widget, can_focus=True):
         Binding("right,down", "move(1)", "Next", show=False),
         Binding("home", "jump(0)", show=False),
         Binding("end", "jump(-1)", show=False),
-        Binding("space", "flip", "Toggle", show=False),
-        Binding("left_square_bracket,shift+left,shift+up", "reorder(-1)", "Earlier", show=False),
+        Binding("space", "flip", "Pick", id="choice-pick"),
+        Binding("left_square_bracket,shift+left,shift+up", "reorder(-1)", "Reorder", key_display="[ ]",
+                id="choice-reorder"),
         Binding("right_square_bracket,shift+right,shift+down", "reorder(1)", "Later", show=False),
-        Binding("backspace,delete", "clear", "Clear", show=False),
+        Binding("backspace,delete", "clear", "Clear all", key_display="⌫", id="choice-clear"),
     ]
 
     COMPONENT_CLASSES = {"choice-grid--cursor", "choice-grid--selected", "choice-grid--muted"}
@@ -94,12 +95,16 @@ class ChoiceGrid(Widget, can_focus=True):
         self.refresh(layout=True)
 
     def display_order(self) -> list[Choice]:
-        """The cells as drawn: for an ordered grid, the picked ones first in their order."""
-        if self.style != "ordered":
-            return list(self.choices)
-        by_value = {c.value: c for c in self.choices}
-        picked = [by_value[v] for v in self._picked]
-        return picked + [c for c in self.choices if c.value not in self._picked]
+        """The cells as drawn: always in the field's order, so picking one never moves the cursor;
+        an ordered grid shows its order in the marks ([1] [2] …)."""
+        return list(self.choices)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reorder":
+            return self.style == "ordered" and len(self._picked) > 1
+        if action == "clear":
+            return bool(self._picked) and (self.style != "single" or self.allow_none)
+        return True
 
     @property
     def cursor_value(self) -> Any:
@@ -160,6 +165,7 @@ class ChoiceGrid(Widget, can_focus=True):
 
     def _changed(self) -> None:
         self.refresh(layout=True)
+        self.refresh_bindings()
         self.post_message(self.Changed(self))
 
     def action_move(self, step: int) -> None:

@@ -49,6 +49,12 @@ class SecretEditor(FieldEditor):
     def get_value(self) -> Any:
         return SecretStr(self.input.value) if self.input.value else None
 
+    @property
+    def typed(self) -> bool:
+        """A value typed here (not the one it was opened with): lost on quitting, never saved."""
+        initial = self.initial.get_secret_value() if isinstance(self.initial, SecretStr) else self.initial
+        return bool(self.input.value) and self.input.value != (initial or "")
+
     def set_value(self, value: Any) -> None:
         text = value.get_secret_value() if isinstance(value, SecretStr) else (value or "")
         with self.input.prevent(Input.Changed):

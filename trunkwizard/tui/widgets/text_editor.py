@@ -16,8 +16,9 @@ __all__ = ["TextEditor", "placeholder_of"]
 
 
 def placeholder_of(field: FormField) -> str:
+    """The grey hint in an empty field: an example reads as one ("e.g. 5060"), never as a value."""
     if field.placeholder:
-        return field.placeholder
+        return f"e.g. {field.placeholder}"
     if field.kind is Kind.INTEGER:
         return field.constraint_hint() or "a whole number"
     if field.kind is Kind.NUMBER:

@@ -17,9 +17,30 @@ __all__ = ["OnOff", "ToggleEditor"]
 
 
 class OnOff(Checkbox, inherit_bindings=False):
-    """The mark is drawn only when on (not by colour alone); Enter is left to the form (go on)."""
+    """The mark is drawn only when on (not by colour alone); Enter is left to the form (go on).
 
-    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+    A field with no default can go back to "not set" (backspace), so the provider decides again.
+    """
+
+    BINDINGS = [
+        Binding("space", "toggle_button", "Toggle", id="toggle"),
+        Binding("backspace,delete", "unset", "Not set", key_display="⌫", id="toggle-unset"),
+    ]
+    can_unset = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "unset":
+            return self.can_unset and not self.unset
+        return True
+
+    def action_unset(self) -> None:
+        if self.can_unset and not self.unset:
+            with self.prevent(Checkbox.Changed):
+                self.value = False
+            self.unset = True
+            self.label = _UNSET
+            self.refresh_bindings()
+            self.post_message(Checkbox.Changed(self, self.value))
 
     @property
     def _button(self) -> Content:
@@ -37,6 +58,7 @@ class OnOff(Checkbox, inherit_bindings=False):
         super().watch_value()
         self.unset = False
         self.label = "on" if self.value else "off"
+        self.refresh_bindings()
 
 
 _UNSET = "not set (provider default)"
@@ -54,6 +76,7 @@ class ToggleEditor(FieldEditor):
     def compose(self) -> ComposeResult:
         on_now = _as_bool(self.initial)
         box = OnOff("on" if on_now else "off", on_now, compact=True)
+        box.can_unset = self.initial is None or (not self.field.needed() and self.field.default is None)
         if self.initial is None:
             box.unset = True
             box.label = _UNSET
