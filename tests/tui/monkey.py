@@ -111,11 +111,10 @@ def _advertised(app: WizardApp) -> tuple[str, ...]:
 def _choices(app: WizardApp, roll: float) -> tuple[str, ...]:
     focused = app.focused
     local = _focused_keys(focused)
+    # (local below, screen's keys below, moves above); with text typed, Save row or Next is likelier
+    edges = (0.55, 0.70)
     if isinstance(focused, Input):
-        # with text typed, the screen's own keys (Save row, Next) are the likely next step
         edges = (0.10, 0.60) if focused.value else (0.15, 0.45)
-    else:
-        edges = (0.55, 0.70)
     if local and roll < edges[0]:
         return local
     if roll < edges[1]:
