@@ -285,16 +285,29 @@ class WizardApp(App[int]):
         self.push_screen(self.details_screen(provider, mode_key))
 
     def details_screen(self, provider: Provider, mode_key: str) -> DetailsScreen:
-        """The details step of a mode, filled with what was typed for it before."""
+        """The details step of a mode, filled with what was typed for it before (or, the first time,
+        with the answers it shares with the provider's other modes)."""
         from trunkwizard.tui.screens.details import DetailsScreen
 
-        values = self.state.detail_values.get((provider.key, mode_key), {})
+        values = self.state.detail_values.get((provider.key, mode_key))
+        if values is None:
+            values = self._shared_answers(provider, mode_key)
         connecting = self.state.connecting
         if connecting is not None and connecting.targets(provider.key, mode_key):
             from trunkwizard.tui.screens.connect import ConnectDetailsScreen
 
             return ConnectDetailsScreen(provider, provider.mode(mode_key), values, connecting)
         return DetailsScreen(provider, provider.mode(mode_key), values)
+
+    def _shared_answers(self, provider: Provider, mode_key: str) -> dict[str, Any]:
+        """A mode opened for the first time starts with the answers its fields share with the provider's
+        other modes (the number, the name): switching mode does not lose them."""
+        wires = {field.wire for field in provider.mode(mode_key).fields}
+        shared: dict[str, Any] = {}
+        for (provider_key, other_mode), values in self.state.detail_values.items():
+            if provider_key == provider.key and other_mode != mode_key:
+                shared.update({w: v for w, v in values.items() if w in wires and v not in (None, "", [])})
+        return shared
 
     def review(self, prepared: PreparedRequest) -> None:
         self.state.prepared = prepared

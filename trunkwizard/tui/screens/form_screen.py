@@ -27,6 +27,7 @@ class FormScreen(WizardScreen):
     def __init__(self) -> None:
         super().__init__()
         self._touched: set[str] = set()
+        self._counting = False  # the banner only counts the fields to fix: it follows them
 
     @property
     def form(self) -> FormView:
@@ -60,12 +61,25 @@ class FormScreen(WizardScreen):
         lines = [headline] if headline else []
         lines += [str(p) for p in unplaced]
         placed = len(problems) - len(unplaced)
-        if placed and not lines:
-            lines = [f"{placed} field{'s' if placed > 1 else ''} to fix: see the messages under them"]
-        self.set_banner("; ".join(lines) if lines else None)
+        self._counting = bool(placed and not lines)
+        if self._counting:
+            self._recount()
+        else:
+            self.set_banner("; ".join(lines) if lines else None)
         first = self.form.first_problem()
         if first is not None:
             self.form.focus_field(first)
+
+    def _recount(self) -> None:
+        """A "N fields to fix" banner says how many are left, and goes when none is."""
+        if not self._counting:
+            return
+        left = sum(1 for wire, row in self.form.rows.items() if row.error and self.form.shown(wire))
+        if left:
+            self.set_banner(f"{left} field{'s' if left > 1 else ''} to fix: see the messages under them")
+        else:
+            self._counting = False
+            self.set_banner(None)
 
     def check_all(self) -> bool:
         problems, warnings = self.checked(self.form.answers())
@@ -77,6 +91,7 @@ class FormScreen(WizardScreen):
 
     def on_form_view_edited(self, event: FormView.Edited) -> None:
         self._touched.add(event.field.wire)
+        self._recount()
 
     def on_form_view_field_left(self, event: FormView.FieldLeft) -> None:
         wire = event.field.wire
@@ -86,6 +101,7 @@ class FormScreen(WizardScreen):
         problems, warnings = self.checked(answers)
         event.form.show_problems(problems, only={wire})
         event.form.show_warnings(warnings, only={wire})
+        self._recount()
 
     def on_form_view_field_focused(self, event: FormView.FieldFocused) -> None:
         self.query_one(FieldHelp).show_field(event.field)

@@ -48,6 +48,18 @@ def matches(provider: Provider | CatalogEntry, query: str) -> bool:
     return all(word in haystack for word in query.lower().split())
 
 
+def rank(provider: Provider | CatalogEntry, query: str) -> int:
+    """0 when the name or key starts with the query ("vox" is Vox.ai), 1 when it holds it, else 2 (a
+    word of the summary: Chorus AI's mentions Voximplant), so Enter picks the provider that was meant."""
+    query = query.strip().lower()
+    names = (provider.title.lower(), provider.key.lower())
+    if query and any(name.startswith(query) for name in names):
+        return 0
+    if query and any(query in name for name in names):
+        return 1
+    return 2
+
+
 class ProviderScreen(WizardScreen):
     STEP = "provider"
     BINDINGS = [
@@ -86,7 +98,7 @@ class ProviderScreen(WizardScreen):
     def _fill(self) -> None:
         query = self.query_one("#filter", Input).value
         options = self.query_one("#providers", OptionList)
-        self._shown = [p for p in CATALOG if matches(p, query)]
+        self._shown = sorted((p for p in CATALOG if matches(p, query)), key=lambda p: rank(p, query))
         options.clear_options()
         if not self._shown:
             options.add_option(Option("no provider matches: clear the filter", disabled=True))

@@ -1,0 +1,89 @@
+"""Small things that broke trust at 80x24: the provider filter, start over, switching mode, the banner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import Input
+
+from tests.tui.driver import KeyboardDriver
+from trunkwizard.providers import get_provider
+from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.screens.provider import ProviderScreen
+
+CHORUS = get_provider("chorus")
+
+
+async def test_typing_vox_and_enter_picks_vox_ai(make_app: Callable[..., WizardApp]) -> None:
+    # Reported: Chorus AI was picked (its summary mentions Voximplant, and it comes first).
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        await keys.type_text("vox")
+        await keys.press("enter")
+        await keys.settle()
+        assert app.state.provider is not None and app.state.provider.title == "Vox.ai"
+
+
+async def test_starting_over_shows_the_whole_provider_list(make_app: Callable[..., WizardApp]) -> None:
+    # Reported: after "n" (new) on the result screen the filter kept its old text.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        await keys.type_text("chorus")
+        await keys.press("enter")
+        await keys.settle()
+        await keys.accept_account()
+        await keys.pick_mode(CHORUS, "voximplant")
+        assert isinstance(app.screen, DetailsScreen)
+        await keys.fill_form(app.screen.form, {"number": "+14155550190"})
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+        assert app.screen.STEP == "result"  # type: ignore[attr-defined]
+        await keys.press("n")
+        await keys.settle()
+        screen = app.screen
+        assert isinstance(screen, ProviderScreen)
+        assert screen.query_one("#filter", Input).value == ""
+        assert len(screen._shown) == 5
+
+
+async def test_switching_mode_keeps_the_answers_both_modes_share(make_app: Callable[..., WizardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(CHORUS, "twilio")
+        assert isinstance(app.screen, DetailsScreen)
+        await keys.fill_form(app.screen.form, {"number": "+14155550124", "name": "Main line"})
+        await keys.press("escape")
+        await keys.settle()
+        await keys.pick_mode(CHORUS, "voximplant")
+        details = app.screen
+        assert isinstance(details, DetailsScreen) and details.mode.key == "voximplant"
+        values = details.form.values()
+        assert values["number"] == "+14155550124"
+        assert values["name"] == "Main line"
+
+
+async def test_the_fields_to_fix_banner_goes_when_they_are_fixed(make_app: Callable[..., WizardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(CHORUS, "voximplant")
+        details = app.screen
+        assert isinstance(details, DetailsScreen)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        banner = details.query_one("#banner")
+        assert "to fix" in str(banner.render())
+        details.form.focus_field("number")
+        await keys.type_text("+14155550190")
+        await keys.press("tab")
+        await keys.settle()
+        assert details.form.first_problem() is None
+        assert str(banner.render()) == "", "no field is left to fix: the banner has gone"
