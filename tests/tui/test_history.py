@@ -60,7 +60,7 @@ async def test_a_sandbox_submission_is_listed_and_deleted_after_confirmation(
         newest = history.entries[0]
         assert newest.created_id == created.ref.id
         assert table.get_row(newest.id)[1:] == [
-            "Chorus AI · sip-registration",
+            "Chorus AI · +14155550188",  # the number tells the rows apart (reported: only "Chorus AI")
             "sandbox",
             created.ref.id,
             "created",
@@ -68,7 +68,8 @@ async def test_a_sandbox_submission_is_listed_and_deleted_after_confirmation(
         console = Console(width=78, record=True, file=io.StringIO())
         console.print(history.query_one("#history-request-text", Static).content)
         request = console.export_text()
-        assert request.startswith("POST http://sandbox.trunkwizard.invalid/chorus/v1/phone-numbers")
+        assert request.startswith(f"Created ID {created.ref.id} · mode sip-registration\n")  # whole
+        assert "\nPOST http://sandbox.trunkwizard.invalid/chorus/v1/phone-numbers" in request
         assert '"sipPassword": "********"' in request and CANARY not in request
 
         await keys.press("d")

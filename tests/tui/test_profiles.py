@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select, Static
 
 from tests.support.canary import CANARY
 from tests.support.leaks import assert_no_leak, assert_private_tree
@@ -23,6 +23,7 @@ from trunkwizard.providers import get_provider
 from trunkwizard.secrets import SecretVault
 from trunkwizard.store import HistoryStore, ProfileStore
 from trunkwizard.tui.screens.account import AccountScreen
+from trunkwizard.tui.screens.help import HelpScreen
 from trunkwizard.tui.screens.profile_editor import ProfileEditorScreen, RenameProfileScreen
 from trunkwizard.tui.screens.profiles import ProfilesScreen
 from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
@@ -232,9 +233,15 @@ async def test_each_keyring_situation_is_said_where_accounts_are_entered(
         notice = app.screen.query_one(KeyringNotice)
         text = str(notice.render())
         assert text.startswith("⚠ " + KEYRING_CASES[situation]), text
-        hint = text.split("\n", 1)[1]
-        assert "gnome-keyring-daemon" in hint and "--unlock" in hint
         assert notice.has_class("-session-only")
+        assert notice.region.height <= 2, "two lines at most on every account step"
+        assert "F5: why, and how to keep them" in text.split("\n", 1)[1]
+        await keys.press("f5")
+        await keys.settle()
+        assert isinstance(app.screen, HelpScreen)
+        details = str(app.screen.query_one("#help-body", Static).render())
+        assert KEYRING_CASES[situation] in details.replace("\n", " ")
+        assert "gnome-keyring-daemon" in details and "--unlock" in details
 
 
 async def test_without_a_keyring_a_profile_lives_for_the_session(

@@ -32,6 +32,7 @@ from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, SANDBOX, DraftKeeper
 from trunkwizard.tui.saved_accounts import ProfileAccounts
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.widgets.keyring_notice import KeyringNotice, keyring_details
 
 if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
@@ -54,6 +55,8 @@ class PersistentWizardApp(WizardApp):
         # not in the footer (no room at 80 columns): the palette and the profiles screen name it
         Binding("ctrl+s", "save_profile", "Save as profile", show=False, id="save-profile"),
         Binding("f3", "history", "History", show=False, id="history"),
+        # named by the keyring notice itself, where it shows
+        Binding("f5", "keyring_details", "Keyring", show=False, id="keyring-details"),
     ]
 
     def __init__(
@@ -510,10 +513,17 @@ class PersistentWizardApp(WizardApp):
             return isinstance(screen, WizardScreen) and screen.STEP == "account"
         if action == "history":
             return isinstance(screen, WizardScreen)
+        if action == "keyring_details":
+            return any(notice.display for notice in screen.query(KeyringNotice))
         return super().check_action(action, parameters)
 
     def action_profiles(self) -> None:
         self.open_profiles()
+
+    def action_keyring_details(self) -> None:
+        from trunkwizard.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen("Secrets and the keyring", keyring_details(self.keyring_status)))
 
     def action_history(self) -> None:
         self.open_history()

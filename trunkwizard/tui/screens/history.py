@@ -44,9 +44,24 @@ def when(entry: HistoryEntry) -> str:
     return when_text(entry.time)
 
 
+def entry_name(entry: HistoryEntry, provider: Provider | None) -> str:
+    """What the request named the resource by (a number, a trunk name, a username), as the provider's
+    listing declares it; "" when it does not say."""
+    listing = provider.listing if provider is not None else None
+    body = entry.request.get("json") if isinstance(entry.request, dict) else None
+    named = body.get(listing.confirm_wire) if listing is not None and isinstance(body, dict) else None
+    return str(named).strip() if isinstance(named, str | int) else ""
+
+
 def request_text(entry: HistoryEntry) -> Group:
-    """The request as it was sent, secrets masked (they were masked before it was written)."""
-    parts: list[Text | Syntax] = []
+    """The request as it was sent, secrets masked (they were masked before it was written), under the
+    whole created id and the mode, which the table cuts."""
+    head = Text()
+    head.append("Created ID ", style="bold")
+    head.append(entry.created_id or "unknown")
+    if entry.mode:
+        head.append(f" · mode {entry.mode}")
+    parts: list[Text | Syntax] = [head]
     if entry.deleted_at:
         parts.append(Text(f"Deleted at the provider {when_text(entry.deleted_at)} UTC", style="bold"))
     if entry.outcome == "unknown":
@@ -138,7 +153,10 @@ class HistoryScreen(Screen[None]):
         for entry in self.entries:
             provider = self.providers.get(entry.provider)
             what = provider.title if provider is not None else entry.provider
-            if entry.mode and provider is not None and len(provider.modes) > 1:
+            name = entry_name(entry, provider)
+            if name:
+                what += f" · {name}"  # the number, trunk name or username tells the rows apart
+            elif entry.mode and provider is not None and len(provider.modes) > 1:
                 what += f" · {entry.mode}"
             account = "sandbox" if entry.sandbox else (entry.profile or "typed in")
             state = "deleted" if entry.deleted_at else entry.outcome  # "created" or "unknown"

@@ -43,7 +43,12 @@ def preview_renderable(prepared: PreparedRequest) -> Group:
         parts.append(head)
         if preview.json is not None:
             parts.append(Text(""))
-            parts.append(JSON.from_data(preview.json, indent=2, ensure_ascii=False))
+            body = JSON.from_data(preview.json, indent=2, ensure_ascii=False)
+            # Rich draws JSON unwrapped, so a long value was cut at 80 columns with no sign: fold it
+            # instead; the continuation starts at column 0, under the indented keys, which marks it.
+            body.text.no_wrap = False
+            body.text.overflow = "fold"
+            parts.append(body)
     return Group(*parts)
 
 

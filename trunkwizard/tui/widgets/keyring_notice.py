@@ -1,8 +1,9 @@
 """Where secrets go this session, shown where accounts are entered.
 
-A persistent keyring is one short line. Without one (the normal case over plain SSH) it is the
-keyring's one clear sentence, which says secrets stay in memory for this session only, and the hint
-saying what would make a keyring available. Hidden when the app keeps no profiles (no keyring in use).
+A persistent keyring is one short line. Without one (the normal case over plain SSH) it is two lines,
+at most, on every account step: secrets stay in memory for this session only, and F5 shows the
+keyring's own explanation and what would make a keyring available. Hidden when the app keeps no
+profiles (no keyring in use).
 """
 
 from __future__ import annotations
@@ -15,21 +16,37 @@ from textual.widgets import Static
 if TYPE_CHECKING:
     from trunkwizard.secrets import KeyringStatus
 
-__all__ = ["KeyringNotice", "keyring_text"]
+__all__ = ["KeyringNotice", "keyring_details", "keyring_text"]
+
+DETAILS_KEY = "F5"
 
 
 def keyring_text(status: KeyringStatus | None) -> Text:
+    """What the notice shows: one line, or two without a keyring (the second names the details key)."""
     if status is None:
         return Text("Secrets: looking for a keyring…", style="italic")
     if status.persistent:
         # what the keyring holds: a secret typed into the form stays in memory unless saved as a profile
         return Text(f"Saved profiles keep their secrets in the {status.backend} (keyring).")
-    text = Text()
+    # the keyring's own sentence on line 1 (cut with … at the width), what it means and the key on line 2
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append("⚠ ", style="bold")
     text.append(status.message)
+    text.append("\n")
+    text.append(
+        f"Typed secrets last this session only · {DETAILS_KEY}: why, and how to keep them", style="italic"
+    )
+    return text
+
+
+def keyring_details(status: KeyringStatus | None) -> Text:
+    """The keyring's own words in full, for the F5 panel."""
+    if status is None:
+        return Text("Still looking for a keyring.")
+    text = Text(status.message)
     if status.hint:
-        text.append("\n")
-        text.append(status.hint, style="italic")
+        text.append("\n\n")
+        text.append(status.hint)
     return text
 
 
@@ -37,7 +54,7 @@ class KeyringNotice(Static):
     DEFAULT_CSS = """
     KeyringNotice {
         height: auto;
-        max-height: 6;
+        max-height: 2;
         padding: 0 1;
         color: $text-muted;
     }
