@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from textual import events
 from textual.widgets import Input
 
 from tests.tui.driver import KeyboardDriver
+from tests.tui.screen_text import screen_lines
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.provider import ProviderScreen
+from trunkwizard.tui.terminal import TerminalProfile
 
 CHORUS = get_provider("chorus")
 
@@ -87,3 +91,48 @@ async def test_the_fields_to_fix_banner_goes_when_they_are_fixed(make_app: Calla
         await keys.settle()
         assert details.form.first_problem() is None
         assert str(banner.render()) == "", "no field is left to fix: the banner has gone"
+
+
+@pytest.mark.parametrize(
+    "terminal",
+    [
+        TerminalProfile(over_ssh=True, sixteen_colours=True, no_color=False),
+        TerminalProfile(over_ssh=True, sixteen_colours=False, no_color=True),
+    ],
+    ids=["16-colours", "no-color"],
+)
+async def test_the_provider_list_shows_its_cursor_without_colour(
+    terminal: TerminalProfile, make_app: Callable[..., WizardApp]
+) -> None:
+    # Reported: in 16 colours (TERM=xterm) no cursor at all; with NO_COLOR a faint shade.
+    app = make_app(terminal=terminal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        for title in ("Chorus AI", "SignalWire", "Wavix"):
+            marked = [line for line in screen_lines(app) if "▶ " in line and "creates a" in line]
+            assert len(marked) == 1 and title in marked[0], marked
+            await keys.press("down")
+            await keys.settle()
+
+
+async def test_a_paste_of_several_lines_into_a_secret_is_refused_and_said(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    # Reported: a multi-line paste into a secret kept line 1 silently (masked, so nobody could tell).
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(CHORUS, "sip-registration")
+        form = app.screen.form  # type: ignore[attr-defined]
+        form.focus_field("sipPassword")
+        await keys.settle()
+        field = app.focused
+        assert isinstance(field, Input) and field.password
+        app.post_message(events.Paste("first-line-secret\nsecond line\n"))
+        await keys.settle()
+        assert field.value == ""
+        assert any("a secret is one line" in n.message for n in app._notifications)
+        app.post_message(events.Paste("only-line-secret\n"))
+        await keys.settle()
+        assert field.value == "only-line-secret"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,8 +62,13 @@ async def test_review_copy_and_save_carry_env_references_not_secrets(
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
         assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
         text = saved.read_text()
-        assert text.startswith("curl -X POST") and "TRUNKWIZARD_CHORUS_API_KEY" in text
+        assert text.startswith("#!/bin/sh\n") and "\ncurl -X POST" in text
+        assert "TRUNKWIZARD_CHORUS_API_KEY" in text
         assert CANARY not in text
+        # reported: no shebang, and run with the variables unset it sent an empty key; now it stops
+        environment = {"PATH": os.environ["PATH"]}
+        run = subprocess.run(["sh", str(saved)], env=environment, capture_output=True, text=True)
+        assert run.returncode != 0 and "set TRUNKWIZARD_" in run.stderr, run
         assert not [p for p in saved.parent.iterdir() if p.name.startswith(".tmp-")]
 
 

@@ -587,13 +587,15 @@ class WizardApp(App[int]):
 
     def _save_curl(self) -> None:
         from trunkwizard.errors import StoreError
-        from trunkwizard.tui.export import save_private_text
+        from trunkwizard.tui.export import curl_script, save_private_text
 
         prepared = self.state.prepared
         assert prepared is not None
         try:
             self.last_export = save_private_text(
-                self.export_dir, f"{prepared.provider.key}-{prepared.mode.key}", prepared.as_curl()
+                self.export_dir,
+                f"{prepared.provider.key}-{prepared.mode.key}",
+                curl_script(prepared.as_curl()),
             )
         except StoreError as exc:
             self.notify(f"Not saved: {exc.message}", severity="error", timeout=10)

@@ -3,9 +3,20 @@ never through a symlink, never over another export (trunkwizard.store.files.save
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-__all__ = ["default_export_dir", "save_private_text"]
+__all__ = ["curl_script", "default_export_dir", "save_private_text"]
+
+
+def curl_script(curl: str) -> str:
+    """The curl command as a script that runs as saved: a shebang, `set -eu`, and a check that stops
+    with a message when a secret's variable is unset (curl would otherwise send an empty key)."""
+    # the created id is set by hand between two calls (the script says so above the second): not checked
+    names = sorted(set(re.findall(r"\$\{?(TRUNKWIZARD_[A-Z0-9_]+)", curl)) - {"TRUNKWIZARD_CREATED_ID"})
+    lines = ["#!/bin/sh", "# made by trunkwizard: the secrets are environment variables", "set -eu"]
+    lines += [f': "${{{name}:?set {name} first (export {name}=...)}}"' for name in names]
+    return "\n".join(lines) + "\n" + curl
 
 
 def default_export_dir() -> Path:

@@ -79,7 +79,7 @@ class ProviderScreen(WizardScreen):
     def compose_body(self) -> Iterable[Widget]:
         yield WizardInput(placeholder="filter: name or what it creates", id="filter", compact=True)
         self._shown = list(CATALOG)
-        options = OptionList(*[self._option(p) for p in self._shown], id="providers")
+        options = OptionList(*[self._option(p, i == 0) for i, p in enumerate(self._shown)], id="providers")
         options.highlighted = 0
         yield options
 
@@ -103,16 +103,27 @@ class ProviderScreen(WizardScreen):
         if not self._shown:
             options.add_option(Option("no provider matches: clear the filter", disabled=True))
             return
-        options.add_options([self._option(p) for p in self._shown])
+        options.add_options([self._option(p, i == 0) for i, p in enumerate(self._shown)])
         options.highlighted = 0
 
     @staticmethod
-    def _option(provider: CatalogEntry) -> Option:
+    def _prompt(provider: CatalogEntry, current: bool) -> Text:
+        # the cursor is a glyph as well as a colour: with 16 colours (the filter has the focus, so the
+        # list's highlight is the faint "blurred" one) or NO_COLOR, the ▶ still says which Enter picks
         text = Text()
+        text.append("▶ " if current else "  ", style="bold")
         text.append(provider.title, style="bold")
         text.append(f"  creates a {provider.creates}")
-        text.append(f"\n  {provider.summary}", style="italic")
-        return Option(text, id=provider.key)
+        text.append(f"\n    {provider.summary}", style="italic")
+        return text
+
+    def _option(self, provider: CatalogEntry, current: bool) -> Option:
+        return Option(self._prompt(provider, current), id=provider.key)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        options = event.option_list
+        for index, provider in enumerate(self._shown):
+            options.replace_option_prompt_at_index(index, self._prompt(provider, index == event.option_index))
 
     def clear_filter(self) -> None:
         """An empty filter, the whole list, the first provider highlighted, focus in the filter."""

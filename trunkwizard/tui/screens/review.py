@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from trunkwizard.client import PreparedRequest, cleartext_credentials
 from trunkwizard.errors import TrunkwizardError
-from trunkwizard.tui.export import save_private_text
+from trunkwizard.tui.export import curl_script, save_private_text
 from trunkwizard.tui.messages import SubmitRequested
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
@@ -111,7 +111,7 @@ class ReviewScreen(WizardScreen):
     def action_save_curl(self) -> None:
         stem = f"{self.prepared.provider.key}-{self.prepared.mode.key}"
         try:
-            path = save_private_text(self.wizard.export_dir, stem, self.curl())
+            path = save_private_text(self.wizard.export_dir, stem, curl_script(self.curl()))
         except (OSError, TrunkwizardError) as exc:
             self.set_banner(f"Could not save the curl file: {exc}")
             return

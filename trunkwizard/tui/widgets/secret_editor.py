@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import SecretStr
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Button, Input
 
@@ -14,6 +14,26 @@ from trunkwizard.tui.widgets.text_editor import placeholder_of
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
 __all__ = ["SecretEditor"]
+
+
+class SecretInput(WizardInput):
+    """A masked input that refuses a paste of several lines: Input keeps only the first line, silently,
+    and with the text masked nobody would notice that the secret is not the one copied."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # Input's own paste handler would run after this one
+        lines = [line for line in event.text.splitlines() if line.strip()]
+        if len(lines) > 1:
+            event.stop()
+            self.notify(
+                f"Not pasted: the clipboard holds {len(lines)} lines and a secret is one line. "
+                "Copy just the key or password and paste again.",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        super()._on_paste(events.Paste(lines[0] if lines else ""))
+        event.stop()
 
 
 class RevealButton(Button, can_focus=False):
@@ -25,7 +45,7 @@ class SecretEditor(FieldEditor):
 
     def compose(self) -> ComposeResult:
         initial = self.initial.get_secret_value() if isinstance(self.initial, SecretStr) else self.initial
-        yield WizardInput(
+        yield SecretInput(
             initial or "",
             placeholder=placeholder_of(self.field),
             password=True,
