@@ -165,3 +165,15 @@ async def test_duplicate_number_lands_on_the_number_field(sandbox_client: Any) -
             await client.create(prepared)
     assert failure.value.status == 409
     assert failure.value.field == "number"
+
+
+def test_next_steps_never_say_host_port_port() -> None:
+    # Reported: registrar host pbx.example.com:5060 plus SIP port 5061 gave
+    # "registers to pbx.example.com:5060:5061".
+    answers = {**VALID["sip-registration"], "sipProxy": "pbx.example.com:5060", "sipPort": 5061}
+    request = prepare_only_answers("sip-registration", answers)
+    mode = CHORUS.mode("sip-registration")
+    created = CHORUS.created(mode, request, {"data": {"id": "pn_1"}}, None)  # type: ignore[arg-type]
+    steps = " ".join(created.next_steps)
+    assert "registers to pbx.example.com:5060 " in steps
+    assert ":5060:5061" not in steps

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from textual import events
@@ -48,7 +49,7 @@ async def test_starting_over_shows_the_whole_provider_list(make_app: Callable[..
         await keys.settle()
         await keys.press("enter")
         await keys.settle()
-        assert app.screen.STEP == "result"  # type: ignore[attr-defined]
+        assert app.screen.STEP == "result"
         await keys.press("n")
         await keys.settle()
         screen = app.screen
@@ -136,3 +137,19 @@ async def test_a_paste_of_several_lines_into_a_secret_is_refused_and_said(
         app.post_message(events.Paste("only-line-secret\n"))
         await keys.settle()
         assert field.value == "only-line-secret"
+
+
+def test_help_texts_speak_the_technicians_words() -> None:
+    # Reported: help texts spoke of "the seed's table" (the project's sources, not the user's).
+    from trunkwizard.providers import all_providers
+    from trunkwizard.tui.widgets.field_help import help_lines
+
+    def every(fields: Any) -> Any:
+        for field in fields:
+            yield field
+            yield from every(field.rows)
+
+    for provider in all_providers():
+        for field in [*every(provider.account_fields), *(f for m in provider.modes for f in every(m.fields))]:
+            for title, text in help_lines(field):
+                assert "seed" not in text.lower(), (provider.key, field.wire, title, text)

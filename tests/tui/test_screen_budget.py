@@ -25,6 +25,6 @@ async def test_a_long_review_value_is_folded_not_cut(make_app: Callable[..., Wiz
         await keys.fill_form(app.screen.form, {"number": "+14155550190", "name": LONG_NAME})
         await keys.press("ctrl+n")
         await keys.settle()
-        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        assert app.screen.STEP == "review"
         text = "".join(line.strip() for line in screen_lines(app))
         assert LONG_NAME in text

@@ -272,7 +272,7 @@ class SignalWireSipEndpoint(ProviderModel):
         Form(
             label="Legacy API fields",
             help="Off unless SignalWire answers that password_confirmation or call_handler is missing: "
-            "the seed's older API version required them, the current API rejects them. On sends "
+            "an older version of the API required them, the current API rejects them. On sends "
             "password_confirmation and shows call_handler.",
             sent=False,
             section="legacy",

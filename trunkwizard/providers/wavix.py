@@ -401,7 +401,7 @@ class WavixTrunk(ProviderModel):
         bool,
         Form(
             label="Legacy API fields",
-            help="Off unless Wavix answers that passthrough is missing: the seed's older API version "
+            help="Off unless Wavix answers that passthrough is missing: an older version of the API "
             "required it, the current API rejects it. On shows and sends passthrough.",
             sent=False,
             section="legacy",

@@ -332,8 +332,8 @@ class ExtensionRef(ProviderModel):
         Field(ge=1),
         Form(
             label="ID",
-            help="The unique ID of the extension or group on the PBX. The seed's table marks it "
-            "required, its own example identifies the group by ext_number instead: give one of the two.",
+            help="The unique ID of the extension or group on the PBX. Yeastar's API guide lists it as "
+            "required, yet its own example identifies the group by ext_number instead: give one of the two.",
         ),
     ] = None
 
