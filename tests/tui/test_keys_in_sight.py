@@ -53,8 +53,13 @@ async def test_f1_on_a_field_lists_its_keys(make_app: Callable[..., WizardApp]) 
             await keys.press("f1")
             await keys.settle()
             assert expected in screen_text(app), wire
+            assert "Move down" not in screen_text(app), "each key once: [ ] moves both ways"
             await keys.press("escape")
             await keys.settle()
+        form.focus_field("name")
+        await keys.press("f1")
+        await keys.settle()
+        assert "Move cursor left" not in screen_text(app), "a text box's editing keys are Textual's"
 
 
 async def test_picking_an_ordered_choice_keeps_the_cursor_in_place(

@@ -64,16 +64,19 @@ _KEY_NAMES = {
 
 
 def widget_keys(widget: Widget) -> list[tuple[str, str]]:
-    """(key, what it does) for the keys a widget answers to itself, as its bindings describe them."""
+    """(key, what it does) for the keys our own field widgets answer to (a toggle, a choice grid, a row
+    list), as their bindings describe them; a text box's editing keys are Textual's, not listed."""
     found: dict[str, tuple[str, str]] = {}
-    for key, bindings in widget._bindings.key_to_bindings.items():
-        for binding in bindings:
-            if not binding.description or binding.action in found:
+    for cls in type(widget).__mro__:
+        if not cls.__module__.startswith("trunkwizard."):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", []):  # its own, not inherited from Textual
+            if not isinstance(binding, Binding) or not binding.description or binding.action in found:
                 continue
             if widget.check_action(binding.action.split("(")[0], ()) is False:
                 continue
-            shown = binding.key_display or _KEY_NAMES.get(key, key)
-            found[binding.action] = (shown, binding.description)
+            key = binding.key.split(",")[0]
+            found[binding.action] = (binding.key_display or _KEY_NAMES.get(key, key), binding.description)
     return list(found.values())
 
 

@@ -38,7 +38,7 @@ class ChoiceGrid(Widget, can_focus=True):
         Binding("space", "flip", "Pick", id="choice-pick"),
         Binding("left_square_bracket,shift+left,shift+up", "reorder(-1)", "Reorder", key_display="[ ]",
                 id="choice-reorder"),
-        Binding("right_square_bracket,shift+right,shift+down", "reorder(1)", "Later", show=False),
+        Binding("right_square_bracket,shift+right,shift+down", "reorder(1)", show=False),  # "[ ] Reorder"
         Binding("backspace,delete", "clear", "Clear all", key_display="⌫", id="choice-clear"),
     ]
 

@@ -83,7 +83,7 @@ class RowList(Widget, can_focus=True):
         Binding("d,delete", "remove", "Delete", key_display="d", id="row-delete"),
         Binding("u", "undo", "Undo delete", id="row-undo"),
         Binding("left_square_bracket,shift+up", "move(-1)", "Move", key_display="[ ]", id="row-move"),
-        Binding("right_square_bracket,shift+down", "move(1)", "Move down", show=False),
+        Binding("right_square_bracket,shift+down", "move(1)", show=False),  # "[ ] Move" says it
     ]
     COMPONENT_CLASSES = {"row-list--cursor", "row-list--empty", "row-list--bad"}
 
