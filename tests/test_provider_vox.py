@@ -299,6 +299,21 @@ async def test_listing_pages_with_a_cursor(sandbox_client: Any) -> None:
     assert too_many.value.field == "limit"
 
 
+async def test_agent_versions_are_offered_from_the_versions_call(sandbox_client: Any) -> None:
+    async with sandbox_client("vox") as client:
+        choices = await client.lookup("agent_versions", INBOUND_AGENT)
+        with pytest.raises(ProviderError):
+            await client.lookup("agent_versions", "00000000-0000-4000-8000-000000000000")
+        with pytest.raises(ValueError, match="choose the agent first"):
+            await client.lookup("agent_versions", None)
+    # the sandbox's inbound agent has production version 3 and a newer v4
+    assert [c.value for c in choices] == ["current", "production", "v4", "v3", "v2", "v1"]
+    assert choices[1].label == "production (v3)"
+    assert choices[3].label.startswith("v3 (production")
+    field = next(f for f in VOX.mode(MODE).fields if f.wire == "inbound_agent_version")
+    assert (field.choices_from, field.choices_of) == ("agent_versions", "inbound_agent_id")
+
+
 async def test_agents_are_offered_from_the_account(sandbox_client: Any) -> None:
     async with sandbox_client("vox") as client:
         choices = await client.lookup("agents")

@@ -534,12 +534,13 @@ class ProviderClient:
             raise ProviderError(f"{self.provider.title}'s API cannot delete a {self.provider.creates}")
         await self.send(call)
 
-    async def lookup(self, name: str) -> list[Choice]:
-        """All choices of a look-up (e.g. SignalWire subscribers), following the provider's paging."""
+    async def lookup(self, name: str, of: str | None = None) -> list[Choice]:
+        """All choices of a look-up (e.g. SignalWire subscribers), following the provider's paging; `of`
+        is the value the look-up lists choices of (Vox: the agent whose versions are listed)."""
         choices: list[Choice] = []
         cursor: str | None = None
         for _ in range(_MAX_LOOKUP_PAGES):
-            body = await self.send(self.provider.lookup_call(name, cursor))
+            body = await self.send(self.provider.lookup_call(name, cursor, of))
             page, cursor = self.provider.lookup_page(name, body)
             choices.extend(page)
             if not cursor:

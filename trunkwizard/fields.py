@@ -130,6 +130,8 @@ class Form:
     hidden_value:  sent while hidden, where the provider's schema requires the key regardless.
     confirm_of:  wire name of the field this one must repeat (password confirmation).
     choices_from:  the choices come from the provider account (a lookup the client performs).
+    choices_of:  wire name of the field whose value the look-up lists choices of (Vox: the versions of
+        the chosen agent); the choices are read again whenever that field changes.
     location:  "path" fields fill the URL, not the body.
     join:  a list sent as one string joined by this separator (Yeastar's codec_sel).
     wrap:  a value sent as a one-key object, {wrap: value} (Wavix's host_request {"host": ...}).
@@ -148,6 +150,7 @@ class Form:
     hidden_value: Any = None
     confirm_of: str | None = None
     choices_from: str | None = None
+    choices_of: str | None = None
     choice_labels: tuple[tuple[Any, str], ...] = ()
     location: Literal["body", "path"] = "body"
     join: str | None = None
@@ -197,6 +200,7 @@ class FormField:
     fixed: bool = False
     rules: tuple[Rule, ...] = ()
     row_model: type[BaseModel] | None = None
+    choices_of: str | None = None
 
     @property
     def warned_by(self) -> tuple[Rule, ...]:
@@ -455,6 +459,7 @@ def form_fields(model: type[BaseModel]) -> tuple[FormField, ...]:
                 hidden_value=form.hidden_value,
                 confirm_of=form.confirm_of,
                 choices_from=form.choices_from,
+                choices_of=form.choices_of,
                 location=form.location,
                 placeholder=form.placeholder,
                 section=form.section,

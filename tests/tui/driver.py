@@ -24,7 +24,7 @@ from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.widgets.choice_grid import ChoiceGrid
 from trunkwizard.tui.widgets.field_row import FieldRow
 from trunkwizard.tui.widgets.form_view import FormView
-from trunkwizard.tui.widgets.lookup_editor import LookupEditor
+from trunkwizard.tui.widgets.lookup_editor import TYPE_INSTEAD, LookupEditor
 from trunkwizard.tui.widgets.rows_editor import RowList
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -253,11 +253,21 @@ class KeyboardDriver:
         await self.pilot.pause()
         overlay = select.query_one("SelectOverlay")
         values = [v for _, v in select._options]
+        if value not in values and TYPE_INSTEAD in values:
+            # a look-up's list lacks it: "type another…", then type it (typed text stays allowed)
+            await self.press("escape")
+            await self.pick_in_select(select, TYPE_INSTEAD)
+            await self.pilot.pause()
+            focused = self.focused
+            assert isinstance(focused, Input), focused
+            await self.press("home", "ctrl+k")
+            await self.type_text(str(value))
+            return
         target = values.index(value)
         here = overlay.highlighted or 0  # type: ignore[attr-defined]
         step = "down" if target > here else "up"
         await self.press(*[step] * abs(target - here), "enter")
-        assert select.value == value, (select.value, value)
+        assert select.value == value or value == TYPE_INSTEAD, (select.value, value)
 
     async def add_rows(self, rows: RowList, value: list[Any]) -> None:
         from trunkwizard.tui.screens.row_editor import RowEditorScreen

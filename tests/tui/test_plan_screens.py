@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 from textual.message import Message
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from tests.test_provider_vox import INBOUND_AGENT, MODE, VALID, VOX
 from tests.tui.conftest import STEADY
@@ -37,6 +37,7 @@ from trunkwizard.tui.screens.provider import ProviderScreen
 from trunkwizard.tui.screens.result import ResultScreen
 from trunkwizard.tui.screens.review import ReviewScreen, preview_renderable
 from trunkwizard.tui.screens.submit import SubmitScreen
+from trunkwizard.tui.widgets.lookup_editor import LookupEditor
 
 # the sandbox's agents have no version 99: the mapping PATCH is refused after the number exists
 MAPPING_REFUSED = {
@@ -139,3 +140,25 @@ async def test_new_after_a_create_opens_an_empty_wizard() -> None:
         await keys.to_details(chorus, "jambonz")
         assert isinstance(app.screen, DetailsScreen)
         assert applicable_answers(app.screen.mode.fields, app.screen.form.values()) == {}
+
+
+async def test_agent_versions_are_picked_from_the_chosen_agent(make_app: Callable[..., WizardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(VOX, MODE)
+        details = app.screen
+        assert isinstance(details, DetailsScreen)
+        version = details.form.rows["inbound_agent_version"].editor
+        assert isinstance(version, LookupEditor)
+        # no agent yet: nothing to list, the version is typed (its default kept)
+        await keys.fill_form(details.form, {**VALID, "map_inbound_agent": True})
+        await keys.settle()
+        assert version.typing and version.get_value() == "current"
+        # the agent picked: its versions from GET /agents/{id}/versions, the default picked among them
+        await keys.fill_form(details.form, {"inbound_agent_id": INBOUND_AGENT, "inbound_agent_version": "v3"})
+        await keys.settle()
+        options = [value for _, value in version.query_one(Select)._options if value is not Select.NULL]
+        assert options[:3] == ["current", "production", "v4"] and not version.typing
+        assert version.get_value() == "v3"
+        assert details.form.answers()["inbound_agent_version"] == "v3"

@@ -424,7 +424,9 @@ class Provider(ABC, Generic[A, R]):
         """`created` updated with the answer of one follow-up call."""
         return created
 
-    def lookup_call(self, name: str, cursor: str | None) -> Call:
+    def lookup_call(self, name: str, cursor: str | None, of: str | None = None) -> Call:
+        """The call that lists look-up `name` (its page at `cursor`); `of` is the value of the field the
+        look-up depends on (Form.choices_of), when it has one."""
         raise KeyError(f"{self.title} has no look-up {name!r}")
 
     def lookup_page(self, name: str, body: Any) -> tuple[list[Choice], str | None]:

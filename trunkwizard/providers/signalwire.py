@@ -504,7 +504,7 @@ class SignalWire(Provider[SignalWireAccount, SignalWireSipEndpoint]):
         following = _next_link(body, "/sip_endpoints", "SIP endpoint list")
         return following if following != cursor else None
 
-    def lookup_call(self, name: str, cursor: str | None) -> Call:
+    def lookup_call(self, name: str, cursor: str | None, of: str | None = None) -> Call:
         if name != "subscribers":
             return super().lookup_call(name, cursor)
         # The cursor is the absolute links.next URL; the auth refuses it unless it is on the base URL's host.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from pydantic import BeforeValidator, SecretStr
 
@@ -114,8 +115,26 @@ _AGENT_ID_HELP = (
 )
 _AGENT_VERSION_HELP = (
     "Which version of the agent answers: current (the latest saved), production (the version marked "
-    "production), or a fixed version such as v3."
+    "production), or a fixed version such as v3 (picked from the agent's versions, or typed)."
 )
+
+
+def _version_choices(body: Any) -> list[Choice]:
+    """`{versions: [{version, is_production, description}]}` as choices, after the two names Vox resolves
+    itself (current, production), so the default stays pickable."""
+    rows = body.get("versions") if isinstance(body, Mapping) else None
+    listed = rows if isinstance(rows, list) else []
+    versions = [r for r in listed if isinstance(r, Mapping) and r.get("version")]
+    production = next((str(r["version"]) for r in versions if r.get("is_production")), "")
+    choices = [
+        Choice("current", "current (the latest saved)"),
+        Choice("production", f"production ({production})" if production else "production"),
+    ]
+    for row in versions:
+        marks = [m for m in ("production" if row.get("is_production") else "", row.get("description")) if m]
+        label = f"{row['version']} ({', '.join(str(m) for m in marks)})" if marks else str(row["version"])
+        choices.append(Choice(str(row["version"]), label))
+    return choices
 
 
 def _half_pair(values: Mapping[str, Any]) -> str | None:
@@ -219,6 +238,8 @@ class VoxCustomSip(ProviderModel):
             help=_AGENT_VERSION_HELP,
             shown_when=when("map_inbound_agent", True),
             sent=False,
+            choices_from="agent_versions",
+            choices_of="inbound_agent_id",
             section="Agents",
         ),
     ] = "current"
@@ -252,6 +273,8 @@ class VoxCustomSip(ProviderModel):
             help=_AGENT_VERSION_HELP,
             shown_when=when("map_outbound_agent", True),
             sent=False,
+            choices_from="agent_versions",
+            choices_of="outbound_agent_id",
             section="Agents",
         ),
     ] = "current"
@@ -340,7 +363,7 @@ class Vox(Provider[VoxAccount, VoxCustomSip]):
     needs = _NEEDS
     auth_scheme = BearerScheme("api_key")
     existing = Match(items="items", key="number")
-    lookups = {"agents": "Vox agents of the organization"}
+    lookups = {"agents": "Vox agents of the organization", "agent_versions": "versions of a Vox agent"}
     # The agent PATCH names nested fields; the form has them flat.
     error_fields = {
         "inbound_agent.agent_id": "inbound_agent_id",
@@ -431,15 +454,22 @@ class Vox(Provider[VoxAccount, VoxCustomSip]):
         following = body.get("next_cursor") if isinstance(body, Mapping) else None
         return str(following) if following and following != cursor else None
 
-    def lookup_call(self, name: str, cursor: str | None) -> Call:
+    def lookup_call(self, name: str, cursor: str | None, of: str | None = None) -> Call:
+        if name == "agent_versions":
+            # GET /agents/{agent_id}/versions (reference table "Agent versions" [V]): one answer, no paging
+            if not of:
+                raise ValueError("choose the agent first: its versions are listed from it")
+            return Call("GET", f"/agents/{quote(of, safe='')}/versions")
         if name != "agents":
-            return super().lookup_call(name, cursor)
+            return super().lookup_call(name, cursor, of)
         params = {"limit": "100"}
         if cursor:
             params["cursor"] = cursor
         return Call("GET", "/agents", params=params)
 
     def lookup_page(self, name: str, body: Any) -> tuple[list[Choice], str | None]:
+        if name == "agent_versions":
+            return _version_choices(body), None
         if name != "agents":
             return super().lookup_page(name, body)
         items = body.get("items", []) if isinstance(body, Mapping) else []

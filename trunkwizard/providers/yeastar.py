@@ -892,7 +892,7 @@ class Yeastar(Provider[YeastarAccount, YeastarRequest]):
         page = int(cursor or "1")
         return str(page + 1) if isinstance(total, int) and total > page * FIND_PAGE_SIZE else None
 
-    def lookup_call(self, name: str, cursor: str | None) -> Call:
+    def lookup_call(self, name: str, cursor: str | None, of: str | None = None) -> Call:
         if name not in self.lookups:
             return super().lookup_call(name, cursor)
         return Call("GET", "/trunk/itsp_list")  # one answer, no paging (developer guide)

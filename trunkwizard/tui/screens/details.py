@@ -63,13 +63,22 @@ class DetailsScreen(FormScreen):
 
     def on_lookup_editor_wanted(self, event: LookupEditor.Wanted) -> None:
         event.stop()
-        self.run_worker(self._lookup(event.editor), group="lookup")
+        self.run_worker(self._lookup(event.editor), group=f"lookup-{event.editor.field.wire}", exclusive=True)
+
+    def _label(self, wire: str) -> str:
+        return next((f.label.lower() for f in self.mode.fields if f.wire == wire), wire)
 
     async def _lookup(self, editor: LookupEditor) -> None:
         name = editor.field.choices_from or ""
+        of: str | None = None
+        if editor.field.choices_of:
+            of = str(self.form.values().get(editor.field.choices_of) or "")
+            if not of:
+                editor.failed(f"choose the {self._label(editor.field.choices_of)} first")
+                return
         try:
             async with self.wizard.client() as client:
-                choices = await client.lookup(name)
+                choices = await client.lookup(name, of)
         except TrunkwizardError as exc:
             editor.failed(exc.message)
             return

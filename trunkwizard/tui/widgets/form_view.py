@@ -244,6 +244,10 @@ class FormView(VerticalScroll, can_focus=False):
             row.set_warning(None)
         if field.wire in self._controllers:
             self.refresh_visibility()
+
+        for dependent in self.rows.values():
+            if dependent.field.choices_of == field.wire and isinstance(dependent.editor, LookupEditor):
+                dependent.editor.reload()  # its choices are those of the value just changed
         self.post_message(self.Edited(self, field))
 
     def on_field_row_left(self, event: FieldRow.Left) -> None:

@@ -46,6 +46,21 @@ class LookupEditor(FieldEditor):
         yield fallback
 
     def on_mount(self) -> None:
+        self._want()
+
+    def reload(self) -> None:
+        """Ask for the options again (the field they are listed of changed); what was picked is kept."""
+        self._wanted = self.get_value()
+        self._values = None
+        select = self.query_one(Select)
+        with select.prevent(Select.Changed):
+            select.set_options([])
+        select.prompt = "loading…"
+        # posted from the editor's own queue: a message made in the form's handler would count the form
+        # as its sender and stop bubbling there, short of the screen that runs the look-up
+        self.call_later(self._want)
+
+    def _want(self) -> None:
         self.post_message(self.Wanted(self))
 
     @property
