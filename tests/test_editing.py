@@ -21,6 +21,7 @@ from trunkwizard.editing import apply_edit, plan_edit, plan_rotation
 from trunkwizard.errors import ValidationFailed
 from trunkwizard.inventory import list_inventory, show
 from trunkwizard.providers import get_provider
+from trunkwizard.redact import MASK
 from trunkwizard.sandbox import SandboxServer, sandbox_account, wavix, yeastar
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,7 +167,28 @@ def test_cli_edit_rotate_and_read_only(private_home: PrivateHome, served: Any) -
         env={"TRUNKWIZARD_WAVIX_PASSWORD": CANARY},
     )
     assert dry.returncode == 0, dry.stderr
-    assert json.loads(dry.stdout)["changes"] == ["label: Head office PBX -> HQ PBX", "password: changed"]
+    planned = json.loads(dry.stdout)
+    assert planned["changes"] == ["label: Head office PBX -> HQ PBX", "password: changed"]
+    # the update is a plan like a create's: every call with its URL, headers and masked body
+    (put,) = planned["calls"]
+    assert put["method"] == "PUT" and put["url"] == f"{server.url}/wavix/v1/trunks/201"
+    assert put["json"]["password"] == MASK and put["json"]["label"] == "HQ PBX"
+    curl = trunkwizard(
+        private_home,
+        "edit",
+        "wavix",
+        "201",
+        *url,
+        "--answers",
+        str(answers),
+        "--dry-run",
+        "--curl",
+        env={"TRUNKWIZARD_WAVIX_PASSWORD": CANARY},
+    )
+    assert curl.returncode == 0, curl.stderr
+    assert (
+        curl.stdout.startswith("curl -X PUT") and '"password": "${TRUNKWIZARD_WAVIX_PASSWORD}"' in curl.stdout
+    )
     assert not recorder.writes
     edited = trunkwizard(
         private_home,
@@ -184,7 +206,7 @@ def test_cli_edit_rotate_and_read_only(private_home: PrivateHome, served: Any) -
     assert rotated.returncode == 0, rotated.stderr
     assert rotated.stdout.strip() == pbx.trunks[11]["password"]
     assert "still holds the old one" in rotated.stderr
-    for result in (refused, read_only, dry, edited):
+    for result in (refused, read_only, dry, curl, edited):
         assert CANARY not in result.stdout + result.stderr
 
 

@@ -23,7 +23,7 @@ import os
 import re
 import shlex
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
@@ -61,11 +61,13 @@ __all__ = [
     "CREATED_ID_ENV",
     "DEFAULT_TIMEOUT",
     "PreparedRequest",
+    "PreparedUpdate",
     "ProviderClient",
     "RequestPreview",
     "cleartext_credentials",
     "load_account",
     "prepare",
+    "prepare_update",
     "preview_call",
     "scrub_secrets",
 ]
@@ -175,23 +177,59 @@ class PreparedRequest:
 
     def as_json(self) -> dict[str, Any]:
         """`{"calls": [{"method", "url", "headers", "json"}, ...]}`, secrets masked."""
-        return {"calls": [preview.as_dict() for preview in self.previews]}
+        return _plan_json(self.previews)
 
     def as_text(self) -> str:
-        return "\n\n".join(_numbered(i, len(self.previews), p.as_text()) for i, p in enumerate(self.previews))
+        return _plan_text(self.previews)
 
     def as_curl(self) -> str:
         """Every call as curl, in order; secrets and the created id as environment-variable references."""
-        parts = []
-        for index, (call, preview) in enumerate(zip(self.calls, self.previews, strict=True)):
-            if call.takes_created_id:
-                url = preview.url.replace("{created_id}", f"${CREATED_ID_ENV}")
-                text = replace(preview, url=url).as_curl()
-                text = f"# then, with {CREATED_ID_ENV} set to the id the first call answered with:\n{text}"
-            else:
-                text = preview.as_curl()
-            parts.append(_numbered(index, len(self.calls), text, comment="# "))
-        return "\n\n".join(parts)
+        return _plan_curl(self.calls, self.previews)
+
+
+@dataclass(frozen=True)
+class PreparedUpdate:
+    """An update of what an account already has, as a plan like a create's: every call in order, each
+    with its masked preview (review, dry run and curl show the same), secrets SecretStr until sent."""
+
+    provider: Provider
+    calls: tuple[Call, ...]
+    previews: tuple[RequestPreview, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return _plan_json(self.previews)
+
+    def as_text(self) -> str:
+        return _plan_text(self.previews)
+
+    def as_curl(self) -> str:
+        return _plan_curl(self.calls, self.previews)
+
+
+def prepare_update(provider: Provider, account: ProviderModel, calls: Sequence[Call]) -> PreparedUpdate:
+    """The documented update call(s) of an edit or a rotation, previewed for the account they go to."""
+    return PreparedUpdate(provider, tuple(calls), tuple(_preview(provider, account, call) for call in calls))
+
+
+def _plan_json(previews: Sequence[RequestPreview]) -> dict[str, Any]:
+    return {"calls": [preview.as_dict() for preview in previews]}
+
+
+def _plan_text(previews: Sequence[RequestPreview]) -> str:
+    return "\n\n".join(_numbered(i, len(previews), p.as_text()) for i, p in enumerate(previews))
+
+
+def _plan_curl(calls: Sequence[Call], previews: Sequence[RequestPreview]) -> str:
+    parts = []
+    for index, (call, preview) in enumerate(zip(calls, previews, strict=True)):
+        if call.takes_created_id:
+            url = preview.url.replace("{created_id}", f"${CREATED_ID_ENV}")
+            text = replace(preview, url=url).as_curl()
+            text = f"# then, with {CREATED_ID_ENV} set to the id the first call answered with:\n{text}"
+        else:
+            text = preview.as_curl()
+        parts.append(_numbered(index, len(calls), text, comment="# "))
+    return "\n\n".join(parts)
 
 
 def _numbered(index: int, count: int, text: str, comment: str = "") -> str:

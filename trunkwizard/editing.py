@@ -3,6 +3,7 @@
     details = await show(client, key)                       # the get call's answer
     edit = plan_edit(provider, details, {"label": "HQ"})    # ValidationFailed: read-only field, rule
     edit.changes                                            # old -> new; secrets "changed"/"unchanged"
+    edit.plan(account).as_curl()                            # every call, as review and dry run show it
     after = await apply_edit(client, edit)                  # the update, then the get call again
 
 The diff is what the review shows; the call is what the provider's documented update takes (a partial
@@ -22,7 +23,8 @@ from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.redact import MASK, register_secret
 
 if TYPE_CHECKING:
-    from trunkwizard.client import ProviderClient
+    from trunkwizard.client import PreparedUpdate, ProviderClient
+    from trunkwizard.fields import ProviderModel
     from trunkwizard.inventory import Details
     from trunkwizard.providers import Call, Provider
     from trunkwizard.providers._listing import Listing
@@ -51,22 +53,33 @@ def _shown(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Edit:
-    """The reviewed edit: the diff, the call as it will be sent (secrets masked in `preview`)."""
+    """The reviewed edit: the diff, and the calls as they will be sent, in order (secrets SecretStr until
+    sent; masked in `preview` and in the plan)."""
 
     provider: Provider
     details: Details
     changes: tuple[Change, ...]
-    call: Call
+    calls: tuple[Call, ...]
     semantics: str
     unchanged_secrets: tuple[str, ...] = ()
 
     @property
+    def call(self) -> Call:
+        """The update call itself."""
+        return self.calls[0]
+
+    @property
     def preview(self) -> dict[str, Any]:
-        secrets = _listing(self.provider).secret_fields
         body = None
         if self.call.json is not None:
-            body = {k: (MASK if k in secrets and v else v) for k, v in self.call.json.items()}
+            body = {k: (MASK if isinstance(v, SecretStr) else v) for k, v in self.call.json.items()}
         return {"method": self.call.method, "path": self.call.path, "json": body}
+
+    def plan(self, account: ProviderModel) -> PreparedUpdate:
+        """The calls as a plan like a create's: what the review, the dry run and curl show."""
+        from trunkwizard.client import prepare_update
+
+        return prepare_update(self.provider, account, self.calls)
 
     def lines(self) -> list[str]:
         lines = [change.text() for change in self.changes]
@@ -107,7 +120,7 @@ def plan_edit(provider: Provider, details: Details, answers: Mapping[str, Any]) 
             register_secret(value)
         if value == current.get(wire) and not (secret and wire not in details.secrets):
             continue
-        changes[wire] = value
+        changes[wire] = SecretStr(value) if secret and isinstance(value, str) else value
         diff.append(Change(wire, None if secret else current.get(wire), None if secret else value, secret))
     problems += listing.update_problems(current, changes)
     if problems:
@@ -116,7 +129,7 @@ def plan_edit(provider: Provider, details: Details, answers: Mapping[str, Any]) 
         raise ValidationFailed([Problem("", "nothing changes: every value given is the current one")])
     call = listing.update_call(details.ref, current, changes)
     unchanged = tuple(sorted(w for w in listing.secret_fields if w not in changes and w in current))
-    return Edit(provider, details, tuple(diff), call, listing.update_semantics, unchanged)
+    return Edit(provider, details, tuple(diff), (call,), listing.update_semantics, unchanged)
 
 
 def plan_rotation(provider: Provider, details: Details) -> tuple[Edit, SecretStr]:
@@ -138,7 +151,8 @@ async def apply_edit(client: ProviderClient, edit: Edit, *, action: str = "edit"
     """Send the update (refused on a read-only account before anything leaves), then read it back."""
     from trunkwizard.inventory import show
 
-    await client.update(edit.call, action)
+    for call in edit.calls:
+        await client.update(call, action)
     key = edit.details.ref.id
     parents = "/".join(edit.details.ref.path_values.values())
     return await show(client, f"{parents}/{key}" if parents else key)

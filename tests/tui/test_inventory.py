@@ -212,6 +212,12 @@ async def test_edit_in_the_tui_reviewed_as_a_diff_and_read_back(
         review = app.screen
         assert isinstance(review, EditReviewScreen)
         assert f"{field}: {old if old is not None else '(none)'} -> {value}" in review.edit.lines()
+        # the review shows the plan as a create's does: the call with its full URL, and curl
+        (shown,) = review.plan.previews
+        assert f"{method} {shown.url}" in str(review.query_one("#review-text", Static).render())
+        assert review.curl().startswith(f"curl -X {method} ")
+        if provider_key == "wavix":
+            assert "${TRUNKWIZARD_WAVIX_PASSWORD}" in review.curl() and CANARY not in review.curl()
         assert not recorder.writes
         await keys.press("ctrl+n")
         await keys.settle()

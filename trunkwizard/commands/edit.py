@@ -3,9 +3,11 @@ provider's documented update (a partial PATCH, Wavix's full-replace PUT, Yeastar
 
 The answers file (JSON or TOML, the provider's wire names) holds only what changes; a secret may come
 from TRUNKWIZARD_<PROVIDER>_<FIELD> instead. The diff (old -> new, secrets "changed"/"unchanged") is
-printed, the update sent, and the result read back with the get call. `--dry-run` prints the diff and
-the call (secrets masked) and sends nothing. Exit codes as for `create`: 0 changed (or dry run), 2
-invalid answers, a read-only field, a read-only account or usage, 1 provider or network error.
+printed with the plan (every call, secrets masked, as the wizard's review shows it), the update sent, and
+the result read back with the get call. `--dry-run` prints the diff and the plan and sends nothing;
+`--curl` prints the plan as curl commands (secrets as $TRUNKWIZARD_... references) instead. Exit codes as
+for `create`: 0 changed (or dry run), 2 invalid answers, a read-only field, a read-only account or
+usage, 1 provider or network error.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from trunkwizard.commands._target import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_target_arguments, fail
 
 if TYPE_CHECKING:
+    from trunkwizard.client import PreparedUpdate
     from trunkwizard.editing import Edit
     from trunkwizard.inventory import Details
 
@@ -38,13 +41,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="print the diff and the call; send nothing")
     parser.add_argument("--json", action="store_true", help="machine-readable output (one JSON object)")
+    parser.add_argument(
+        "--curl", action="store_true", help="with --dry-run: print the plan as curl commands, send nothing"
+    )
 
 
-def print_edit(edit: Edit, after: Details | None, *, as_json: bool, dry_run: bool) -> None:
+def print_edit(
+    edit: Edit, plan: PreparedUpdate, after: Details | None, *, as_json: bool, dry_run: bool
+) -> None:
     if as_json:
         document: dict[str, Any] = {
             "changes": edit.lines(),
-            "call": edit.preview,
+            **plan.as_json(),
             "semantics": edit.semantics,
             "sent": not dry_run,
         }
@@ -55,10 +63,7 @@ def print_edit(edit: Edit, after: Details | None, *, as_json: bool, dry_run: boo
     print(f"{edit.provider.title} {edit.provider.creates} {edit.details.ref.id}: {edit.semantics}")
     for line in edit.lines():
         print(f"  {line}")
-    preview = edit.preview
-    print(f"{preview['method']} {preview['path']}")
-    if preview["json"] is not None:
-        print(json.dumps(preview["json"], indent=2, ensure_ascii=False))
+    print(plan.as_text())
     if after is not None:
         print("Read back:")
         shown = {change.wire for change in edit.changes}
@@ -78,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
     from trunkwizard.providers import get_provider
     from trunkwizard.providers._auth import env_var
 
+    if args.curl and not args.dry_run:
+        return fail("--curl prints the plan only: give --dry-run with it", EXIT_USAGE)
     try:
         provider = get_provider(args.provider)
         listing = listing_of(provider)
@@ -99,8 +106,12 @@ def run(args: argparse.Namespace) -> int:
         async with open_client(provider, args) as client:
             details = await show(client, args.item, page_size=args.page_size)
             planned = plan_edit(provider, details, answers)
+            plan = planned.plan(client.account)
+            if args.curl:
+                print(plan.as_curl())
+                return EXIT_OK
             after = None if args.dry_run else await apply_edit(client, planned)
-            print_edit(planned, after, as_json=args.json, dry_run=args.dry_run)
+            print_edit(planned, plan, after, as_json=args.json, dry_run=args.dry_run)
             return EXIT_OK
 
     try:

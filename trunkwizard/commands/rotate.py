@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             details = await show(client, args.item, page_size=args.page_size)
             planned, password = plan_rotation(provider, details)
             if args.dry_run:
-                print_edit(planned, None, as_json=args.json, dry_run=True)
+                print_edit(planned, planned.plan(client.account), None, as_json=args.json, dry_run=True)
                 return EXIT_OK
             try:
                 await apply_edit(client, planned, action="rotate")

@@ -9,7 +9,6 @@ trunkwizard.editing decides; they name no provider.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -165,6 +164,7 @@ class EditReviewScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Back", id="review-edit-back"),
         Binding("ctrl+n", "send", "Send", id="review-edit-send"),
+        Binding("c", "copy_curl", "Copy curl", id="review-edit-copy-curl"),
         Binding("ctrl+t", "reveal", "Show password", show=False, id="review-edit-reveal"),
     ]
 
@@ -178,6 +178,7 @@ class EditReviewScreen(Screen[None]):
         self.password = password
         self.sent = False
         self.revealed = False
+        self.plan = edit.plan(inventory.account)
 
     def compose(self) -> ComposeResult:
         provider = self.edit.provider
@@ -187,7 +188,7 @@ class EditReviewScreen(Screen[None]):
         yield Static("", id="review-banner", markup=False)
         with VerticalScroll(id="review-scroll"):
             yield Static(self._review_text(), id="review-text", markup=False)
-        yield Static("ctrl+n sends it · Esc back", id="review-hint", markup=False)
+        yield Static("ctrl+n sends it · c copies as curl · Esc back", id="review-hint", markup=False)
         yield Footer()
 
     def _review_text(self) -> Text:
@@ -196,11 +197,16 @@ class EditReviewScreen(Screen[None]):
         for line in self.edit.lines():
             text.append(f"  {line}\n")
         text.append(f"\n{self.edit.semantics}\n\n", style="italic")
-        preview = self.edit.preview
-        text.append(f"{preview['method']} {preview['path']}\n", style="bold")
-        if preview["json"] is not None:
-            text.append(json.dumps(preview["json"], indent=2, ensure_ascii=False) + "\n")
+        text.append(self.plan.as_text() + "\n")
         return text
+
+    def curl(self) -> str:
+        """The plan as curl commands, secrets as environment-variable references (as the create's review)."""
+        return self.plan.as_curl()
+
+    def action_copy_curl(self) -> None:
+        self.app.copy_to_clipboard(self.curl())
+        self.notify("Copied as curl (OSC 52; secrets are $TRUNKWIZARD_… variables).", timeout=6)
 
     def set_banner(self, message: str | None) -> None:
         banner = self.query_one("#review-banner", Static)
