@@ -324,6 +324,17 @@ ACCEPTED_WITH_A_WARNING = [
         {**WAVIX_BASE, "label": "Zero limit", "call_restrict": True, "call_limit": 0},
         "call_limit",
     ),
+    ("wavix", "sip-trunk", {**WAVIX_BASE, "label": "Empty limit", "channels_restrict": True}, "max_channels"),
+    (
+        "yeastar",
+        "peer",
+        {
+            **YEASTAR_PEER,
+            "name": "RangeNoExt",
+            "outbound_cid_list": [{"outbound_cid_option": "range", "outbound_cid": "5503310"}],
+        },
+        "outbound_cid_list.0.outbound_cid_to_ext_range",
+    ),
 ]
 
 

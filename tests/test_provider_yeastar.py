@@ -189,12 +189,31 @@ def test_the_outbound_proxy_is_shown_required_and_sent_only_when_enabled() -> No
         "proxy.provider.example.com",
         5070,
     )
+    # Seed 003 lines 72-73 mark server and port "No": the proxy on without one only warns (inferred)
+    from trunkwizard.fields import check_answers
+
     for field in proxy:
         answers = {k: v for k, v in on.items() if k != field}
-        with pytest.raises(ValidationFailed) as failure:
-            model_of("register", answers)
-        assert failure.value.problems[0].field == field
-        assert "required while Outbound proxy is on" in failure.value.problems[0].message
+        request, warnings = check_answers(YeastarRegisterTrunk, answers)
+        assert [w.field for w in warnings] == [field]
+        assert "the outbound proxy is on without its server and port" in warnings[0].message
+        assert field not in wire_body(request, reveal=True)
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "words"),
+    [
+        ({"outbound_cid_option": "range"}, "outbound_cid_to_ext_range", "without its extension range"),
+        ({"outbound_cid_option": "shared"}, "ext_list", "without extensions"),
+    ],
+)
+def test_a_caller_id_row_without_its_extensions_warns(row: dict[str, Any], field: str, words: str) -> None:
+    """Seed 003 lines 90 and 92 mark outbound_cid_to_ext_range and ext_list "No": inferred, a warning."""
+    from trunkwizard.fields import check_answers
+
+    answers = {**VALID["register"], "outbound_cid_list": [{**row, "outbound_cid": "5503310"}]}
+    _, warnings = check_answers(YeastarRegisterTrunk, answers)
+    assert [w.field for w in warnings] == [f"outbound_cid_list.0.{field}"] and words in warnings[0].message
 
 
 def test_caller_id_rows_send_only_what_their_option_needs() -> None:
@@ -265,18 +284,6 @@ RULES = [
         {"outbound_cid_list": [{"outbound_cid_option": "range", "outbound_cid_to_ext_range": "1-2"}]},
         "outbound_cid_list.0.outbound_cid",
         "required",
-    ),
-    (
-        "register",
-        {"outbound_cid_list": [{"outbound_cid_option": "range", "outbound_cid": "5503310"}]},
-        "outbound_cid_list.0.outbound_cid_to_ext_range",
-        "required while Caller ID type is range",
-    ),
-    (
-        "register",
-        {"outbound_cid_list": [{"outbound_cid_option": "shared", "outbound_cid": "5503301"}]},
-        "outbound_cid_list.0.ext_list",
-        "required while Caller ID type is shared",
     ),
     (
         "register",
@@ -395,11 +402,11 @@ async def test_the_sandbox_rejects_what_the_pbx_documents_as_invalid(sandbox_cli
     error = failure.value
     assert error.code == "40002" and "PARAMETER ERROR" in error.message
     fields = {p.field for p in error.problems}
+    assert "outbound_cid_list[0].outbound_cid_to_ext_range" not in fields  # seed 003 line 90: "No"
     assert {
         "password",
         "transport",
         "codec_sel",
-        "outbound_cid_list[0].outbound_cid_to_ext_range",
         "outbound_cid_list[1].ext_list[0].id",
         "did_list[0].did",
     } <= fields

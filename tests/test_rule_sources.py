@@ -23,7 +23,7 @@ from pydantic.functional_validators import (
 
 from trunkwizard.fields import check_answers, form_fields
 from trunkwizard.providers import all_providers, get_provider
-from trunkwizard.rules import Across
+from trunkwizard.rules import Across, Rule
 
 GATE = {"_form_gate"}  # ProviderModel's own: shown, blank, required_when_shown, confirm_of
 JUNK: tuple[Any, ...] = (
@@ -53,7 +53,7 @@ def models() -> Iterator[tuple[str, type[BaseModel]]]:
                 yield from with_rows(f"{where}/{field.wire}", field.row_model)
 
     for provider in all_providers():
-        yield from with_rows(f"{provider.key}:account", provider.account_model)
+        yield from with_rows(f"{provider.key}:(account)", provider.account_model)
         for mode in provider.modes:
             yield from with_rows(f"{provider.key}:{mode.key}", mode.model)
 
@@ -205,3 +205,50 @@ def test_cli_creates_a_wavix_trunk_with_an_empty_limit_and_warns(tmp_path: Path,
     assert f"warning: {LIMIT_WARNING}" in result.stderr
     returned = json.loads(result.stdout)["returned"]
     assert returned["call_restrict"] is True and returned.get("call_limit") is None
+
+
+# --- pydantic's own rules (a required field, a choice, a bound from Field()) say their source too
+
+
+def unsourced_builtins(model: type[BaseModel]) -> list[str]:
+    """Each required field, choice and Field() bound of `model` without a Rule that names its source:
+    `stated("required", seed(...))`, `stated("one of ...", spec(...))`."""
+    import annotated_types
+
+    found: list[str] = []
+    for field in form_fields(model):
+        if field.fixed:
+            continue
+        says = [rule.says for rule in field.rules]
+        if (field.required or field.required_when_shown) and not any(s.startswith("required") for s in says):
+            found.append(f"{field.wire}: required")
+        if len(field.choices) > 1 and not any(s.startswith("one of") for s in says):
+            found.append(f"{field.wire}: choices")
+        for item in metadata(model.model_fields[field.name].rebuild_annotation()):
+            if isinstance(item, annotated_types.MinLen) and item.min_length == 1:
+                continue  # not empty: the required rule's
+            if isinstance(item, annotated_types.BaseMetadata) and not isinstance(item, Rule):
+                found.append(f"{field.wire}: {item!r}")
+    return found
+
+
+# Still to trace to a document line (the issue's report lists them); the walk fails on any new one, and
+# on one that has been traced but is still listed here.
+NOT_YET_SOURCED: dict[str, list[str]] = {}
+
+
+@pytest.mark.parametrize("where", list(MODELS))
+def test_every_required_field_choice_and_bound_names_a_source(where: str) -> None:
+    assert unsourced_builtins(MODELS[where]) == NOT_YET_SOURCED.get(where, [])
+
+
+def test_providers_shows_required_fields_choices_and_rules_between_fields_with_their_source() -> None:
+    from tests.test_cli_create import trunkwizard
+
+    lines = trunkwizard("providers").stdout.splitlines()
+    assert "      rule: required in registration mode (refuses; seed 000 line 8)" in lines
+    assert "      rule: one of udp, tcp, tls (refuses; seed 000 line 17)" in lines
+    wavix_limit = "    rule at call_limit: a duration while Limit call duration is on (warns; inferred: "
+    assert any(line.startswith(wavix_limit) for line in lines)
+    yeastar_id = "        rule at id: an id, or an ext_number (refuses; seed 003"
+    assert any(line.startswith(yeastar_id) for line in lines)

@@ -28,7 +28,7 @@ from trunkwizard.providers._base import (
     error_text,
 )
 from trunkwizard.providers._listing import Column, Item, Listing, text
-from trunkwizard.rules import Across, Rule, inferred, length, seed
+from trunkwizard.rules import Across, Rule, inferred, length, reference, seed, stated
 from trunkwizard.values import e164_rule, host_port, normalized_e164, port_rule, uuid_value
 
 __all__ = ["Chorus"]
@@ -100,6 +100,7 @@ def _port_in_host(values: Mapping[str, Any]) -> str | None:
 class ChorusAccount(ProviderModel):
     api_key: Annotated[
         SecretStr,
+        stated("required", seed("000", "3 (API key, Bearer)")),
         Form(
             label="API key",
             help="Chorus dashboard: Settings > API Keys > Create API Key. Sent as a Bearer token.",
@@ -126,6 +127,7 @@ _AGENT_HELP = "UUID of the Chorus agent that answers calls to this number (GET /
 class _NumberBase(ProviderModel):
     number: Annotated[
         str,
+        stated("required", reference("providers-chorus-vox-wavix", "65 (number: required [V C4])")),
         AfterValidator(normalized_e164),
         _NUMBER_E164,
         Form(label="Phone number", help=_NUMBER_HELP, placeholder="+15551234567"),
@@ -143,6 +145,7 @@ class ChorusTwilio(_NumberBase):
     provider: Annotated[Literal["twilio"], Form(label="Number provider", fixed=True)] = "twilio"
     twilio_account_sid: Annotated[
         str,
+        stated("required for twilio", seed("000", "6")),
         _TWILIO_SID,
         Field(alias="twilioAccountSid"),
         Form(
@@ -153,6 +156,7 @@ class ChorusTwilio(_NumberBase):
     ]
     twilio_auth_token: Annotated[
         SecretStr,
+        stated("required for twilio", seed("000", "7")),
         Field(alias="twilioAuthToken"),
         Form(
             label="Twilio Auth Token",
@@ -166,6 +170,7 @@ class ChorusSipRegistration(_NumberBase):
     sip_mode: Annotated[Literal["registration"], Field(alias="sipMode"), SipMode] = "registration"
     sip_username: Annotated[
         str,
+        stated("required in registration mode", seed("000", "8")),
         Field(alias="sipUsername"),
         length(seed("000", "9"), at_most=60),
         Form(
@@ -176,6 +181,7 @@ class ChorusSipRegistration(_NumberBase):
     ]
     sip_password: Annotated[
         SecretStr,
+        stated("required in registration mode", seed("000", "9")),
         Field(alias="sipPassword"),
         Form(
             label="SIP password", help="Password of that SIP user on your PBX. Required in registration mode."
@@ -183,6 +189,7 @@ class ChorusSipRegistration(_NumberBase):
     ]
     sip_proxy: Annotated[
         str,
+        stated("required in registration mode", seed("000", "10")),
         Rule("a host, or host:port, without scheme", seed("000", "10"), host_port),
         Field(alias="sipProxy"),
         length(seed("000", "11"), at_most=100),
@@ -222,6 +229,7 @@ class ChorusSipRegistration(_NumberBase):
     ] = 5060
     sip_register_transport: Annotated[
         Transport,
+        stated("one of udp, tcp, tls", seed("000", "17")),
         Field(alias="sipRegisterTransport"),
         Form(label="Register transport", help="SIP registration transport protocol: udp, tcp or tls."),
     ] = "udp"
@@ -244,6 +252,7 @@ class ChorusSipAllowlist(_NumberBase):
     sip_mode: Annotated[Literal["ip_allowlist"], Field(alias="sipMode"), SipMode] = "ip_allowlist"
     sip_ip: Annotated[
         str,
+        stated("required in ip_allowlist mode", seed("000", "13")),
         Rule("an IP address", seed("000", "13"), _ip_address),
         Field(alias="sipIp"),
         length(seed("000", "14"), at_most=255),
@@ -261,6 +270,7 @@ class ChorusSipAllowlist(_NumberBase):
     ] = 5060
     sip_protocol: Annotated[
         Transport,
+        stated("one of udp, tcp, tls", seed("000", "16")),
         Field(alias="sipProtocol"),
         Form(
             label="SIP transport", help="SIP transport protocol used in ip_allowlist mode: udp, tcp or tls."

@@ -35,7 +35,7 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import MAX_PAGES, Column, Item, Listing, Send
 from trunkwizard.redact import redact
-from trunkwizard.rules import Rule, Source, inferred, seed, spec
+from trunkwizard.rules import Rule, Source, inferred, seed, spec, stated
 from trunkwizard.values import e164_rule, normalized_e164, uuid_value
 
 __all__ = ["SignalWire", "SignalWireAccount", "SignalWireSipEndpoint"]
@@ -118,6 +118,7 @@ def _project_uuid(value: str) -> str:
 class SignalWireAccount(ProviderModel):
     space: Annotated[
         str,
+        stated("required", spec(_SPEC, "servers: {space_name} has no default a request can use")),
         Rule(
             "a Space name: one DNS label, the part before .signalwire.com",
             spec(_SPEC, "servers: https://{space_name}.signalwire.com"),
@@ -132,6 +133,7 @@ class SignalWireAccount(ProviderModel):
     ]
     project_id: Annotated[
         str,
+        stated("required", spec(_SPEC, "securitySchemes.SignalWireBasicAuth: Project ID and API Token")),
         Rule(
             "a UUID",
             inferred(f"{_SPEC} SubscriberResponse.project_id: a string, example d369a402-7b43-…"),
@@ -145,6 +147,7 @@ class SignalWireAccount(ProviderModel):
     ]
     api_token: Annotated[
         SecretStr,
+        stated("required", spec(_SPEC, "securitySchemes.SignalWireBasicAuth: Project ID and API Token")),
         Form(
             label="API token",
             help="Dashboard > API Credentials > API Tokens (starts with PT). Used as the HTTP Basic "
@@ -172,6 +175,7 @@ _LEGACY = when("legacy_api_fields", True)
 class SignalWireSipEndpoint(ProviderModel):
     fabric_subscriber_id: Annotated[
         str,
+        stated("required", seed("001", "15")),
         Rule("a UUID", seed("001", "15"), uuid_value),
         Form(
             label="Subscriber",
@@ -184,6 +188,7 @@ class SignalWireSipEndpoint(ProviderModel):
     ]
     username: Annotated[
         str,
+        stated("required", seed("001", "31")),
         Rule(
             "no spaces or @",
             Source("spec", "SignalWire's SIP endpoint guide (reference: no whitespace or @ in a username)"),
@@ -199,6 +204,7 @@ class SignalWireSipEndpoint(ProviderModel):
     ]
     password: Annotated[
         SecretStr,
+        stated("required", seed("001", "36")),
         Form(
             label="SIP password",
             help="Password of the SIP endpoint: the device registers with it. SignalWire never returns "
@@ -207,6 +213,7 @@ class SignalWireSipEndpoint(ProviderModel):
     ]
     password_confirmation: Annotated[
         SecretStr,
+        stated("required", seed("001", "41")),
         Form(
             label="Confirm password",
             help="Confirmation of the password: type it again. Checked here; sent to SignalWire only with "
@@ -243,6 +250,7 @@ class SignalWireSipEndpoint(ProviderModel):
     ] = None
     ciphers: Annotated[
         list[Cipher] | None,
+        stated("one of the spec's CipherType values", spec(_SPEC, "ciphers: CipherType enum")),
         Form(
             label="SRTP ciphers",
             help="Ciphers of the SIP endpoint (SRTP crypto suites the device may use). Optional: none "
@@ -251,6 +259,10 @@ class SignalWireSipEndpoint(ProviderModel):
     ] = None
     codecs: Annotated[
         list[Codec] | None,
+        stated(
+            "one of the spec's CodecType values",
+            spec(_SPEC, "codecs: CodecType enum (seed 001 line 66: a subset)"),
+        ),
         Form(
             label="Codecs",
             help="Codecs of the SIP endpoint, in order of preference. Optional: none selected uses the "
@@ -261,6 +273,7 @@ class SignalWireSipEndpoint(ProviderModel):
     ] = None
     encryption: Annotated[
         Encryption,
+        stated("one of default, required, optional", seed("001", "72")),
         Form(
             label="Encryption",
             help="Encryption requirement of the SIP endpoint: required (TLS and SRTP only), optional "
@@ -280,6 +293,7 @@ class SignalWireSipEndpoint(ProviderModel):
     ] = False
     call_handler: Annotated[
         CallHandler | None,
+        stated("one of default, passthrough, block-pstn", seed("001", "29")),
         Form(
             label="Call handler",
             help="Legacy API only. Outbound call policy of the SIP endpoint: default (the Space's SIP "

@@ -33,7 +33,7 @@ from trunkwizard.providers._base import (
     error_text,
 )
 from trunkwizard.providers._listing import Column, Item, Listing
-from trunkwizard.rules import Across, Rule, inferred, length, matches, reference, seed
+from trunkwizard.rules import Across, Rule, inferred, length, matches, reference, seed, stated
 from trunkwizard.values import sip_uri, uuid_value
 
 __all__ = ["Vox", "VoxAccount", "VoxCustomSip"]
@@ -44,6 +44,7 @@ _AGENT_VERSION = re.compile(r"^(current|production|v[1-9][0-9]*)$")
 class VoxAccount(ProviderModel):
     api_key: Annotated[
         SecretStr,
+        stated("required", seed("004", "51-58 (Authorization: Bearer, required)")),
         Form(
             label="Organization API key",
             help="The organization API key from the Vox dashboard (조직 API 키). Sent as a Bearer token.",
@@ -157,6 +158,7 @@ def _half_pair(values: Mapping[str, Any]) -> str | None:
 class VoxCustomSip(ProviderModel):
     number: Annotated[
         str,
+        stated("required", seed("004", "72")),
         BeforeValidator(_without_separators),
         Rule("no +", seed("004", "77"), _no_plus),
         length(seed("004", "76"), at_least=1, at_most=20),
@@ -176,6 +178,7 @@ class VoxCustomSip(ProviderModel):
     ]
     address: Annotated[
         str,
+        stated("required", seed("004", "80")),
         _SIP_ADDRESS,
         Form(
             label="SIP address",
@@ -219,6 +222,10 @@ class VoxCustomSip(ProviderModel):
     ] = False
     inbound_agent_id: Annotated[
         str | None,
+        stated(
+            "required to map an agent",
+            reference("providers-chorus-vox-wavix", "240 ({agent_id, agent_version} [V])"),
+        ),
         _AGENT_UUID,
         Form(
             label="Inbound agent",
@@ -254,6 +261,10 @@ class VoxCustomSip(ProviderModel):
     ] = False
     outbound_agent_id: Annotated[
         str | None,
+        stated(
+            "required to map an agent",
+            reference("providers-chorus-vox-wavix", "240 ({agent_id, agent_version} [V])"),
+        ),
         _AGENT_UUID,
         Form(
             label="Outbound agent",

@@ -41,7 +41,7 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import DIGITS_PATTERN, Column, Item, Listing
 from trunkwizard.providers.yeastar_api import YeastarToken, errcode_of, remember_secrets, yeastar_error
-from trunkwizard.rules import Across, Rule, inferred, length, seed
+from trunkwizard.rules import Across, Rule, at_least, inferred, length, seed, stated
 from trunkwizard.values import Flag01, host, port_rule
 
 __all__ = ["Yeastar", "YeastarAccount", "YeastarAccountTrunk", "YeastarPeerTrunk", "YeastarRegisterTrunk"]
@@ -67,6 +67,7 @@ def _pbx_url(value: str) -> str:
 class YeastarAccount(ProviderModel):
     base_url: Annotated[
         str,
+        stated("required", seed("003", "7 (POST {base_url}/{api_path}/...)")),
         Rule(
             "an http(s) address of the PBX; /openapi/v1.0 is added",
             seed("003", "288-289 (POST /openapi/v1.0/trunk/create, Host: 192.168.5.150:8088)"),
@@ -84,6 +85,7 @@ class YeastarAccount(ProviderModel):
     ]
     client_id: Annotated[
         str,
+        stated("required", seed("003", "7 (access_token: from the API client)")),
         Field(min_length=1),
         Form(
             label="Client ID",
@@ -92,6 +94,7 @@ class YeastarAccount(ProviderModel):
     ]
     client_secret: Annotated[
         SecretStr,
+        stated("required", seed("003", "7 (access_token: from the API client)")),
         Form(
             label="Client Secret",
             help="Integrations > API > Client Secret. Exchanged for a 30-minute access token; the PBX "
@@ -207,6 +210,7 @@ _CODEC_HELP = (
 
 TrunkName = Annotated[
     str,
+    stated("required", seed("003", "15, 114, 195")),
     Field(min_length=1),
     length(_IMPORT_RULES, at_most=63),
     Rule("letters, digits, - _ . only", _IMPORT_RULES, _plain_name),
@@ -231,6 +235,8 @@ Country = Annotated[
 # Register and account trunks take the full codec list; a peer trunk declares its own (no mpeg4).
 CodecSelection = Annotated[
     list[Codec],
+    stated("one of the listed codecs", seed("003", "38-53, 211-226")),
+    stated("required", seed("003", "37, 210")),
     BeforeValidator(_split_codecs),
     _DISTINCT_CODECS,
     Field(min_length=1),
@@ -255,6 +261,7 @@ Enable = Annotated[
 ]
 Hostname = Annotated[
     str,
+    stated("required", seed("003", "28, 126")),
     Rule("a domain or IP address", seed("003", "28"), host),
     Form(
         label="ITSP host",
@@ -264,6 +271,7 @@ Hostname = Annotated[
 ]
 TrunkPort = Annotated[
     int,
+    stated("required", seed("003", "29, 127")),
     port_rule(seed("003", "29")),
     Form(
         label="Port",
@@ -273,6 +281,7 @@ TrunkPort = Annotated[
 ]
 Domain = Annotated[
     str,
+    stated("required", seed("003", "30, 128")),
     Rule("a domain or IP address", seed("003", "30"), host),
     Form(
         label="Domain",
@@ -310,6 +319,7 @@ class ExtensionRef(ProviderModel):
 
     type: Annotated[
         Literal["extension", "ext_group"] | None,
+        stated("one of extension, ext_group", seed("003", "99-102")),
         Form(
             label="Extension or group",
             help="Whether this is an extension or an extension group.",
@@ -329,7 +339,7 @@ class ExtensionRef(ProviderModel):
     ] = None
     id: Annotated[
         int | None,
-        Field(ge=1),
+        at_least(1, inferred("seed 003 line 105: an integer ID; IDs start at 1")),
         Form(
             label="ID",
             help="The unique ID of the extension or group on the PBX. Yeastar's API guide lists it as "
@@ -353,11 +363,27 @@ class ExtensionRef(ProviderModel):
     )
 
 
+_NO_RANGE = "a range caller ID without its extension range: the PBX may refuse it or apply it to none"
+_NO_EXTENSIONS = "a shared caller ID without extensions: the PBX may refuse it or apply it to none"
+_NO_PROXY = "the outbound proxy is on without its server and port: the PBX may refuse the trunk"
+
+
+def _left_empty(
+    values: Mapping[str, Any], controller: str, value: Any, field: str, message: str
+) -> str | None:
+    shown = (
+        when(controller, value).holds(values.get(controller)) if values.get(controller) is not None else False
+    )
+    return message if shown and is_blank(values.get(field)) else None
+
+
 class OutboundCallerId(ProviderModel):
     """OutCaller_Info: a caller ID for a range of extensions, or shared by a list of extensions."""
 
     outbound_cid_option: Annotated[
         Literal["range", "shared"],
+        stated("required", seed("003", "84, 165, 246")),
+        stated("one of range, shared", seed("003", "85-87, 166-168, 247-249")),
         Form(
             label="Caller ID type",
             help="range: a range of caller IDs mapped onto a range of extensions. shared: one caller ID "
@@ -366,6 +392,7 @@ class OutboundCallerId(ProviderModel):
     ]
     outbound_cid: Annotated[
         str,
+        stated("required", seed("003", "88, 169, 250")),
         Field(min_length=1),
         length(_CALLER_ID_IMPORT, at_most=31),
         Form(
@@ -386,9 +413,8 @@ class OutboundCallerId(ProviderModel):
         Form(
             label="Extension range",
             help="The extension range corresponding to the outbound caller ID range, e.g. 1000-1009. "
-            "Required when the type is range.",
+            "Expected when the type is range.",
             shown_when=when("outbound_cid_option", "range"),
-            required_when_shown=True,
             placeholder="1000-1009",
         ),
     ] = None
@@ -396,12 +422,27 @@ class OutboundCallerId(ProviderModel):
         list[ExtensionRef] | None,
         Form(
             label="Extensions",
-            help="The extensions and extension groups that use this caller ID. Required when the type "
+            help="The extensions and extension groups that use this caller ID. Expected when the type "
             "is shared.",
             shown_when=when("outbound_cid_option", "shared"),
-            required_when_shown=True,
         ),
     ] = None
+
+    # Seed 003 lines 90 and 92 mark both "No": that a range needs its extensions is our reading.
+    across = (
+        Across(
+            "an extension range while the type is range",
+            inferred("seed 003 line 90: outbound_cid_to_ext_range is not required"),
+            "outbound_cid_to_ext_range",
+            lambda v: _left_empty(v, "outbound_cid_option", "range", "outbound_cid_to_ext_range", _NO_RANGE),
+        ),
+        Across(
+            "extensions while the type is shared",
+            inferred("seed 003 line 92: ext_list is not required"),
+            "ext_list",
+            lambda v: _left_empty(v, "outbound_cid_option", "shared", "ext_list", _NO_EXTENSIONS),
+        ),
+    )
 
 
 class DidEntry(ProviderModel):
@@ -409,6 +450,7 @@ class DidEntry(ProviderModel):
 
     did: Annotated[
         str,
+        stated("required", seed("003", "109, 190")),
         Field(min_length=1),
         Form(
             label="DID",
@@ -448,6 +490,8 @@ class YeastarRegisterTrunk(ProviderModel):
     )
     transport: Annotated[
         Transport,
+        stated("required", seed("003", "22, 120, 202")),
+        stated("one of the listed transports", seed("003", "23-27, 121-125")),
         Form(
             label="Transport",
             help="Transport protocol: udp, tcp, tls, or dnsnaptr (the PBX looks the transport up in "
@@ -459,11 +503,13 @@ class YeastarRegisterTrunk(ProviderModel):
     domain: Domain
     username: Annotated[
         str,
+        stated("required", seed("003", "31")),
         Field(min_length=1),
         Form(label="Username", help="The username of the SIP account that is provided by the ITSP."),
     ]
     password: Annotated[
         SecretStr,
+        stated("required", seed("003", "32")),
         Rule(
             "numbers, uppercase and lowercase letters, at least 10 characters",
             seed("003", "33-35"),
@@ -477,6 +523,7 @@ class YeastarRegisterTrunk(ProviderModel):
     ]
     auth_name: Annotated[
         str,
+        stated("required", seed("003", "36, 209")),
         Field(min_length=1),
         Form(
             label="Authentication name",
@@ -502,7 +549,6 @@ class YeastarRegisterTrunk(ProviderModel):
             label="Proxy server",
             help="The domain name or IP address of the outbound proxy server.",
             shown_when=when("enb_outbound_proxy", 1),
-            required_when_shown=True,
             section="Outbound proxy",
         ),
     ] = None
@@ -513,7 +559,6 @@ class YeastarRegisterTrunk(ProviderModel):
             label="Proxy port",
             help="The port of the outbound proxy server: 1 to 65535, usually 5060.",
             shown_when=when("enb_outbound_proxy", 1),
-            required_when_shown=True,
             placeholder="5060",
             section="Outbound proxy",
         ),
@@ -522,6 +567,22 @@ class YeastarRegisterTrunk(ProviderModel):
     def_outbound_cid_name: DefaultCallerIdName = None
     outbound_cid_list: OutboundCallerIds = None
     did_list: Dids = None
+
+    # Seed 003 lines 72-73 mark the proxy's server and port "No": needing them with the proxy on is ours.
+    across = (
+        Across(
+            "a proxy server while the outbound proxy is on",
+            inferred("seed 003 line 72: outbound_proxy_server is not required"),
+            "outbound_proxy_server",
+            lambda v: _left_empty(v, "enb_outbound_proxy", 1, "outbound_proxy_server", _NO_PROXY),
+        ),
+        Across(
+            "a proxy port while the outbound proxy is on",
+            inferred("seed 003 line 73: outbound_proxy_port is not required"),
+            "outbound_proxy_port",
+            lambda v: _left_empty(v, "enb_outbound_proxy", 1, "outbound_proxy_port", _NO_PROXY),
+        ),
+    )
 
 
 class YeastarPeerTrunk(ProviderModel):
@@ -532,6 +593,8 @@ class YeastarPeerTrunk(ProviderModel):
     type: Annotated[Literal["peer"], Form(label="Trunk type", help="Peer trunk.", fixed=True)] = "peer"
     transport: Annotated[
         Transport,
+        stated("required", seed("003", "22, 120, 202")),
+        stated("one of the listed transports", seed("003", "23-27, 121-125")),
         Form(label="Transport", help="Transport protocol: udp, tcp, tls or dnsnaptr."),
     ]
     hostname: Hostname
@@ -539,6 +602,8 @@ class YeastarPeerTrunk(ProviderModel):
     domain: Domain
     codec_sel: Annotated[
         list[PeerCodec],
+        stated("one of the listed codecs", seed("003", "130-144")),
+        stated("required", seed("003", "129")),
         BeforeValidator(_split_codecs),
         _DISTINCT_CODECS,
         Field(min_length=1),
@@ -562,10 +627,13 @@ class YeastarAccountTrunk(ProviderModel):
     )
     transport: Annotated[
         AccountTransport,
+        stated("required", seed("003", "22, 120, 202")),
+        stated("one of the listed transports", seed("003", "203-206")),
         Form(label="Transport", help="Transport protocol: udp, tcp or tls (no dnsnaptr for account trunks)."),
     ]
     number: Annotated[
         str,
+        stated("required", seed("003", "207")),
         Field(min_length=1),
         Form(
             label="Username",
@@ -576,6 +644,7 @@ class YeastarAccountTrunk(ProviderModel):
     # only): any password is accepted here.
     password: Annotated[
         SecretStr,
+        stated("required", seed("003", "208")),
         Form(
             label="Password",
             help="The password associated with the user name; the other device registers with it. "
@@ -584,6 +653,7 @@ class YeastarAccountTrunk(ProviderModel):
     ]
     auth_name: Annotated[
         str,
+        stated("required", seed("003", "36, 209")),
         Field(min_length=1),
         Form(
             label="Authentication name",

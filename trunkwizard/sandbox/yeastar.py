@@ -240,10 +240,7 @@ def _caller_id_problems(problems: _Problems, entry: Any, prefix: str) -> None:
     option = entry.get("outbound_cid_option")
     if option not in (None, "", "range", "shared"):
         problems.add(prefix + "outbound_cid_option", option, "enum range|shared")
-    if option == "range" and not entry.get("outbound_cid_to_ext_range"):
-        problems.add(prefix + "outbound_cid_to_ext_range", None, "required")
-    if option == "shared" and not entry.get("ext_list"):
-        problems.add(prefix + "ext_list", None, "required")
+    # seed 003 lines 90 and 92 mark outbound_cid_to_ext_range and ext_list "No": never refused here
     for index, ext in enumerate(entry.get("ext_list") or []):
         ext_prefix = f"{prefix}ext_list[{index}]."
         if not isinstance(ext, dict):
