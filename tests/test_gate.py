@@ -24,12 +24,26 @@ def _register(**change: Any) -> dict[str, Any]:
     return {**answers, **change}
 
 
-def test_model_validate_refuses_a_switched_on_proxy_without_its_server() -> None:
+def test_model_validate_refuses_a_switched_on_restriction_without_its_addresses() -> None:
+    """Seed 002 line 32: allowed_ips "is required when ip_restrict is true" (a documented condition)."""
+    from trunkwizard.providers.wavix import WavixTrunk
+
+    answers = {
+        "label": "Gate",
+        "password": "4r=h;EaCB85QNtr2",
+        "callerid": "13132847320",
+        "ip_restrict": True,
+    }
     with pytest.raises(ValidationError) as failure:
-        YeastarRegisterTrunk.model_validate(_register(enb_outbound_proxy=1))
+        WavixTrunk.model_validate(answers)
     errors = {".".join(map(str, e["loc"])): e["msg"] for e in failure.value.errors()}
-    assert errors["outbound_proxy_server"] == "required while Outbound proxy is on: enter proxy server"
-    assert errors["outbound_proxy_port"].startswith("required while Outbound proxy is on")
+    assert errors == {"allowed_ips": "required while IP restriction is on: enter allowed IPs"}
+
+
+def test_a_switched_on_proxy_without_its_server_is_no_refusal() -> None:
+    """Seed 003 lines 72-73 mark the proxy's server and port "No": the gate lets it through (it warns)."""
+    trunk = YeastarRegisterTrunk.model_validate(_register(enb_outbound_proxy=1))
+    assert "outbound_proxy_server" not in wire_body(trunk)
 
 
 def test_a_hidden_field_is_neither_validated_nor_sent() -> None:
@@ -52,12 +66,15 @@ def test_blank_is_absent_everywhere_spaces_included() -> None:
 
 
 def test_rows_go_through_the_gate_of_their_own_model() -> None:
-    rows = [{"outbound_cid_option": "shared", "outbound_cid": "5503301", "outbound_cid_to_ext_range": "1-2"}]
+    """An extension row names neither id nor ext_number (seed 003 lines 105, 311-314): its model refuses."""
+    rows = [{"outbound_cid_option": "shared", "outbound_cid": "5503301", "ext_list": [{"type": "extension"}]}]
     with pytest.raises(ValidationFailed) as failure:
         validate_answers(YeastarRegisterTrunk, _register(outbound_cid_list=rows))
     problems = {p.field: p.message for p in failure.value.problems}
     assert problems == {
-        "outbound_cid_list.0.ext_list": "required while Caller ID type is shared: enter extensions"
+        "outbound_cid_list.0.ext_list.0.id": (
+            "give the extension's ID or its number (group: its name) in ext_number"
+        )
     }
 
 
@@ -82,5 +99,7 @@ def test_fixed_values_are_declared_and_never_shown_or_guessed() -> None:
 
 def test_an_error_never_echoes_the_answers() -> None:
     with pytest.raises(ValidationError) as failure:
-        YeastarRegisterTrunk.model_validate(_register(enb_outbound_proxy=1))
+        YeastarRegisterTrunk.model_validate(
+            _register(enb_outbound_proxy=1, outbound_proxy_server="not a host!")
+        )
     assert YEASTAR_VALID["register"]["password"] not in str(failure.value)
