@@ -143,26 +143,29 @@ def test_invalid_answers_exit_2_one_line_per_problem(tmp_path: Path) -> None:
 
 
 def test_a_switch_named_in_a_message_says_its_wire_name_on_the_command_line(tmp_path: Path) -> None:
-    """One message, two voices: the script user sees the switch's wire name, the form its label only."""
-    from tests.test_provider_yeastar import VALID
+    """One message, two voices: the script user sees the switch's wire name, the form its label only.
+    Seed 002 line 32: allowed_ips "is required when ip_restrict is true"."""
     from trunkwizard.errors import ValidationFailed
     from trunkwizard.fields import validate_answers
-    from trunkwizard.providers.yeastar import YeastarRegisterTrunk
+    from trunkwizard.providers.wavix import WavixTrunk
 
-    proxy = ("outbound_proxy_server", "outbound_proxy_port")
-    answers = {**{k: v for k, v in VALID["register"].items() if k not in proxy}, "enb_outbound_proxy": 1}
-    account = {"base_url": "https://192.168.5.150:8088", "client_id": "wizard"}
-    path = write(tmp_path, "a.json", json.dumps({"account": account, **answers}))
-    result = trunkwizard("create", "yeastar", "--answers", str(path), "--dry-run")
+    answers = {
+        "label": "Switch",
+        "password": "4r=h;EaCB85QNtr2",
+        "callerid": "13132847320",
+        "ip_restrict": True,
+    }
+    path = write(tmp_path, "a.json", json.dumps(answers))
+    result = trunkwizard("create", "wavix", "--answers", str(path), "--dry-run")
     assert result.returncode == 2, result.stderr
     assert (
-        "invalid: outbound_proxy_server: required while Outbound proxy (enb_outbound_proxy) is on: "
-        "enter proxy server" in result.stderr.splitlines()
+        "invalid: allowed_ips: required while IP restriction (ip_restrict) is on: enter allowed IPs"
+        in result.stderr.splitlines()
     )
     with pytest.raises(ValidationFailed) as failure:
-        validate_answers(YeastarRegisterTrunk, answers)
+        validate_answers(WavixTrunk, answers)
     form = {p.field: p.message for p in failure.value.problems}
-    assert form["outbound_proxy_server"] == "required while Outbound proxy is on: enter proxy server"
+    assert form["allowed_ips"] == "required while IP restriction is on: enter allowed IPs"
 
 
 def test_provider_error_exits_1_with_the_provider_message(tmp_path: Path, sandbox_url: str) -> None:
