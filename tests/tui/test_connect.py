@@ -4,6 +4,7 @@ where they came from; the second emulator receives what the first answered; the 
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from tests.support.secret_service import PrivateHome
 from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, ready
 from trunkwizard.client import ProviderClient, load_account
+from trunkwizard.connect import password_problems
 from trunkwizard.connect.catalog import available_pairs
 from trunkwizard.errors import ProviderError
 from trunkwizard.providers import ResourceRef, all_providers, get_provider
@@ -34,18 +36,41 @@ YEASTAR = get_provider("yeastar")
 TUI = Path(__file__).resolve().parents[2] / "trunkwizard" / "tui"
 
 
+def _code_words(source: str) -> list[tuple[int, str]]:
+    """The names and the string literals of a module, docstrings left out (a docstring may give an
+    example; what the code says or shows may not name a provider)."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    words: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            words.append((node.lineno, node.value))
+        elif isinstance(node, ast.Name):
+            words.append((node.lineno, node.id))
+        elif isinstance(node, ast.Attribute):
+            words.append((node.lineno, node.attr))
+    return words
+
+
 def test_the_tui_names_no_provider() -> None:
     """Pairings come from the providers' declarations: no module of the TUI names a provider."""
     names = {p.key for p in all_providers()} | {p.title.split()[0].rstrip(".") for p in all_providers()}
     pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
     named = []
-    for path in sorted(TUI.rglob("*")):
-        if path.suffix not in (".py", ".tcss"):
-            continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            code = line.split("#", 1)[0]  # a comment may give an example
-            if pattern.search(code):
-                named.append(f"{path.relative_to(TUI)}:{number}: {line.strip()}")
+    for path in sorted(TUI.rglob("*.py")):
+        for number, word in _code_words(path.read_text(encoding="utf-8")):
+            if pattern.search(word):
+                named.append(f"{path.relative_to(TUI)}:{number}: {word!r}")
+    for path in sorted(TUI.rglob("*.tcss")):
+        text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        named += [f"{path.relative_to(TUI)}: {m[0]!r}" for m in pattern.finditer(text)]
     assert named == []
 
 
@@ -259,3 +284,31 @@ async def test_a_refused_second_half_keeps_the_first(private_home: PrivateHome, 
             assert await client.fetch(ResourceRef("wavix", "sip-trunk", first.created_id or ""))
     assert [e.id for e in HistoryStore().half_done()] == [first.id]
     assert_no_leak(CANARY, private_home.scanned_roots())
+
+
+async def test_a_generated_password_meets_both_sides_rules_and_is_never_shown(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.to_details(WAVIX, "sip-trunk")
+        details = app.screen
+        assert isinstance(details, DetailsScreen)
+        await keys.fill_form(details.form, {"label": "Office", "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]})
+        await keys.press("ctrl+g")
+        await keys.settle()
+        secret = details.form.rows["password"].editor.get_value()
+        assert secret is not None
+        password = secret.get_secret_value()
+        yeastar_rules = next(n for n in YEASTAR.needs if n.mode == "register").password_rules
+        assert password_problems(password, yeastar_rules) == []
+        assert password not in app.export_screenshot()  # masked on the screen
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert password not in app.export_screenshot()  # and in the review
+        await keys.press("enter")
+        await keys.settle()
+        await _wait_for_entries(pilot, 1)
+    assert_no_leak(password, private_home.scanned_roots())  # no file, draft or history holds it

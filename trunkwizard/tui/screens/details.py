@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from textual.binding import Binding
 from textual.widget import Widget
 
 from trunkwizard.client import prepare
+from trunkwizard.connect import PasswordRule
 from trunkwizard.errors import Problem, ProviderError, TrunkwizardError, ValidationFailed
 from trunkwizard.fields import ProviderModel
 from trunkwizard.providers import Mode, Provider
@@ -19,6 +21,7 @@ __all__ = ["DetailsScreen"]
 
 class DetailsScreen(FormScreen):
     STEP = "details"
+    BINDINGS = [Binding("ctrl+g", "generate_password", "New password", id="generate-password")]
 
     def __init__(self, provider: Provider, mode: Mode, values: dict[str, object]) -> None:
         super().__init__()
@@ -35,6 +38,43 @@ class DetailsScreen(FormScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         yield from self.form_widgets(self.mode.fields, dict(self._values))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "generate_password":
+            return bool(self.password_rules() is not None)
+        return super().check_action(action, parameters)
+
+    def password_rules(self) -> tuple[PasswordRule, ...] | None:
+        """The rules a password for this mode must meet, with every side it can be connected to (the
+        providers declare both); None when this mode offers no SIP account with a password."""
+        from trunkwizard.connect import password_rules
+        from trunkwizard.connect.catalog import available_pairs
+
+        if not any(f.secret and not f.confirm_of for f in self.mode.fields):
+            return None
+        pairs = [
+            (offering, need)
+            for owner, offering, need in available_pairs()
+            if owner == self.provider.key and offering.mode == self.mode.key
+        ]
+        if not pairs:
+            return None
+        return password_rules(pairs[0][0].password_rules, *(need.password_rules for _, need in pairs))
+
+    def action_generate_password(self) -> None:
+        """A password that meets this side's rules and every other side's it can connect to, filled in
+        every password field (and its confirmation), never shown unless asked (ctrl+t)."""
+        from trunkwizard.connect import generate_password
+
+        rules = self.password_rules()
+        if rules is None:
+            return
+        password = generate_password(rules)
+        for row in self.form.rows.values():
+            if row.field.secret and not row.editor.disabled:
+                row.editor.set_value(password)
+        sources = "; ".join(dict.fromkeys(rule.source for rule in rules)) or "no stated rule"
+        self.notify(f"Generated a password for both sides ({sources}); ctrl+t shows it.", timeout=8)
 
     def remember(self) -> None:
         self.wizard.state.detail_values[(self.provider.key, self.mode.key)] = self.form.values()
