@@ -252,3 +252,14 @@ def test_providers_shows_required_fields_choices_and_rules_between_fields_with_t
     assert any(line.startswith(wavix_limit) for line in lines)
     yeastar_id = "        rule at id: an id, or an ext_number (refuses; seed 003"
     assert any(line.startswith(yeastar_id) for line in lines)
+
+
+@pytest.mark.parametrize("proxy", ["sip:proxy.example.com;lr", "https://proxy.example.com/"])
+def test_chorus_outbound_proxy_in_another_form_warns_and_is_sent(proxy: str) -> None:
+    """Seed 000 line 11 says only "Optional SIP outbound proxy": the host form is inferred, so it warns."""
+    from trunkwizard.fields import wire_body
+
+    request, warnings = check_answers(REGISTRATION.model, {**CHORUS_SIP, "sipOutboundProxy": proxy})
+    assert [w.field for w in warnings] == ["sipOutboundProxy"]
+    assert "Chorus may refuse it" in warnings[0].message
+    assert wire_body(request)["sipOutboundProxy"] == proxy

@@ -72,6 +72,13 @@ def _ip_address(value: str) -> str:
         raise ValueError("enter the IP address of your PBX or SBC, e.g. 203.0.113.10") from None
 
 
+def _proxy_host(value: str) -> str:
+    try:
+        return host_port(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}: Chorus may refuse it") from None
+
+
 def _registrar_address(request: ChorusSipRegistration) -> str:
     """host:port once, whether the port came in sipProxy or sipPort (the SIP check dials the same)."""
     host, port = _split_host_port(request.sip_proxy)
@@ -202,7 +209,13 @@ class ChorusSipRegistration(_NumberBase):
     ]
     sip_outbound_proxy: Annotated[
         str | None,
-        Rule("a host, or host:port, without scheme", seed("000", "11"), host_port),
+        Rule(
+            "a host, or host:port, without scheme",
+            inferred(
+                "seed 000 line 11 says only 'Optional SIP outbound proxy'; the registrar is a host (line 10)"
+            ),
+            _proxy_host,
+        ),
         Field(alias="sipOutboundProxy"),
         length(seed("000", "12"), at_most=100),
         Form(

@@ -35,7 +35,7 @@ from trunkwizard.providers._base import (
 )
 from trunkwizard.providers._listing import MAX_PAGES, Column, Item, Listing, Send
 from trunkwizard.redact import redact
-from trunkwizard.rules import Rule, Source, inferred, seed, spec, stated
+from trunkwizard.rules import Rule, inferred, seed, spec, stated
 from trunkwizard.values import e164_rule, normalized_e164, uuid_value
 
 __all__ = ["SignalWire", "SignalWireAccount", "SignalWireSipEndpoint"]
@@ -96,7 +96,8 @@ def _http_url(value: str | None) -> str | None:
 def _sip_username(value: str) -> str:
     if any(c.isspace() for c in value) or "@" in value:
         raise ValueError(
-            "no spaces or @ in a SIP username: it becomes sip:username@your-space.sip.signalwire.com"
+            "a SIP username becomes sip:username@your-space.sip.signalwire.com, where spaces and @ do not "
+            "fit: SignalWire may refuse it"
         )
     return value
 
@@ -191,7 +192,10 @@ class SignalWireSipEndpoint(ProviderModel):
         stated("required", seed("001", "31")),
         Rule(
             "no spaces or @",
-            Source("spec", "SignalWire's SIP endpoint guide (reference: no whitespace or @ in a username)"),
+            # reference providers-signalwire-yeastar.md line 203 says it of the legacy relay endpoints only
+            inferred(
+                "the legacy relay SIP endpoints' username rule; the Fabric seed 001 line 31 types a string"
+            ),
             _sip_username,
         ),
         Field(min_length=1),
