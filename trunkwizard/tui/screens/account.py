@@ -96,6 +96,7 @@ class AccountScreen(FormScreen):
         for wire in self._from_profile:
             editor = self.form.rows[wire].editor
             editor.set_value(editor.initial)
+        self.form.take_as_start({wire: self.form.rows[wire].editor.initial for wire in self._from_profile})
         self._from_profile.clear()
         self.form.refresh_visibility()
         self.set_banner(None)
@@ -122,6 +123,7 @@ class AccountScreen(FormScreen):
             if wire in form_values:
                 row.editor.set_value(form_values[wire])
                 self._from_profile.add(wire)
+        self.form.take_as_start({w: v for w, v in form_values.items() if w in self.form.rows})
         self.form.refresh_visibility()
         # a profile saved read-only shows [RO] from here on
         self.query_one(StepIndicator).badge = self.wizard.badge

@@ -139,6 +139,11 @@ class FormView(VerticalScroll, can_focus=False):
         """The answers that apply now (the core decides: shown fields with a value)."""
         return applicable_answers(self.fields, self.values())
 
+    def take_as_start(self, values: Mapping[str, Any]) -> None:
+        """Values filled in for the user (a saved profile) are the new starting point, not typing: a form
+        holding only them loses nothing when left, so no draft keeps it and quitting need not ask."""
+        self._initial.update(values)
+
     def is_modified(self) -> bool:
         for wire, row in self.rows.items():
             value = row.editor.get_value()
