@@ -85,3 +85,81 @@ async def test_the_first_screen_has_its_footer_when_it_is_composed(monkeypatch: 
         await pilot.pause()
         assert keys_at_mount and keys_at_mount[0] > 0, "the footer's keys are composed with the screen"
         assert recomposed == []
+
+
+async def test_tab_moves_highlight_help_and_check_at_once_before_any_refresh() -> None:
+    """A Tab's work on the form is done as focus moves, in one go: nothing waits for a refresh or a
+    message, so the old row, the new row and the help are drawn in one frame (they were three)."""
+    from trunkwizard.tui.screens.form_screen import FormScreen
+    from trunkwizard.tui.widgets.field_help import FieldHelp
+    from trunkwizard.tui.widgets.field_row import FieldRow
+
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(get_provider("yeastar"), "register")
+        await keys.settle()
+        screen = app.screen
+        assert isinstance(screen, FormScreen)
+        await keys.type_text("bad name with spaces!")  # the first field: a warning when it is left
+        first = next(r for r in screen.query(FieldRow) if r.has_class("-focused"))
+        screen.focus_next()  # what Tab does; nothing awaited after it
+        second = next(r for r in screen.query(FieldRow) if r.has_class("-focused"))
+        assert second is not first and not first.has_class("-focused")
+        assert screen.query_one(FieldHelp).field is second.field
+        assert first.error or first.warning, "the field left is checked at once"
+
+
+async def test_a_toggle_shows_its_rows_at_once() -> None:
+    from trunkwizard.tui.screens.form_screen import FormScreen
+    from trunkwizard.tui.widgets.toggle_editor import ToggleEditor
+
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(get_provider("yeastar"), "register")
+        await keys.settle()
+        screen = app.screen
+        assert isinstance(screen, FormScreen)
+        form = screen.form
+        editor = form.rows["enb_outbound_proxy"].editor
+        assert isinstance(editor, ToggleEditor)
+        assert not form.shown("outbound_proxy_server")
+        editor.checkbox.toggle()  # what space does; nothing awaited after it
+        assert form.shown("outbound_proxy_server")
+
+
+async def test_back_to_the_mode_and_on_again_keeps_the_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    from trunkwizard.tui.screens.details import DetailsScreen
+    from trunkwizard.tui.widgets.field_row import FieldRow
+
+    mounted: list[FieldRow] = []
+    original = FieldRow.on_mount
+
+    def counting(self: FieldRow) -> None:
+        mounted.append(self)
+        original(self)
+
+    monkeypatch.setattr(FieldRow, "on_mount", counting)
+    provider = get_provider("yeastar")
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(provider, "register")
+        await keys.settle()
+        details = app.screen
+        built = len(mounted)
+        assert built > 10
+        await keys.type_text("Kept_trunk")
+        await keys.press("escape")
+        await keys.settle()
+        assert app.screen.STEP == "mode"  # type: ignore[attr-defined]
+        await keys.pick_mode(provider, "register")
+        assert app.screen is details and len(mounted) == built, "the same form, not a rebuilt one"
+        assert isinstance(details, DetailsScreen)
+        assert "Kept_trunk" in str(details.form.values().values())
+        await keys.press("escape")
+        await keys.settle()
+        other = next(m.key for m in provider.modes if m.key != "register")
+        await keys.pick_mode(provider, other)
+        assert app.screen is not details and len(mounted) > built

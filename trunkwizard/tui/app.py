@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 __all__ = ["WizardApp", "run_app"]
 
 S = TypeVar("S", bound=WizardScreen)
+_KEPT_DETAILS = "kept-details"  # the name the kept details screen is installed under
 
 
 class WizardApp(App[int]):
@@ -107,6 +108,7 @@ class WizardApp(App[int]):
         # connecting: the offer read from what was created, and its history entry (persistent app)
         self._offer: Offer | None = None
         self.first_entry: str | None = None
+        self._kept_details: DetailsScreen | None = None
 
     @property
     def badge(self) -> str:
@@ -286,18 +288,47 @@ class WizardApp(App[int]):
 
     def details_screen(self, provider: Provider, mode_key: str) -> DetailsScreen:
         """The details step of a mode, filled with what was typed for it before (or, the first time,
-        with the answers it shares with the provider's other modes)."""
+        with the answers it shares with the provider's other modes).
+
+        The screen is kept (installed) while the provider and mode stay the same: going back to the
+        mode or account step and on again shows the same form, not a rebuilt one (issue 16)."""
         from trunkwizard.tui.screens.details import DetailsScreen
 
-        values = self.state.detail_values.get((provider.key, mode_key))
-        if values is None:
-            values = self._shared_answers(provider, mode_key)
         connecting = self.state.connecting
         if connecting is not None and connecting.targets(provider.key, mode_key):
             from trunkwizard.tui.screens.connect import ConnectDetailsScreen
 
-            return ConnectDetailsScreen(provider, provider.mode(mode_key), values, connecting)
-        return DetailsScreen(provider, provider.mode(mode_key), values)
+            self.drop_kept_details()
+            return ConnectDetailsScreen(
+                provider, provider.mode(mode_key), self._values_for(provider, mode_key), connecting
+            )
+        kept = self._kept_details
+        if (
+            kept is not None
+            and kept.provider.key == provider.key
+            and kept.mode.key == mode_key
+            and kept not in self.screen_stack
+        ):
+            return kept
+        self.drop_kept_details()
+        screen = DetailsScreen(provider, provider.mode(mode_key), self._values_for(provider, mode_key))
+        self.install_screen(screen, name=_KEPT_DETAILS)
+        self._kept_details = screen
+        return screen
+
+    def _values_for(self, provider: Provider, mode_key: str) -> dict[str, Any]:
+        values = self.state.detail_values.get((provider.key, mode_key))
+        return values if values is not None else self._shared_answers(provider, mode_key)
+
+    def drop_kept_details(self) -> None:
+        """Forget the kept details screen (another mode or provider, or a start over)."""
+        kept, self._kept_details = self._kept_details, None
+        if kept is not None and self.is_screen_installed(kept):
+            if kept in self.screen_stack:
+                return  # still shown (not a case the flow has): left installed rather than torn down
+            self.uninstall_screen(kept)
+            if kept.is_attached:
+                kept.remove()
 
     def _shared_answers(self, provider: Provider, mode_key: str) -> dict[str, Any]:
         """A mode opened for the first time starts with the answers its fields share with the provider's
@@ -480,6 +511,7 @@ class WizardApp(App[int]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, ProviderScreen):
             await self.pop_screen()
         self.state.clear_answers()
+        self.drop_kept_details()
         if isinstance(self.screen, ProviderScreen):
             self.screen.clear_filter()
 

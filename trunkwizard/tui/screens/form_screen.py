@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from textual.binding import Binding
+from textual.widget import Widget
 
 from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.fields import FormField, ProviderModel, check_answers
@@ -41,6 +42,19 @@ class FormScreen(WizardScreen):
 
     def on_mount(self) -> None:
         self.form.focus_first()
+
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        super().set_focus(widget, scroll_visible, from_app_focus)
+        # The form learns of the move now, not from its DescendantFocus a message later: the old row's
+        # highlight and check, the new row's highlight and help all land in the same refresh.
+        for form in self.query(FormView):
+            left, entered = form.focus_moved(self.focused, notify=False)
+            if left is not None:
+                self.field_left(form, left)
+            if entered is not None:
+                self.query_one(FieldHelp).show_field(entered)
 
     # --- checking -------------------------------------------------------------------------------------
 
@@ -94,13 +108,17 @@ class FormScreen(WizardScreen):
         self._recount()
 
     def on_form_view_field_left(self, event: FormView.FieldLeft) -> None:
-        wire = event.field.wire
-        answers = event.form.answers()
+        self.field_left(event.form, event.field)
+
+    def field_left(self, form: FormView, field: FormField) -> None:
+        """Check the field focus left, if it was touched or has a value."""
+        wire = field.wire
+        answers = form.answers()
         if wire not in self._touched and wire not in answers:
             return  # passing through an empty field is not a mistake yet; Next will say
         problems, warnings = self.checked(answers)
-        event.form.show_problems(problems, only={wire})
-        event.form.show_warnings(warnings, only={wire})
+        form.show_problems(problems, only={wire})
+        form.show_warnings(warnings, only={wire})
         self._recount()
 
     def on_form_view_field_focused(self, event: FormView.FieldFocused) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.message import Message
@@ -26,6 +27,9 @@ class FieldEditor(Widget):
         super().__init__(id=id, classes="field-editor")
         self.field = field
         self.initial = value
+        # The form's handler, called at once: a message would reach the form a queue or two later,
+        # often a frame later, so a toggle drew its mark, then the rows it shows (issue 16).
+        self.on_change: Callable[[FieldEditor], None] | None = None
 
     def get_value(self) -> Any:
         raise NotImplementedError
@@ -40,4 +44,7 @@ class FieldEditor(Widget):
                 return
 
     def changed(self) -> None:
-        self.post_message(self.Changed(self))
+        if self.on_change is not None:
+            self.on_change(self)
+        else:
+            self.post_message(self.Changed(self))

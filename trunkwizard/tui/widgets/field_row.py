@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.dom import NoScreen
-from textual.message import Message
 from textual.widgets import Label
 
 from trunkwizard.fields import FormField
@@ -21,17 +19,8 @@ def label_text(field: FormField) -> str:
 
 
 class FieldRow(Vertical):
-    class Left(Message):
-        """Focus left this field: time to check it."""
-
-        def __init__(self, row: FieldRow) -> None:
-            super().__init__()
-            self.row = row
-
-    class Focused(Message):
-        def __init__(self, row: FieldRow) -> None:
-            super().__init__()
-            self.row = row
+    """Which row has focus is the form's to track (FormView): one handler moves the highlight and
+    checks the field left, so one refresh draws both."""
 
     def __init__(self, field: FormField, editor: FieldEditor, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="field-row")
@@ -75,26 +64,3 @@ class FieldRow(Vertical):
     def on_mount(self) -> None:
         if self._line is not None and self._line.parent is None:
             self.mount(self._line)  # a message set before the row was on screen
-
-    def on_descendant_focus(self) -> None:
-        self.add_class("-focused")
-        self.post_message(self.Focused(self))
-
-    def on_descendant_blur(self) -> None:
-        self.call_after_refresh(self._check_left)
-
-    def _check_left(self) -> None:
-        # This runs after a refresh: by then a row editor saved with ctrl+s may be gone, its rows with
-        # it (no screen, no parent): a field that no longer exists has nothing to check.
-        if not self.is_attached or not self.is_mounted:
-            return
-        try:
-            screen = self.screen
-        except NoScreen:
-            return
-        if self.app.screen is not screen:
-            return  # a help panel or row editor opened on top: the field was not left
-        focused = self.app.focused
-        if focused is None or self not in focused.ancestors:
-            self.remove_class("-focused")
-            self.post_message(self.Left(self))

@@ -10,10 +10,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.dom import NoScreen
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Collapsible, Input, Static
 
 from trunkwizard.errors import Problem, first_field
@@ -99,10 +102,13 @@ class FormView(VerticalScroll, can_focus=False):
         self._controllers = controllers(self.fields)
         self._siblings = {f.wire: f for f in self.fields}
         self.rows: dict[str, FieldRow] = {}
+        self._focused_row: FieldRow | None = None
 
     def _row(self, field: FormField) -> FieldRow:
         value = self._initial.get(field.wire, field.default)
-        row = FieldRow(field, editor_for(field, value), id=row_id(field.wire))
+        editor = editor_for(field, value)
+        editor.on_change = self._editor_changed
+        row = FieldRow(field, editor, id=row_id(field.wire))
         self.rows[field.wire] = row
         return row
 
@@ -241,7 +247,10 @@ class FormView(VerticalScroll, can_focus=False):
 
     def on_field_editor_changed(self, event: FieldEditor.Changed) -> None:
         event.stop()
-        field = event.editor.field
+        self._editor_changed(event.editor)
+
+    def _editor_changed(self, editor: FieldEditor) -> None:
+        field = editor.field
         row = self.rows.get(field.wire)
         if row is not None and row.error:
             row.set_error(None)  # the message goes as soon as the technician acts on it
@@ -255,14 +264,55 @@ class FormView(VerticalScroll, can_focus=False):
                 dependent.editor.reload()  # its choices are those of the value just changed
         self.post_message(self.Edited(self, field))
 
-    def on_field_row_left(self, event: FieldRow.Left) -> None:
-        event.stop()
-        if event.row.display:
-            self.post_message(self.FieldLeft(self, event.row.field))
+    # Focus moving between rows is handled here, in one handler for both rows, at once: the old row's
+    # highlight goes and its check starts in the same refresh as the new row's highlight comes (a row
+    # that waited for a refresh to see whether focus had left it cost one more frame per Tab).
 
-    def on_field_row_focused(self, event: FieldRow.Focused) -> None:
-        event.stop()
-        self.post_message(self.FieldFocused(self, event.row.field))
+    def _row_of(self, widget: Widget) -> FieldRow | None:
+        for node in widget.ancestors_with_self:
+            if isinstance(node, FieldRow) and self.rows.get(node.field.wire) is node:
+                return node
+            if node is self:
+                break
+        return None
+
+    def _focus_row(self, row: FieldRow | None, *, notify: bool) -> tuple[FormField | None, FormField | None]:
+        left, self._focused_row = self._focused_row, row
+        if left is row:
+            return None, None
+        if left is not None:
+            left.remove_class("-focused")
+        if row is not None:
+            row.add_class("-focused")
+        left_field = left.field if left is not None and left.display else None
+        entered = row.field if row is not None else None
+        if notify:
+            if left_field is not None:
+                self.post_message(self.FieldLeft(self, left_field))
+            if entered is not None:
+                self.post_message(self.FieldFocused(self, entered))
+        return left_field, entered
+
+    def focus_moved(
+        self, focused: Widget | None, *, notify: bool = True
+    ) -> tuple[FormField | None, FormField | None]:
+        """Focus is now on `focused`: move the row highlight. Return (the field left, the field
+        entered), None where focus stayed in the same row; without `notify` the caller acts on them
+        at once instead of by FieldLeft and FieldFocused messages (a queue or two, often a frame, later)."""
+        return self._focus_row(self._row_of(focused) if focused is not None else None, notify=notify)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.focus_moved(event.widget)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        try:
+            if not self.is_attached or self.app.screen is not self.screen:
+                return  # a help panel or row editor opened on top: the field was not left
+        except NoScreen:
+            return  # the form is gone (a row editor saved with ctrl+s): nothing left to check
+        focused = self.app.focused
+        if focused is None or self not in focused.ancestors:
+            self._focus_row(None, notify=True)  # focus left the form (Back, Next)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

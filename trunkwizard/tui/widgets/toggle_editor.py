@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Self
 
 from textual import on
 from textual.app import ComposeResult
@@ -53,6 +54,13 @@ class OnOff(Checkbox, inherit_bindings=False):
         )
 
     unset = False  # True until toggled when the field has no default: the provider decides
+    toggled: Callable[[], None] | None = None  # the editor's, called as the technician toggles
+
+    def toggle(self) -> Self:
+        super().toggle()
+        if self.toggled is not None:
+            self.toggled()  # at once, so the rows the toggle shows come in the same frame as its mark
+        return self
 
     def watch_value(self) -> None:
         super().watch_value()
@@ -80,6 +88,7 @@ class ToggleEditor(FieldEditor):
         if self.initial is None:
             box.unset = True
             box.label = _UNSET
+        box.toggled = self.changed
         yield box
 
     @property
@@ -98,5 +107,4 @@ class ToggleEditor(FieldEditor):
 
     @on(Checkbox.Changed)
     def _toggled(self, event: Checkbox.Changed) -> None:
-        event.stop()
-        self.changed()
+        event.stop()  # the technician's toggles reach the form through OnOff.toggled, at once
