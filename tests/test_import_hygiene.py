@@ -61,3 +61,46 @@ def test_httpx_main_says_where_the_cli_is() -> None:
     )
     assert result.returncode == 1
     assert "run `httpx`" in result.stderr
+
+
+def test_a_sandbox_dry_run_loads_one_provider_and_no_server(tmp_path: Path) -> None:
+    """`create yeastar --sandbox --dry-run`: the Yeastar models and the Yeastar emulator's account, not
+    the other providers, not Starlette (the emulator is served only when a request is sent), no event
+    loop, no history or drafts store."""
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"name": "ITSP_Main", "transport": "udp", "hostname": "sip.example.com"}))
+    answers.chmod(0o600)
+    argv = ["create", "yeastar", "--sandbox", "--dry-run", "--json", "--mode", "register", "--answers"]
+    report = _probe(
+        "import contextlib, io, runpy, sys\n"
+        f"sys.argv = ['trunkwizard', *{argv!r}, {str(answers)!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    runpy.run_module('trunkwizard', run_name='__main__')\n" + _REPORT
+    )
+    modules = report["modules"]
+    assert isinstance(modules, list)
+    ours = {m for m in modules if m.startswith("trunkwizard.")}
+    assert "trunkwizard.providers.yeastar" in ours and "trunkwizard.sandbox.yeastar" in ours
+    others = ("chorus", "signalwire", "wavix", "vox")
+    assert [m for m in ours if m.rsplit(".", 1)[-1] in others] == []
+    assert [m for m in modules if m.split(".")[0] in ("starlette", "anyio", "asyncio", "uvicorn")] == []
+    assert [m for m in ours if m.startswith("trunkwizard.store.") and m != "trunkwizard.store.files"] == []
+
+
+def test_the_in_process_sandbox_builds_an_emulator_when_a_request_goes_to_it() -> None:
+    report = _probe(
+        "import asyncio, httpx, sys\n"
+        "from trunkwizard.sandbox import IN_PROCESS_ROOT, in_process_transport, sandbox_account\n"
+        "sandbox_account('wavix')\n"
+        "assert 'starlette' not in sys.modules\n"
+        "async def main():\n"
+        "    async with httpx.AsyncClient(transport=in_process_transport()) as client:\n"
+        "        answer = await client.get(IN_PROCESS_ROOT + '/yeastar/openapi/v1.0/trunk/list')\n"
+        "        assert answer.status_code == 200, answer.status_code\n"
+        "        assert (await client.get(IN_PROCESS_ROOT + '/nowhere/x')).status_code == 404\n"
+        "asyncio.run(main())\n" + _REPORT
+    )
+    modules = report["modules"]
+    assert isinstance(modules, list)
+    assert "starlette.applications" in modules and "trunkwizard.sandbox.yeastar" in modules
+    assert [m for m in modules if m.rsplit(".", 1)[-1] in ("chorus", "signalwire", "vox")] == []

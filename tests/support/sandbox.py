@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -29,8 +29,8 @@ def sandbox_server() -> Iterator[SandboxServer]:
         yield server
 
 
-def _checked_app() -> Starlette:
-    app = _create_app()
+def _checked_app(keys: Iterable[str] | None = None) -> Starlette:
+    app = _create_app(keys)
     app.add_middleware(SpecCheck, violations=SPEC_VIOLATIONS)
     load_documents()
     return app

@@ -55,6 +55,8 @@ async def walk():
 asyncio.run(walk())
 for name in on_loop:
     print("LOOP", name)
+for name in sorted(sys.modules):
+    print("LOADED", name)
 """
 
 
@@ -82,3 +84,11 @@ def test_walking_to_the_account_step_imports_nothing_on_the_event_loop(tmp_path:
     ours = ("trunkwizard", "pydantic", "httpx", "keyring", "phonenumbers", "starlette")
     on_loop = [line[5:] for line in lines if line.startswith("LOOP ") and line[5:].split(".")[0] in ours]
     assert on_loop == []
+
+    # Enter picked the first provider: its models and its emulator's account, no other provider's, and
+    # no emulator served yet (nothing was sent): issue 16, memory.
+    loaded = {line[7:] for line in lines if line.startswith("LOADED ")}
+    assert "trunkwizard.providers.chorus" in loaded and "trunkwizard.sandbox.chorus" in loaded
+    others = ("signalwire", "wavix", "yeastar", "vox")
+    assert sorted(m for m in loaded if m.startswith("trunkwizard.") and m.rsplit(".", 1)[-1] in others) == []
+    assert "starlette.applications" not in loaded

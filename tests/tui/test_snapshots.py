@@ -34,7 +34,7 @@ def steady_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     from trunkwizard import sandbox
 
     counter = itertools.count(1)
-    for module in sandbox._EMULATORS.values():
+    for module in (sandbox.emulator(key) for key in sandbox._EMULATORS):
         if hasattr(module, "new_uuid"):
             monkeypatch.setattr(module, "new_uuid", lambda: f"00000000-0000-4000-8000-{next(counter):012d}")
         if hasattr(module, "iso_now"):

@@ -225,8 +225,6 @@ def _print_created(created: Created, as_json: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
-
     from trunkwizard.errors import TrunkwizardError, ValidationFailed
     from trunkwizard.providers import get_provider
 
@@ -281,6 +279,8 @@ def run(args: argparse.Namespace) -> int:
             "with --look-up",
             EXIT_UNKNOWN,
         )
+    import asyncio  # only to send: a dry run has no event loop
+
     sending: list[bool] = []
     try:
         outcome, offers = asyncio.run(_submit(prepared, account, args, sending))

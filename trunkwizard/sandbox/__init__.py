@@ -3,28 +3,33 @@
 In-process for `trunkwizard --sandbox` (through `httpx.ASGITransport`), and on 127.0.0.1 with uvicorn
 for `trunkwizard sandbox serve` and the tests. Each emulator is written from the provider's
 documentation, independently of our models, so it rejects what the real API documents as invalid.
+
+Each emulator module is imported when its provider is first asked for, and Starlette only when an
+emulator is served (`create_app`): reading the sandbox account of one provider (`create --sandbox
+--dry-run`, the wizard's account step) imports that provider's emulator and nothing of the server.
 """
 
 from __future__ import annotations
 
+import importlib
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import ModuleType, TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-from starlette.applications import Starlette
-from starlette.routing import Mount
-from starlette.types import ASGIApp
-
-from trunkwizard.sandbox import chorus, signalwire, vox, wavix, yeastar
+if TYPE_CHECKING:
+    import httpx
+    from starlette.applications import Starlette
+    from starlette.types import ASGIApp
 
 __all__ = [
     "IN_PROCESS_ROOT",
+    "LazyEmulators",
     "SandboxServer",
     "create_app",
+    "emulator",
     "free_port",
     "in_process_transport",
     "sandbox_account",
@@ -33,23 +38,33 @@ __all__ = [
 
 IN_PROCESS_ROOT = "http://sandbox.trunkwizard.invalid"
 
-_EMULATORS: dict[str, ModuleType] = {
-    "chorus": chorus,
-    "signalwire": signalwire,
-    "wavix": wavix,
-    "yeastar": yeastar,
-    "vox": vox,
+# provider key -> its emulator module under trunkwizard.sandbox
+_EMULATORS: dict[str, str] = {
+    "chorus": "chorus",
+    "signalwire": "signalwire",
+    "wavix": "wavix",
+    "yeastar": "yeastar",
+    "vox": "vox",
 }
 
 
-def create_app() -> Starlette:
-    """A fresh emulator of every provider, with empty state."""
-    return Starlette(routes=[Mount(f"/{key}", app=module.app()) for key, module in _EMULATORS.items()])
+def emulator(provider_key: str) -> ModuleType:
+    """The emulator module of a provider (KeyError for a provider the sandbox does not emulate)."""
+    return importlib.import_module(f"trunkwizard.sandbox.{_EMULATORS[provider_key]}")
+
+
+def create_app(keys: Iterable[str] | None = None) -> Starlette:
+    """A fresh emulator of every provider (or of those in `keys`), with empty state."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    chosen = _EMULATORS if keys is None else [key for key in _EMULATORS if key in set(keys)]
+    return Starlette(routes=[Mount(f"/{key}", app=emulator(key).app()) for key in chosen])
 
 
 def sandbox_account(provider_key: str, root: str = IN_PROCESS_ROOT) -> dict[str, Any]:
     """Account settings and secrets (wire names) that the sandbox at `root` accepts for a provider."""
-    account: Callable[[str], dict[str, Any]] = _EMULATORS[provider_key].account
+    account: Callable[[str], dict[str, Any]] = emulator(provider_key).account
     return account(root.rstrip("/"))
 
 
@@ -58,8 +73,31 @@ def sandbox_accounts(root: str = IN_PROCESS_ROOT) -> dict[str, dict[str, Any]]:
     return {key: sandbox_account(key, root) for key in _EMULATORS}
 
 
-def in_process_transport(app: Starlette | None = None) -> httpx.ASGITransport:
-    return httpx.ASGITransport(app=app or create_app())
+class LazyEmulators:
+    """The emulator of every provider as one ASGI app, each built on its provider's first request.
+
+    Built in a worker thread: Starlette and the emulator module are imported there, not on the event
+    loop, and only for the providers a request goes to. What a provider's emulator created stays for
+    the life of this object, as in `create_app()`."""
+
+    def __init__(self) -> None:
+        self._apps: dict[str, ASGIApp] = {}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        import asyncio
+
+        key = str(scope.get("path", "")).lstrip("/").partition("/")[0]
+        app = self._apps.get(key)
+        if app is None:
+            built = await asyncio.to_thread(create_app, [key])  # no route for an unknown key: 404
+            app = self._apps.setdefault(key, built)
+        await app(scope, receive, send)
+
+
+def in_process_transport(app: ASGIApp | None = None) -> httpx.ASGITransport:
+    import httpx
+
+    return httpx.ASGITransport(app=app or LazyEmulators())
 
 
 def free_port() -> int:

@@ -5,18 +5,35 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Any
-
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from typing import TYPE_CHECKING, Any
 
 from trunkwizard.nesting import TooDeep, loads_json
 
-__all__ = ["bearer_of", "iso_now", "json_body", "new_uuid", "reply"]
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from typing_extensions import TypeIs  # for mypy only (typing.TypeIs is Python 3.13)
+
+__all__ = ["bearer_of", "is_response", "iso_now", "json_body", "new_uuid", "no_content", "reply"]
 
 
 def reply(body: Any, status: int = 200) -> Response:
+    from starlette.responses import JSONResponse  # loaded with the app that serves this (app())
+
     return JSONResponse(body, status_code=status)
+
+
+def is_response(value: object) -> TypeIs[Response]:
+    """An answer already made (an error), rather than a record to reply with."""
+    from starlette.responses import Response
+
+    return isinstance(value, Response)
+
+
+def no_content() -> Response:
+    from starlette.responses import Response
+
+    return Response(status_code=204)
 
 
 async def json_body(request: Request) -> tuple[Any, bool]:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from trunkwizard.sandbox._common import bearer_of, iso_now, json_body, new_uuid, no_content, reply
 
-from trunkwizard.sandbox._common import bearer_of, iso_now, json_body, new_uuid, reply
+if TYPE_CHECKING:  # starlette is imported when an emulator is served (app()), not to read its account
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 __all__ = ["API_KEY", "account", "app"]
 
@@ -238,10 +238,13 @@ class ChorusSandbox:
             return denied
         if self.numbers.pop(request.path_params["id"], None) is None:
             return reply({"error": "Phone number not found", "details": []}, 404)
-        return Response(status_code=204)
+        return no_content()
 
 
 def app(*, seeded: bool = True) -> Starlette:
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
     sandbox = ChorusSandbox()
     if seeded:
         sandbox.seed()

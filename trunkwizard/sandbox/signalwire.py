@@ -25,15 +25,15 @@ import base64
 import binascii
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from trunkwizard.sandbox._common import json_body, new_uuid, no_content, reply
 
-from trunkwizard.sandbox._common import json_body, new_uuid, reply
+if TYPE_CHECKING:  # starlette is imported when an emulator is served (app()), not to read its account
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 __all__ = [
     "API_TOKEN",
@@ -360,7 +360,7 @@ class SignalWireSandbox:
         if endpoints.pop(request.path_params["id"], None) is None:
             return reply({"error": "Not Found"}, 404)
         self.passwords.pop(request.path_params["id"], None)
-        return Response(status_code=204)
+        return no_content()
 
     async def sip_profile(self, request: Request) -> Response:
         if (denied := self._denied(request)) is not None:
@@ -378,6 +378,9 @@ class SignalWireSandbox:
 
 
 def app(*, seeded: bool = True) -> Starlette:
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
     sandbox = SignalWireSandbox()
     if seeded:
         sandbox.seed()

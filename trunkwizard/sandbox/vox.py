@@ -21,14 +21,14 @@ import base64
 import re
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from trunkwizard.sandbox._common import bearer_of, is_response, json_body, new_uuid, reply
 
-from trunkwizard.sandbox._common import bearer_of, json_body, new_uuid, reply
+if TYPE_CHECKING:  # starlette is imported when an emulator is served (app()), not to read its account
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 __all__ = ["AGENTS", "API_KEY", "VoxSandbox", "account", "app"]
 
@@ -197,7 +197,7 @@ class VoxSandbox:
         if (denied := self._denied(request)) is not None:
             return denied
         record = self._find(request)
-        if isinstance(record, Response):
+        if is_response(record):
             return record
         body, ok = await json_body(request)
         if not ok or not isinstance(body, dict):
@@ -301,7 +301,7 @@ class VoxSandbox:
         if (denied := self._denied(request)) is not None:
             return denied
         paging = _page_params(request)
-        if isinstance(paging, Response):
+        if is_response(paging):
             return paging
         statuses = request.query_params.getlist("status") or ["active"]
         if any(s not in _STATUSES for s in statuses):
@@ -326,13 +326,13 @@ class VoxSandbox:
         if (denied := self._denied(request)) is not None:
             return denied
         record = self._find(request)
-        return record if isinstance(record, Response) else reply(record)
+        return record if is_response(record) else reply(record)
 
     async def delete(self, request: Request) -> Response:
         if (denied := self._denied(request)) is not None:
             return denied
         record = self._find(request)
-        if isinstance(record, Response):
+        if is_response(record):
             return record
         if record["status"] == "expired":
             return _error(409, "conflict", "이미 해지된 전화번호입니다.")
@@ -352,7 +352,7 @@ class VoxSandbox:
         if (denied := self._denied(request)) is not None:
             return denied
         record = self._find(request)
-        if isinstance(record, Response):
+        if is_response(record):
             return record
         body, ok = await json_body(request)
         if not ok or not isinstance(body, dict):
@@ -376,7 +376,7 @@ class VoxSandbox:
         if (denied := self._denied(request)) is not None:
             return denied
         paging = _page_params(request)
-        if isinstance(paging, Response):
+        if is_response(paging):
             return paging
         items = [
             {
@@ -393,6 +393,9 @@ class VoxSandbox:
 
 
 def app(*, seeded: bool = True) -> Starlette:
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
     sandbox = VoxSandbox()
     if seeded:
         sandbox.seed()

@@ -27,14 +27,14 @@ from __future__ import annotations
 import ipaddress
 import math
 import secrets
-from typing import Any
-
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing import TYPE_CHECKING, Any
 
 from trunkwizard.sandbox._common import bearer_of, iso_now, json_body, reply
+
+if TYPE_CHECKING:  # starlette is imported when an emulator is served (app()), not to read its account
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 __all__ = [
     "ACCOUNT_NUMBERS",
@@ -378,6 +378,9 @@ class WavixSandbox:
 
 
 def app(sandbox: WavixSandbox | None = None, *, seeded: bool = True) -> Starlette:
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
     if sandbox is None:
         sandbox = WavixSandbox()
         if seeded:

@@ -24,14 +24,14 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from trunkwizard.sandbox._common import is_response, json_body, reply
 
-from trunkwizard.sandbox._common import json_body, reply
+if TYPE_CHECKING:  # starlette is imported when an emulator is served (app()), not to read its account
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 __all__ = ["CLIENT_ID", "CLIENT_SECRET", "YeastarSandbox", "account", "app"]
 
@@ -540,7 +540,7 @@ class YeastarSandbox:
         if (refused := self._token_refused(request)) is not None:
             return refused
         trunk = self._trunk_of(request)
-        if isinstance(trunk, Response):
+        if is_response(trunk):
             return trunk
         # Like the PBX, trunk/get returns every field, the password in clear text included.
         return _answer(0, data=trunk)
@@ -549,7 +549,7 @@ class YeastarSandbox:
         if (refused := self._token_refused(request)) is not None:
             return refused
         trunk = self._trunk_of(request)
-        if isinstance(trunk, Response):
+        if is_response(trunk):
             return trunk
         del self.trunks[trunk["id"]]
         return _answer(0)
@@ -599,6 +599,9 @@ class YeastarSandbox:
 
 
 def app(sandbox: YeastarSandbox | None = None, *, seeded: bool = True) -> Starlette:
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
     pbx = sandbox
     if pbx is None:
         pbx = YeastarSandbox()

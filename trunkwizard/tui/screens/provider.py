@@ -1,8 +1,11 @@
 """Step 1: pick the provider. Type to filter; Enter picks the highlighted one.
 
 The list is in the first frame: it comes from the catalog (trunkwizard/catalog.py, plain strings kept
-equal to the registry by a test). The registry itself (pydantic models, httpx) loads in a worker once
-the first frame is drawn (App.on_ready); Enter pressed before it is there picks as soon as it is.
+equal to the registry by a test). What every provider needs (pydantic, httpx, the client, the account
+step) loads in a worker once the first frame is drawn (App.on_ready); the picked provider's module (its
+models) and, in the sandbox, its emulator's account load in a worker thread on Enter: only that
+provider's, never all five (issue 16: memory). Enter pressed before the first load is done picks as
+soon as it is.
 """
 
 from __future__ import annotations
@@ -29,10 +32,15 @@ if TYPE_CHECKING:
 __all__ = ["ProviderScreen", "matches"]
 
 
-def _load_providers() -> tuple[Provider, ...]:
-    from trunkwizard.providers import all_providers
+def _load_provider(key: str, sandbox: bool) -> Provider:
+    from trunkwizard.providers import get_provider
 
-    return all_providers()
+    provider = get_provider(key)
+    if sandbox:
+        from trunkwizard.sandbox import emulator
+
+        emulator(key)  # the account step fills the emulator's account (no server: that loads on a request)
+    return provider
 
 
 def _preload(modules: Sequence[str]) -> None:
@@ -69,7 +77,7 @@ class ProviderScreen(WizardScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.providers: tuple[Provider, ...] = ()  # the registry, once loaded
+        self._loaded = False  # what every provider needs, loaded after the first frame
         self._shown: list[CatalogEntry] = []
         self._pick_when_loaded: str | None = None
 
@@ -88,10 +96,9 @@ class ProviderScreen(WizardScreen):
 
     @work(group="catalog", exclusive=True)
     async def load_providers(self) -> None:
-        providers = await asyncio.to_thread(_load_providers)
-        # and what the next steps import, so that nothing is imported on the event loop after this
-        await asyncio.to_thread(_preload, self.wizard.modules_to_preload())
-        self.providers = providers
+        # what the next steps import, so that nothing is imported on the event loop after this
+        await asyncio.to_thread(_preload, ["trunkwizard.providers", *self.wizard.modules_to_preload()])
+        self._loaded = True
         if self._pick_when_loaded is not None:
             self._pick(self._pick_when_loaded)
 
@@ -162,18 +169,18 @@ class ProviderScreen(WizardScreen):
             self.set_banner("No provider matches the filter: clear it (ctrl+u) and pick one.")
             return
         self.set_banner(None)
-        if not self.providers:
+        if not self._loaded:
             self._pick_when_loaded = entry.key
             self.set_status("loading…")
             return
         self._pick(entry.key)
 
-    def _pick(self, key: str) -> None:
+    @work(group="pick", exclusive=True)
+    async def _pick(self, key: str) -> None:
         self._pick_when_loaded = None
+        provider = await asyncio.to_thread(_load_provider, key, self.wizard.sandbox)
         self.set_status("")
-        provider = next((p for p in self.providers if p.key == key), None)
-        if provider is not None:
-            self.post_message(ProviderChosen(self, provider))
+        self.post_message(ProviderChosen(self, provider))
 
     def action_back(self) -> None:
         self.notify("This is the first step. Quit with ctrl+q.", timeout=3)
