@@ -42,3 +42,27 @@ async def test_palette_copies_curl_and_goes_back_to_a_step(make_app: Callable[..
         await keys.settle()
         assert app.screen.STEP == "provider"
         assert app.state.detail_values[("chorus", "twilio")]["number"] == "+14155550199", "answers kept"
+
+
+async def test_a_screens_own_commands_are_declared_by_the_screen(make_app: Callable[..., WizardApp]) -> None:
+    """The palette lists what the screen declares (`palette_commands`), never an action found by name."""
+    import inspect
+
+    from trunkwizard.tui.commands import CommandSource
+    from trunkwizard.tui.screens.account import AccountScreen
+    from trunkwizard.tui.widgets.secret_editor import SecretEditor
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(get_provider("chorus"))
+        screen = app.screen
+        assert isinstance(screen, AccountScreen) and isinstance(screen, CommandSource)
+        declared = [c.title for c in screen.palette_commands()]
+        assert declared == ["Show or hide secrets", "Help for the focused field", "Inventory"]
+        offered = {c.title: c for c in app.get_system_commands(screen)}
+        assert set(declared) <= set(offered)
+        offered["Show or hide secrets"].callback()
+        await keys.settle()
+        assert all(editor.revealed for editor in screen.query(SecretEditor))
+    assert "getattr" not in inspect.getsource(WizardApp.get_system_commands)

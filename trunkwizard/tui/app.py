@@ -21,6 +21,7 @@ from textual.widgets import Input
 
 from trunkwizard.redact import redact
 from trunkwizard.tui.accounts import AccountSource, NoSavedAccounts
+from trunkwizard.tui.commands import CommandSource
 from trunkwizard.tui.messages import (
     AccountReady,
     BackToAccount,
@@ -41,6 +42,7 @@ from trunkwizard.tui.messages import (
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.provider import ProviderScreen
 from trunkwizard.tui.state import WizardState
+from trunkwizard.tui.steps import Step
 from trunkwizard.tui.terminal import TerminalProfile
 
 if TYPE_CHECKING:
@@ -191,9 +193,9 @@ class WizardApp(App[int]):
             return
         self.push_screen(InventoryScreen(provider, account, page_size=self.inventory_page_size))
 
-    def skipped_steps(self) -> frozenset[str]:
+    def skipped_steps(self) -> frozenset[Step]:
         provider = self.state.provider
-        return frozenset({"mode"}) if provider is not None and len(provider.modes) == 1 else frozenset()
+        return frozenset({Step.MODE}) if provider is not None and len(provider.modes) == 1 else frozenset()
 
     # --- the flow: the steps' messages ---------------------------------------------------------------
 
@@ -580,7 +582,7 @@ class WizardApp(App[int]):
         for step_screen in steps:
             if isinstance(step_screen, SubmitScreen):
                 continue
-            title = step_screen.STEP.capitalize()
+            title = step_screen.STEP.label
             yield SystemCommand(
                 f"Go to step: {title}",
                 "Back to this step; answers are kept",
@@ -593,17 +595,9 @@ class WizardApp(App[int]):
             yield SystemCommand(
                 "Save request as curl file", "0600 file in the exports folder", self._save_curl
             )
-        if getattr(screen, "form", None) is not None:
-            yield SystemCommand(
-                "Show or hide secrets", "Toggle masking of secret fields", self._toggle_secrets
-            )
-        if isinstance(screen, WizardScreen):
-            yield SystemCommand("Help for the focused field", "Same as F1", screen.action_help)
-        open_inventory = getattr(screen, "action_inventory", None)
-        if open_inventory is not None:
-            yield SystemCommand(
-                "Inventory", "What this account already has at the provider (F4)", open_inventory
-            )
+        if isinstance(screen, CommandSource):
+            for offered in screen.palette_commands():
+                yield SystemCommand(offered.title, offered.help, offered.run)
         yield SystemCommand("Start over", "Back to the provider list; the account is kept", self.start_over)
         yield SystemCommand(
             "Quit", "Quit trunkwizard (asks first if answers would be lost)", self.action_request_quit
@@ -659,11 +653,6 @@ class WizardApp(App[int]):
             return None
         self.notify(f"Screenshot saved as {saved}", timeout=8)
         return saved
-
-    def _toggle_secrets(self) -> None:
-        toggle = getattr(self.screen, "action_toggle_secrets", None)
-        if toggle is not None:
-            toggle()
 
     # --- crashes --------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.steps import KEPT_STEPS, Step
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -27,8 +28,6 @@ log = logging.getLogger("trunkwizard.tui")
 
 # keys of the draft's answers: the account step's values, the details step's values, the sandbox flag
 ACCOUNT, DETAILS, SANDBOX = "account", "details", "sandbox"
-# steps worth a draft: before the account there is nothing typed; after the result nothing is left to do
-_KEPT_STEPS = ("account", "mode", "details", "review", "submit")
 
 
 def secret_wires(fields: Iterable[FormField]) -> Iterator[str]:
@@ -60,23 +59,24 @@ class DraftKeeper:
 
     # --- what the draft holds ---------------------------------------------------------------------------
 
-    def _live_values(self, step: str) -> dict[str, Any] | None:
+    def _live_values(self, step: Step) -> dict[str, Any] | None:
+        from trunkwizard.tui.screens.form_screen import FormScreen
+
         for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, WizardScreen) and step == screen.STEP and screen.is_mounted:
-                form = getattr(screen, "form", None)
-                if form is not None:
-                    values: dict[str, Any] = form.values()
-                    return values
+            if isinstance(screen, FormScreen) and screen.STEP is step and screen.is_mounted:
+                values: dict[str, Any] = screen.form.values()
+                return values
         return None
 
     def _account_typed(self) -> bool:
+        from trunkwizard.tui.screens.form_screen import FormScreen
+
         for screen in self.app.screen_stack:
-            if isinstance(screen, WizardScreen) and screen.STEP == "account" and screen.is_mounted:
-                form = getattr(screen, "form", None)
-                return bool(form is not None and form.is_modified())
+            if isinstance(screen, FormScreen) and screen.STEP is Step.ACCOUNT and screen.is_mounted:
+                return screen.form.is_modified()
         return False
 
-    def current_step(self) -> str | None:
+    def current_step(self) -> Step | None:
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, WizardScreen):
                 return screen.STEP
@@ -87,9 +87,9 @@ class DraftKeeper:
         state = self.app.state
         provider = state.provider
         step = self.current_step()
-        if provider is None or step not in _KEPT_STEPS:
+        if provider is None or step not in KEPT_STEPS:
             return None
-        account = self._live_values("account")
+        account = self._live_values(Step.ACCOUNT)
         if account is None:
             account = state.account_values.get(provider.key, {})
         mode_key = state.mode_key if any(m.key == state.mode_key for m in provider.modes) else None
@@ -97,7 +97,7 @@ class DraftKeeper:
         defaults: dict[str, Any] = {}
         secrets = set(secret_wires(provider.account_fields))
         if mode_key is not None:
-            live = self._live_values("details")
+            live = self._live_values(Step.DETAILS)
             details = live if live is not None else state.detail_values.get((provider.key, mode_key), {})
             fields = provider.mode(mode_key).fields
             secrets.update(secret_wires(fields))

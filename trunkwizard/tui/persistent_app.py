@@ -32,6 +32,7 @@ from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, SANDBOX, DraftKeeper
 from trunkwizard.tui.saved_accounts import ProfileAccounts
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.keyring_notice import KeyringNotice, keyring_details
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from trunkwizard.providers import Created, Provider
     from trunkwizard.secrets import KeyringStatus, SecretVault
     from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryEntry, HistoryStore, Profile
+    from trunkwizard.tui.screens.account import AccountScreen
     from trunkwizard.tui.state import Connecting
 
 __all__ = ["SIGNAL_EXIT_CODES", "PersistentWizardApp"]
@@ -226,7 +228,7 @@ class PersistentWizardApp(WizardApp):
         from textual.widgets import Input
 
         screen = self.screen
-        if not isinstance(screen, WizardScreen) or screen.STEP != "provider":
+        if not isinstance(screen, WizardScreen) or screen.STEP is not Step.PROVIDER:
             return True
         return any(bool(field.value) for field in screen.query(Input))
 
@@ -510,7 +512,7 @@ class PersistentWizardApp(WizardApp):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         screen = self.screen
         if action in ("profiles", "save_profile"):
-            return isinstance(screen, WizardScreen) and screen.STEP == "account"
+            return isinstance(screen, WizardScreen) and screen.STEP is Step.ACCOUNT
         if action == "history":
             return isinstance(screen, WizardScreen)
         if action == "keyring_details":
@@ -529,15 +531,15 @@ class PersistentWizardApp(WizardApp):
         self.open_history()
 
     def open_profiles(self) -> None:
+        from trunkwizard.tui.screens.account import AccountScreen
         from trunkwizard.tui.screens.profiles import ProfilesScreen
 
         self.want_keyring()
-        account_screen = self.screen if getattr(self.screen, "STEP", "") == "account" else None
+        account_screen = self.screen if isinstance(self.screen, AccountScreen) else None
 
         def closed(_: None) -> None:
-            refresh = getattr(account_screen, "list_saved", None)
-            if refresh is not None:
-                refresh()
+            if account_screen is not None:
+                account_screen.list_saved()
 
         provider = self.state.provider
         self.push_screen(ProfilesScreen(self.profile_accounts, provider.key if provider else None), closed)
@@ -548,13 +550,14 @@ class PersistentWizardApp(WizardApp):
         self.push_screen(HistoryScreen(self.history))
 
     def action_save_profile(self) -> None:
+        from trunkwizard.tui.screens.account import AccountScreen
         from trunkwizard.tui.screens.profile_editor import ProfileEditorScreen
 
         screen = self.screen
         provider = self.state.provider
-        form = getattr(screen, "form", None)
-        if provider is None or form is None or getattr(screen, "STEP", "") != "account":
+        if provider is None or not isinstance(screen, AccountScreen):
             return
+        form = screen.form
 
         def saved(profile: Profile | None) -> None:
             if profile is not None:
@@ -563,13 +566,10 @@ class PersistentWizardApp(WizardApp):
 
         self.push_screen(ProfileEditorScreen(provider, self.profile_accounts, values=form.answers()), saved)
 
-    async def _show_saved(self, screen: Screen[Any], name: str) -> None:
+    async def _show_saved(self, screen: AccountScreen, name: str) -> None:
         from textual.widgets import Select
 
-        refresh = getattr(screen, "list_saved", None)
-        if refresh is None:
-            return
-        await refresh().wait()
+        await screen.list_saved().wait()
         with contextlib.suppress(Exception):
             picker = screen.query_one("#saved", Select)
             with picker.prevent(Select.Changed):
@@ -587,7 +587,7 @@ class PersistentWizardApp(WizardApp):
                 "Put the kept draft's answers back, at its step",
                 self.resume_kept_draft,
             )
-        if getattr(screen, "STEP", "") == "account":
+        if isinstance(screen, WizardScreen) and screen.STEP is Step.ACCOUNT:
             yield SystemCommand(
                 "Save account as profile",
                 "Settings to profiles.toml, secrets to the keyring",

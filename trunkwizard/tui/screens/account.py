@@ -17,8 +17,10 @@ from trunkwizard.errors import AuthenticationFailed, CredentialsUnavailable, Val
 from trunkwizard.fields import Kind, ProviderModel
 from trunkwizard.providers import Provider
 from trunkwizard.tui.accounts import SavedAccount
+from trunkwizard.tui.commands import ScreenCommand
 from trunkwizard.tui.messages import AccountReady, InventoryRequested
 from trunkwizard.tui.screens.form_screen import FormScreen
+from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
 
@@ -34,7 +36,7 @@ def as_form_values(provider: Provider, values: Mapping[str, Any]) -> dict[str, A
 
 
 class AccountScreen(FormScreen):
-    STEP = "account"
+    STEP = Step.ACCOUNT
     BINDINGS = [Binding("f4", "inventory", "Inventory", id="inventory")]
 
     def __init__(self, provider: Provider, values: Mapping[str, Any], notice: str) -> None:
@@ -147,6 +149,12 @@ class AccountScreen(FormScreen):
         self.set_banner(None)
         self.remember()
         self.post_message(AccountReady(self, account))
+
+    def palette_commands(self) -> tuple[ScreenCommand, ...]:
+        inventory = ScreenCommand(
+            "Inventory", "What this account already has at the provider (F4)", self.action_inventory
+        )
+        return (*super().palette_commands(), inventory)
 
     def action_inventory(self) -> None:
         """F4: what this account already has at the provider, instead of creating."""

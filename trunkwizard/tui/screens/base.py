@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from trunkwizard.tui.commands import CommandSource, ScreenCommand
+from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.step_footer import StepFooter
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
 
@@ -21,10 +23,10 @@ if TYPE_CHECKING:
 __all__ = ["WizardScreen"]
 
 
-class WizardScreen(Screen[None]):
+class WizardScreen(CommandSource, Screen[None]):
     """One step. Subclasses set STEP and implement `compose_body`, `action_next`, maybe `action_back`."""
 
-    STEP: ClassVar[str] = "provider"
+    STEP: ClassVar[Step] = Step.PROVIDER
     NEXT_LABEL: ClassVar[str] = "Next"
     BACK_LABEL: ClassVar[str] = "Back"
     AUTO_FOCUS = None
@@ -38,6 +40,9 @@ class WizardScreen(Screen[None]):
     @property
     def wizard(self) -> WizardApp:
         return cast("WizardApp", self.app)
+
+    def palette_commands(self) -> tuple[ScreenCommand, ...]:
+        return (ScreenCommand("Help for the focused field", "Same as F1", self.action_help),)
 
     def heading(self) -> str:
         return ""

@@ -22,6 +22,7 @@ from trunkwizard.tui.messages import DeleteFirstHalf, KeepFirstHalf, NeedChosen
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.state import Connecting
+from trunkwizard.tui.steps import Step
 
 __all__ = ["ConnectDetailsScreen", "NeedScreen", "needs_for"]
 
@@ -40,7 +41,7 @@ def needs_for(provider: Provider, mode_key: str) -> list[Need]:
 class NeedScreen(WizardScreen):
     """Which side to connect the offer to: each provider mode that takes it, in declaration order."""
 
-    STEP = "provider"
+    STEP = Step.PROVIDER
 
     def __init__(self, offer: Offer, needs: list[Need], created_title: str = "") -> None:
         super().__init__()

@@ -14,13 +14,14 @@ from trunkwizard.fields import ProviderModel
 from trunkwizard.providers import Mode, Provider
 from trunkwizard.tui.messages import ReviewRequested
 from trunkwizard.tui.screens.form_screen import FormScreen
+from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.lookup_editor import LookupEditor
 
 __all__ = ["DetailsScreen"]
 
 
 class DetailsScreen(FormScreen):
-    STEP = "details"
+    STEP = Step.DETAILS
     BINDINGS = [Binding("ctrl+g", "generate_password", "New password", id="generate-password")]
 
     def __init__(self, provider: Provider, mode: Mode, values: dict[str, object]) -> None:

@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.fields import FormField, ProviderModel, check_answers
+from trunkwizard.tui.commands import SHOW_OR_HIDE_SECRETS, ScreenCommand
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
@@ -123,6 +124,9 @@ class FormScreen(WizardScreen):
 
     def on_form_view_field_focused(self, event: FormView.FieldFocused) -> None:
         self.query_one(FieldHelp).show_field(event.field)
+
+    def palette_commands(self) -> tuple[ScreenCommand, ...]:
+        return (ScreenCommand(*SHOW_OR_HIDE_SECRETS, self.action_toggle_secrets), *super().palette_commands())
 
     def action_toggle_secrets(self) -> None:
         editors = list(self.query(SecretEditor))

@@ -12,12 +12,13 @@ from textual.widgets.option_list import Option
 from trunkwizard.providers import Provider
 from trunkwizard.tui.messages import ModeChosen
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.steps import Step
 
 __all__ = ["ModeScreen"]
 
 
 class ModeScreen(WizardScreen):
-    STEP = "mode"
+    STEP = Step.MODE
 
     def __init__(self, provider: Provider, current: str | None) -> None:
         super().__init__()

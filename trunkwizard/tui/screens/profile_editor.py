@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from trunkwizard.errors import CredentialsUnavailable, Problem, StoreError, TrunkwizardError, ValidationFailed
 from trunkwizard.fields import Kind
+from trunkwizard.tui.commands import SHOW_OR_HIDE_SECRETS, CommandSource, ScreenCommand
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.error_label import ErrorLabel
 from trunkwizard.tui.widgets.form_view import FormView
@@ -67,7 +68,7 @@ def saved_message(outcome: SaveOutcome, *, edited: bool) -> str:
     return f"{verb} profile {outcome.profile.name!r}: {where}."
 
 
-class ProfileEditorScreen(ModalScreen["Profile | None"]):
+class ProfileEditorScreen(CommandSource, ModalScreen["Profile | None"]):
     CSS_PATH = FORMS
     DEFAULT_CSS = "ProfileEditorScreen { align: center middle; }" + _EDITOR_CSS
     BINDINGS = [
@@ -163,6 +164,9 @@ class ProfileEditorScreen(ModalScreen["Profile | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def palette_commands(self) -> tuple[ScreenCommand, ...]:
+        return (ScreenCommand(*SHOW_OR_HIDE_SECRETS, self.action_toggle_secrets),)
 
     def action_toggle_secrets(self) -> None:
         from trunkwizard.tui.widgets.secret_editor import SecretEditor

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from trunkwizard.catalog import CATALOG, CatalogEntry
 from trunkwizard.tui.messages import ProviderChosen
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def rank(provider: Provider | CatalogEntry, query: str) -> int:
 
 
 class ProviderScreen(WizardScreen):
-    STEP = "provider"
+    STEP = Step.PROVIDER
     BINDINGS = [
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("up", "cursor(-1)", "Up", show=False),

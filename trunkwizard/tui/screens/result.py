@@ -19,6 +19,7 @@ from trunkwizard.redact import redact
 from trunkwizard.tui.messages import ConnectRequested, EditAgain, StartOver
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
+from trunkwizard.tui.steps import Step
 
 __all__ = ["ResultScreen", "result_renderable"]
 
@@ -51,7 +52,7 @@ def result_renderable(created: Created) -> Group:
 
 
 class ResultScreen(WizardScreen):
-    STEP = "result"
+    STEP = Step.RESULT
     NEXT_LABEL = "New"
     BACK_LABEL = "Edit"
     COMMANDS = WizardScreen.COMMANDS | {SipCheckCommands}

@@ -18,6 +18,7 @@ from trunkwizard.tui.export import curl_script, save_private_text
 from trunkwizard.tui.messages import SubmitRequested
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
+from trunkwizard.tui.steps import Step
 
 __all__ = ["ReviewScreen", "preview_renderable", "warnings_renderable"]
 
@@ -63,7 +64,7 @@ def warnings_renderable(prepared: PreparedRequest) -> Text:
 
 
 class ReviewScreen(WizardScreen):
-    STEP = "review"
+    STEP = Step.REVIEW
     NEXT_LABEL = "Submit"
     COMMANDS = WizardScreen.COMMANDS | {SipCheckCommands}
     BINDINGS = [

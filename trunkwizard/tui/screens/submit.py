@@ -20,12 +20,13 @@ from trunkwizard.errors import AuthenticationFailed, ProviderError, TrunkwizardE
 from trunkwizard.outcome import Outcome, Verdict, interrupted, judge_failure, unknown
 from trunkwizard.tui.messages import BackToAccount, BackToDetails, CreatedShown
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.steps import Step
 
 __all__ = ["SubmitScreen"]
 
 
 class SubmitScreen(WizardScreen):
-    STEP = "submit"
+    STEP = Step.SUBMIT
     NEXT_LABEL = "Retry"
     BINDINGS = [
         Binding("escape", "back", "Cancel", id="cancel"),

@@ -6,17 +6,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-__all__ = ["STEPS", "StepIndicator"]
+from trunkwizard.tui.steps import Step
 
-STEPS: tuple[tuple[str, str], ...] = (
-    ("provider", "Provider"),
-    ("account", "Account"),
-    ("mode", "Mode"),
-    ("details", "Details"),
-    ("review", "Review"),
-    ("submit", "Submit"),
-    ("result", "Result"),
-)
+__all__ = ["StepIndicator"]
 
 
 SKIPPED = "\u2013"  # en dash
@@ -32,22 +24,22 @@ class StepIndicator(Widget):
 
     COMPONENT_CLASSES = {"step--done", "step--current", "step--todo", "step--badge"}
 
-    current: reactive[str] = reactive("provider")
-    skipped: reactive[frozenset[str]] = reactive(frozenset())
+    current: reactive[Step] = reactive(Step.PROVIDER)
+    skipped: reactive[frozenset[Step]] = reactive(frozenset())
     badge: reactive[str] = reactive("")
 
-    def __init__(self, current: str, *, skipped: frozenset[str] = frozenset(), badge: str = "") -> None:
+    def __init__(self, current: Step, *, skipped: frozenset[Step] = frozenset(), badge: str = "") -> None:
         super().__init__()
         self.set_reactive(StepIndicator.current, current)
         self.set_reactive(StepIndicator.skipped, skipped)
         self.set_reactive(StepIndicator.badge, badge)
 
     def _parts(self, short: bool) -> list[tuple[str, str]]:
-        keys = [key for key, _ in STEPS]
-        here = keys.index(self.current) if self.current in keys else 0
+        here = list(Step).index(self.current)
         parts: list[tuple[str, str]] = []
-        for index, (key, title) in enumerate(STEPS):
-            if key in self.skipped:
+        for index, step in enumerate(Step):
+            title = step.label
+            if step in self.skipped:
                 parts.append((SKIPPED if short else f"{SKIPPED}{title}", "step--todo"))
             elif index < here:
                 parts.append((f"✓{index + 1}" if short else f"✓{title}", "step--done"))
