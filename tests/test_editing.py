@@ -17,7 +17,7 @@ from tests.support.canary import CANARY
 from tests.support.recording import Recorder, recording_sandbox
 from tests.support.secret_service import PrivateHome
 from trunkwizard.client import ProviderClient, load_account
-from trunkwizard.editing import apply_edit, plan_edit, plan_rotation
+from trunkwizard.editing import apply_edit, edit_form, plan_edit, plan_rotation
 from trunkwizard.errors import ValidationFailed
 from trunkwizard.inventory import list_inventory, show
 from trunkwizard.providers import get_provider
@@ -219,3 +219,25 @@ async def test_every_provider_has_an_update_and_a_password_to_rotate(served: Any
             details = await show(client, item)
         edit, _ = plan_rotation(get_provider(key), details)
         assert edit.call.method in ("PATCH", "PUT", "POST")
+
+
+async def test_the_edit_form_is_the_modes_filled_from_the_get_call(served: Any) -> None:
+    server, _, _, _ = served
+    async with _client("yeastar", server.url) as client:
+        trunk = await show(client, "12")  # by id: the mode comes from the get call's answer
+        form = edit_form(get_provider("yeastar"), trunk)
+    assert trunk.ref.mode == "register" and form is not None
+    assert [f.wire for f in form.fields][:3] == ["name", "country", "transport"]
+    assert form.values["codec_sel"] == ["ulaw", "alaw"] and "password" not in form.values
+    assert ("id", "12", "the trunk's id") in form.read_only
+    # back to the update's shapes: a list joined as the PBX takes it; unchanged values and an empty
+    # password are not sent
+    answers = {**form.values, "codec_sel": ["alaw", "ulaw"], "port": 5060, "password": None}
+    assert form.changes(answers) == {"codec_sel": "alaw,ulaw"}
+    async with _client("vox", server.url) as client:
+        number = await show(client, "0315550103")
+        vox_form = edit_form(get_provider("vox"), number)
+    assert vox_form is not None
+    assert [f.wire for f in vox_form.fields] == ["address", "auth_username", "auth_password", "memo"]
+    reasons = {label: reason for label, _, reason in vox_form.read_only}
+    assert reasons["Phone number"].startswith("the SIP settings call does not take the number")

@@ -14,12 +14,13 @@ password field with a generated password meeting the provider's documented rules
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
 from trunkwizard.errors import Problem, ValidationFailed
+from trunkwizard.fields import FormField, Kind
 from trunkwizard.redact import MASK, register_secret
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from trunkwizard.providers import Call, Provider
     from trunkwizard.providers._listing import Listing
 
-__all__ = ["Change", "Edit", "apply_edit", "plan_edit", "plan_rotation"]
+__all__ = ["Change", "Edit", "EditForm", "apply_edit", "edit_form", "plan_edit", "plan_rotation"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,87 @@ def plan_edit(provider: Provider, details: Details, answers: Mapping[str, Any]) 
     call = listing.update_call(details.ref, current, changes)
     unchanged = tuple(sorted(w for w in listing.secret_fields if w not in changes and w in current))
     return Edit(provider, details, tuple(diff), (call,), listing.update_semantics, unchanged)
+
+
+@dataclass(frozen=True)
+class EditForm:
+    """The form of the resource's mode, filled from the get call: the fields the update takes (a secret
+    empty: unchanged), and those it does not take, each with its value as shown and the reason."""
+
+    fields: tuple[FormField, ...]
+    values: Mapping[str, Any]
+    read_only: tuple[tuple[str, str, str], ...]  # (label, value shown, reason)
+
+    def changes(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """What the form's answers change, as the update takes it (wire names and shapes); a secret only
+        when one was typed."""
+        changes: dict[str, Any] = {}
+        for field in self.fields:
+            value = answers.get(field.wire)
+            if field.kind is Kind.SECRET:
+                if _plain(value):
+                    changes[field.wire] = value
+                continue
+            if not _same(value, self.values.get(field.wire)):
+                changes[field.wire] = _on_the_wire(field, value)
+        return changes
+
+
+def _same(new: Any, old: Any) -> bool:
+    blank: tuple[Any, ...] = (None, "", [])
+    return new == old or (new in blank and old in blank) or str(new) == str(old)
+
+
+def _on_the_wire(field: FormField, value: Any) -> Any:
+    if field.join is not None and isinstance(value, list):
+        return field.join.join(str(v) for v in value)
+    if field.wrap is not None and value not in (None, ""):
+        return {field.wrap: value}
+    return value
+
+
+def _in_the_form(field: FormField, value: Any) -> Any:
+    if field.join is not None and isinstance(value, str):
+        return [v for v in value.split(field.join) if v]
+    if field.wrap is not None and isinstance(value, Mapping):
+        return value.get(field.wrap)
+    return value
+
+
+def edit_form(provider: Provider, details: Details) -> EditForm | None:
+    """The form of the mode `details` was created in, filled from the get call (None: no such mode)."""
+    listing = _listing(provider)
+    try:
+        mode = provider.mode(details.ref.mode)
+    except KeyError:
+        return None
+    fields: list[FormField] = []
+    values: dict[str, Any] = {}
+    read_only: list[tuple[str, str, str]] = []
+    for field in mode.fields:
+        if field.fixed or field.confirm_of or field.location == "path":
+            continue
+        current = details.body.get(field.wire)
+        shown = "" if current is None else str(current)
+        reason = listing.read_only_fields.get(field.wire)
+        if reason is None and not field.sent:
+            reason = "not part of this update call"
+        elif reason is None and field.kind is Kind.ROWS:
+            reason = "a list: change it with `trunkwizard edit --answers`"
+        if reason is not None:
+            read_only.append((field.label, shown, reason))
+            continue
+        if field.kind is Kind.SECRET:
+            # never returned (or masked): empty means the provider keeps the one it has
+            field = replace(field, required=False, required_when_shown=False, placeholder="unchanged")
+        fields.append(field)
+        if field.kind is not Kind.SECRET and current is not None:
+            values[field.wire] = _in_the_form(field, current)
+    taken = {f.wire for f in mode.fields}
+    for wire, reason in listing.read_only_fields.items():
+        if wire not in taken and wire in details.body and not isinstance(details.body[wire], Mapping | list):
+            read_only.append((wire, str(details.body[wire]), reason))
+    return EditForm(tuple(fields), values, tuple(read_only))
 
 
 def plan_rotation(provider: Provider, details: Details) -> tuple[Edit, SecretStr]:

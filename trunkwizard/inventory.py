@@ -206,7 +206,12 @@ async def show(
         raise NotListed(f"{client.provider.title} has no API to read a {client.provider.creates} back")
     secrets: dict[str, SecretStr] = {}
     body = mask_secrets(_unwrap(await client.send(call)), secrets)
-    return Details(ref, tuple(_flatten(body)), body if isinstance(body, Mapping) else {}, secrets, status)
+    resource = body if isinstance(body, Mapping) else {}
+    if not ref.mode:
+        modes = client.provider.modes
+        mode = listing_of(client.provider).mode_of(resource) or (modes[0].key if len(modes) == 1 else "")
+        ref = replace(ref, mode=mode)
+    return Details(ref, tuple(_flatten(body)), resource, secrets, status)
 
 
 @dataclass(frozen=True)

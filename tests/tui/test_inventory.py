@@ -23,6 +23,7 @@ from trunkwizard.tui.screens.inventory import InventoryDetailsScreen, InventoryS
 from trunkwizard.tui.screens.inventory_edit import EditReviewScreen, InventoryEditScreen
 from trunkwizard.tui.screens.review import ReviewScreen
 from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
+from trunkwizard.tui.widgets.form_view import FormView
 
 PROVIDERS = [p.key for p in all_providers()]
 
@@ -180,8 +181,10 @@ async def _details_of(keys: KeyboardDriver, provider_key: str, needle: str) -> I
     return details
 
 
-async def _type_into(keys: KeyboardDriver, field_id: str, text: str) -> None:
-    keys.app.screen.query_one(f"#{field_id}", Input).focus()
+async def _type_into(keys: KeyboardDriver, wire: str, text: str) -> None:
+    """Type into the edit form's field `wire` (the form of the resource's mode)."""
+    form = keys.app.screen.query_one(FormView)
+    form.rows[wire].query_one(Input).focus()
     await keys.settle()
     await keys.press("ctrl+u")
     await keys.type_text(text)
@@ -201,12 +204,17 @@ async def test_edit_in_the_tui_reviewed_as_a_diff_and_read_back(
         await keys.press("e")
         await keys.settle()
         assert isinstance(app.screen, InventoryEditScreen)
-        await _type_into(keys, f"edit-{field}", value)
+        # the form of the resource's mode, filled from the get call; what the update does not take is
+        # shown read-only with the reason
+        form = app.screen.query_one(FormView)
+        assert form.rows[field].editor.get_value() == old
+        assert "read-only: " in str(app.screen.query_one("#edit-read-only", Static).render())
+        await _type_into(keys, field, value)
         if provider_key == "wavix":  # the PUT replaces the whole trunk: the password is asked again
             await keys.press("ctrl+n")
             await keys.settle()
             assert "needs the password again" in str(app.screen.query_one("#edit-banner", Static).render())
-            await _type_into(keys, "edit-password", CANARY)
+            await _type_into(keys, "password", CANARY)
         await keys.press("ctrl+n")
         await keys.settle()
         review = app.screen

@@ -98,6 +98,10 @@ class Listing(ABC):
         """What a documented rule of the update call refuses in `changes` (default: nothing)."""
         return []
 
+    def mode_of(self, resource: Mapping[str, Any]) -> str:
+        """The mode the get call's answer was created in ("" when it does not say)."""
+        return ""
+
     def can_rotate(self, current: Mapping[str, Any]) -> str | None:
         """Why this resource has no password to rotate, or None when it has one."""
         return None if self.password_field else f"{self.what} have no password to rotate"

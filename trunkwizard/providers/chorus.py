@@ -545,6 +545,9 @@ class ChorusListing(Listing):
     def update_call(self, ref: ResourceRef, current: Mapping[str, Any], changes: Mapping[str, Any]) -> Call:
         return Call("PATCH", f"/phone-numbers/{ref.id}", json=dict(changes))
 
+    def mode_of(self, resource: Mapping[str, Any]) -> str:
+        return _mode_of(resource)
+
     def can_rotate(self, current: Mapping[str, Any]) -> str | None:
         if current.get("provider") == "sip" and current.get("sipMode") != "ip_allowlist":
             return None

@@ -725,6 +725,7 @@ class WavixListing(Listing):
         "created_at": "set by Wavix",
         "passthrough": "not in the update body",
         "host": "the IP authentication address is sent again as it is (host_request)",
+        "host_request": "the IP authentication address is sent again as it is",
         "allowed_ips": "sent again as they are",
     }
     secret_fields = frozenset({"password"})

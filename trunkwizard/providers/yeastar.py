@@ -1042,6 +1042,10 @@ class YeastarListing(Listing):
     def update_call(self, ref: ResourceRef, current: Mapping[str, Any], changes: Mapping[str, Any]) -> Call:
         return Call("POST", "/trunk/update", json={"id": int(ref.id), **changes})
 
+    def mode_of(self, resource: Mapping[str, Any]) -> str:
+        kind = resource.get("type")
+        return kind if kind in ("register", "peer", "account") else ""
+
     def can_rotate(self, current: Mapping[str, Any]) -> str | None:
         if current.get("type") in ("register", "account"):
             return None

@@ -21,6 +21,8 @@ from textual.widgets import Footer, Input, Label, Static
 
 from trunkwizard.errors import TrunkwizardError, ValidationFailed
 from trunkwizard.redact import redact
+from trunkwizard.tui.widgets.form_view import FormView
+from trunkwizard.tui.widgets.lookup_editor import LookupEditor
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -58,6 +60,8 @@ class InventoryEditScreen(Screen[None]):
     #edit-banner { height: auto; padding: 0 1; color: $text-error; display: none; }
     #edit-banner.-shown { display: block; }
     #edit-fields { height: 1fr; margin: 0 1; }
+    #edit-form { height: 1fr; }
+    #edit-read-only { height: auto; max-height: 6; padding: 0 1; overflow-y: auto; }
     .edit-row { height: 1; }
     .edit-row Label { width: 26; }
     .edit-row Input { width: 1fr; }
@@ -69,9 +73,13 @@ class InventoryEditScreen(Screen[None]):
     ]
 
     def __init__(self, inventory: InventoryScreen, details: Details) -> None:
+        from trunkwizard.editing import edit_form
+
         super().__init__()
         self.inventory = inventory
         self.details = details
+        # the form of the resource's mode, filled from the get call (None: a generic list of its fields)
+        self.edit_form = edit_form(inventory.provider, details)
 
     def compose(self) -> ComposeResult:
         from trunkwizard.inventory import listing_of
@@ -81,6 +89,15 @@ class InventoryEditScreen(Screen[None]):
         yield Static(f"Edit {provider.title} {provider.creates} {self.details.ref.id}", id="edit-heading")
         yield Static(listing.update_semantics, id="edit-semantics", markup=False)
         yield Static("", id="edit-banner", markup=False)
+        if self.edit_form is not None:
+            yield FormView(self.edit_form.fields, dict(self.edit_form.values), id="edit-form")
+            fixed = Text()
+            for label, value, reason in self.edit_form.read_only:
+                fixed.append(f"{label}: {value or '(none)'}", style="bold")
+                fixed.append(f"  read-only: {reason}\n")
+            yield Static(fixed, id="edit-read-only", classes="edit-fixed")
+            yield Footer()
+            return
         with VerticalScroll(id="edit-fields"):
             body = self.details.body
             secrets = set(listing.secret_fields)
@@ -109,12 +126,37 @@ class InventoryEditScreen(Screen[None]):
             )
 
     def on_mount(self) -> None:
+        if self.edit_form is not None:
+            self.query_one(FormView).focus_first()
+            return
         first = self.query(Input).first()
         first.focus()
 
+    def on_lookup_editor_wanted(self, event: LookupEditor.Wanted) -> None:
+        event.stop()
+        self.run_worker(self._lookup(event.editor), group=f"lookup-{event.editor.field.wire}", exclusive=True)
+
+    async def _lookup(self, editor: LookupEditor) -> None:
+        of = None
+        if editor.field.choices_of:
+            of = str(self.query_one(FormView).values().get(editor.field.choices_of) or "")
+            if not of:
+                editor.failed("nothing to list it from yet")
+                return
+        try:
+            async with self.inventory.client() as client:
+                choices = await client.lookup(editor.field.choices_from or "", of)
+        except TrunkwizardError as exc:
+            editor.failed(exc.message)
+            return
+        editor.loaded(choices)
+
     def answers(self) -> dict[str, Any]:
-        """What was changed in the inputs, as the kind of value the provider returned."""
+        """What was changed, as the update takes it."""
         from pydantic import SecretStr
+
+        if self.edit_form is not None:
+            return self.edit_form.changes(self.query_one(FormView).answers())
 
         answers: dict[str, Any] = {}
         body = self.details.body
@@ -142,6 +184,8 @@ class InventoryEditScreen(Screen[None]):
             edit = plan_edit(self.inventory.provider, self.details, self.answers())
         except ValidationFailed as failure:
             self.set_banner("; ".join(str(p) for p in failure.problems))
+            if self.edit_form is not None:
+                self.query_one(FormView).show_problems(failure.problems)
             return
         self.set_banner(None)
         self.app.push_screen(EditReviewScreen(self.inventory, edit, action="edit"))
