@@ -11,6 +11,7 @@ import pytest
 from tests.support.canary import CANARY
 from tests.tui.driver import KeyboardDriver
 from trunkwizard.providers import get_provider
+from trunkwizard.sandbox.signalwire import SUBSCRIBERS
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.account import AccountScreen
 from trunkwizard.tui.screens.details import DetailsScreen
@@ -201,3 +202,41 @@ async def test_cancel_stops_a_hanging_submission_and_the_screen_stays_live(
         text = str(again.query_one("#outcome").render())
         assert "earlier attempt of this same request" in text and "Nothing was sent now" in text
         await asyncio.sleep(0)
+
+
+async def test_every_field_signalwire_refuses_shows_its_error_under_that_field(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    """SignalWire refused several fields at once; the send_as error reached the banner but not the "Send as
+    number" row. Each refusal lands under its own field, none only in the banner."""
+    signalwire = get_provider("signalwire")
+    answers = {
+        "fabric_subscriber_id": SUBSCRIBERS[0]["id"],
+        "username": "hal-desk",  # seeded in the sandbox project: taken
+        "password": CANARY,
+        "password_confirmation": CANARY,
+        "send_as": "+14155550199",  # E.164, but neither purchased nor verified in the project
+        "legacy_api_fields": True,  # the current API refuses password_confirmation and call_handler
+        "call_handler": "passthrough",
+    }
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(signalwire, "sip-endpoint")
+        details = app.screen
+        assert isinstance(details, DetailsScreen)
+        await keys.fill_form(details.form, answers)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+
+        assert app.screen is details, "a provider error goes back to the form"
+        assert isinstance(details, DetailsScreen)
+        errors = {wire: row.error for wire, row in details.form.rows.items() if row.error}
+        assert set(errors) == {"username", "send_as", "password_confirmation", "call_handler"}, errors
+        assert "taken" in (errors["username"] or "")
+        assert "purchased or verified" in (errors["send_as"] or "")
+        line = details.form.rows["send_as"].query_one(".field-error")
+        assert line.display and "purchased or verified" in str(line.render())
+        assert details.form.values()["send_as"] == "+14155550199"
