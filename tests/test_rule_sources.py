@@ -189,7 +189,7 @@ WAVIX_ANSWERS = {
     "call_restrict": True,
 }
 LIMIT_WARNING = (
-    "call_limit: Limit call duration is on but no limit is given: nothing is sent for call_limit, and Wavix "
+    "call_limit: Limit call duration is on but no limit is given: the switch is sent without one, and Wavix "
     "may refuse the trunk or apply no limit; enter a duration, or turn Limit call duration off"
 )
 

@@ -174,8 +174,8 @@ def _limit_left_empty(
 ) -> str | None:
     if _on(values, toggle) and is_blank(values.get(field)):
         return (
-            f"{label} is on but no limit is given: nothing is sent for {field}, and Wavix may refuse the "
-            f"trunk or apply no limit; enter {what}, or turn {label} off"
+            f"{label} is on but no limit is given: the switch is sent without one, and Wavix may refuse "
+            f"the trunk or apply no limit; enter {what}, or turn {label} off"
         )
     return None
 
