@@ -19,6 +19,7 @@ from tests.support.secret_service import PrivateHome
 from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.editing import apply_edit, edit_form, plan_edit, plan_rotation
 from trunkwizard.errors import ValidationFailed
+from trunkwizard.fields import applicable_answers
 from trunkwizard.inventory import list_inventory, show
 from trunkwizard.providers import get_provider
 from trunkwizard.redact import MASK
@@ -241,3 +242,15 @@ async def test_the_edit_form_is_the_modes_filled_from_the_get_call(served: Any) 
     assert [f.wire for f in vox_form.fields] == ["address", "auth_username", "auth_password", "memo"]
     reasons = {label: reason for label, _, reason in vox_form.read_only}
     assert reasons["Phone number"].startswith("the SIP settings call does not take the number")
+
+
+@pytest.mark.parametrize("provider_key", ["chorus", "signalwire", "wavix", "yeastar", "vox"])
+async def test_an_untouched_edit_form_changes_nothing(served: Any, provider_key: str) -> None:
+    server, _, _, _ = served
+    provider = get_provider(provider_key)
+    async with _client(provider_key, server.url) as client:
+        for item in (await list_inventory(client)).items[:4]:
+            form = edit_form(provider, await show(client, item.key))
+            assert form is not None, item.key
+            # what the form hands back untouched (shown fields with a value) is what the get call said
+            assert form.changes(applicable_answers(form.fields, dict(form.values))) == {}, item.key

@@ -220,6 +220,9 @@ async def test_edit_in_the_tui_reviewed_as_a_diff_and_read_back(
         review = app.screen
         assert isinstance(review, EditReviewScreen)
         assert f"{field}: {old if old is not None else '(none)'} -> {value}" in review.edit.lines()
+        # the untouched fields of the form change nothing
+        typed = [field, "password"] if provider_key == "wavix" else [field]
+        assert sorted(change.wire for change in review.edit.changes) == sorted(typed)
         # the review shows the plan as a create's does: the call with its full URL, and curl
         (shown,) = review.plan.previews
         assert f"{method} {shown.url}" in str(review.query_one("#review-text", Static).render())
