@@ -653,14 +653,18 @@ class ProviderClient:
         return body
 
     async def _find_existing(self, prepared: PreparedRequest) -> tuple[str | None, bool]:
+        return await self.find_existing(prepared.mode, prepared.request)
+
+    async def find_existing(self, mode: Mode, request: ProviderModel) -> tuple[str | None, bool]:
         """The id of the resource this request would create, if it exists, page after page of the
         provider's listing; and whether the whole listing was searched."""
         cursor: str | None = None
         for _ in range(MAX_FIND_PAGES):
-            find = self.provider.find_call(prepared.mode, prepared.request, cursor)
-            assert find is not None
+            find = self.provider.find_call(mode, request, cursor)
+            if find is None:
+                return None, False
             body = await self.send(find)
-            existing = self.provider.find_existing(prepared.mode, prepared.request, body)
+            existing = self.provider.find_existing(mode, request, body)
             if existing:
                 return existing, True
             cursor = self.provider.find_next(body, cursor)

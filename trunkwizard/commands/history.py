@@ -4,6 +4,10 @@ newest first.
 `trunkwizard history delete ID --yes` deletes what entry ID created, where the provider's API allows
 it, with the entry's profile (or --profile), or a served sandbox (--sandbox-url); the wizard's
 history screen does the same with a confirmation.
+
+`trunkwizard history lookup ID` settles an entry whose outcome is unknown (sent; may have been applied):
+it searches the provider's own listing for what the entry sent and records what it found, so a later
+session knows whether the resource exists before anything is sent again.
 """
 
 from __future__ import annotations
@@ -11,8 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from trunkwizard.fields import ProviderModel
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 
 
 def _positive(text: str) -> int:
@@ -46,13 +55,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="for an entry made in a sandbox served by `trunkwizard sandbox serve`: its URL",
     )
+    lookup = actions.add_parser(
+        "lookup",
+        help="settle an entry whose outcome is unknown: search the provider for what it sent",
+        description="Search the provider's own listing for what history entry ID sent (its outcome was "
+        "unknown: it may have been applied) and record what was found. Exit 0: found (do not send it "
+        "again); 3: not found (not proof: a server may still apply it late); 1: the look-up failed.",
+    )
+    lookup.add_argument("entry_id", metavar="ID", help="the entry's id (`trunkwizard history --json`)")
+    lookup.add_argument("--profile", metavar="NAME", help="use this saved account instead of the entry's")
+    lookup.add_argument(
+        "--sandbox-url",
+        metavar="URL",
+        help="for an entry made in a sandbox served by `trunkwizard sandbox serve`: its URL",
+    )
 
 
 def _delete(args: argparse.Namespace) -> int:
     import asyncio
 
-    from trunkwizard.client import load_account
-    from trunkwizard.commands._profiles import account_from_profile, ca_file_of
     from trunkwizard.deletion import delete_created, why_not_deletable
     from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
     from trunkwizard.providers import get_provider
@@ -79,21 +100,10 @@ def _delete(args: argparse.Namespace) -> int:
     if args.read_only or (profile and ProfileStore().get(profile).read_only):
         return _fail(ReadOnlyRefused("delete").message, 2)
     try:
-        if args.sandbox_url:
-            from trunkwizard.sandbox import sandbox_account
-
-            account = load_account(provider, sandbox_account(provider.key, args.sandbox_url))
-            ca_file = None
-        elif entry.sandbox:
-            return _fail(
-                f"entry {entry.id} was made in the embedded sandbox, which forgets what it created when "
-                "trunkwizard exits; for a served sandbox give --sandbox-url"
-            )
-        elif profile:
-            account = account_from_profile(provider, profile)
-            ca_file = ca_file_of(profile)
-        else:
-            return _fail(f"entry {entry.id} was made with an account typed in: give --profile NAME", 2)
+        resolved = _account_of(entry, provider, profile, args.sandbox_url)
+        if isinstance(resolved, int):
+            return resolved
+        account, ca_file = resolved
         if not args.yes:
             from trunkwizard.deletion import history_confirmation
 
@@ -124,6 +134,101 @@ def _delete(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _account_of(
+    entry: Any, provider: Any, profile: str | None, sandbox_url: str | None
+) -> tuple[Any, str | None] | int:
+    """The account (and CA file) to reach what `entry` was sent to, or an exit code after saying why not."""
+    from trunkwizard.client import load_account
+    from trunkwizard.commands._profiles import account_from_profile, ca_file_of
+
+    if sandbox_url:
+        from trunkwizard.sandbox import sandbox_account
+
+        return load_account(provider, sandbox_account(provider.key, sandbox_url)), None
+    if entry.sandbox:
+        return _fail(
+            f"entry {entry.id} was made in the embedded sandbox, which forgets what it created when "
+            "trunkwizard exits; for a served sandbox give --sandbox-url"
+        )
+    if profile:
+        return account_from_profile(provider, profile), ca_file_of(profile)
+    return _fail(f"entry {entry.id} was made with an account typed in: give --profile NAME", 2)
+
+
+def _lookup(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from trunkwizard.client import ProviderClient
+    from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
+    from trunkwizard.providers import get_provider
+    from trunkwizard.store import HistoryStore
+
+    history = HistoryStore()
+    entry = next((e for e in history.entries() if e.id == args.entry_id), None)
+    if entry is None:
+        return _fail(f"no history entry {args.entry_id!r}; `trunkwizard history --json` lists the ids", 2)
+    if entry.outcome != "unknown":
+        print(f"trunkwizard: entry {entry.id} is settled: created id {entry.created_id}", file=sys.stderr)
+        return EXIT_OK
+    try:
+        provider = get_provider(entry.provider)
+        mode = provider.mode(entry.mode or "")
+    except KeyError:
+        return _fail(f"entry {entry.id} is {entry.provider}/{entry.mode}, which this version does not know")
+    request = recorded_request(mode.model, entry.request.get("json"), entry.path_values)
+    if provider.find_call(mode, request) is None:
+        return _fail(f"{provider.title} has no listing to search: check in its console", EXIT_FAILED)
+    profile = args.profile or (None if entry.sandbox else entry.profile)
+    try:
+        resolved = _account_of(entry, provider, profile, args.sandbox_url)
+        if isinstance(resolved, int):
+            return resolved
+        account, ca_file = resolved
+
+        async def search() -> tuple[str | None, bool]:
+            async with ProviderClient(provider, account, ca_file=ca_file) as client:
+                return await client.find_existing(mode, request)
+
+        found, searched_all = asyncio.run(search())
+    except CredentialsUnavailable as exc:
+        return _fail(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+    except TrunkwizardError as exc:
+        return _fail(f"the look-up failed, nothing settled: {exc.message}")
+    except KeyboardInterrupt:
+        return _fail("interrupted: nothing settled", 130)
+    if found is not None:
+        history.record_lookup(entry.id, found)
+        print(
+            f"trunkwizard: {provider.title} has it: {provider.creates} id {found}. It was created: do not "
+            "send it again.",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    if not searched_all:
+        return _fail(
+            f"not in the first pages of {provider.title}'s list, which goes on: check in its console; "
+            "nothing settled",
+            EXIT_UNKNOWN,
+        )
+    history.record_lookup(entry.id, None)
+    return _fail(
+        f"{provider.title} does not list it now. That is not proof: a server that applies requests late "
+        "may still create it. Look again later, or check its console, before sending it again.",
+        EXIT_UNKNOWN,
+    )
+
+
+def recorded_request(model: type[ProviderModel], body: Any, path_values: Mapping[str, str]) -> ProviderModel:
+    """The request a history entry sent, rebuilt from its recorded body (secrets masked) without
+    validation: enough for the provider's listing match, which reads identifying fields only."""
+    from trunkwizard.fields import form_fields
+
+    names = {f.wire: f.name for f in form_fields(model)}
+    values = {names[k]: v for k, v in (body if isinstance(body, Mapping) else {}).items() if k in names}
+    values.update({names[k]: v for k, v in path_values.items() if k in names})
+    return model.model_construct(**values)
+
+
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
     from trunkwizard.redact import redact
 
@@ -135,9 +240,10 @@ def run(args: argparse.Namespace) -> int:
     from trunkwizard.errors import StoreError
     from trunkwizard.store import HistoryStore
 
-    if getattr(args, "history_action", None) == "delete":
+    action = getattr(args, "history_action", None)
+    if action in ("delete", "lookup"):
         try:
-            return _delete(args)
+            return _delete(args) if action == "delete" else _lookup(args)
         except StoreError as exc:
             return _fail(exc.message)
 
