@@ -29,6 +29,7 @@ from trunkwizard.tui.persistent_app import PersistentWizardApp
 from trunkwizard.tui.screens.connect import ConnectDetailsScreen, NeedScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.result import ResultScreen
+from trunkwizard.tui.screens.sip_check import SipCheckScreen
 from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
 
 WAVIX = get_provider("wavix")
@@ -138,6 +139,17 @@ async def test_a_created_trunk_is_connected_to_the_pbx_from_the_result_screen(
         assert stored["username"] == login and stored["hostname"] == "us.wavix.net"
         assert stored["password"] == CANARY
         await _wait_for_entries(pilot, 2)
+        # then the SIP check of the joined connection: the offered registrar, with the offered account
+        await keys.press("p")
+        await keys.settle()
+        check = app.screen
+        assert isinstance(check, SipCheckScreen)
+        joined = check.plans[0]
+        assert (joined.host, joined.port, joined.username) == ("us.wavix.net", 5060, login)
+        assert joined.password is not None and joined.password.get_secret_value() == CANARY
+        assert joined.title.startswith("The connection: Wavix")
+        assert joined.can_register and not joined.before_submit
+        assert CANARY not in app.export_screenshot()
     first_entry, second_entry = HistoryStore().entries()
     assert second_entry.connection["first_entry"] == first_entry.id
     assert second_entry.connection["other"] == {"provider": "wavix", "mode": "sip-trunk"}

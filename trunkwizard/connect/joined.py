@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
-from trunkwizard.connect.offers import Need, Offer, Offering, OfferInput
+from trunkwizard.connect.offers import Need, Offer, Offering, OfferInput, OfferKind
 from trunkwizard.connect.pairing import Filled, fill, password_rules
 from trunkwizard.connect.passwords import password_problems
 
@@ -36,12 +36,13 @@ if TYPE_CHECKING:
     from trunkwizard.errors import TrunkwizardError
     from trunkwizard.fields import ProviderModel
     from trunkwizard.outcome import Outcome
-    from trunkwizard.providers import Created, Provider
+    from trunkwizard.providers import Created, Provider, SipCheckPlan
 
 __all__ = [
     "ConnectionPlan",
     "ConnectionResult",
     "ConnectionState",
+    "joined_check_plan",
     "offer_placeholder",
     "plan_connection",
     "retry_second",
@@ -353,3 +354,33 @@ async def _second(
 def _message(exc: BaseException) -> str:
     error: TrunkwizardError | BaseException = exc
     return str(getattr(error, "message", error))
+
+
+def joined_check_plan(offer: Offer) -> SipCheckPlan:
+    """The SIP check of a joined connection: the offered registrar (or peer address), with the offered
+    credentials, as the other side will use them. Only the offered host is contacted, and a REGISTER is
+    sent only when the user confirms it (as for every check plan)."""
+    from trunkwizard.providers import SipCheckPlan
+
+    registration = offer.kind is OfferKind.REGISTRATION
+    user = offer.username.value if offer.username is not None else None
+    auth = offer.auth_name.value if offer.auth_name is not None else None
+    note = (
+        f"The registration the other side makes to {offer.provider_title}, with the account it offered."
+        if registration
+        else f"The address {offer.provider_title} offered: no registration, so DNS and OPTIONS only."
+    )
+    return SipCheckPlan(
+        title=f"The connection: {offer.provider_title} {offer.registrar}",
+        host=offer.host.value,
+        port=offer.port.value if offer.port is not None else None,
+        transport=offer.transport.value if offer.transport is not None else "udp",
+        proxy=offer.outbound_proxy.value if offer.outbound_proxy is not None else None,
+        username=user if registration else None,
+        auth_username=auth if registration else None,
+        password=offer.password.value if registration and offer.password is not None else None,
+        before_submit=False,
+        after_submit=True,
+        provider_host=True,
+        note=note,
+    )
