@@ -58,8 +58,8 @@ def matches(provider: Provider | CatalogEntry, query: str) -> bool:
 
 
 def rank(provider: Provider | CatalogEntry, query: str) -> int:
-    """0 when the name or key starts with the query ("vox" is Vox.ai), 1 when it holds it, else 2 (a
-    word of the summary: Chorus AI's mentions Voximplant), so Enter picks the provider that was meant."""
+    """0 when the name or key starts with the query, 1 when it holds it, else 2 (a word of the summary,
+    which may name another provider's product), so Enter picks the provider that was meant."""
     query = query.strip().lower()
     names = (provider.title.lower(), provider.key.lower())
     if query and any(name.startswith(query) for name in names):
