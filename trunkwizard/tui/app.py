@@ -364,7 +364,7 @@ class WizardApp(App[int]):
                 set_banner(message)
             self.notify(message, severity="error", timeout=8)
             return
-        self.push_screen(SubmitScreen(self.state.prepared))
+        self.push_screen(SubmitScreen(self.state.prepared, self))
 
     def show_created(self, created: Created, *, recorded: bool = False) -> None:
         """Show what was created; `recorded` when a look-up settled an attempt already in the history."""

@@ -20,6 +20,7 @@ from trunkwizard.errors import AuthenticationFailed, ProviderError, TrunkwizardE
 from trunkwizard.outcome import Outcome, Verdict, interrupted, judge_failure, unknown
 from trunkwizard.tui.messages import BackToAccount, BackToDetails, CreatedShown
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.services import Sending
 from trunkwizard.tui.steps import Step
 
 __all__ = ["SubmitScreen"]
@@ -37,9 +38,10 @@ class SubmitScreen(WizardScreen):
         Binding("ctrl+n", "next", "Retry", show=False, id="next"),
     ]
 
-    def __init__(self, prepared: PreparedRequest) -> None:
+    def __init__(self, prepared: PreparedRequest, service: Sending) -> None:
         super().__init__()
         self.prepared = prepared
+        self.service = service
         self.sending: Worker[None] | None = None
         self.looking: Worker[None] | None = None
         self.outcome: Outcome | None = None
@@ -115,7 +117,7 @@ class SubmitScreen(WizardScreen):
         provider, call = self.prepared.provider, self.prepared.call
         can_look_up = provider.find_call(self.prepared.mode, self.prepared.request) is not None
         if not after_look_up:
-            earlier = await self.wizard.unsettled_attempts(self.prepared)
+            earlier = await self.service.unsettled_attempts(self.prepared)
             if earlier:
                 reason = (
                     f"An earlier attempt of this same request ({'; '.join(earlier)}) was sent and its "
@@ -124,7 +126,7 @@ class SubmitScreen(WizardScreen):
                 self._show(unknown(provider, call, reason, can_look_up=can_look_up))
                 return
         try:
-            async with self.wizard.client() as client:
+            async with self.service.client() as client:
                 self.sent = True
                 outcome = await client.submit(self.prepared)
         except asyncio.CancelledError:
@@ -135,7 +137,7 @@ class SubmitScreen(WizardScreen):
             reason = f"{call.method} {call.path} ended in an unexpected {type(error).__name__}"
             outcome = unknown(provider, call, reason, can_look_up=can_look_up)
         if outcome.verdict is Verdict.UNKNOWN:
-            self.wizard.record_unknown(self.prepared)
+            self.service.record_unknown(self.prepared)
         self._show(outcome)
 
     def _show(self, outcome: Outcome) -> None:
@@ -179,7 +181,7 @@ class SubmitScreen(WizardScreen):
         assert self.outcome is not None
         before = self.outcome
         try:
-            async with self.wizard.client() as client:
+            async with self.service.client() as client:
                 outcome = await client.look_up(self.prepared, before)
         except asyncio.CancelledError:
             raise
@@ -187,7 +189,7 @@ class SubmitScreen(WizardScreen):
             outcome = replace(before, message=f"{before.message} Looking it up failed: {error.message}")
         found = outcome.created.ref.id if outcome.created is not None else None
         if found is not None or outcome.looked_up_at is not None:
-            await self.wizard.settle_attempts(self.prepared, found)
+            await self.service.settle_attempts(self.prepared, found)
         if outcome.created is not None:
             self.outcome = outcome
             self.post_message(CreatedShown(self, outcome.created, recorded=True))
@@ -221,7 +223,7 @@ class SubmitScreen(WizardScreen):
                 self._report("Cancelled before anything was sent.", "Esc goes back to the review.")
                 return
             can_look_up = provider.find_call(self.prepared.mode, self.prepared.request) is not None
-            self.wizard.record_unknown(self.prepared)
+            self.service.record_unknown(self.prepared)
             self._show(interrupted(provider, call, can_look_up=can_look_up))
             return
         self.app.pop_screen()
