@@ -91,3 +91,19 @@ async def test_a_deleted_row_comes_back_with_u(make_app: Callable[..., WizardApp
         await keys.settle()
         dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
         assert dids == ["+13125550100", "+13125550101", "+13125550102"]
+
+
+async def test_the_row_editor_shows_its_keys_in_a_footer(make_app: Callable[..., WizardApp]) -> None:
+    # Reported: ctrl+s and esc were only in the buttons' labels, a field's keys only behind F1.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(YEASTAR, "register")
+        form = app.screen.form  # type: ignore[attr-defined]
+        form.focus_field("did_list")
+        await keys.settle()
+        await keys.press("a")
+        await keys.settle()
+        assert isinstance(app.screen, RowEditorScreen)
+        footer = screen_lines(app)[-1]
+        assert "^s Save row" in footer and "esc Cancel" in footer and "f1 Help" in footer, footer

@@ -15,6 +15,7 @@ from trunkwizard.fields import Choice, FormField, Kind, check_row, required_prob
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
 from trunkwizard.tui.widgets.form_view import FormView
+from trunkwizard.tui.widgets.step_footer import StepFooter
 
 __all__ = ["RowEditorScreen", "value_field"]
 
@@ -67,6 +68,7 @@ class RowEditorScreen(ModalScreen[Any]):
             with Horizontal(id="row-buttons"):
                 yield Button("Cancel (Esc)", id="row-cancel", compact=True)
                 yield Button("Save row (ctrl+s)", id="row-save", compact=True, variant="primary")
+        yield StepFooter()  # ctrl+s, esc and the focused field's keys, in sight as on the steps
 
     @property
     def form(self) -> FormView:
