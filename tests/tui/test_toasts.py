@@ -1,0 +1,33 @@
+"""Toasts at 80x24: flush with the right edge, so nothing of the screen beneath shows beside them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets._toast import Toast
+
+from tests.tui.driver import KeyboardDriver
+from tests.tui.screen_text import screen_lines
+from trunkwizard.providers import get_provider
+from trunkwizard.tui.app import WizardApp
+
+
+async def test_a_toast_leaves_no_stray_characters_at_the_right_edge(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    # Reported in tmux: the rule above the help line ("──") and "Next →" showed in two columns to the right
+    # of a toast: the toast rack kept a scrollbar's gutter there.
+    vox = get_provider("vox")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(vox, vox.modes[0].key)
+        app.notify("Secrets shown: mind who can see the screen.", timeout=30)
+        await keys.settle()
+        await pilot.pause(0.3)
+        toast = app.screen.query_one(Toast)
+        region = toast.region
+        assert region.right == 80, region
+        lines = screen_lines(app)
+        for y in range(region.y, region.bottom):
+            assert "─" not in lines[y][region.x :] and "→" not in lines[y][region.x :], lines[y]
