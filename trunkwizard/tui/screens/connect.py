@@ -124,10 +124,12 @@ class ConnectDetailsScreen(DetailsScreen):
         self.failed = True
         self.refresh_bindings()
         first = self.connecting.first_title
+        # the choices first: at 80x24 the banner shows four lines, and the provider's message can be long
         self.set_banner(
-            f"{error.message}. {first} exists; this side was not created. Fix and ctrl+n to retry "
-            "(answers kept) · F6 deletes the first half · F7 keeps it"
+            f"{first} exists; this side was not created. ctrl+n retries (answers kept) · F6 deletes "
+            f"the first half · F7 keeps it. {error.message}"
         )
+        self.set_status("ctrl+n retries · F6 deletes the first half · F7 keeps it")
 
     def action_delete_first(self) -> None:
         self.post_message(DeleteFirstHalf(self))
