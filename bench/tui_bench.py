@@ -243,7 +243,7 @@ class FormSession:
 
 
 TOGGLE_HELP = " Outbound proxy:"  # the wizard's help line names the focused field
-MAX_TABS = 30
+MAX_TABS = 60  # the form is kept between rounds: a round's Tabs start where the last one left focus
 
 
 def wizard_session(rounds: int, keys: int, idle: float) -> FormSession:
@@ -279,6 +279,11 @@ def wizard_session(rounds: int, keys: int, idle: float) -> FormSession:
         term.send("\r")
         term.wait_for(lambda text: "* required" in text)
         term.settle()
+        for _ in range(MAX_TABS):  # the kept form has focus where it was left: Tab to the first field
+            if any(line.startswith(f" {first_label}") for line in term.screen.display[-5:]):
+                break
+            term.send("\t")
+            term.settle()
         first_field = next(i for i, line in enumerate(term.screen.display) if first_label in line)
         session.latencies, session.sizes = typing(term, lambda text: text.splitlines()[first_field], keys)
         session.idle = idle_rate(term, idle)
