@@ -21,9 +21,10 @@ from textual.widgets import Button, Checkbox, Input, OptionList, Select
 
 from tests.tui.driver import KeyboardDriver
 from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.screens.row_editor import RowEditorScreen
 from trunkwizard.tui.widgets.choice_grid import ChoiceGrid
 from trunkwizard.tui.widgets.form_view import FormView
-from trunkwizard.tui.widgets.rows_editor import RowList
+from trunkwizard.tui.widgets.rows_editor import RowList, RowsEditor
 from trunkwizard.tui.widgets.text_editor import TextEditor
 
 __all__ = ["MonkeyRun", "run_monkey"]
@@ -122,6 +123,13 @@ def _choices(app: WizardApp, roll: float) -> tuple[str, ...]:
     return MOVES
 
 
+def _weight(editor: Widget) -> int:
+    """How often a jump lands on a field: row lists most (each row opens a form of its own), text least."""
+    if isinstance(editor, RowsEditor):
+        return 8
+    return 1 if isinstance(editor, TextEditor) else 4
+
+
 def _crashed(app: WizardApp) -> bool:
     return app._exception is not None or not app.is_running
 
@@ -147,12 +155,26 @@ async def run_monkey(pilot: Pilot[Any], run: MonkeyRun, *, steps: int, deadline:
             shown = [wire for wire in form.rows if form.shown(wire)]
             if shown:
                 # fields with keys of their own (rows, choices, toggles) hold more states than text
-                weights = [1 if isinstance(form.rows[w].editor, TextEditor) else 4 for w in shown]
+                weights = [_weight(form.rows[w].editor) for w in shown]
                 wire = rng.choices(shown, weights)[0]
                 run.keys.append(f"<focus {wire}>")
                 form.focus_field(wire)
                 await pilot.pause()
                 continue
+        # The row editor's round trip (a, type, ctrl+s: where the reported NoScreen crash lived) is
+        # likelier than its share of random keys: open a row from a row list, save once text is typed.
+        if isinstance(focused, RowList) and roll < 0.45:
+            run.keys.append("a")
+            await pilot.press("a")
+            await pilot.pause()
+            continue
+        in_row_editor = isinstance(app.screen, RowEditorScreen)
+        if in_row_editor and isinstance(focused, Input) and focused.value and roll < 0.45:
+            run.keys.append("ctrl+s")
+            await pilot.press("ctrl+s")
+            if not _crashed(app):
+                await pilot.pause()
+            continue
         if isinstance(focused, Input) and roll < 0.35:
             word = rng.choice(WORDS)
             run.keys.append(repr(word))
