@@ -48,6 +48,8 @@ class FormScreen(WizardScreen):
         self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
     ) -> None:
         super().set_focus(widget, scroll_visible, from_app_focus)
+        if self._closing or self._pruning:
+            return  # focus moves as the screen's widgets are removed (quitting): nothing to check
         # The form learns of the move now, not from its DescendantFocus a message later: the old row's
         # highlight and check, the new row's highlight and help all land in the same refresh.
         for form in self.query(FormView):

@@ -46,7 +46,7 @@ class FieldRow(Vertical):
         """The line under the field, mounted the first time it has something to say."""
         if self._line is None and needed:
             self._line = ErrorLabel(classes="field-error")
-            if self.is_mounted:
+            if self.is_mounted and self.is_attached and not (self._closing or self._pruning):
                 self.mount(self._line)
         return self._line
 

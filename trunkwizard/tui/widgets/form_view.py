@@ -284,7 +284,8 @@ class FormView(VerticalScroll, can_focus=False):
             left.remove_class("-focused")
         if row is not None:
             row.add_class("-focused")
-        left_field = left.field if left is not None and left.display else None
+        # a row being removed (the screen closing) is not left: nothing to check
+        left_field = left.field if left is not None and left.display and left.is_attached else None
         entered = row.field if row is not None else None
         if notify:
             if left_field is not None:
