@@ -117,6 +117,33 @@ async def test_the_provider_list_shows_its_cursor_without_colour(
             await keys.settle()
 
 
+@pytest.mark.parametrize(
+    "terminal",
+    [
+        TerminalProfile(over_ssh=True, sixteen_colours=True, no_color=False),
+        TerminalProfile(over_ssh=True, sixteen_colours=False, no_color=True),
+    ],
+    ids=["16-colours", "no-color"],
+)
+async def test_the_mode_list_shows_its_cursor_without_colour(
+    terminal: TerminalProfile, make_app: Callable[..., WizardApp]
+) -> None:
+    # Found in tmux with TERM=xterm NO_COLOR=1: the highlighted mode was bold like every other title
+    # (NO_COLOR took the highlight's colours, and the reverse with them).
+    yeastar = get_provider("yeastar")
+    app = make_app(terminal=terminal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(yeastar)
+        await keys.accept_account()
+        await keys.settle()
+        for mode in yeastar.modes:
+            marked = [line for line in screen_lines(app) if "▶ " in line and "trunk" in line]
+            assert len(marked) == 1 and mode.title in marked[0], marked
+            await keys.press("down")
+            await keys.settle()
+
+
 async def test_a_paste_of_several_lines_into_a_secret_is_refused_and_said(
     make_app: Callable[..., WizardApp],
 ) -> None:

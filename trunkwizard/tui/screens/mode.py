@@ -9,7 +9,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from trunkwizard.providers import Provider
+from trunkwizard.providers import Mode, Provider
 from trunkwizard.tui.messages import ModeChosen
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.steps import Step
@@ -28,19 +28,36 @@ class ModeScreen(WizardScreen):
     def heading(self) -> str:
         return f"{self.provider.title}: which kind of {self.provider.creates}? Enter to pick."
 
+    def _start(self) -> int:
+        keys = [m.key for m in self.provider.modes]
+        return keys.index(self.current) if self.current in keys else 0
+
+    @staticmethod
+    def _prompt(mode: Mode, current: bool) -> Text:
+        # the cursor is a glyph as well as reverse video: under NO_COLOR the highlight's colours go and
+        # only bold was left, the same as every other title (as the provider list)
+        text = Text()
+        text.append("▶ " if current else "  ", style="bold")
+        text.append(mode.title, style="bold")
+        text.append(f"\n    {mode.description}", style="italic")
+        return text
+
     def compose_body(self) -> Iterable[Widget]:
-        options = []
-        for mode in self.provider.modes:
-            text = Text()
-            text.append(mode.title, style="bold")
-            text.append(f"\n  {mode.description}", style="italic")
-            options.append(Option(text, id=mode.key))
+        start = self._start()
+        options = [
+            Option(self._prompt(mode, i == start), id=mode.key) for i, mode in enumerate(self.provider.modes)
+        ]
         yield OptionList(*options, id="modes")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        for index, mode in enumerate(self.provider.modes):
+            event.option_list.replace_option_prompt_at_index(
+                index, self._prompt(mode, index == event.option_index)
+            )
 
     def on_mount(self) -> None:
         modes = self.query_one("#modes", OptionList)
-        keys = [m.key for m in self.provider.modes]
-        modes.highlighted = keys.index(self.current) if self.current in keys else 0
+        modes.highlighted = self._start()
         modes.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
