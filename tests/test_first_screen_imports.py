@@ -19,7 +19,8 @@ seen = {}
 
 def on_ready(self):
     seen["modules"] = sorted(sys.modules)
-    seen["list"] = [str(o.prompt).split("  ")[0] for o in self.query_one("#providers").options]
+    # each prompt starts with a two-column gutter: the cursor glyph on the highlighted one
+    seen["list"] = [str(o.prompt)[2:].split("  ")[0] for o in self.query_one("#providers").options]
     self.exit(0)
 
 wizard_app.WizardApp.on_ready = on_ready
