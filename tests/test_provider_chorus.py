@@ -173,7 +173,7 @@ def test_next_steps_never_say_host_port_port() -> None:
     answers = {**VALID["sip-registration"], "sipProxy": "pbx.example.com:5060", "sipPort": 5061}
     request = prepare_only_answers("sip-registration", answers)
     mode = CHORUS.mode("sip-registration")
-    created = CHORUS.created(mode, request, {"data": {"id": "pn_1"}}, None)  # type: ignore[arg-type]
+    created = CHORUS.created(mode, request, {"data": {"id": "pn_1"}}, None)
     steps = " ".join(created.next_steps)
     assert "registers to pbx.example.com:5060 " in steps
     assert ":5060:5061" not in steps

@@ -292,6 +292,7 @@ async def test_quitting_with_a_typed_password_asks_and_n_keeps_it(
         assert isinstance(app.screen, QuitScreen)
         await keys.press("n")
         await keys.settle()
-        assert app.screen is details and app.is_running
+        current: object = app.screen  # narrowed to QuitScreen above; "n" went back to the form
+        assert current is details and app.is_running
         password = details.form.values()["sipPassword"]
         assert password is not None and password.get_secret_value() == CANARY
