@@ -303,13 +303,19 @@ def test_the_spec_check_reads_a_deep_body_as_no_json() -> None:
     assert spec_problems("wavix", "POST", "/v1/trunks", deep)
 
 
-def test_the_wizards_in_process_sandbox_is_checked_too() -> None:
-    """--sandbox in the TUI and the CLI builds its app with create_app: in the tests it carries the check."""
+async def test_the_wizards_in_process_sandbox_is_checked_too() -> None:
+    """--sandbox in the TUI and the CLI builds each provider's emulator with create_app on its first
+    request (LazyEmulators): in the tests every one of them carries the check."""
+    import httpx
+
     from trunkwizard.sandbox import in_process_transport
 
     transport = in_process_transport()
-    app: Any = transport.app
-    assert any(m.cls is SpecCheck for m in app.user_middleware)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.invalid") as client:
+        await client.get("/wavix/v1/trunks")
+    built: dict[str, Any] = transport.app._apps  # type: ignore[attr-defined]
+    assert list(built) == ["wavix"]
+    assert any(m.cls is SpecCheck for m in built["wavix"].user_middleware)
 
 
 RAW_LIBRARY_WORDS = ("Input should", "Value error", "String should", "must match ^", "type=", "pydantic")
