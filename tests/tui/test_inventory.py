@@ -157,6 +157,8 @@ async def test_read_only_sends_no_write_request(make_app: Callable[..., WizardAp
         await keys.press("ctrl+n")
         await keys.settle()
         assert isinstance(app.screen, ReviewScreen)
+        # the refusal is written into the review's banner (a BannerShown screen), not only toasted
+        assert "read-only: create refused" in str(app.screen.query_one("#banner", Static).render())
     assert recorder.seen and not recorder.writes
 
 

@@ -41,6 +41,7 @@ from trunkwizard.tui.messages import (
 )
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.provider import ProviderScreen
+from trunkwizard.tui.services import BannerShown, ProviderLoading
 from trunkwizard.tui.state import WizardState
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.terminal import TerminalProfile
@@ -132,7 +133,7 @@ class WizardApp(App[int]):
 
     def get_default_screen(self) -> Screen[Any]:
         # The first step is the default screen: pushing it would cost Textual's screen-switch delay.
-        return ProviderScreen()
+        return ProviderScreen(ProviderLoading(sandbox=self.sandbox, preload=tuple(self.modules_to_preload())))
 
     def on_mount(self) -> None:
         if self.theme != self.terminal.theme:
@@ -359,9 +360,8 @@ class WizardApp(App[int]):
             from trunkwizard.errors import ReadOnlyRefused
 
             message = ReadOnlyRefused("create").message
-            set_banner = getattr(self.screen, "set_banner", None)
-            if set_banner is not None:
-                set_banner(message)
+            if isinstance(self.screen, BannerShown):
+                self.screen.set_banner(message)
             self.notify(message, severity="error", timeout=8)
             return
         self.push_screen(SubmitScreen(self.state.prepared, self))

@@ -1,14 +1,16 @@
 """What a screen needs from the wizard to do its job, passed to it explicitly (never reached for
-through `self.app`): the submit screen sends with a client and keeps the attempts' record."""
+through `self.app`): the submit screen sends with a client and keeps the attempts' record; the
+provider screen loads the registry as the app says; a screen that shows a banner declares it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
 
-__all__ = ["Sending"]
+__all__ = ["BannerShown", "ProviderLoading", "Sending"]
 
 
 class Sending(Protocol):
@@ -23,3 +25,19 @@ class Sending(Protocol):
     async def unsettled_attempts(self, prepared: PreparedRequest) -> list[str]: ...
 
     async def settle_attempts(self, prepared: PreparedRequest, found: str | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class ProviderLoading:
+    """What the provider screen needs to load the registry: against the sandbox or not, and which modules
+    the later steps import (loaded in the same worker thread, off the event loop)."""
+
+    sandbox: bool
+    preload: tuple[str, ...]
+
+
+@runtime_checkable
+class BannerShown(Protocol):
+    """A screen with a banner line the app may write a refusal into."""
+
+    def set_banner(self, message: str | None) -> None: ...

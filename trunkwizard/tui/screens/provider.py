@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from trunkwizard.catalog import CATALOG, CatalogEntry
 from trunkwizard.tui.messages import ProviderChosen
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.services import ProviderLoading
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
@@ -76,8 +77,9 @@ class ProviderScreen(WizardScreen):
         Binding("up", "cursor(-1)", "Up", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, registry: ProviderLoading) -> None:
         super().__init__()
+        self.registry = registry
         self._loaded = False  # what every provider needs, loaded after the first frame
         self._shown: list[CatalogEntry] = []
         self._pick_when_loaded: str | None = None
@@ -98,7 +100,7 @@ class ProviderScreen(WizardScreen):
     @work(group="catalog", exclusive=True)
     async def load_providers(self) -> None:
         # what the next steps import, so that nothing is imported on the event loop after this
-        await asyncio.to_thread(_preload, ["trunkwizard.providers", *self.wizard.modules_to_preload()])
+        await asyncio.to_thread(_preload, ["trunkwizard.providers", *self.registry.preload])
         self._loaded = True
         if self._pick_when_loaded is not None:
             self._pick(self._pick_when_loaded)
@@ -179,7 +181,7 @@ class ProviderScreen(WizardScreen):
     @work(group="pick", exclusive=True)
     async def _pick(self, key: str) -> None:
         self._pick_when_loaded = None
-        provider = await asyncio.to_thread(_load_provider, key, self.wizard.sandbox)
+        provider = await asyncio.to_thread(_load_provider, key, self.registry.sandbox)
         self.set_status("")
         self.post_message(ProviderChosen(self, provider))
 
