@@ -186,7 +186,7 @@ async def test_a_wrong_key_is_an_authentication_error(sandbox_client: Any) -> No
 
 
 async def test_a_number_registered_twice_lands_on_the_number(sandbox_client: Any) -> None:
-    answers = {**VALID, "number": "07011115555"}
+    answers = {**VALID, "number": "07011115599"}
     async with sandbox_client("vox") as client:
         prepared = prepare(VOX, MODE, answers, client.account)
         await client.create(prepared)
