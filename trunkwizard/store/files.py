@@ -232,17 +232,14 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def write_private_file(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Replace `path` atomically with `data`: a 0600 temporary file in the same 0700 directory, then rename.
-
-    `durable=False` skips the directory fsync (the file itself is always fsynced before the rename).
-    """
-    ensure_private_dir(path.parent)
+def _replace_atomically(directory: Path, path: Path, data: bytes) -> None:
+    """Write `data` to a 0600 temporary file in `directory`, fsync it, and rename it over `path` (never
+    through a symlink); the temporary file is removed on any failure."""
     _refuse_symlink(path)
     try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise StoreError(f"cannot write in {path.parent}: {exc.strerror}") from None
+        raise StoreError(f"cannot write in {directory}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -255,6 +252,15 @@ def write_private_file(path: Path, data: bytes, *, durable: bool = True) -> None
         if isinstance(exc, OSError):
             raise StoreError(f"cannot write {path}: {exc.strerror}") from None
         raise
+
+
+def write_private_file(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace `path` atomically with `data`: a 0600 temporary file in the same 0700 directory, then rename.
+
+    `durable=False` skips the directory fsync (the file itself is always fsynced before the rename).
+    """
+    ensure_private_dir(path.parent)
+    _replace_atomically(path.parent, path, data)
     if durable:
         _fsync_dir(path.parent)
 
@@ -326,23 +332,7 @@ def write_user_file(path: Path, data: bytes) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise StoreError(f"{directory} is not a directory; create it first")
-    _refuse_symlink(path)
-    try:
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise StoreError(f"cannot write in {directory}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise StoreError(f"cannot write {path}: {exc.strerror}") from None
-        raise
+    _replace_atomically(directory, path, data)
 
 
 def save_export(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
