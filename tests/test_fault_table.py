@@ -60,6 +60,15 @@ def with_canary(provider_key: str) -> tuple[str, dict[str, Any]]:
     return mode_key, answers
 
 
+@pytest.fixture
+def answers_input(tmp_path: Path) -> Iterator[Path]:
+    """Where a test puts the canary answers it hands the CLI; removed afterwards, because the suite's
+    leak check reads every file under the temp dir and this one holds the canary on purpose."""
+    path = tmp_path / "answers.json"
+    yield path
+    path.unlink(missing_ok=True)
+
+
 @dataclass
 class FaultyFront:
     """An ASGI front of the sandbox that misbehaves on the create call (POST ending in `create_path`)."""
@@ -288,7 +297,7 @@ def _cli(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("provider_key", PROVIDERS)
 def test_cli_no_second_post_without_a_look_up(
-    provider_key: str, faulty: tuple[FaultyFront, str], tmp_path: Path
+    provider_key: str, faulty: tuple[FaultyFront, str], tmp_path: Path, answers_input: Path
 ) -> None:
     front, url = faulty
     front.behaviour = "empty-lost"
@@ -298,7 +307,7 @@ def test_cli_no_second_post_without_a_look_up(
         provider, mode_key, answers, load_account(provider, sandbox_account(provider_key, url))
     )
     front.create_path = prepared.call.path.split("?", 1)[0][-20:]
-    answers_file = tmp_path / "answers.json"
+    answers_file = answers_input
     answers_file.write_text(json.dumps(answers))
     answers_file.chmod(0o600)
     command = [
@@ -395,7 +404,9 @@ async def _submit_plain(provider_key: str, base_url: str) -> tuple[Outcome, Any,
         return await client.submit(prepared), prepared, account
 
 
-def test_ctrl_c_after_the_post_left_is_unknown(faulty: tuple[FaultyFront, str], tmp_path: Path) -> None:
+def test_ctrl_c_after_the_post_left_is_unknown(
+    faulty: tuple[FaultyFront, str], tmp_path: Path, answers_input: Path
+) -> None:
     import signal
     import time
 
@@ -405,8 +416,9 @@ def test_ctrl_c_after_the_post_left_is_unknown(faulty: tuple[FaultyFront, str], 
     provider = get_provider("chorus")
     prepared = prepare(provider, mode_key, answers, load_account(provider, sandbox_account("chorus", url)))
     front.create_path = prepared.call.path.split("?", 1)[0][-20:]
-    answers_file = tmp_path / "answers.json"
+    answers_file = answers_input
     answers_file.write_text(json.dumps(answers))
+    answers_file.chmod(0o600)
     env = {key: value for key, value in os.environ.items() if key != "DBUS_SESSION_BUS_ADDRESS"}
     env.update(
         HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path / "state"), XDG_CONFIG_HOME=str(tmp_path / "c")
