@@ -19,6 +19,7 @@ from tests.test_cli_create import trunkwizard, write
 from tests.test_connect_offers import PAIRS, _need_rest, _offering_answers, _read_back
 from trunkwizard.cli import main
 from trunkwizard.connect import generate_password, password_problems, password_rules
+from trunkwizard.connect.resume import half_done
 from trunkwizard.providers import ResourceRef, get_provider
 from trunkwizard.sandbox import signalwire as signalwire_emulator
 from trunkwizard.store import HistoryStore
@@ -216,7 +217,26 @@ async def _half_done(
     assert f"trunkwizard connect --resume {entry.id}" in err
     assert f"trunkwizard history delete {entry.id}" in err
     assert "keep it" in err
+    # the history says which half exists, since when, and what failed
+    failed = entry.connection["failed"]
+    assert failed["time"] and failed["problem"]
+    first, second = half_done(entry).describe()
+    assert first.startswith("First half: Wavix") and entry.created_id in first
+    assert second.startswith("Second half: Yeastar") and "failed" in second and failed["problem"] in second
     return entry.id, answers, {"id": taken.ref.id}
+
+
+async def test_a_resume_without_the_password_sends_nothing_and_says_where_to_give_it(
+    tmp_path: Path, sandbox_url: str, sandbox_client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry_id, answers, _ = await _half_done(tmp_path, sandbox_url, sandbox_client, capsys)
+    code = await _main(
+        ["connect", "--resume", entry_id, "--answers", str(answers), "--sandbox-url", sandbox_url]
+    )
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "password of the first half is never kept" in err and "TRUNKWIZARD_YEASTAR_PASSWORD" in err
+    assert [e.id for e in HistoryStore().half_done()] == [entry_id]
 
 
 async def test_a_refused_second_half_is_resumed_with_the_same_answers(

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
-    from trunkwizard.connect import Need, Offer, Offering
+    from trunkwizard.connect import Need, Offering
     from trunkwizard.connect.joined import ConnectionPlan, ConnectionResult
+    from trunkwizard.connect.resume import HalfDone
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Provider
     from trunkwizard.store import HistoryEntry
@@ -308,12 +309,7 @@ def _report(plan: ConnectionPlan, result: ConnectionResult, args: argparse.Names
         args,
         0,
         offers=[result.offer.public()] if result.offer is not None else [],
-        connection={
-            "pair": pair,
-            "side": "first",
-            "other": {"provider": plan.second_provider.key, "mode": plan.need.mode},
-            "answers": _typed_to_keep(plan),
-        },
+        connection=_first_link(pair, plan, result),
     )
     second_created = result.second_created
     if result.state is ConnectionState.JOINED and second_created is not None:
@@ -364,6 +360,22 @@ def _report(plan: ConnectionPlan, result: ConnectionResult, args: argparse.Names
         _print_created(first_created, False)
     _print_half_done(plan, result, first_entry, args)
     return EXIT_UNKNOWN if unknown else EXIT_FAILED
+
+
+def _first_link(pair: str, plan: ConnectionPlan, result: ConnectionResult) -> dict[str, Any]:
+    from trunkwizard.connect.joined import ConnectionState
+    from trunkwizard.connect.resume import failure_link
+    from trunkwizard.store.drafts import utc_now
+
+    link = {
+        "pair": pair,
+        "side": "first",
+        "other": {"provider": plan.second_provider.key, "mode": plan.need.mode},
+        "answers": _typed_to_keep(plan),
+    }
+    if result.state is ConnectionState.JOINED:
+        return link
+    return failure_link(link, utc_now(), result.problem or "not sent")
 
 
 def _typed_to_keep(plan: ConnectionPlan) -> dict[str, Any]:
@@ -466,79 +478,60 @@ def _resume(args: argparse.Namespace) -> int:
     import asyncio
 
     from trunkwizard.commands.create import _fill_from_env, read_answers
-    from trunkwizard.connect import Offer
+    from trunkwizard.connect.resume import NotResumable, half_done, password_wire
     from trunkwizard.errors import TrunkwizardError, ValidationFailed
-    from trunkwizard.providers import get_provider
     from trunkwizard.store import HistoryStore
 
-    entries = {e.id: e for e in HistoryStore().entries()}
-    entry = entries.get(args.resume)
-    if entry is None or entry.connection.get("side") != "first":
+    store = HistoryStore()
+    entry = next((e for e in store.entries() if e.id == args.resume), None)
+    if entry is None:
         raise UsageError(f"history entry {args.resume!r} is not the first half of a connection")
-    if entry not in HistoryStore().half_done():
+    if entry.id not in {e.id for e in store.half_done()}:
         raise UsageError(f"history entry {args.resume} is not half-done (joined already, or deleted)")
-    first_provider = get_provider(entry.provider)
-    other = entry.connection.get("other") or {}
-    second_provider = get_provider(str(other.get("provider")))
-    need = next(n for n in second_provider.needs if n.mode == other.get("mode"))
-    if not entry.offers:
-        raise UsageError(f"history entry {args.resume} kept no offer to connect to")
-    offer: Offer = Offer.from_public(entry.offers[0], first_provider.title)
-    typed = dict(entry.connection.get("answers") or {})
+    try:
+        half = half_done(entry)
+    except NotResumable as exc:
+        raise UsageError(str(exc)) from None
+    typed: dict[str, Any] = dict(half.typed)
     if args.answers is not None:
-        file = read_answers(args.answers)
-        typed.update(_table(file, second_provider, need.mode, ""))
+        typed.update(_table(read_answers(args.answers), half.second_provider, half.need.mode, ""))
     second_args = _side_args(args, 1 if args.profile and len(args.profile) > 1 else 0)
     try:
-        account = _account(second_provider, second_args, typed)
+        account = _account(half.second_provider, second_args, typed)
     except ValidationFailed as exc:
         for problem in exc.problems:
             print(f"invalid: {problem.for_script()}", file=sys.stderr)
         return EXIT_USAGE
-    _fill_from_env(second_provider, second_provider.mode(need.mode).fields, typed, only_secrets=True)
-    offer = _with_typed_password(offer, need, typed)
+    _fill_from_env(
+        half.second_provider, half.second_provider.mode(half.need.mode).fields, typed, only_secrets=True
+    )
     try:
-        return asyncio.run(
-            _resume_send(entry, offer, need, second_provider, typed, account, second_args, args)
-        )
+        answers = half.second_answers(typed)
+    except NotResumable as exc:
+        need = half.need
+        raise UsageError(
+            f"{exc} (in the answers file's second table, or TRUNKWIZARD_{need.owner.upper()}_"
+            f"{str(password_wire(need)).upper()})"
+        ) from None
+    try:
+        return asyncio.run(_resume_send(half, answers, account, second_args, args))
     except TrunkwizardError as exc:
         return _fail(exc.message, EXIT_FAILED)
 
 
-def _with_typed_password(offer: Offer, need: Need, typed: dict[str, Any]) -> Offer:
-    """History never keeps the password: the resume takes it from the second side's own answer."""
-    from pydantic import SecretStr
-
-    wire = next((f.wire for f in need.fills if f.take == "password"), None)
-    if wire is None:
-        return offer
-    value = typed.pop(wire, None)
-    if not value:
-        raise UsageError(
-            f"the password of the first half is never kept: give it as {wire!r} in the answers file's "
-            f"second table, or set TRUNKWIZARD_{need.owner.upper()}_{wire.upper()}"
-        )
-    secret = value if isinstance(value, SecretStr) else SecretStr(str(value))
-    return offer.with_password(secret)
-
-
 async def _resume_send(
-    entry: HistoryEntry,
-    offer: Offer,
-    need: Need,
-    provider: Provider,
-    typed: dict[str, Any],
+    half: HalfDone,
+    answers: dict[str, Any],
     account: Any,
     second_args: argparse.Namespace,
     args: argparse.Namespace,
 ) -> int:
     from trunkwizard.client import ProviderClient, prepare
     from trunkwizard.commands.create import _print_created, _record
-    from trunkwizard.connect.joined import second_answers
     from trunkwizard.errors import ValidationFailed
     from trunkwizard.outcome import Verdict
 
-    answers, _ = second_answers(offer, need, typed, provider)
+    entry, need, provider = half.entry, half.need, half.second_provider
     try:
         prepared = prepare(provider, need.mode, answers, account)
     except ValidationFailed as exc:
@@ -561,11 +554,13 @@ async def _resume_send(
     if outcome.created is None:
         if outcome.verdict is Verdict.UNKNOWN:
             _record(prepared, None, second_args, outcome="unknown")
+            _note_failure(entry, "sent, and the outcome is unknown: look it up before sending it again")
             return _fail(outcome.message + " (recorded in `trunkwizard history` as unknown)", EXIT_UNKNOWN)
         error = outcome.error
+        refused = str(getattr(error, "message", outcome.message))
+        _note_failure(entry, refused)
         return _fail(
-            f"{provider.title} was not created: {getattr(error, 'message', outcome.message)}; the first half "
-            f"(entry {entry.id}) is kept",
+            f"{provider.title} was not created: {refused}; the first half (entry {entry.id}) is kept",
             EXIT_FAILED,
         )
     pair = str(entry.connection.get("pair"))
@@ -585,3 +580,17 @@ async def _resume_send(
     )
     _print_created(outcome.created, args.json)
     return EXIT_OK
+
+
+def _note_failure(entry: HistoryEntry, problem: str) -> None:
+    """The history says when and why the second half failed (the first half's entry shows it)."""
+    from trunkwizard.connect.resume import failure_link
+    from trunkwizard.store import HistoryStore
+    from trunkwizard.store.drafts import utc_now
+
+    try:
+        HistoryStore().link_connection(entry.id, failure_link(entry.connection, utc_now(), problem))
+    except Exception as exc:
+        from trunkwizard.redact import redact
+
+        print(f"trunkwizard: the failure was not written to the history: {redact(str(exc))}", file=sys.stderr)
