@@ -206,6 +206,8 @@ SEEDED: tuple[tuple[int, str, str, str | None, str], ...] = (
 class WavixSandbox:
     def __init__(self) -> None:
         self.trunks: dict[int, dict[str, Any]] = {}
+        # each trunk's SIP password: kept as a registrar keeps it, never returned by any call
+        self.passwords: dict[int, str] = {}
         self.next_id = 293
         self.next_login = 67758
 
@@ -222,6 +224,7 @@ class WavixSandbox:
             trunk = {**self._trunk(body), "id": trunk_id, "name": login, "status": status}
             trunk["created_at"] = f"2026-0{trunk_id - 200}-10T08:00:00.000Z"
             self.trunks[trunk_id] = trunk
+            self.passwords[trunk_id] = body["password"]
         self.next_id, self.next_login = 293, 67758
 
     async def replace(self, request: Request) -> Response:
@@ -247,6 +250,7 @@ class WavixSandbox:
         same_host = fresh["host"] == trunk["host"]
         replaced = {**fresh, **kept, "status": trunk["status"] if same_host else fresh["status"]}
         self.trunks[trunk["id"]] = replaced
+        self.passwords[trunk["id"]] = str(body["password"])
         return reply(self._response(replaced))
 
     def _denied(self, request: Request) -> Response | None:
@@ -274,6 +278,7 @@ class WavixSandbox:
             )
         trunk = self._trunk(body)
         self.trunks[trunk["id"]] = trunk
+        self.passwords[trunk["id"]] = str(body["password"])
         return reply(self._response(trunk), 201)
 
     def _trunk(self, body: dict[str, Any]) -> dict[str, Any]:

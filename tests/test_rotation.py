@@ -1,0 +1,196 @@
+"""Rotating a joined connection over real loopback HTTP: the other side found from the connect history or
+by matching username and host, both updates in order (the side that checks the password first), which
+side holds which password after a failure, and the ways back (retry, put the old password back)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.support.recording import Recorder, recording_sandbox
+from trunkwizard.client import ProviderClient, load_account
+from trunkwizard.connect.rotation import (
+    RotationState,
+    matched_other_side,
+    plan_joined_rotation,
+    put_back,
+    read_offer_of,
+    recorded_other_side,
+    retry_rest,
+    run_rotation,
+)
+from trunkwizard.inventory import show
+from trunkwizard.providers import ResourceRef, get_provider
+from trunkwizard.sandbox import SandboxServer, sandbox_account, wavix, yeastar
+from trunkwizard.store import HistoryStore
+
+JOINED_ID = 31  # the PBX trunk registered to Wavix trunk 201 (login 67701)
+
+
+def joined_trunk(password: str) -> dict[str, Any]:
+    """A register trunk on the PBX as `trunkwizard connect wavix yeastar` makes it."""
+    return {
+        "id": JOINED_ID,
+        "name": "wx_reg",
+        "enable": 1,
+        "country": "general",
+        "itsp": "",
+        "type": "register",
+        "transport": "udp",
+        "hostname": "us.wavix.net",
+        "port": 5060,
+        "domain": "us.wavix.net",
+        "username": "67701",
+        "password": password,
+        "auth_name": "67701",
+        "codec_sel": "ulaw,alaw",
+    }
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[SandboxServer, Recorder, wavix.WavixSandbox, yeastar.YeastarSandbox]]:
+    trunks = wavix.WavixSandbox()
+    trunks.seed()
+    pbx = yeastar.YeastarSandbox()
+    pbx.seed()
+    pbx.trunks[JOINED_ID] = joined_trunk(trunks.passwords[201])
+    recorder = recording_sandbox(wavix_sandbox=trunks, yeastar_sandbox=pbx)
+    with SandboxServer(app=recorder) as server:
+        yield server, recorder, trunks, pbx
+
+
+def _client(provider_key: str, url: str) -> ProviderClient:
+    provider = get_provider(provider_key)
+    return ProviderClient(provider, load_account(provider, sandbox_account(provider_key, url)), timeout=5.0)
+
+
+async def _plan(url: str, start: str = "yeastar") -> Any:
+    async with _client("wavix", url) as trunk_client, _client("yeastar", url) as pbx_client:
+        trunk = await show(trunk_client, "201")
+        pbx_trunk = await show(pbx_client, str(JOINED_ID))
+        offer = await read_offer_of(trunk_client, trunk)
+    wavix_provider, yeastar_provider = get_provider("wavix"), get_provider("yeastar")
+    if start == "yeastar":
+        return plan_joined_rotation(
+            pbx_trunk, yeastar_provider, trunk, wavix_provider, found_by="a test", offer=offer
+        )
+    return plan_joined_rotation(
+        trunk, wavix_provider, pbx_trunk, yeastar_provider, found_by="a test", offer=offer
+    )
+
+
+@pytest.mark.parametrize("start", ["yeastar", "wavix"])
+async def test_the_registrar_is_updated_first_and_both_hold_the_new_password(start: str, served: Any) -> None:
+    server, recorder, trunks, pbx = served
+    rotation = await _plan(server.url, start)
+    # whichever side the rotation starts from, the side that checks the password goes first
+    assert [s.provider.key for s in rotation.sides] == ["wavix", "yeastar"]
+    assert rotation.sides[0].role == "checks the password"
+    text = "\n".join(rotation.lines())
+    assert "Wavix checks the password and Yeastar P-Series sends it" in text
+    assert rotation.password.get_secret_value() not in text
+    async with _client("wavix", server.url) as first, _client("yeastar", server.url) as second:
+        result = await run_rotation(rotation, [first, second])
+    assert result.state is RotationState.BOTH, result.error
+    new = rotation.password.get_secret_value()
+    assert trunks.passwords[201] == new == pbx.trunks[JOINED_ID]["password"]
+    assert [(w.method, w.path) for w in recorder.writes] == [
+        ("PUT", "/wavix/v1/trunks/201"),
+        ("POST", "/yeastar/openapi/v1.0/trunk/update"),
+    ]
+    plan = rotation.check_plan()
+    assert plan is not None and plan.host == "us.wavix.net" and plan.username == "67701"
+    assert plan.password is not None and plan.password.get_secret_value() == new
+
+
+async def test_a_failed_second_update_says_who_holds_what_and_is_retried(served: Any) -> None:
+    server, _, trunks, pbx = served
+    rotation = await _plan(server.url)
+    kept = pbx.trunks.pop(JOINED_ID)  # deleted at the PBX between the plan and the run
+    async with _client("wavix", server.url) as first, _client("yeastar", server.url) as second:
+        result = await run_rotation(rotation, [first, second])
+        assert result.state is RotationState.FIRST_ONLY
+        assert result.holds() == [
+            "Wavix SIP trunk 201 (checks the password) holds the NEW password.",
+            f"Yeastar P-Series SIP trunk {JOINED_ID} (sends the password) holds the OLD password.",
+        ]
+        assert result.error.startswith(f"Yeastar P-Series SIP trunk {JOINED_ID}: ")
+        assert [w.split(":")[0] for w in result.way_back()] == ["retry", "put back"]
+        pbx.trunks[JOINED_ID] = kept
+        retried = await retry_rest(result, [first, second])
+    assert retried.state is RotationState.BOTH
+    assert pbx.trunks[JOINED_ID]["password"] == trunks.passwords[201]
+
+
+async def test_the_old_password_is_put_back_on_the_first_side(served: Any) -> None:
+    server, _, trunks, pbx = served
+    old = trunks.passwords[201]
+    rotation = await _plan(server.url)
+    assert rotation.old_password is not None  # the PBX returned it in clear
+    pbx.trunks.pop(JOINED_ID)
+    async with _client("wavix", server.url) as first, _client("yeastar", server.url) as second:
+        result = await run_rotation(rotation, [first, second])
+        assert trunks.passwords[201] == rotation.password.get_secret_value()
+        back = await put_back(result, first)
+    assert back.state is RotationState.PUT_BACK
+    assert trunks.passwords[201] == old
+    assert all("OLD password" in line for line in back.holds())
+
+
+async def test_the_other_side_is_found_by_username_and_host(served: Any) -> None:
+    server, recorder, _, _ = served
+    async with _client("wavix", server.url) as trunk_client, _client("yeastar", server.url) as pbx_client:
+        trunk = await show(trunk_client, "201")
+        found = await matched_other_side(get_provider("wavix"), trunk, trunk_client, {"yeastar": pbx_client})
+        assert found is not None and (found.provider, found.key) == ("yeastar", str(JOINED_ID))
+        assert found.found_by == "matching username 67701 and host us.wavix.net at Yeastar P-Series"
+        pbx_trunk = await show(pbx_client, str(JOINED_ID))
+        back = await matched_other_side(
+            get_provider("yeastar"), pbx_trunk, pbx_client, {"wavix": trunk_client}
+        )
+        assert back is not None and (back.provider, back.key) == ("wavix", "201")
+        unjoined = await show(trunk_client, "202")
+        assert (
+            await matched_other_side(get_provider("wavix"), unjoined, trunk_client, {"yeastar": pbx_client})
+            is None
+        )
+    assert not recorder.writes
+
+
+def test_the_other_side_is_found_in_the_connect_history(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name))
+    store = HistoryStore()
+    request = {"method": "POST", "url": "https://example.invalid", "json": {}}
+    first = store.append(
+        provider="wavix",
+        profile="carrier",
+        mode="sip-trunk",
+        created_id="201",
+        request=request,
+        sandbox=False,
+        connection={"pair": "p1", "side": "first", "other": {"provider": "yeastar", "mode": "register"}},
+    )
+    store.append(
+        provider="yeastar",
+        profile="pbx",
+        mode="register",
+        created_id="31",
+        request=request,
+        sandbox=False,
+        connection={"pair": "p1", "side": "second", "first_entry": first.id},
+    )
+    wavix_ref = ResourceRef("wavix", "sip-trunk", "201")
+    found = recorded_other_side(get_provider("wavix"), wavix_ref, store.entries())
+    assert found is not None and (found.provider, found.key, found.profile) == ("yeastar", "31", "pbx")
+    back = recorded_other_side(
+        get_provider("yeastar"), ResourceRef("yeastar", "register", "31"), store.entries()
+    )
+    assert back is not None and (back.provider, back.key, back.profile) == ("wavix", "201", "carrier")
+    assert (
+        recorded_other_side(get_provider("wavix"), ResourceRef("wavix", "", "202"), store.entries()) is None
+    )
