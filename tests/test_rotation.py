@@ -4,12 +4,17 @@ side holds which password after a failure, and the ways back (retry, put the old
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from tests.support.recording import Recorder, recording_sandbox
+from tests.support.secret_service import PrivateHome
+from tests.support.sip import SipPeers
+from tests.test_editing import trunkwizard
 from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.connect.rotation import (
     RotationState,
@@ -22,6 +27,7 @@ from trunkwizard.connect.rotation import (
     run_rotation,
 )
 from trunkwizard.inventory import show
+from trunkwizard.preflight import CheckStatus, run_checks
 from trunkwizard.providers import ResourceRef, get_provider
 from trunkwizard.sandbox import SandboxServer, sandbox_account, wavix, yeastar
 from trunkwizard.store import HistoryStore
@@ -194,3 +200,114 @@ def test_the_other_side_is_found_in_the_connect_history(
     assert (
         recorded_other_side(get_provider("wavix"), ResourceRef("wavix", "", "202"), store.entries()) is None
     )
+
+
+# --- the CLI: `trunkwizard rotate` ------------------------------------------------------------------------
+
+
+class RefusesUpdates:
+    """The sandbox behind a front that answers the PBX's next `n` trunk/update calls with a 503 (a PBX
+    restarting), so the second side of a rotation fails after the first went through."""
+
+    def __init__(self, app: Any, n: int = 1) -> None:
+        self.app = app
+        self.left = n
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].endswith("/trunk/update") and self.left > 0:
+            self.left -= 1
+            await send({"type": "http.response.start", "status": 503, "headers": []})
+            await send({"type": "http.response.body", "body": b"restarting"})
+            return
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture
+def faulty() -> Iterator[tuple[SandboxServer, Recorder, wavix.WavixSandbox, yeastar.YeastarSandbox]]:
+    trunks = wavix.WavixSandbox()
+    trunks.seed()
+    pbx = yeastar.YeastarSandbox()
+    pbx.seed()
+    pbx.trunks[JOINED_ID] = joined_trunk(trunks.passwords[201])
+    recorder = recording_sandbox(wavix_sandbox=trunks, yeastar_sandbox=pbx)
+    with SandboxServer(app=RefusesUpdates(recorder)) as server:
+        yield server, recorder, trunks, pbx
+
+
+def test_cli_rotates_both_sides_of_a_connection_it_made(private_home: PrivateHome, served: Any) -> None:
+    server, recorder, trunks, pbx = served
+    url = ["--sandbox-url", server.url]
+    answers = private_home.root / "answers.json"
+    answers.write_text(
+        json.dumps(
+            {
+                "wavix": {"label": "office", "callerid": "13132847320"},
+                "yeastar": {"name": "wx_new", "codec_sel": "ulaw"},
+            }
+        )
+    )
+    made = trunkwizard(private_home, "connect", "wavix", "yeastar", "--answers", str(answers), *url,
+                       "--generate-password")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    trunk_id = max(trunks.trunks)
+    pbx_id = next(i for i, t in pbx.trunks.items() if t["name"] == "wx_new")
+    before = recorder.writes[:]
+    rotated = trunkwizard(private_home, "rotate", "yeastar", "wx_new", *url)
+    assert rotated.returncode == 0, rotated.stderr
+    new = pbx.trunks[pbx_id]["password"]
+    assert trunks.passwords[trunk_id] == new
+    assert new not in rotated.stdout + rotated.stderr
+    assert "found by the connection recorded in the history" in rotated.stderr
+    assert f"Wavix SIP trunk {trunk_id} (checks the password) holds the NEW password." in rotated.stderr
+    assert "not run in the sandbox" in rotated.stderr
+    assert [w.path.rsplit("/", 1)[-1] for w in recorder.writes[len(before) :]] == [str(trunk_id), "update"]
+
+
+@pytest.mark.parametrize(
+    ("choice", "wavix_holds", "code"),
+    [("stop", "new", 1), ("put-back", "old", 1), ("retry", "new", 0)],
+)
+def test_cli_when_the_second_update_fails(
+    choice: str, wavix_holds: str, code: int, private_home: PrivateHome, faulty: Any
+) -> None:
+    server, _, trunks, pbx = faulty
+    old = trunks.passwords[201]
+    rotated = trunkwizard(
+        private_home, "rotate", "wavix", "201", "--sandbox-url", server.url, "--on-failure", choice
+    )
+    assert rotated.returncode == code, rotated.stderr
+    assert "matching username 67701 and host us.wavix.net" in rotated.stderr
+    assert "The second update failed" in rotated.stderr
+    pbx_holds = "new" if choice == "retry" else "old"
+    assert (pbx.trunks[JOINED_ID]["password"] == old) is (pbx_holds == "old")
+    assert (trunks.passwords[201] == old) is (wavix_holds == "old")
+    last = rotated.stderr.strip().splitlines()
+    shown = {"new": "NEW", "old": "OLD"}
+    assert f"Wavix SIP trunk 201 (checks the password) holds the {shown[wavix_holds]} password." in last
+    # a 503: the PBX may have applied it all the same, and the words say so
+    pbx_line = (
+        f"Yeastar P-Series SIP trunk {JOINED_ID} (sends the password) holds the {shown[pbx_holds]} password"
+    )
+    assert any(line.startswith(pbx_line) for line in last)
+    if choice != "retry":
+        assert "or perhaps the NEW one (its update may have been applied" in rotated.stderr
+    for secret in {trunks.passwords[201], pbx.trunks[JOINED_ID]["password"]}:
+        assert secret not in rotated.stdout + rotated.stderr
+
+
+@pytest.mark.sipp
+async def test_the_check_after_a_rotation_registers_with_the_new_password(
+    served: Any, sip_peers: SipPeers
+) -> None:
+    """The existing SIP check, fed by the rotation: a registrar (sipp) that knows only the new password
+    accepts the REGISTER. The offered registrar is Wavix's real gateway, so the plan is pointed at sipp."""
+    server, _, _, _ = served
+    rotation = await _plan(server.url)
+    plan = rotation.check_plan()
+    assert plan is not None and plan.username == "67701"
+    registrar = sip_peers.registrar("67701", rotation.password.get_secret_value())
+    local = replace(plan, host="127.0.0.1", port=registrar.port, provider_host=False)
+    results = await run_checks(local.target(register=True, overall_timeout=8.0))
+    register = next(r for r in results if r.name == "register")
+    assert register.status is CheckStatus.PASS, register
+    assert rotation.password.get_secret_value() not in repr(results)

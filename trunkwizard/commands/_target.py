@@ -14,6 +14,8 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import httpx
+
     from trunkwizard.client import ProviderClient
     from trunkwizard.providers import Provider
 
@@ -57,33 +59,45 @@ def read_only(args: argparse.Namespace) -> bool:
     """Whether this run may only look: --read-only, or a profile saved with read_only = true."""
     if args.read_only:
         return True
-    if args.profile:
-        from trunkwizard.store import ProfileStore
+    return bool(args.profile) and _profile_read_only(args.profile)
 
-        return ProfileStore().get(args.profile).read_only
-    return False
+
+def _profile_read_only(name: str) -> bool:
+    from trunkwizard.store import ProfileStore
+
+    return ProfileStore().get(name).read_only
 
 
 @asynccontextmanager
-async def open_client(provider: Provider, args: argparse.Namespace) -> AsyncIterator[ProviderClient]:
+async def open_client(
+    provider: Provider,
+    args: argparse.Namespace,
+    *,
+    profile: str | None = None,
+    sandbox: httpx.AsyncBaseTransport | None = None,
+) -> AsyncIterator[ProviderClient]:
+    """A client for `provider` on the account the arguments name (or on `profile`, the other side's).
+    `sandbox`: the in-process emulator to share with another client of the same run (--sandbox)."""
     from trunkwizard.client import ProviderClient, load_account
 
     transport = None
     ca_file = None
+    name = profile or args.profile
     if args.sandbox or args.sandbox_url:
         from trunkwizard.sandbox import IN_PROCESS_ROOT, in_process_transport, sandbox_account
 
         account = load_account(provider, sandbox_account(provider.key, args.sandbox_url or IN_PROCESS_ROOT))
         if args.sandbox:
-            transport = in_process_transport()
-    elif args.profile:
+            transport = sandbox or in_process_transport()
+    elif name:
         from trunkwizard.commands._profiles import account_from_profile, ca_file_of
 
-        account = account_from_profile(provider, args.profile)
-        ca_file = ca_file_of(args.profile)
+        account = account_from_profile(provider, name)
+        ca_file = ca_file_of(name)
     else:
         raise ValueError("say which account: --profile NAME, --sandbox or --sandbox-url URL")
-    locked = read_only(args)
+    in_sandbox = bool(args.sandbox or args.sandbox_url)
+    locked = args.read_only or (not in_sandbox and bool(name) and _profile_read_only(name))
     async with ProviderClient(
         provider, account, transport=transport, ca_file=ca_file, read_only=locked
     ) as client:

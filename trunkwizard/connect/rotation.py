@@ -239,7 +239,11 @@ class JoinedRotation:
             lines.append(f"{n}. {side.name} ({side.role}): {side.edit.call.method} {side.edit.call.path}")
             lines += [f"   {line}" for line in side.edit.lines()]
         if self.offer is not None:
-            lines += ["", f"Then the SIP check registers to {self.offer.registrar} with the new password."]
+            lines += [
+                "",
+                f"Then the SIP check of {self.offer.registrar}: DNS and OPTIONS, and a REGISTER with the "
+                "new password when you ask for it.",
+            ]
         return lines
 
     def check_plan(self) -> SipCheckPlan | None:
@@ -338,6 +342,8 @@ class RotationResult:
     done: int  # how many sides (in order) hold the new password
     error: str = ""
     put_back: bool = False
+    # the failed update may have been applied all the same (a timeout, a dropped connection, a 5xx)
+    maybe_applied: bool = False
 
     @property
     def state(self) -> RotationState:
@@ -352,7 +358,13 @@ class RotationResult:
         lines = []
         for n, side in enumerate(self.rotation.sides):
             new = n < self.done and not self.put_back
-            lines.append(f"{side.name} ({side.role}) holds the {'NEW' if new else 'OLD'} password.")
+            held = "NEW" if new else "OLD"
+            if n == self.done and self.maybe_applied and self.state is not RotationState.BOTH:
+                held += " password, or perhaps the NEW one (its update may have been applied: look"
+                held += " before trying again)"
+                lines.append(f"{side.name} ({side.role}) holds the {held}.")
+                continue
+            lines.append(f"{side.name} ({side.role}) holds the {held} password.")
         return lines
 
     def way_back(self) -> list[str]:
@@ -381,9 +393,20 @@ async def run_rotation(
         try:
             await client.update(side.edit.call, "rotate")
         except TrunkwizardError as exc:
-            return RotationResult(rotation, done, f"{side.name}: {exc.message}")
+            return RotationResult(rotation, done, f"{side.name}: {exc.message}", maybe_applied=_maybe(exc))
         done += 1
     return RotationResult(rotation, done)
+
+
+def _maybe(error: TrunkwizardError) -> bool:
+    """Whether a failed update may have been applied all the same."""
+    from trunkwizard.errors import NetworkError, OutcomeUnknown, ProviderError
+
+    if isinstance(error, NetworkError):
+        return error.reached
+    if isinstance(error, ProviderError):
+        return error.status is not None and error.status >= 500
+    return isinstance(error, OutcomeUnknown)
 
 
 async def retry_rest(result: RotationResult, clients: Sequence[ProviderClient]) -> RotationResult:
@@ -411,4 +434,4 @@ async def put_back(result: RotationResult, first_client: ProviderClient) -> Rota
         await first_client.update(edit.call, "rotate")
     except TrunkwizardError as exc:
         return replace(result, error=f"{result.error}; putting the old password back failed: {exc.message}")
-    return replace(result, put_back=True, error=result.error)
+    return replace(result, put_back=True)
