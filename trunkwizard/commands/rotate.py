@@ -148,7 +148,7 @@ async def _other_side(
     """From the history first; else by username and host on the accounts this run can open: every
     provider that pairs with this one in the sandbox, the --other-profile's otherwise."""
     from trunkwizard.commands._target import open_client
-    from trunkwizard.connect.rotation import matched_other_side, recorded_other_side
+    from trunkwizard.connect.rotation import matched_other_side, pairs_with, recorded_other_side
     from trunkwizard.providers import all_providers
     from trunkwizard.store import HistoryStore
 
@@ -158,7 +158,7 @@ async def _other_side(
     if recorded is not None:
         return recorded
     if sandboxed:
-        candidates = [p for p in all_providers() if p.listing is not None and _pairs(provider, p)]
+        candidates = [p for p in all_providers() if p.listing is not None and pairs_with(provider, p)]
     elif args.other_profile:
         from trunkwizard.store import ProfileStore
 
@@ -171,12 +171,6 @@ async def _other_side(
         opened = open_client(other, args, profile=args.other_profile, sandbox=shared)
         others[other.key] = await stack.enter_async_context(opened)
     return await matched_other_side(provider, details, client, others)
-
-
-def _pairs(one: Provider, other: Provider) -> bool:
-    offers = {o.kind for o in one.offerings} & {n.kind for n in other.needs}
-    needs = {n.kind for n in one.needs} & {o.kind for o in other.offerings}
-    return bool(offers or needs)
 
 
 async def _plan(

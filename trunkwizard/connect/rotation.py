@@ -46,6 +46,7 @@ __all__ = [
     "RotationSide",
     "RotationState",
     "matched_other_side",
+    "pairs_with",
     "plan_joined_rotation",
     "put_back",
     "read_offer_of",
@@ -102,6 +103,18 @@ def recorded_other_side(
                     other.profile,
                 )
     return None
+
+
+def pairs_with(one: Provider, other: Provider) -> bool:
+    """Whether a registration can join a resource of `one` to one of `other` (either way round)."""
+    registration = OfferKind.REGISTRATION
+    return (
+        any(o.kind is registration for o in one.offerings)
+        and any(n.kind is registration for n in other.needs)
+    ) or (
+        any(n.kind is registration for n in one.needs)
+        and any(o.kind is registration for o in other.offerings)
+    )
 
 
 def _offering(provider: Provider, mode: str) -> Offering | None:
@@ -253,7 +266,7 @@ class JoinedRotation:
         if self.offer is None:
             return None
         plan = joined_check_plan(self.offer.with_password(self.password))
-        return replace(plan, title=f"After the rotation: {self.offer.provider_title} {self.offer.registrar}")
+        return replace(plan, title=f"After the rotation: {self.offer.provider_title}")
 
 
 def _combined_rules(*providers_modes: tuple[Provider, str]) -> tuple[PasswordRule, ...]:

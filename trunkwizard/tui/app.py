@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from trunkwizard.fields import ProviderModel
     from trunkwizard.inventory import DeleteConfirmation
     from trunkwizard.providers import Created, Provider
+    from trunkwizard.store import HistoryEntry
     from trunkwizard.tui.screens.account import AccountScreen
     from trunkwizard.tui.screens.details import DetailsScreen
     from trunkwizard.tui.screens.mode import ModeScreen
@@ -112,6 +113,8 @@ class WizardApp(App[int]):
         self._offer: Offer | None = None
         self.first_entry: str | None = None
         self._kept_details: DetailsScreen | None = None
+        # the accounts opened this session, by provider key: the other side of a rotation uses them
+        self.opened_accounts: dict[str, ProviderModel] = {}
 
     @property
     def badge(self) -> str:
@@ -192,7 +195,29 @@ class WizardApp(App[int]):
         if provider.listing is None:
             self.notify(f"{provider.title}'s API has no listing to show.", severity="warning", timeout=6)
             return
+        self.opened_accounts[provider.key] = account
         self.push_screen(InventoryScreen(provider, account, page_size=self.inventory_page_size))
+
+    # --- rotating a joined connection (tui/screens/rotation.py, through tui/services.Rotating) ----------
+
+    def other_account(self, provider: Provider, profile: str | None = None) -> ProviderModel | None:
+        """The account of the other side of a connection, when this session can open it without asking:
+        one opened this session for that provider, else the sandbox's. May block (a keyring): call it
+        in a thread."""
+        opened = self.opened_accounts.get(provider.key)
+        if opened is not None or not self.sandbox:
+            return opened
+        from trunkwizard.client import load_account
+        from trunkwizard.sandbox import sandbox_account
+
+        try:
+            return load_account(provider, sandbox_account(provider.key))
+        except KeyError:
+            return None
+
+    def history_entries(self) -> list[HistoryEntry]:
+        """What this machine's history records (connections among it); none without a history."""
+        return []
 
     def skipped_steps(self) -> frozenset[Step]:
         provider = self.state.provider
@@ -269,6 +294,7 @@ class WizardApp(App[int]):
         provider = self.state.provider
         assert provider is not None
         self.state.account = account
+        self.opened_accounts[provider.key] = account
         connecting = self.state.connecting
         if connecting is not None and connecting.targets(provider.key):
             self.choose_mode(connecting.need.mode)  # the need names its mode

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
 __all__ = ["SIGNAL_EXIT_CODES", "PersistentWizardApp"]
 
 SIGNAL_EXIT_CODES = hangup.SIGNAL_EXIT_CODES
+
+log = logging.getLogger("trunkwizard.tui")
 
 
 class PersistentWizardApp(WizardApp):
@@ -99,6 +102,25 @@ class PersistentWizardApp(WizardApp):
         from trunkwizard.store import HistoryStore
 
         return HistoryStore(self.dirs)
+
+    def history_entries(self) -> list[HistoryEntry]:
+        return [e for e in self.history.entries() if e.sandbox == self.sandbox]
+
+    def other_account(self, provider: Provider, profile: str | None = None) -> ProviderModel | None:
+        """Also a saved account: the one the history names for the other side (keyring read here)."""
+        found = super().other_account(provider, profile)
+        if found is not None or profile is None or self.sandbox:
+            return found
+        from trunkwizard.client import load_account
+        from trunkwizard.errors import TrunkwizardError
+        from trunkwizard.tui.accounts import SavedAccount
+
+        try:
+            values = self.profile_accounts.account_values(SavedAccount(profile, provider.key))
+            return load_account(provider, values, insecure_http=self.insecure_http)
+        except (TrunkwizardError, LookupError, ValueError) as error:
+            log.warning("the other side's saved account %s cannot be opened: %s", profile, error)
+            return None
 
     def _profile_in_use(self, provider_key: str) -> str | None:
         return self.profile_accounts.chosen(provider_key)

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
+    from trunkwizard.fields import ProviderModel
+    from trunkwizard.providers import Provider
+    from trunkwizard.store import HistoryEntry
 
-__all__ = ["BannerShown", "ProviderLoading", "Sending"]
+__all__ = ["BannerShown", "ProviderLoading", "Rotating", "Sending"]
 
 
 class Sending(Protocol):
@@ -41,3 +44,17 @@ class BannerShown(Protocol):
     """A screen with a banner line the app may write a refusal into."""
 
     def set_banner(self, message: str | None) -> None: ...
+
+
+class Rotating(Protocol):
+    """What rotating both sides of a connection needs (WizardApp is one): clients, the other side's
+    account when this session can open it, the history that records connections, and the sandbox flag
+    (the SIP check never contacts a provider's real server from the sandbox)."""
+
+    sandbox: bool
+
+    def client_for(self, provider: Provider, account: ProviderModel) -> ProviderClient: ...
+
+    def other_account(self, provider: Provider, profile: str | None = None) -> ProviderModel | None: ...
+
+    def history_entries(self) -> list[HistoryEntry]: ...

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from trunkwizard.providers import Provider
     from trunkwizard.providers._listing import Item
     from trunkwizard.tui.app import WizardApp
+    from trunkwizard.tui.screens.rotation import RotationClosed
 
 __all__ = ["InventoryDetailsScreen", "InventoryScreen"]
 
@@ -353,17 +354,34 @@ class InventoryDetailsScreen(Screen[None]):
         self.app.push_screen(InventoryEditScreen(self.inventory, self.details))
 
     def action_rotate(self) -> None:
-        from trunkwizard.editing import plan_rotation
-        from trunkwizard.tui.screens.inventory_edit import EditReviewScreen
+        """Both sides of its connection when one is found (tui/screens/rotation.py), else this side alone."""
+        from trunkwizard.tui.screens.rotation import RotationScreen
 
         if self._refused("rotate") or self.details is None:
             return
+        inventory = self.inventory
+        screen = RotationScreen(inventory.provider, self.details, inventory.account, inventory.wizard)
+        self.app.push_screen(screen, self._rotate_alone)
+
+    def _rotate_alone(self, closed: RotationClosed | None) -> None:
+        from trunkwizard.editing import plan_rotation
+        from trunkwizard.tui.screens.inventory_edit import EditReviewScreen
+
+        if closed is not None and closed.sent:
+            # what this screen shows is stale: back to the list, read again
+            self.inventory.load(select=self.inventory.selected_key())
+            self.dismiss(None)
+            return
+        if closed is None or not closed.alone or self.details is None:
+            return
+        why = closed.alone
         try:
             edit, password = plan_rotation(self.inventory.provider, self.details)
         except TrunkwizardError as exc:
             self.set_banner(exc.message)
             return
-        self.app.push_screen(EditReviewScreen(self.inventory, edit, action="rotate", password=password))
+        review = EditReviewScreen(self.inventory, edit, action="rotate", password=password, note=why)
+        self.app.push_screen(review)
 
     def action_close(self) -> None:
         self.revealed = False

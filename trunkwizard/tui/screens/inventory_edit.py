@@ -213,9 +213,17 @@ class EditReviewScreen(Screen[None]):
     ]
 
     def __init__(
-        self, inventory: InventoryScreen, edit: Edit, *, action: str, password: SecretStr | None = None
+        self,
+        inventory: InventoryScreen,
+        edit: Edit,
+        *,
+        action: str,
+        password: SecretStr | None = None,
+        note: str = "",
     ) -> None:
         super().__init__()
+        # why only this side is rotated (no other side of a connection found), shown above the diff
+        self.note = note
         self.inventory = inventory
         self.edit = edit
         self.action_name = action
@@ -237,6 +245,8 @@ class EditReviewScreen(Screen[None]):
 
     def _review_text(self) -> Text:
         text = Text()
+        if self.note:
+            text.append(f"{self.note}\n\n", style="bold")
         text.append("What changes\n", style="bold")
         for line in self.edit.lines():
             text.append(f"  {line}\n")
