@@ -1,4 +1,5 @@
-"""Wide characters at 80x24: a Korean agent name in the Vox agent pick list keeps every syllable."""
+"""Pick lists at 80x24: a Korean agent name keeps every syllable in the open list (it opens in the form's
+layout, not over it), a list low on the form opens wholly in view, and its cursor reads without colour."""
 
 from __future__ import annotations
 
@@ -16,12 +17,6 @@ from trunkwizard.tui.app import WizardApp
 KOREAN = "상담 안내 에이전트"  # the sandbox organization's first agent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Textual's compositor cuts each line at the edges of every widget beneath an overlay and a wide "
-    "character straddling a cut becomes two spaces (Textualize/textual#6357, open): '내' falls on the "
-    "edge of the 'Map an outbound agent' toggle beneath the open list. Not fixed here.",
-)
 async def test_a_korean_agent_name_keeps_every_syllable_in_the_open_list(
     make_app: Callable[..., WizardApp],
 ) -> None:
@@ -41,3 +36,48 @@ async def test_a_korean_agent_name_keeps_every_syllable_in_the_open_list(
         await keys.press("enter")  # open the list
         await keys.settle()
         assert KOREAN in screen_text(app), screen_text(app)
+
+
+async def test_a_pick_list_low_on_the_form_opens_wholly_in_view(make_app: Callable[..., WizardApp]) -> None:
+    # The list opens in the form's layout rather than over it; the form scrolls so that the list of a
+    # field near the bottom shows every option, down to the last ("type another…").
+    yeastar = get_provider("yeastar")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(yeastar, yeastar.modes[0].key)
+        form = app.screen.form  # type: ignore[attr-defined]
+        form.focus_field("itsp")
+        await keys.settle()
+        assert isinstance(app.focused, Select)
+        await keys.press("enter")
+        await keys.settle()
+        text = screen_text(app)
+        for option in ("Deutsche Telefon Standard", "SignalWire (United States)", "type another…"):
+            assert option in text, text
+        await keys.press("down", "enter")
+        await keys.settle()
+        assert form.values()["itsp"] is not None
+
+
+async def test_the_option_enter_picks_is_marked_without_colour(
+    make_app: Callable[..., WizardApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found in tmux with NO_COLOR=1: the highlighted option lost its shade and was only bold, like a
+    # heading; it is underlined too.
+    monkeypatch.setenv("NO_COLOR", "1")
+    yeastar = get_provider("yeastar")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(yeastar, yeastar.modes[0].key)
+        app.screen.form.focus_field("itsp")  # type: ignore[attr-defined]
+        await keys.settle()
+        await keys.press("enter", "down", "down")
+        await keys.settle()
+        marked = [
+            "".join(segment.text for segment in strip).strip()
+            for strip in app.screen._compositor.render_strips()
+            if any(segment.style is not None and segment.style.underline for segment in strip)
+        ]
+        assert marked == ["Sipgate (Germany)"], marked

@@ -22,6 +22,7 @@ from trunkwizard.tui.messages import AccountReady, InventoryRequested
 from trunkwizard.tui.screens.form_screen import FormScreen
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
+from trunkwizard.tui.widgets.pick_list import PickList
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
 
 __all__ = ["AccountScreen", "as_form_values"]
@@ -54,7 +55,7 @@ class AccountScreen(FormScreen):
     def compose_body(self) -> Iterable[Widget]:
         yield Static(self._notice, id="notice", markup=False)
         yield KeyringNotice(id="keyring")  # where secrets go this session (hidden without profiles)
-        saved = Select[str]([], prompt="saved accounts…", id="saved", compact=True)
+        saved = PickList([], prompt="saved accounts…", id="saved", compact=True)
         saved.display = False
         yield saved
         yield from self.form_widgets(self.provider.account_fields, self._values)

@@ -11,6 +11,7 @@ from textual.widgets import Select
 from trunkwizard.fields import FormField, Kind
 from trunkwizard.tui.widgets.choice_grid import ChoiceGrid, GridStyle
 from trunkwizard.tui.widgets.editor_base import FieldEditor
+from trunkwizard.tui.widgets.pick_list import PickList
 
 __all__ = ["GRID_LIMIT", "ChoiceEditor", "as_list"]
 
@@ -39,7 +40,7 @@ class ChoiceEditor(FieldEditor):
     def compose(self) -> ComposeResult:
         style = self._grid_style()
         if style is None:
-            yield Select(
+            yield PickList(
                 [(c.label, c.value) for c in self.field.choices],
                 value=self.initial if self.initial is not None else Select.NULL,
                 allow_blank=not self.field.needed() or self.initial is None,

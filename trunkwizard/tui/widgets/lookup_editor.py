@@ -16,6 +16,7 @@ from textual.widgets import Input, Select
 
 from trunkwizard.fields import Choice, FormField
 from trunkwizard.tui.widgets.editor_base import FieldEditor
+from trunkwizard.tui.widgets.pick_list import PickList
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
 __all__ = ["TYPE_INSTEAD", "LookupEditor"]
@@ -38,7 +39,7 @@ class LookupEditor(FieldEditor):
         self._values: list[Any] | None = None  # None until the look-up answered
 
     def compose(self) -> ComposeResult:
-        yield Select([], prompt="loading…", allow_blank=True, compact=True)
+        yield PickList([], prompt="loading…", allow_blank=True, compact=True)
         fallback = WizardInput(
             str(self.initial or ""), placeholder="type the id", compact=True, validate_on=(), id="typed"
         )
