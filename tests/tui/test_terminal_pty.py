@@ -107,3 +107,29 @@ def test_over_ssh_nothing_is_written_while_idle(tmp_path: Path) -> None:
         assert pty.read(2.0) == 0
     finally:
         pty.close()
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TERM": "xterm"},
+        {"TERM": "xterm-256color", "NO_COLOR": "1"},
+        {"TERM": "xterm", "NO_COLOR": "1"},
+    ],
+    ids=["16-colours", "no-color", "16-colours-no-color"],
+)
+def test_every_character_is_drawn_unlike_its_background(env: dict[str, str], tmp_path: Path) -> None:
+    # Found in tmux with TERM=xterm NO_COLOR=1: every cell was black on black, an empty screen.
+    pty = Pty(env, tmp_path)
+    try:
+        pty.wait_for_all(("Chorus AI", "Vox.ai", "Quit"))
+        pty.quiet()
+        unreadable = [
+            (y, x, cell.data, cell.fg, cell.bg)
+            for y in range(pty.screen.lines)
+            for x, cell in pty.screen.buffer[y].items()
+            if cell.data.strip() and cell.fg == cell.bg and cell.fg != "default"
+        ]
+        assert not unreadable, unreadable[:10]
+    finally:
+        pty.close()

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -115,6 +116,7 @@ class WizardApp(App[int]):
         self._kept_details: DetailsScreen | None = None
         # the accounts opened this session, by provider key: the other side of a rotation uses them
         self.opened_accounts: dict[str, ProviderModel] = {}
+        self._no_color_filter = NoColor()
 
     @property
     def badge(self) -> str:
@@ -141,6 +143,16 @@ class WizardApp(App[int]):
     def on_mount(self) -> None:
         if self.theme != self.terminal.theme:
             self.theme = self.terminal.theme
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        filters = super().get_line_filters()
+        if not (self.no_color and self.native_ansi_color):
+            return filters
+        # Textual picks its NO_COLOR filter when the app is made, for the theme of that moment; in 16
+        # colours on_mount then switches to the ANSI theme, whose colours the greyscale filter turned
+        # into black on black (TERM=xterm NO_COLOR=1 drew an empty screen). ANSI colours want the
+        # filter that leaves the terminal's own foreground and background.
+        return [self._no_color_filter if isinstance(f, Monochrome) else f for f in filters]
 
     def on_ready(self) -> None:
         # The first frame is out: now load the provider registry (pydantic models, httpx).
