@@ -292,6 +292,10 @@ async def test_a_half_done_first_half_is_kept(
     listed = {e["id"]: e for e in json.loads(capsys.readouterr().out)}
     assert listed[entry_id]["connection"]["side"] == "first"
     assert listed[entry_id]["connection"]["other"] == {"provider": "yeastar", "mode": "register"}
+    assert main(["history"]) == 0
+    shown = capsys.readouterr().out
+    assert f"connect --resume {entry_id}" in shown
+    assert "Second half: Yeastar P-Series · Register trunk, failed" in shown and "already used" in shown
 
 
 def test_connect_help_names_the_answers_tables() -> None:

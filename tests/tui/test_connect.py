@@ -5,11 +5,14 @@ where they came from; the second emulator receives what the first answered; the 
 from __future__ import annotations
 
 import ast
+import io
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
+from textual.widgets import DataTable, Static
 
 from tests.support.canary import CANARY
 from tests.support.leaks import assert_no_leak
@@ -324,3 +327,141 @@ async def test_a_generated_password_meets_both_sides_rules_and_is_never_shown(
         await keys.settle()
         await _wait_for_entries(pilot, 1)
     assert_no_leak(password, private_home.scanned_roots())  # no file, draft or history holds it
+
+
+# --- a half-done connection resumed from the history ------------------------------------------------------
+
+
+async def _resumed_from_history(keys: KeyboardDriver, app: PersistentWizardApp) -> ConnectDetailsScreen:
+    """The second half refused and the first kept (F7); then, from the history (F3), r on the first half."""
+    from trunkwizard.tui.screens.history import HistoryScreen
+
+    refused = await _second_half_refused(keys, app)
+    login = refused.form.rows["username"].editor.get_value()
+    await keys.press("f7")
+    await keys.settle()
+    await keys.press("f3")
+    await keys.settle()
+    history = app.screen
+    assert isinstance(history, HistoryScreen)
+    for _ in range(200):
+        if history.half_done:
+            break
+        await keys.pilot.pause(0.02)
+    (half,) = HistoryStore().half_done()
+    # the history says it is half-done, which half exists since when, and what failed
+    row = history.query_one(DataTable).get_row(half.id)
+    assert row[-1] == "half-done"
+    console = Console(width=78, record=True, file=io.StringIO())
+    console.print(history.query_one("#history-request-text", Static).content)
+    text = console.export_text()
+    assert "Half-done connection." in text
+    assert f"First half: Wavix SIP trunk Office (id {half.created_id}), created" in text
+    assert "Second half: Yeastar P-Series · Register trunk, failed" in text and "already used" in text
+    assert "r resumes" in str(history.query_one("#history-hint", Static).content)
+    await keys.press("r")
+    await keys.settle()
+    await keys.accept_account()
+    screen = app.screen
+    assert isinstance(screen, ConnectDetailsScreen)
+    assert screen.connecting.resumed and screen.connecting.first_entry == half.id
+    # the first half's carried values locked, as on the result screen; the password typed again
+    username = screen.form.rows["username"]
+    assert username.editor.get_value() == login and username.editor.disabled
+    password = screen.form.rows["password"]
+    assert not password.editor.disabled and password.editor.get_value() in (None, "")
+    origins = [str(s.render()) for s in screen.query(".offered-origin")]
+    assert any("from Wavix's answer: name" in o for o in origins)
+    assert any("type the password set at Wavix (never kept)" in o for o in origins)
+    # what was typed for the second side before is back (the taken name, to be changed)
+    assert screen.form.rows["name"].editor.get_value() == yeastar_emulator.SEEDED[0][2]["name"]
+    assert screen.check_action("delete_first", ()) and screen.check_action("keep_first", ())
+    return screen
+
+
+async def test_a_half_done_connection_is_resumed_from_the_history(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        screen = await _resumed_from_history(keys, app)
+        login = screen.form.rows["username"].editor.get_value()
+        await keys.fill_form(screen.form, {"name": "wavix_resumed", "password": CANARY})
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        await keys.press("enter")
+        await keys.settle()
+        assert isinstance(app.screen, ResultScreen)
+        second = app.state.created
+        assert second is not None and second.ref.provider == "yeastar"
+        account = load_account(YEASTAR, sandbox_account("yeastar"))
+        read = YEASTAR.get_call(ResourceRef("yeastar", "register", second.ref.id))
+        assert read is not None
+        async with ProviderClient(YEASTAR, account, transport=app.transport()) as client:
+            body = await client.send(read)
+        stored = body.get("data", body)
+        assert stored["username"] == login and stored["password"] == CANARY
+        await _wait_for_entries(pilot, 2)
+        # the joined SIP check has the password typed for the second half (history kept none)
+        await keys.press("p")
+        await keys.settle()
+        check = app.screen
+        assert isinstance(check, SipCheckScreen)
+        joined = check.plans[0]
+        assert joined.title.startswith("The connection: Wavix") and joined.username == login
+        assert joined.password is not None and joined.password.get_secret_value() == CANARY
+        assert CANARY not in app.export_screenshot()
+    assert HistoryStore().half_done() == []
+    first, second_entry = HistoryStore().entries()
+    assert second_entry.connection["pair"] == first.connection["pair"]
+    assert second_entry.connection["first_entry"] == first.id
+    assert_no_leak(CANARY, private_home.scanned_roots())
+
+
+async def test_a_resumed_connection_keeps_or_deletes_the_first_half(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    from trunkwizard.tui.screens.history import HistoryScreen
+
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await _resumed_from_history(keys, app)
+        (half,) = HistoryStore().half_done()
+        await keys.press("f7")  # keep it: nothing is sent or deleted, and it stays half-done
+        await keys.settle()
+        assert app.screen.STEP == "provider"  # type: ignore[attr-defined]
+        assert [e.id for e in HistoryStore().half_done()] == [half.id]
+        await keys.press("f3")
+        await keys.settle()
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        for _ in range(200):
+            if history.half_done:
+                break
+            await pilot.pause(0.02)
+        await keys.press("r")  # resumed again, then the first half deleted from its form
+        await keys.settle()
+        await keys.accept_account()
+        assert isinstance(app.screen, ConnectDetailsScreen)
+        await keys.press("f6")
+        await keys.settle()
+        confirm = app.screen
+        assert isinstance(confirm, TypeToConfirmScreen)
+        await keys.press("tab")
+        await keys.type_text(confirm.confirmation.expected)
+        await keys.press("enter")
+        await keys.settle()
+        for _ in range(300):
+            if HistoryStore().half_done() == []:
+                break
+            await pilot.pause(0.02)
+        account = load_account(WAVIX, sandbox_account("wavix"))
+        async with ProviderClient(WAVIX, account, transport=app.transport()) as client:
+            with pytest.raises(ProviderError):
+                await client.fetch(ResourceRef("wavix", "sip-trunk", half.created_id or ""))
+    assert HistoryStore().half_done() == []
+    (entry,) = [e for e in HistoryStore().entries() if e.id == half.id]
+    assert entry.deleted

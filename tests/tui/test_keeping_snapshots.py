@@ -159,6 +159,65 @@ def test_history_screen(
     _keep(request, "history")
 
 
+def test_history_half_done_connection(
+    snap_compare: Any,
+    private_home: PrivateHome,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Wavix trunk whose Yeastar half was refused: the history says which half exists, since when and
+    what failed, and offers r to resume it."""
+    from trunkwizard.store import history as history_module
+
+    monkeypatch.setattr(history_module, "utc_now", lambda: "2026-11-20T16:05:00Z")
+
+    def sourced(value: object, origin: str, where: str) -> dict[str, object]:
+        return {"value": value, "origin": origin, "where": where}
+
+    HistoryStore().append(
+        provider="wavix",
+        profile="wavix-main",
+        mode="sip-trunk",
+        created_id="41007",
+        request={
+            "method": "POST",
+            "url": "https://api.wavix.com/v1/trunks",
+            "json": {"label": "Main office"},
+        },
+        sandbox=False,
+        time="2026-11-20T15:58:12Z",
+        offers=[
+            {
+                "provider": "wavix",
+                "mode": "sip-trunk",
+                "kind": "registration",
+                "host": sourced("us.wavix.net", "document", "regional SIP gateways"),
+                "port": sourced(5060, "inferred", "SIP's default"),
+                "username": sourced("67758", "answer", "name"),
+                "auth_name": sourced("67758", "answer", "name"),
+            }
+        ],
+        connection={
+            "pair": "p1",
+            "side": "first",
+            "other": {"provider": "yeastar", "mode": "register"},
+            "failed": {
+                "time": "2026-11-20T15:59:30Z",
+                "problem": "Yeastar P-Series: errcode 40003 DUPLICATE KEY VALUE (name: 'Carrier_Main' is "
+                "already used by trunk Carrier_Main: choose another)",
+            },
+            "answers": {"name": "Carrier_Main"},
+        },
+    )
+
+    async def steps(keys: KeyboardDriver) -> None:
+        await keys.press("f3")
+
+    assert snap_compare(keeping_app(tmp_path, sandbox=False), terminal_size=SIZE, run_before=_run(steps))
+    _keep(request, "history-half-done")
+
+
 def test_resume_question(
     snap_compare: Any,
     private_home: PrivateHome,

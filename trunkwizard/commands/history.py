@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trunkwizard.fields import ProviderModel
+    from trunkwizard.store import HistoryEntry
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 
@@ -282,7 +283,19 @@ def run(args: argparse.Namespace) -> int:
         where = f"{entry.provider}/{entry.mode}" if entry.mode else entry.provider
         line = f"{entry.time}  {where}  profile={entry.profile or '-'}  id={entry.created_id or '?'}"
         print(line + (f"  [{', '.join(flags)}]" if flags else ""))
+        if entry.id in half_done:
+            print(f"    {_second_half(entry)}")
         for call in entry.calls:
             if call.get("url"):
                 print(f"    {call.get('method', '')} {call['url']}")
     return EXIT_OK
+
+
+def _second_half(entry: HistoryEntry) -> str:
+    """What became of a half-done connection's second half: failed when and why, or never sent."""
+    from trunkwizard.connect.resume import NotResumable, half_done
+
+    try:
+        return half_done(entry).describe()[1]
+    except (NotResumable, ValueError) as exc:
+        return f"Second half: not resumable ({exc})"

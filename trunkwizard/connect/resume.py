@@ -25,7 +25,14 @@ if TYPE_CHECKING:
     from trunkwizard.providers import Provider, ResourceRef
     from trunkwizard.store import HistoryEntry
 
-__all__ = ["HalfDone", "NotResumable", "failure_link", "half_done", "password_wire"]
+__all__ = [
+    "HalfDone",
+    "NotResumable",
+    "failure_link",
+    "half_done",
+    "offer_with_typed_password",
+    "password_wire",
+]
 
 
 class NotResumable(ValueError):
@@ -35,6 +42,20 @@ class NotResumable(ValueError):
 def password_wire(need: Need) -> str | None:
     """The need's field the offered password goes into, when it takes one."""
     return next((f.wire for f in need.fills if f.take == "password"), None)
+
+
+def offer_with_typed_password(offer: Offer, need: Need, typed: Mapping[str, Any]) -> Offer:
+    """`offer` with the password typed for the need's side (by wire name), when the offer has none
+    (history never keeps it). Raises NotResumable when the need takes a password and none was typed."""
+    wire = password_wire(need)
+    if wire is None or offer.password is not None:
+        return offer
+    value = typed.get(wire)
+    if not value:
+        raise NotResumable(
+            f"the password of the first half is never kept: give it as {wire!r} for the second side"
+        )
+    return offer.with_password(value if isinstance(value, SecretStr) else SecretStr(str(value)))
 
 
 def failure_link(
@@ -71,7 +92,16 @@ class HalfDone:
 
     @property
     def first_title(self) -> str:
-        return f"{self.first_provider.title} {self.first_provider.creates} {self.entry.created_id}"
+        """`Wavix SIP trunk Main office (id 41007)`: the name the request gave, as the provider's listing
+        declares it, else the id alone."""
+        provider, entry = self.first_provider, self.entry
+        listing = provider.listing
+        body = entry.request.get("json") if isinstance(entry.request, Mapping) else None
+        named = body.get(listing.confirm_wire) if listing is not None and isinstance(body, Mapping) else None
+        what = f"{provider.title} {provider.creates}"
+        if isinstance(named, str | int) and str(named).strip():
+            return f"{what} {named} (id {entry.created_id})"
+        return f"{what} {entry.created_id}"
 
     @property
     def second_title(self) -> str:
@@ -104,15 +134,7 @@ class HalfDone:
     def offer_with_password(self, typed: Mapping[str, Any]) -> Offer:
         """The offer with the first half's password, as typed for the second side (history never keeps
         it). Raises NotResumable when the need takes a password and none was typed."""
-        wire = password_wire(self.need)
-        if wire is None:
-            return self.offer
-        value = typed.get(wire)
-        if not value:
-            raise NotResumable(
-                f"the password of the first half is never kept: give it as {wire!r} for the second side"
-            )
-        return self.offer.with_password(value if isinstance(value, SecretStr) else SecretStr(str(value)))
+        return offer_with_typed_password(self.offer, self.need, typed)
 
     def second_answers(self, typed: Mapping[str, Any]) -> dict[str, Any]:
         """The second side's answers: what it was typed with before, then what is typed now, under the

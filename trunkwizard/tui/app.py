@@ -8,6 +8,7 @@ client and the sandbox load afterwards (see screens/provider.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -410,7 +411,21 @@ class WizardApp(App[int]):
 
         self.state.created = created
         self.unknown_attempts.discard(_attempt_key(created.ref.provider, self.state.prepared))
+        self._password_into_offer(created)
         self.switch_screen(ResultScreen(created))
+
+    def _password_into_offer(self, created: Created) -> None:
+        """A connection resumed from the history: its offer kept no password, so the joined SIP check
+        takes the one typed for the second half."""
+        from trunkwizard.connect.resume import NotResumable, offer_with_typed_password
+        from trunkwizard.fields import wire_body
+
+        connecting, prepared = self.state.connecting, self.state.prepared
+        if connecting is None or prepared is None or not connecting.targets(created.ref.provider):
+            return
+        typed = wire_body(prepared.request, keep_secrets=True)
+        with contextlib.suppress(NotResumable):
+            connecting.offer = offer_with_typed_password(connecting.offer, connecting.need, typed)
 
     # --- attempts whose outcome is unknown (the persistent app keeps them in the history) -------------
 
@@ -498,6 +513,14 @@ class WizardApp(App[int]):
 
         connecting = self.state.connecting
         if connecting is None or connecting.first_provider is None or connecting.first_ref is None:
+            return
+        if connecting.first_account is None:
+            self.notify(
+                f"The account {connecting.first_title} was made with is not at hand here: delete it from "
+                "the history (F3, d) once that account is entered.",
+                severity="warning",
+                timeout=10,
+            )
             return
         confirmation = self.first_half_confirmation(connecting)
 

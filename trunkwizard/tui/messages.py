@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from trunkwizard.client import PreparedRequest
     from trunkwizard.connect import Need
+    from trunkwizard.connect.resume import HalfDone
     from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Created, Provider
@@ -24,6 +25,7 @@ __all__ = [
     "BackToAccount",
     "BackToDetails",
     "ConnectRequested",
+    "ConnectionResumeRequested",
     "CreatedShown",
     "DeleteFirstHalf",
     "EditAgain",
@@ -139,3 +141,12 @@ class DeleteFirstHalf(FlowMessage):
 @dataclass
 class KeepFirstHalf(FlowMessage):
     """The second half failed: keep the first as it is (the history lists it as half-done)."""
+
+
+@dataclass
+class ConnectionResumeRequested(FlowMessage):
+    """From the history: a half-done connection's second half, in its form again (the first half's
+    offered values locked). `first_account` deletes the first half if asked; None when it is not at hand."""
+
+    half: HalfDone
+    first_account: ProviderModel | None = None

@@ -31,6 +31,7 @@ from trunkwizard.secrets import status_from_environment  # light: imports neithe
 from trunkwizard.tui import hangup
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, SANDBOX, DraftKeeper
+from trunkwizard.tui.messages import ConnectionResumeRequested
 from trunkwizard.tui.saved_accounts import ProfileAccounts
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.steps import Step
@@ -39,6 +40,8 @@ from trunkwizard.tui.widgets.keyring_notice import KeyringNotice, keyring_detail
 if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
     from trunkwizard.connect import Need
+    from trunkwizard.connect.resume import HalfDone
+    from trunkwizard.errors import ProviderError, ValidationFailed
     from trunkwizard.fields import ProviderModel
     from trunkwizard.inventory import DeleteConfirmation
     from trunkwizard.providers import Created, Provider
@@ -374,7 +377,7 @@ class PersistentWizardApp(WizardApp):
         if connecting is not None and connecting.targets(prepared.provider.key, prepared.mode.key):
             # the second half of a connection: linked to the first half's entry
             connection = {
-                "pair": connecting.first_entry,
+                "pair": connecting.pair or connecting.first_entry,
                 "side": "second",
                 "other": {"provider": connecting.offer.provider, "mode": connecting.offer.mode},
                 "first_entry": connecting.first_entry,
@@ -436,6 +439,83 @@ class PersistentWizardApp(WizardApp):
             await asyncio.to_thread(self.history.link_connection, entry_id, link)
         except StoreError as exc:
             self.notify(f"Not linked in the history: {exc.message}", severity="warning", timeout=10)
+
+    def back_to_details(self, error: ProviderError | ValidationFailed) -> None:
+        super().back_to_details(error)
+        connecting, prepared = self.state.connecting, self.state.prepared
+        if (
+            connecting is not None
+            and connecting.first_entry is not None
+            and prepared is not None
+            and connecting.targets(prepared.provider.key, prepared.mode.key)
+        ):
+            # the second half was refused: the first half's entry says when and why, and keeps what was
+            # typed (no secret) for a resume from the history
+            self.run_worker(
+                self._note_failure(connecting, error.message, self._typed_second(connecting, prepared)),
+                group="history",
+                exit_on_error=False,
+            )
+
+    def _typed_second(self, connecting: Connecting, prepared: PreparedRequest) -> dict[str, Any]:
+        from pydantic import SecretStr
+
+        from trunkwizard.tui.draft_keeper import secret_wires
+
+        fields = prepared.mode.fields
+        left_out = set(secret_wires(fields)) | set(connecting.filled.answers)
+        values = self.state.detail_values.get((prepared.provider.key, prepared.mode.key), {})
+        return {
+            wire: value
+            for wire, value in values.items()
+            if wire not in left_out and not isinstance(value, SecretStr) and value not in (None, "", [])
+        }
+
+    async def _note_failure(self, connecting: Connecting, problem: str, typed: dict[str, Any]) -> None:
+        from trunkwizard.connect.resume import failure_link
+        from trunkwizard.errors import StoreError
+        from trunkwizard.store.drafts import utc_now
+
+        entry_id = connecting.first_entry
+        try:
+            entries = await asyncio.to_thread(self.history.entries)
+            entry = next((e for e in entries if e.id == entry_id), None)
+            if entry is None or entry_id is None:
+                return
+            link = failure_link(entry.connection, utc_now(), problem, typed)
+            await asyncio.to_thread(self.history.link_connection, entry_id, link)
+        except StoreError as exc:
+            self.notify(f"The failure was not written to the history: {exc.message}", severity="warning")
+
+    # --- resuming a half-done connection from the history ---------------------------------------------------
+
+    def on_connection_resume_requested(self, message: ConnectionResumeRequested) -> None:
+        self.run_worker(
+            self._resume_connection(message.half, message.first_account), group="flow", exclusive=True
+        )
+
+    async def _resume_connection(self, half: HalfDone, first_account: ProviderModel | None) -> None:
+        """The second half's steps again: its account, then its form with what the first half offered
+        locked (the password typed again: history never keeps it); F6 deletes the first half, F7 keeps it."""
+        from trunkwizard.tui.state import Connecting
+
+        await self._start_over()
+        fields = {f.wire for f in half.second_provider.mode(half.need.mode).fields}
+        typed = {wire: value for wire, value in half.typed.items() if wire in fields}
+        self.state.detail_values[(half.second_provider.key, half.need.mode)] = typed
+        self.state.connecting = Connecting(
+            half.offer,
+            half.need,
+            half.filled(),
+            half.first_title,
+            half.entry.id,
+            first_provider=half.first_provider,
+            first_account=first_account,
+            first_ref=half.first_ref,
+            pair=str(half.entry.connection.get("pair") or half.entry.id),
+            resumed=True,
+        )
+        self.choose_provider(half.second_provider)
 
     def first_half_confirmation(self, connecting: Connecting) -> DeleteConfirmation:
         from trunkwizard.deletion import history_confirmation

@@ -28,6 +28,10 @@ class Connecting:
     first_provider: Provider | None = None
     first_account: ProviderModel | None = field(default=None, repr=False)
     first_ref: ResourceRef | None = None
+    # the pair's id in the history (the first entry's id when the wizard made the pair)
+    pair: str | None = None
+    # resumed from the history: the first half exists from the start (delete or keep it, or go on)
+    resumed: bool = False
 
     def targets(self, provider_key: str, mode_key: str | None = None) -> bool:
         return provider_key == self.need.owner and mode_key in (None, self.need.mode)

@@ -16,6 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from trunkwizard.connect import Need, Offer
+from trunkwizard.connect.resume import password_wire
 from trunkwizard.errors import ProviderError, ValidationFailed
 from trunkwizard.providers import Mode, Provider, get_provider
 from trunkwizard.tui.messages import DeleteFirstHalf, KeepFirstHalf, NeedChosen
@@ -98,7 +99,8 @@ class ConnectDetailsScreen(DetailsScreen):
 
     def heading(self) -> str:
         title = f"{self.provider.title} · {self.mode.title}"
-        return f"{title}: filled from {self.connecting.offer.provider_title}. * required"
+        resuming = "resuming, " if self.connecting.resumed else ""
+        return f"{title}: {resuming}filled from {self.connecting.offer.provider_title}. * required"
 
     def on_mount(self) -> None:
         filled = self.connecting.filled
@@ -110,12 +112,22 @@ class ConnectDetailsScreen(DetailsScreen):
             row.add_class("-offered")
             marker = ("⚠ " if wire in filled.inferred else "🔒 ") + origin
             row.mount(Static(marker, classes="offered-origin", markup=False))
+        password = password_wire(self.connecting.need)
+        row = self.form.rows.get(password) if password is not None else None
+        if row is not None and password not in filled.answers:
+            # resumed from the history, which never keeps a password: typed again, as set on the first side
+            offered_by = self.connecting.offer.provider_title
+            note = f"✎ type the password set at {offered_by} (never kept)"
+            row.mount(Static(note, classes="offered-origin", markup=False))
         super().on_mount()
-        self.set_status("ctrl+o unlocks the offered values · ctrl+n reviews")
+        if self.connecting.resumed:
+            self.set_status("ctrl+n reviews · F6 deletes the first half · F7 keeps it")
+        else:
+            self.set_status("ctrl+o unlocks the offered values · ctrl+n reviews")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("delete_first", "keep_first"):
-            return self.failed
+            return self.failed or self.connecting.resumed
         return super().check_action(action, parameters)
 
     def show_provider_error(self, error: ProviderError | ValidationFailed) -> None:

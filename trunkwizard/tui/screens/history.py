@@ -23,10 +23,12 @@ from textual.widgets import DataTable, Footer, Static
 
 from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
 from trunkwizard.redact import redact
+from trunkwizard.tui.messages import ConnectionResumeRequested
 
 if TYPE_CHECKING:
     import httpx
 
+    from trunkwizard.connect.resume import HalfDone
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Provider
     from trunkwizard.store import HistoryEntry, HistoryStore
@@ -53,15 +55,18 @@ def entry_name(entry: HistoryEntry, provider: Provider | None) -> str:
     return str(named).strip() if isinstance(named, str | int) else ""
 
 
-def request_text(entry: HistoryEntry) -> Group:
+def request_text(entry: HistoryEntry, half: HalfDone | None = None) -> Group:
     """The request as it was sent, secrets masked (they were masked before it was written), under the
-    whole created id and the mode, which the table cuts."""
+    whole created id and the mode, which the table cuts; a half-done connection says so first."""
+    parts: list[Text | Syntax] = []
+    if half is not None:
+        parts.append(Text("\n".join(["Half-done connection.", *half.describe()]), style="bold"))
     head = Text()
     head.append("Created ID ", style="bold")
     head.append(entry.created_id or "unknown")
     if entry.mode:
         head.append(f" · mode {entry.mode}")
-    parts: list[Text | Syntax] = [head]
+    parts.append(head)
     if entry.deleted_at:
         parts.append(Text(f"Deleted at the provider {when_text(entry.deleted_at)} UTC", style="bold"))
     if entry.outcome == "unknown":
@@ -105,6 +110,7 @@ class HistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Back", id="history-back"),
         Binding("d,delete", "delete", "Delete at provider", id="history-delete"),
+        Binding("r", "resume", "Resume connection", id="history-resume"),
     ]
 
     def __init__(self, history: HistoryStore) -> None:
@@ -112,6 +118,8 @@ class HistoryScreen(Screen[None]):
         self.history = history
         self.entries: list[HistoryEntry] = []
         self.providers: dict[str, Provider] = {}
+        # entry id -> the half-done connection it is the first half of
+        self.half_done: dict[str, HalfDone] = {}
 
     @property
     def wizard(self) -> PersistentWizardApp:
@@ -131,7 +139,7 @@ class HistoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         # fixed widths, so every column fits 80 columns; the full request is shown below the table
         table.add_column("When (UTC)", key="when")
-        table.add_column("What", key="what", width=24)
+        table.add_column("What", key="what", width=22)
         table.add_column("Account", key="account", width=11)
         table.add_column("Created ID", key="id", width=10)
         table.add_column("State", key="state")
@@ -145,6 +153,7 @@ class HistoryScreen(Screen[None]):
         try:
             self.providers = {p.key: p for p in await asyncio.to_thread(all_providers)}
             self.entries = list(reversed(await asyncio.to_thread(self.history.entries)))
+            self.half_done = await asyncio.to_thread(self._half_done)
         except TrunkwizardError as exc:
             self.set_banner(exc.message)
             return
@@ -160,13 +169,24 @@ class HistoryScreen(Screen[None]):
                 what += f" · {entry.mode}"
             account = "sandbox" if entry.sandbox else (entry.profile or "typed in")
             state = "deleted" if entry.deleted_at else entry.outcome  # "created" or "unknown"
+            if entry.id in self.half_done:
+                state = "half-done"
             table.add_row(when(entry), what, account, entry.created_id or "?", state, key=entry.id)
         ids = [e.id for e in self.entries]
         if select in ids:
             table.move_cursor(row=ids.index(select))
-        hint = "d deletes the highlighted one at the provider (type its name) · Esc back"
-        self.query_one("#history-hint", Static).update(hint if self.entries else "Nothing created yet.")
         self._show_request()
+
+    def _half_done(self) -> dict[str, HalfDone]:
+        from trunkwizard.connect.resume import NotResumable, half_done
+
+        found: dict[str, HalfDone] = {}
+        for entry in self.history.half_done():
+            try:
+                found[entry.id] = half_done(entry)
+            except (NotResumable, ValueError):
+                continue  # listed as created; nothing to resume from (no offer kept, provider unknown)
+        return found
 
     def set_banner(self, message: str | None) -> None:
         banner = self.query_one("#history-banner", Static)
@@ -183,7 +203,46 @@ class HistoryScreen(Screen[None]):
 
     def _show_request(self) -> None:
         entry = self.selected()
-        self.query_one("#history-request-text", Static).update(request_text(entry) if entry else "")
+        half = self.half_done.get(entry.id) if entry is not None else None
+        self.query_one("#history-request-text", Static).update(request_text(entry, half) if entry else "")
+        if half is not None:
+            hint = "r resumes this connection · d deletes this first half · Esc back (keeps it)"
+        elif self.entries:
+            hint = "d deletes the highlighted one at the provider (type its name) · Esc back"
+        else:
+            hint = "Nothing created yet."
+        self.query_one("#history-hint", Static).update(hint)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            entry = self.selected()
+            return entry is not None and entry.id in self.half_done
+        return super().check_action(action, parameters)
+
+    # --- resuming a half-done connection --------------------------------------------------------------
+
+    def action_resume(self) -> None:
+        entry = self.selected()
+        half = self.half_done.get(entry.id) if entry is not None else None
+        if entry is None or half is None:
+            return
+        mismatch = self._sandbox_mismatch(entry)
+        if mismatch is not None:
+            self.set_banner(mismatch.replace("nothing left to delete", "nothing left to connect to"))
+            return
+        self.set_banner(None)
+        self.resume(half)
+
+    @work(group="history-resume", exclusive=True, exit_on_error=False)
+    async def resume(self, half: HalfDone) -> None:
+        """The first half's account (to delete it from the form if asked), then the second half's form."""
+        first_account: ProviderModel | None
+        try:
+            first_account, _, _ = await self._account_for(half.entry, half.first_provider)
+        except TrunkwizardError:
+            first_account = None  # typed in, or its profile unreadable: resuming needs only the offer
+        self.post_message(ConnectionResumeRequested(self, half, first_account))
 
     # --- deleting -------------------------------------------------------------------------------------
 
