@@ -6,6 +6,7 @@ the two ways back (retry, put the old password back)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -135,3 +136,26 @@ async def test_retry_after_a_failed_second_update_joins_them_again(
         assert isinstance(app.screen, SipCheckScreen)
         assert screen.result is not None and screen.result.state is RotationState.BOTH
         assert pbx.trunks[JOINED_ID]["password"] == trunks.passwords[201]
+
+
+def test_a_sandbox_session_ignores_pairs_recorded_in_earlier_sessions(tmp_path: Path) -> None:
+    """The in-process emulator starts afresh and gives the same ids again: a connection recorded by an
+    earlier sandbox session would name resources that are not the ones joined now."""
+    from trunkwizard.store import AppDirs
+    from trunkwizard.tui.persistent_app import PersistentWizardApp
+
+    dirs = AppDirs(config=tmp_path / "config", state=tmp_path / "state")
+    app = PersistentWizardApp(sandbox=True, export_dir=tmp_path, dirs=dirs)
+    request = {"method": "POST", "url": "http://sandbox.trunkwizard.invalid/wavix/v1/trunks", "json": {}}
+    old = app.history.append(
+        provider="wavix", profile=None, mode="sip-trunk", created_id="293", request=request, sandbox=True,
+        connection={"pair": "p0", "side": "first"},
+    )  # fmt: skip
+    new = app.history.append(
+        provider="wavix", profile=None, mode="sip-trunk", created_id="294", request=request, sandbox=True
+    )
+    app.created_this_session.add(new.id)
+    assert [e.id for e in app.history_entries()] == [new.id]
+    assert old.id in [e.id for e in app.history.entries()]
+    real = PersistentWizardApp(sandbox=False, export_dir=tmp_path, dirs=dirs)
+    assert real.history_entries() == []  # sandbox entries are never a real account's

@@ -107,7 +107,12 @@ class PersistentWizardApp(WizardApp):
         return HistoryStore(self.dirs)
 
     def history_entries(self) -> list[HistoryEntry]:
-        return [e for e in self.history.entries() if e.sandbox == self.sandbox]
+        entries = [e for e in self.history.entries() if e.sandbox == self.sandbox]
+        if self.sandbox:
+            # the in-process emulator starts afresh each session and gives the same ids again: a pair
+            # recorded in an earlier session would name resources that are not the ones joined now
+            return [e for e in entries if e.id in self.created_this_session]
+        return entries
 
     def other_account(self, provider: Provider, profile: str | None = None) -> ProviderModel | None:
         """Also a saved account: the one the history names for the other side (keyring read here)."""
