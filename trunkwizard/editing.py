@@ -49,6 +49,12 @@ class Change:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, list) and all(isinstance(row, Mapping) for row in value):
+        # a list of rows: how many, and what tells each apart (its first value), not a Python repr
+        firsts = [str(next(iter(row.values()), "")) for row in value]
+        return f"{len(value)} row{'s' if len(value) != 1 else ''}" + (
+            f": {', '.join(firsts)}" if firsts else ""
+        )
     return "(none)" if value in (None, "") else str(value)
 
 
@@ -152,6 +158,12 @@ class EditForm:
                 if _plain(value):
                     changes[field.wire] = value
                 continue
+            if field.kind is Kind.ROWS and field.rows:
+                # the whole list is sent (the update replaces it), only when a row changed
+                rows = _rows_in_the_form(field.rows, value or [])
+                if rows != self.values.get(field.wire, []):
+                    changes[field.wire] = rows
+                continue
             if not _same(value, self.values.get(field.wire)):
                 changes[field.wire] = _on_the_wire(field, value)
         return changes
@@ -170,7 +182,39 @@ def _on_the_wire(field: FormField, value: Any) -> Any:
     return value
 
 
+def _rows_in_the_form(fields: tuple[FormField, ...], value: Any) -> list[Any]:
+    """Rows as the row editor holds them: each reduced to its row fields' filled values (the get call
+    may add its own keys, e.g. an id per row, that the update does not take)."""
+    if not isinstance(value, list):
+        return []
+    rows: list[Any] = []
+    for row in value:
+        if not isinstance(row, Mapping):
+            rows.append(row)
+            continue
+        kept: dict[str, Any] = {}
+        for field in fields:
+            item = row.get(field.wire)
+            if field.rows and isinstance(item, list):
+                item = _rows_in_the_form(field.rows, item)
+            if item not in (None, "", []):
+                kept[field.wire] = item
+        rows.append(kept)
+    return rows
+
+
+def _shown_list(field: FormField, value: Any) -> str:
+    """A read-only list in one line: how many rows, and what tells each apart."""
+    rows = _rows_in_the_form(field.rows, value)
+    if not rows:
+        return ""
+    first = [str(next(iter(row.values()), "")) if isinstance(row, Mapping) else str(row) for row in rows]
+    return f"{len(rows)} row{'s' if len(rows) != 1 else ''}: {', '.join(first)}"
+
+
 def _in_the_form(field: FormField, value: Any) -> Any:
+    if field.kind is Kind.ROWS and field.rows:
+        return _rows_in_the_form(field.rows, value)
     if field.join is not None and isinstance(value, str):
         return [v for v in value.split(field.join) if v]
     if field.wrap is not None and isinstance(value, Mapping):
@@ -196,10 +240,9 @@ def edit_form(provider: Provider, details: Details) -> EditForm | None:
         reason = listing.read_only_fields.get(field.wire)
         if reason is None and not field.sent:
             reason = "not part of this update call"
-        elif reason is None and field.kind is Kind.ROWS:
-            reason = "a list: change it with `trunkwizard edit --answers`"
+        # a list the update takes (a DID list, allowed IPs) is edited in the row editor, as in the create
         if reason is not None:
-            read_only.append((field.label, shown, reason))
+            read_only.append((field.label, _shown_list(field, current) if field.rows else shown, reason))
             continue
         if field.kind is Kind.SECRET:
             # never returned (or masked): empty means the provider keeps the one it has

@@ -1,5 +1,6 @@
 """Snapshots at 80x24 of the inventory: the Yeastar sandbox PBX's trunks with the failing one
-highlighted, and its details with the returned password masked. No secret in either.
+highlighted, its details with the returned password masked, and the edit form of a trunk with its DID
+list (a list the update takes: edited with the row editor) in sight. No secret in any.
 
 Update after a deliberate change: `pytest tests/tui/test_inventory_snapshots.py --snapshot-update`, look
 at the SVGs; the next run copies each accepted one to screenshots/ for the README.
@@ -19,6 +20,7 @@ from tests.tui.conftest import STEADY
 from tests.tui.driver import KeyboardDriver
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.widgets.form_view import FormView
 
 SIZE = (80, 24)
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +28,7 @@ SNAPSHOTS = Path(__file__).parent / "__snapshots__" / Path(__file__).stem
 SEEDED_PASSWORD = "Seeded0Backup0Pass"  # the sandbox PBX's password of Carrier_Backup
 
 
-def _to_inventory(*keys_after: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+def _to_inventory(*keys_after: str, focus: str | None = None) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run_before(pilot: Pilot[Any]) -> None:
         keys = KeyboardDriver(pilot)
         await keys.pick_provider(get_provider("yeastar"))
@@ -34,6 +36,9 @@ def _to_inventory(*keys_after: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
         await keys.settle()
         await keys.press(*keys_after)
         await keys.settle()
+        if focus is not None:  # a field of the edit form, scrolled into sight
+            pilot.app.screen.query_one(FormView).focus_field(focus)
+            await keys.settle()
         pilot.app.clear_notifications()
         await pilot.pause()
         assert SEEDED_PASSWORD not in pilot.app.export_screenshot()
@@ -66,3 +71,9 @@ def test_inventory_details(snap_compare: Any, tmp_path: Path, request: pytest.Fi
     steps = _to_inventory("down", "enter")
     assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=steps)
     _keep(request, "inventory-details")
+
+
+def test_inventory_edit(snap_compare: Any, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    steps = _to_inventory("enter", "e", focus="did_list")
+    assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=steps)
+    _keep(request, "inventory-edit")

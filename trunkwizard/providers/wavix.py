@@ -726,13 +726,17 @@ class WavixListing(Listing):
         "passthrough": "not in the update body",
         "host": "the IP authentication address is sent again as it is (host_request)",
         "host_request": "the IP authentication address is sent again as it is",
-        "allowed_ips": "sent again as they are",
     }
     secret_fields = frozenset({"password"})
     password_field = "password"
 
     def update_call(self, ref: ResourceRef, current: Mapping[str, Any], changes: Mapping[str, Any]) -> Call:
-        return Call("PUT", f"/v1/trunks/{ref.id}", json={**replacement_body(current), **changes})
+        # the PUT takes the create body (reference: "Same body schema as create"), allowed_ips included:
+        # the list is edited like the other settings; with IP restriction turned off it is not sent
+        body = {**replacement_body(current), **changes}
+        if not body.get("ip_restrict"):
+            body.pop("allowed_ips", None)
+        return Call("PUT", f"/v1/trunks/{ref.id}", json=body)
 
     def update_problems(self, current: Mapping[str, Any], changes: Mapping[str, Any]) -> list[Problem]:
         if changes.get("password"):

@@ -275,6 +275,10 @@ SEEDED: tuple[tuple[int, int, dict[str, Any]], ...] = (
             "auth_name": "100200",
             "codec_sel": "ulaw,alaw,g729",
             "def_outbound_cid": "+14155550111",
+            "did_list": [
+                {"did": "4155550111", "did_name": "Main line"},
+                {"did": "4155550112", "did_name": "Sales"},
+            ],
         },
     ),
     (

@@ -295,7 +295,8 @@ class EditReviewScreen(Screen[None]):
         text.append("Sent. Read back with the get call:\n", style="bold")
         changed = {change.wire for change in self.edit.changes}
         for key, value in after.fields:
-            if key in changed:
+            # a list is read back row by row (did_list[0].did)
+            if key in changed or key.split("[", 1)[0].split(".", 1)[0] in changed:
                 text.append(f"  {key}: {value}\n")
         if self.password is not None:
             text.append(
