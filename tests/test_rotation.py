@@ -311,3 +311,33 @@ async def test_the_check_after_a_rotation_registers_with_the_new_password(
     register = next(r for r in results if r.name == "register")
     assert register.status is CheckStatus.PASS, register
     assert rotation.password.get_secret_value() not in repr(results)
+
+
+def _registration_pairs() -> list[tuple[str, str, str, str]]:
+    from tests.test_connect_offers import PAIRS
+
+    return [p for p in PAIRS if p[3] != "sip-ip-allowlist" and p[1] != "peer"]
+
+
+@pytest.mark.parametrize(("first", "first_mode", "second", "second_mode"), _registration_pairs())
+def test_every_declared_registration_pair_is_rotated_both_sides(
+    first: str, first_mode: str, second: str, second_mode: str, private_home: PrivateHome, tmp_path: Any
+) -> None:
+    """`connect` makes the pair, `rotate` on the side that sends the password finds the other in the
+    history and updates the registrar first, each with its own documented update."""
+    from tests.test_cli_connect import _answers_file
+
+    recorder = recording_sandbox()
+    with SandboxServer(app=recorder) as server:
+        answers = _answers_file(tmp_path, first, first_mode, second, second_mode)
+        words = ["connect", f"{first}:{first_mode}", f"{second}:{second_mode}", "--answers", str(answers)]
+        made = trunkwizard(private_home, *words, "--sandbox-url", server.url, "--generate-password", "--json")
+        assert made.returncode == 0, made.stderr
+        second_id = json.loads(made.stdout)["second"]["id"]
+        before = len(recorder.writes)
+        rotated = trunkwizard(private_home, "rotate", second, str(second_id), "--sandbox-url", server.url)
+    assert rotated.returncode == 0, rotated.stderr
+    assert "found by the connection recorded in the history" in rotated.stderr
+    assert rotated.stderr.count("holds the NEW password.") == 2
+    (registrar, sender) = [w.path.split("/")[1] for w in recorder.writes[before:]]
+    assert (registrar, sender) == (first, second)
