@@ -1,0 +1,90 @@
+"""In 16 colours (TERM=xterm) and under NO_COLOR the tables of the history and the inventory still show
+which row Enter, d and F8 act on: the cursor row is in reverse video, not only a shade that is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.support.secret_service import PrivateHome
+from tests.tui.driver import KeyboardDriver
+from tests.tui.keeping import keeping_app, ready
+from trunkwizard.providers import get_provider
+from trunkwizard.store import HistoryStore
+from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.screens.history import HistoryScreen
+from trunkwizard.tui.screens.inventory import InventoryScreen
+from trunkwizard.tui.terminal import TerminalProfile
+
+SIXTEEN = TerminalProfile(over_ssh=True, sixteen_colours=True, no_color=False)
+STEADY_256 = TerminalProfile(over_ssh=True, sixteen_colours=False, no_color=False)
+TERMINALS = [(SIXTEEN, False), (STEADY_256, True), (SIXTEEN, True)]
+TERMINAL_IDS = ["16-colours", "no-color", "16-colours-no-color"]
+
+
+def reversed_lines(app: WizardApp) -> list[str]:
+    """The screen lines drawn in reverse video (what a terminal without colour shows as picked)."""
+    return [
+        "".join(segment.text for segment in strip).strip()
+        for strip in app.screen._compositor.render_strips()
+        if any(text.strip() and style is not None and style.reverse for text, style, _ in strip)
+    ]
+
+
+@pytest.mark.parametrize(("terminal", "no_color"), TERMINALS, ids=TERMINAL_IDS)
+async def test_the_inventory_cursor_row_reads_without_colour(
+    terminal: TerminalProfile,
+    no_color: bool,
+    make_app: Callable[..., WizardApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Found in tmux with TERM=xterm (and NO_COLOR=1): no row of the inventory looked picked.
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(terminal=terminal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(get_provider("wavix"))
+        await keys.press("f4")
+        await keys.settle()
+        screen = app.screen
+        assert isinstance(screen, InventoryScreen) and screen.inventory is not None
+        for index in range(2):
+            item = screen.selected()
+            assert item is not None
+            first_cell = next(iter(item.cells.values()))  # the SIP user
+            marked = [line for line in reversed_lines(app) if line.startswith(first_cell)]
+            assert len(marked) == 1, (first_cell, reversed_lines(app))
+            await keys.press("down")
+            await keys.settle()
+            assert screen.selected() != item, index
+
+
+@pytest.mark.parametrize(("terminal", "no_color"), TERMINALS, ids=TERMINAL_IDS)
+async def test_the_history_cursor_row_reads_without_colour(
+    terminal: TerminalProfile,
+    no_color: bool,
+    private_home: PrivateHome,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for created in ("pn_first", "pn_second"):
+        HistoryStore().append(
+            provider="chorus", profile=None, mode="jambonz", created_id=created, request={}, sandbox=True
+        )
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = keeping_app(tmp_path, terminal=terminal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.press("f3")
+        await keys.settle()
+        assert isinstance(app.screen, HistoryScreen)
+        for created in ("pn_second", "pn_first"):  # newest first
+            marked = [line for line in reversed_lines(app) if "pn_" in line]
+            assert len(marked) == 1 and created in marked[0], reversed_lines(app)
+            await keys.press("down")
+            await keys.settle()
