@@ -66,8 +66,8 @@ async def test_both_sides_are_rotated_in_order_then_checked(make_app: Callable[.
         screen = await _rotation_of(keys, "yeastar", "wx_reg")
         plan = _text(screen)
         assert "matching username 67701 and host us.wavix.net" in plan
-        assert plan.index("1. Wavix SIP trunk 201 (checks the password)") < plan.index(
-            f"2. Yeastar P-Series SIP trunk {JOINED_ID} (sends the password)"
+        assert plan.index("1. Wavix SIP trunk Head office PBX (checks the password)") < plan.index(
+            "2. Yeastar P-Series SIP trunk wx_reg (sends the password)"
         )
         assert "Wavix is updated first" in plan
         assert not recorder.writes
@@ -85,7 +85,8 @@ async def test_both_sides_are_rotated_in_order_then_checked(make_app: Callable[.
         await keys.settle()
         assert app.screen is screen and screen.result is not None
         assert screen.result.state is RotationState.BOTH
-        assert "Wavix SIP trunk 201 (checks the password) holds the NEW password." in _text(screen)
+        wavix_line = "Wavix SIP trunk Head office PBX (checks the password) holds the NEW password."
+        assert wavix_line in _text(screen)
         assert new not in app.export_screenshot()
         await keys.press("ctrl+t")
         await keys.settle()
@@ -106,8 +107,8 @@ async def test_a_failed_second_update_offers_retry_and_put_back(make_app: Callab
         assert app.screen is screen and screen.result is not None
         assert screen.result.state is RotationState.FIRST_ONLY
         shown = _text(screen)
-        assert "Wavix SIP trunk 201 (checks the password) holds the NEW password." in shown
-        assert f"SIP trunk {JOINED_ID} (sends the password) holds the OLD password" in shown
+        assert "Wavix SIP trunk Head office PBX (checks the password) holds the NEW password." in shown
+        assert "SIP trunk wx_reg (sends the password) holds the OLD password" in shown
         assert "r retry:" in shown and "b put back:" in shown
         assert pbx.trunks[JOINED_ID]["password"] == old != trunks.passwords[201]
         await keys.press("r")  # the PBX refuses once more

@@ -51,6 +51,7 @@ __all__ = [
     "put_back",
     "read_offer_of",
     "recorded_other_side",
+    "resource_name",
     "retry_rest",
     "run_rotation",
 ]
@@ -214,6 +215,16 @@ def _body(details: Details) -> dict[str, Any]:
     return {**details.body, **{k: v.get_secret_value() for k, v in details.secrets.items()}}
 
 
+def resource_name(provider: Provider, details: Details) -> str:
+    """The resource by what tells it apart in the provider's listing (its number, trunk name or
+    username; the id when the get call's answer does not carry it)."""
+    wire = provider.listing.confirm_wire if provider.listing is not None else ""
+    found = details.body.get(wire) if wire else None
+    if found in (None, "") and wire:
+        found = next((v for k, v in details.fields if k.endswith(f".{wire}") and v), None)
+    return f"{provider.title} {provider.creates} {found or details.ref.id}"
+
+
 @dataclass(frozen=True)
 class RotationSide:
     """One side's update: what it is, its role in the connection, and the edit setting the password."""
@@ -228,8 +239,8 @@ class RotationSide:
 
     @property
     def name(self) -> str:
-        """`Wavix SIP trunk 201`, as the words about who holds which password say it."""
-        return f"{self.provider.title} {self.provider.creates} {self.details.ref.id}"
+        """`Yeastar P-Series SIP trunk wx_reg`, as the words about who holds which password say it."""
+        return resource_name(self.provider, self.details)
 
 
 @dataclass(frozen=True)
@@ -249,7 +260,8 @@ class JoinedRotation:
         """The plan in words: the order, why, and each update's changes (the password only "changed")."""
         lines = [f"The other side was found by {self.found_by}.", "", self.why, ""]
         for n, side in enumerate(self.sides, start=1):
-            lines.append(f"{n}. {side.name} ({side.role}): {side.edit.call.method} {side.edit.call.path}")
+            lines.append(f"{n}. {side.name} ({side.role})")
+            lines.append(f"   {side.edit.call.method} {side.edit.call.path}")
             lines += [f"   {line}" for line in side.edit.lines()]
         if self.offer is not None:
             lines += [

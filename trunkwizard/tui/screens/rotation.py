@@ -82,7 +82,9 @@ class RotationScreen(Screen[RotationClosed]):
         self.revealed = False
 
     def compose(self) -> ComposeResult:
-        name = f"{self.provider.title} {self.provider.creates} {self.details.ref.id}"
+        from trunkwizard.connect.rotation import resource_name
+
+        name = resource_name(self.provider, self.details)
         yield Static(f"Rotate the password of {name}", id="rotation-heading", markup=False)
         yield Static("", id="rotation-banner", markup=False)
         with VerticalScroll(id="rotation-scroll"):
