@@ -342,3 +342,16 @@ def test_every_declared_registration_pair_is_rotated_both_sides(
     assert rotated.stderr.count("holds the NEW password.") == 2
     (registrar, sender) = [w.path.split("/")[1] for w in recorder.writes[before:]]
     assert (registrar, sender) == (first, second)
+
+
+async def test_a_pair_that_no_longer_matches_is_said_before_sending(served: Any) -> None:
+    server, recorder, _, pbx = served
+    assert (await _plan(server.url)).mismatch == ""
+    # the PBX trunk registers elsewhere now (changed on the PBX since the pair was recorded)
+    pbx.trunks[JOINED_ID].update(username="99999", auth_name="99999")
+    rotation = await _plan(server.url)
+    assert rotation.lines()[1] == (
+        "Check first: Yeastar P-Series SIP trunk wx_reg does not use Wavix SIP trunk Head office PBX's "
+        "username 67701 and host us.wavix.net any more; rotating both may join what is no longer joined."
+    )
+    assert not recorder.writes

@@ -27,7 +27,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("show", "show", "show one item of an account as the provider returns it, secrets masked"),
     ("delete", "delete", "delete one item of an account at the provider, after typing its name"),
     ("edit", "edit", "change one item of an account with the provider's documented update"),
-    ("rotate", "rotate", "set a new generated password on a trunk, endpoint or number"),
+    ("rotate", "rotate", "set a new generated password on a trunk, endpoint or number and its other side"),
     ("check", "check", "check the SIP side of a trunk: DNS, OPTIONS, optional REGISTER"),
     ("connect", "connect", "create both halves of one SIP connection: what one side offers, the other fills"),
     ("export", "export", "write the PBX half (Asterisk pjsip.conf, FreeSWITCH gateway) of a created trunk"),

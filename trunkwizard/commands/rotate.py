@@ -36,6 +36,12 @@ ON_FAILURE = ("ask", "retry", "put-back", "stop")
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
+    parser.epilog = (
+        "When the password is joined to the other side of a connection (recorded by `trunkwizard connect` "
+        "or the wizard, else the same username and host at another provider), both sides are updated: "
+        "the side that checks the password first, then the side that sends it; then the SIP check. The "
+        "output says which side holds which password."
+    )
     parser.add_argument(
         "item", metavar="ID", help="the id from `trunkwizard list`, or a number or trunk name"
     )
@@ -153,7 +159,8 @@ async def _other_side(
     from trunkwizard.store import HistoryStore
 
     sandboxed = bool(args.sandbox or args.sandbox_url)
-    entries = [e for e in HistoryStore().entries() if e.sandbox == sandboxed]
+    # the in-process emulator (--sandbox) starts afresh each run: what an earlier run recorded is not there
+    entries = [] if args.sandbox else [e for e in HistoryStore().entries() if e.sandbox == sandboxed]
     recorded = recorded_other_side(provider, details.ref, entries)
     if recorded is not None:
         return recorded

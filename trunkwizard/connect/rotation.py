@@ -255,10 +255,15 @@ class JoinedRotation:
     old_password: SecretStr | None = field(default=None, repr=False)
     # the registrar's offer with the new password: what the SIP check registers with
     offer: Offer | None = field(default=None, repr=False)
+    # the sending side no longer uses the registrar's username and host (a pair the history recorded
+    # may have been changed since): said before anything is sent
+    mismatch: str = ""
 
     def lines(self) -> list[str]:
         """The plan in words: the order, why, and each update's changes (the password only "changed")."""
         lines = [f"The other side was found by {self.found_by}.", "", self.why, ""]
+        if self.mismatch:
+            lines[1:1] = [f"Check first: {self.mismatch}"]
         for n, side in enumerate(self.sides, start=1):
             lines.append(f"{n}. {side.name} ({side.role})")
             lines.append(f"   {side.edit.call.method} {side.edit.call.path}")
@@ -338,8 +343,22 @@ def plan_joined_rotation(
         sides.append(RotationSide(details, edit, role))
     first, second = sides
     why = ORDER_WHY.format(first=first.provider.title, second=second.provider.title)
+    need = _need(sender, sent_details.ref.mode)
+    mismatch = ""
+    if offer is not None and need is not None and not _joins(offer, need, _body(sent_details)):
+        user = offer.username.value if offer.username is not None else "?"
+        mismatch = (
+            f"{second.name} does not use {first.name}'s username {user} and host {offer.host.value} "
+            "any more; rotating both may join what is no longer joined."
+        )
     return JoinedRotation(
-        tuple(sides), password, why, found_by, old_password=_old_password(sides), offer=offer
+        tuple(sides),
+        password,
+        why,
+        found_by,
+        old_password=_old_password(sides),
+        offer=offer,
+        mismatch=mismatch,
     )
 
 
