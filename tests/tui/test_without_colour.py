@@ -16,6 +16,7 @@ from trunkwizard.store import HistoryStore
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.history import HistoryScreen
 from trunkwizard.tui.screens.inventory import InventoryScreen
+from trunkwizard.tui.screens.review import ReviewScreen
 from trunkwizard.tui.terminal import TerminalProfile
 
 SIXTEEN = TerminalProfile(over_ssh=True, sixteen_colours=True, no_color=False)
@@ -88,3 +89,32 @@ async def test_the_history_cursor_row_reads_without_colour(
             assert len(marked) == 1 and created in marked[0], reversed_lines(app)
             await keys.press("down")
             await keys.settle()
+
+
+async def test_review_keys_are_not_dark_blue_in_sixteen_colours(make_app: Callable[..., WizardApp]) -> None:
+    # Found in tmux with TERM=xterm: the request body's keys were bold blue on black, barely legible.
+    chorus = get_provider("chorus")
+    app = make_app(terminal=SIXTEEN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(chorus, "sip-registration")
+        answers = {
+            "number": "+14155550126",
+            "sipUsername": "chorus-1001",
+            "sipPassword": "typed-for-the-review-1",
+            "sipProxy": "pbx.example.com",
+        }
+        await keys.fill_form(app.screen.form, answers)  # type: ignore[attr-defined]
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert isinstance(app.screen, ReviewScreen)
+        lines = {
+            "".join(text for text, _, _ in strip).strip(): [
+                style.color.name for text, style, _ in strip if text.strip() and style and style.color
+            ]
+            for strip in app.screen._compositor.render_strips()
+        }
+        key_lines = [line for line in lines if line.startswith('"sipUsername"')]
+        assert key_lines, lines
+        dark = {line: colours for line, colours in lines.items() if "blue" in colours}
+        assert not dark, dark

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from rich.console import Group
 from rich.json import JSON
-from rich.text import Text
+from rich.style import Style
+from rich.text import Span, Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
@@ -22,8 +23,10 @@ from trunkwizard.tui.steps import Step
 
 __all__ = ["ReviewScreen", "preview_renderable", "warnings_renderable"]
 
+KEY_IN_SIXTEEN_COLOURS = Style(color="default", bold=True)
 
-def preview_renderable(prepared: PreparedRequest) -> Group:
+
+def preview_renderable(prepared: PreparedRequest, *, sixteen_colours: bool = False) -> Group:
     """Every call of the plan, in order: method, URL, headers, body."""
     parts: list[Text | JSON] = []
     count = len(prepared.previews)
@@ -49,6 +52,13 @@ def preview_renderable(prepared: PreparedRequest) -> Group:
             # instead; the continuation starts at column 0, under the indented keys, which marks it.
             body.text.no_wrap = False
             body.text.overflow = "fold"
+            if sixteen_colours:
+                # Rich draws JSON keys in bold blue, which on a black 16-colour terminal (TERM=xterm) is
+                # barely legible: the keys take the terminal's own foreground, bold, like the headers
+                body.text.spans = [
+                    Span(span.start, span.end, KEY_IN_SIXTEEN_COLOURS) if span.style == "json.key" else span
+                    for span in body.text.spans
+                ]
             parts.append(body)
     return Group(*parts)
 
@@ -87,7 +97,8 @@ class ReviewScreen(WizardScreen):
         with VerticalScroll(id="preview-scroll"):
             if self.prepared.warnings:
                 yield Static(warnings_renderable(self.prepared), id="review-warnings")
-            yield Static(preview_renderable(self.prepared), id="preview")
+            sixteen_colours = self.wizard.terminal.sixteen_colours
+            yield Static(preview_renderable(self.prepared, sixteen_colours=sixteen_colours), id="preview")
 
     def on_mount(self) -> None:
         self.query_one("#preview-scroll").focus()
