@@ -355,3 +355,20 @@ async def test_a_pair_that_no_longer_matches_is_said_before_sending(served: Any)
         "username 67701 and host us.wavix.net any more; rotating both may join what is no longer joined."
     )
     assert not recorder.writes
+
+
+async def test_a_read_only_side_refuses_the_whole_rotation_before_anything_is_sent(served: Any) -> None:
+    from trunkwizard.errors import ReadOnlyRefused
+
+    server, recorder, _, _ = served
+    rotation = await _plan(server.url)
+    pbx_provider = get_provider("yeastar")
+    pbx_account = load_account(pbx_provider, sandbox_account("yeastar", server.url))
+    async with (
+        _client("wavix", server.url) as first,
+        ProviderClient(pbx_provider, pbx_account, timeout=5.0, read_only=True) as second,
+    ):
+        with pytest.raises(ReadOnlyRefused) as refused:
+            await run_rotation(rotation, [first, second])
+    assert "Yeastar P-Series SIP trunk wx_reg: read-only account" in refused.value.message
+    assert not recorder.writes  # not even the first side's update

@@ -431,7 +431,13 @@ async def run_rotation(
     rotation: JoinedRotation, clients: Sequence[ProviderClient], *, start: int = 0
 ) -> RotationResult:
     """Send each side's update in order (from `start`), stopping at the first failure. `clients` are
-    open, one per side, in the rotation's order. A read-only account refuses before anything leaves."""
+    open, one per side, in the rotation's order. A read-only account on either side refuses the whole
+    rotation before anything leaves (ReadOnlyRefused): never the first update alone."""
+    from trunkwizard.errors import ReadOnlyRefused
+
+    locked = [side.name for side, c in zip(rotation.sides, clients, strict=True) if c.read_only]
+    if locked:
+        raise ReadOnlyRefused("rotate", f"({' and '.join(locked)}: read-only account)")
     done = start
     for side, client in list(zip(rotation.sides, clients, strict=True))[start:]:
         try:

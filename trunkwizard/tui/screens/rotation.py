@@ -226,9 +226,14 @@ class RotationScreen(Screen[RotationClosed]):
 
         assert self.rotation is not None
         self.set_busy(True, "sending the updates in order…")
-        async with AsyncExitStack() as stack:
-            clients = [await stack.enter_async_context(self.client(p, a)) for p, a in self.accounts]
-            self.result = await run_rotation(self.rotation, clients, start=start)
+        try:
+            async with AsyncExitStack() as stack:
+                clients = [await stack.enter_async_context(self.client(p, a)) for p, a in self.accounts]
+                self.result = await run_rotation(self.rotation, clients, start=start)
+        except TrunkwizardError as exc:  # a read-only side: refused before anything was sent
+            self.set_banner(exc.message)
+            self.set_busy(False, "Esc back (nothing was sent)")
+            return
         self.show_result()
 
     def action_put_back(self) -> None:
