@@ -46,6 +46,12 @@ trunkwizard profile edit NAME --secret sip_password). Without --profile the pass
 ${PASSWORD_ENV}, else a prompt on the terminal; never give it as an argument.
 Only HOST and --proxy are contacted.
 
+--connection ENTRY checks a connection the history holds (`trunkwizard history` lists them; either
+half's entry): both ends, as the wizard's check after connecting does. First the registrar (or address)
+the first side offered, as the other side uses it (the offered username and auth ID; with --register,
+the password from --profile's keyring entry, ${PASSWORD_ENV} or a prompt: the history never keeps it),
+then the second side's own SIP peers. A provider's real server is not contacted for a sandbox connection.
+
 exit status: 0 nothing failed, 1 a check failed, 2 usage error or REGISTER refused
 
 testing knobs:
@@ -60,7 +66,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = _EPILOG
     parser.add_argument(
-        "host", metavar="HOST", help="the trunk's SIP host or domain, e.g. sip.provider.example"
+        "host", metavar="HOST", nargs="?", help="the trunk's SIP host or domain, e.g. sip.provider.example"
+    )
+    parser.add_argument(
+        "--connection",
+        metavar="ENTRY",
+        help="check a connection from the history instead of HOST (either half's entry): both ends, the "
+        "offered registrar with the offered account first",
     )
     parser.add_argument(
         "--port", type=int, metavar="N", help="SIP port; without it DNS SRV decides, else 5060/5061"
@@ -177,19 +189,24 @@ def _confirm(args: argparse.Namespace) -> bool | None:
     return answer in ("y", "yes")
 
 
-def _print_result(result: CheckResult, *, verbose: bool) -> None:
-    print(f"{result.status.value.upper():<6}{result.name:<9}{result.summary}")
+def result_lines(result: CheckResult, *, verbose: bool) -> list[str]:
+    """One result as the report prints it: status, name and summary; then why, what to try, notes."""
+    lines = [f"{result.status.value.upper():<6}{result.name:<9}{result.summary}"]
     indent = " " * 15
     if result.status != "pass" or verbose:
         for number, cause in enumerate(result.causes):
-            print(f"{indent}{'why:' if number == 0 else '    '} {cause}")
+            lines.append(f"{indent}{'why:' if number == 0 else '    '} {cause}")
     if result.advice:
-        print(f"{indent}try: {result.advice}")
-    for hint in result.hints:
-        print(f"{indent}note: {hint}")
+        lines.append(f"{indent}try: {result.advice}")
+    lines += [f"{indent}note: {hint}" for hint in result.hints]
     if verbose:
-        for line in result.details:
-            print(f"{indent}- {line}")
+        lines += [f"{indent}- {line}" for line in result.details]
+    return lines
+
+
+def _print_result(result: CheckResult, *, verbose: bool) -> None:
+    for line in result_lines(result, verbose=verbose):
+        print(line)
     sys.stdout.flush()
 
 
@@ -219,6 +236,12 @@ def run(args: argparse.Namespace) -> int:
     from trunkwizard.errors import CredentialsUnavailable, StoreError, ValidationFailed
     from trunkwizard.preflight import PreflightTarget, run_checks, split_host_port
 
+    if args.connection:
+        from trunkwizard.commands.check_connection import run_from_history
+
+        return run_from_history(args)
+    if not args.host:
+        return _fail("give HOST, or --connection ENTRY for a connection from the history")
     if args.register and not args.username:
         return _fail("--register needs --username")
     if args.auth_user and not args.register:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
+    from trunkwizard.commands.check_connection import CheckedPlan
     from trunkwizard.connect import Need, Offering
     from trunkwizard.connect.joined import ConnectionPlan, ConnectionResult
     from trunkwizard.connect.resume import HalfDone
@@ -86,6 +87,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="allow an http:// base URL to a host other than this machine (credentials go in clear)",
     )
     parser.add_argument("--read-only", action="store_true", help="refuse to create; a dry run still prints")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="once joined, the SIP check of both ends (DNS, OPTIONS): the offered registrar with the offered "
+        "account first, as the wizard's check does; exit 1 when a check fails",
+    )
+    parser.add_argument(
+        "--check-register",
+        action="store_true",
+        help="--check with a REGISTER (then an unregister) as the offered user, with the password in memory",
+    )
     parser.epilog = (
         "Pairs the providers declare: `trunkwizard providers` (offers / fills). Secrets come from the "
         "answers file or TRUNKWIZARD_<PROVIDER>_<FIELD>, never from argv. A value the first side answers "
@@ -321,22 +333,24 @@ def _report(plan: ConnectionPlan, result: ConnectionResult, args: argparse.Names
             1,
             connection=_second_link(pair, plan, first_entry),
         )
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "outcome": "joined",
-                        "first": _created_json(first_created),
-                        "second": _created_json(second_created),
-                    },
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
-        else:
+        if not args.json:
             _print_created(first_created, False)
             _print_created(second_created, False)
             print(f"Connected: {plan.second_provider.title} uses what {plan.first_provider.title} offered.")
+        checked = _check(plan, result, args) if (args.check or args.check_register) else None
+        if args.json:
+            joined: dict[str, Any] = {
+                "outcome": "joined",
+                "first": _created_json(first_created),
+                "second": _created_json(second_created),
+            }
+            if checked is not None:
+                joined["checks"] = [c.to_dict() for c in checked]
+            print(json.dumps(joined, ensure_ascii=False, indent=2))
+        if checked is not None:
+            from trunkwizard.commands.check_connection import failed
+
+            return EXIT_FAILED if failed(checked) else EXIT_OK
         return EXIT_OK
     # the second half failed: the first exists and is kept, recorded as a half-done pair
     second = result.second
@@ -376,6 +390,48 @@ def _first_link(pair: str, plan: ConnectionPlan, result: ConnectionResult) -> di
     if result.state is ConnectionState.JOINED:
         return link
     return failure_link(link, utc_now(), result.problem or "not sent")
+
+
+def _check(plan: ConnectionPlan, result: ConnectionResult, args: argparse.Namespace) -> list[CheckedPlan]:
+    """The SIP check of the joined connection, both ends (commands/check_connection.py)."""
+    import asyncio
+
+    from trunkwizard.commands.check_connection import (
+        ConnectionCheck,
+        plans_with_hints,
+        run_connection_check,
+        summary,
+    )
+
+    assert result.offer is not None and result.second_prepared is not None
+    second = result.second_prepared
+    # as the wizard's check after the second result: the offered end first, then the second side's peers
+    targets = plan.second_provider.sip_targets(
+        second.mode, second.request, plan.second_account, result.second_created
+    )
+    sides = [(plan.second_provider, targets)]
+    check = ConnectionCheck(
+        plans_with_hints(result.offer, plan.first_provider, sides),
+        register=args.check_register,
+        sandbox=bool(args.sandbox or args.sandbox_url),
+    )
+
+    def say(line: str) -> None:
+        from trunkwizard.redact import redact
+
+        print(redact(line), flush=True)
+
+    show = None if args.json else say
+    if show is not None:
+        show("")
+        show(
+            "SIP check of the connection, both ends"
+            + ("" if args.check_register else " (--check-register adds a REGISTER)")
+        )
+    done = asyncio.run(run_connection_check(check, show=show))
+    if show is not None:
+        show(summary(done))
+    return done
 
 
 def _typed_to_keep(plan: ConnectionPlan) -> dict[str, Any]:

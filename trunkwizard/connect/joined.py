@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ __all__ = [
     "ConnectionPlan",
     "ConnectionResult",
     "ConnectionState",
+    "connection_check_plans",
     "joined_check_plan",
     "offer_placeholder",
     "plan_connection",
@@ -384,3 +385,21 @@ def joined_check_plan(offer: Offer) -> SipCheckPlan:
         provider_host=True,
         note=note,
     )
+
+
+def connection_check_plans(offer: Offer, *sides: Iterable[SipCheckPlan]) -> list[SipCheckPlan]:
+    """The SIP check of a joined connection, both ends: the offered registrar (or address) with the
+    offered account first, then each side's own peers after submitting (`Provider.sip_targets`), each
+    address and user once (a side that fills its host from the offer names the same peer again)."""
+    plans = [joined_check_plan(offer)]
+    seen = {_peer(plans[0])}
+    for side in sides:
+        for plan in side:
+            if plan.applies(submitted=True) and _peer(plan) not in seen:
+                seen.add(_peer(plan))
+                plans.append(plan)
+    return plans
+
+
+def _peer(plan: SipCheckPlan) -> tuple[str, int | None, str, str | None, str | None]:
+    return (plan.host.lower(), plan.port or 5060, plan.transport, plan.proxy, plan.username)

@@ -48,10 +48,11 @@ def plans_for(state: WizardState, *, submitted: bool) -> list[SipCheckPlan]:
     plans = prepared.provider.sip_targets(prepared.mode, prepared.request, account, created)
     connecting = state.connecting
     if created is not None and connecting is not None and connecting.targets(created.ref.provider):
-        # the other side was created from an offer: check the joined connection first
-        from trunkwizard.connect.joined import joined_check_plan
+        # the other side was created from an offer: check the joined connection first (as the CLI's
+        # `connect --check` and `check --connection` do)
+        from trunkwizard.connect.joined import connection_check_plans
 
-        plans = [joined_check_plan(connecting.offer), *plans]
+        return connection_check_plans(connecting.offer, plans)
     return [plan for plan in plans if plan.applies(submitted=submitted)]
 
 
