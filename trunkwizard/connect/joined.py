@@ -46,6 +46,7 @@ __all__ = [
     "joined_check_plan",
     "offer_placeholder",
     "plan_connection",
+    "planned_fill",
     "retry_second",
     "run_connection",
     "second_answers",
@@ -128,6 +129,32 @@ def second_answers(
         if f.confirm_of and f.confirm_of in filled.answers:
             answers[f.wire] = filled.answers[f.confirm_of]
     return answers, filled
+
+
+def planned_fill(
+    first: PreparedRequest, offering: Offering, need: Need, first_account: ProviderModel
+) -> tuple[Offer, Filled]:
+    """What the second side's form takes from the first side's plan, before the first side is created:
+    a value its answer (or a read) will give is written `<from PROVIDER: WIRE>`, and its origin says
+    it is known once the first side is created. Secrets stay `SecretStr`. The offer returned is the
+    probe (stand-ins for what is not known): what it names (the provider) is all it is good for."""
+    probe, stand_ins = _probe_offer(first.provider, offering, first, first.provider.base_url(first_account))
+    filled = fill(probe, need)
+    key = first.provider.key
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, str):
+            return _STAND_IN.sub(lambda m: offer_placeholder(key, stand_ins[m[0].lower()]), value)
+        if isinstance(value, list):
+            return [shown(v) for v in value]
+        return value
+
+    answers = {wire: shown(value) for wire, value in filled.answers.items()}
+    origins = {
+        wire: shown(label) + (" (known once it is created)" if answers[wire] != filled.answers[wire] else "")
+        for wire, label in filled.origins.items()
+    }
+    return probe, Filled(answers, origins, filled.inferred)
 
 
 @dataclass(frozen=True)
