@@ -28,14 +28,19 @@ from trunkwizard.tui.messages import (
     AccountReady,
     BackToAccount,
     BackToDetails,
+    ConnectionSent,
     ConnectRequested,
     CreatedShown,
     DeleteFirstHalf,
     EditAgain,
     InventoryRequested,
+    JoinedReviewRequested,
+    JoinedSubmitRequested,
+    JoiningRequested,
     KeepFirstHalf,
     ModeChosen,
     NeedChosen,
+    OfferingChosen,
     ProviderChosen,
     ReviewRequested,
     StartOver,
@@ -53,7 +58,8 @@ if TYPE_CHECKING:
     from textual.events import DescendantFocus
 
     from trunkwizard.client import PreparedRequest, ProviderClient
-    from trunkwizard.connect import Need, Offer
+    from trunkwizard.connect import Need, Offer, Offering
+    from trunkwizard.connect.joined import ConnectionPlan, ConnectionResult
     from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
     from trunkwizard.fields import ProviderModel
     from trunkwizard.inventory import DeleteConfirmation
@@ -63,7 +69,7 @@ if TYPE_CHECKING:
     from trunkwizard.tui.screens.details import DetailsScreen
     from trunkwizard.tui.screens.mode import ModeScreen
     from trunkwizard.tui.screens.review import ReviewScreen
-    from trunkwizard.tui.state import Connecting
+    from trunkwizard.tui.state import Connecting, Joining
 
 __all__ = ["WizardApp", "run_app"]
 
@@ -239,6 +245,7 @@ class WizardApp(App[int]):
     # --- the flow: the steps' messages ---------------------------------------------------------------
 
     def on_provider_chosen(self, message: ProviderChosen) -> None:
+        self.state.joining = None  # a provider picked from the list: one create, not a pair
         self.choose_provider(message.provider)
 
     def on_account_ready(self, message: AccountReady) -> None:
@@ -275,7 +282,27 @@ class WizardApp(App[int]):
         self.run_worker(self._connect(message.created), group="flow", exclusive=True)
 
     def on_need_chosen(self, message: NeedChosen) -> None:
+        if self.state.joining is not None:
+            self.join_to(message.need)
+            return
         self.connect_to(message.need)
+
+    def on_joining_requested(self, _message: JoiningRequested) -> None:
+        self.run_worker(self._offerings(), group="flow", exclusive=True)
+
+    def on_offering_chosen(self, message: OfferingChosen) -> None:
+        self.join_from(message.provider, message.offering)
+
+    def on_joined_review_requested(self, message: JoinedReviewRequested) -> None:
+        from trunkwizard.tui.screens.joined import JoinedReviewScreen
+
+        self.push_screen(JoinedReviewScreen(message.plan))
+
+    def on_joined_submit_requested(self, message: JoinedSubmitRequested) -> None:
+        self.submit_joined(message.plan)
+
+    def on_connection_sent(self, message: ConnectionSent) -> None:
+        self.run_worker(self._connection_sent(message.plan, message.result), group="flow", exclusive=True)
 
     # --- the flow -----------------------------------------------------------------------------------
 
@@ -312,6 +339,14 @@ class WizardApp(App[int]):
         if connecting is not None and connecting.targets(provider.key):
             self.choose_mode(connecting.need.mode)  # the need names its mode
             return
+        joining = self.state.joining
+        if joining is not None and joining.need is not None:  # the pair names both modes
+            if self._on_second_side():
+                self.choose_mode(joining.need.mode)
+                return
+            if provider.key == joining.first_provider.key:
+                self.choose_mode(joining.offering.mode)
+                return
         if len(provider.modes) == 1:
             self.choose_mode(provider.modes[0].key)
             return
@@ -336,6 +371,14 @@ class WizardApp(App[int]):
         mode or account step and on again shows the same form, not a rebuilt one (issue 16)."""
         from trunkwizard.tui.screens.details import DetailsScreen
 
+        joining = self.state.joining
+        if (
+            joining is not None
+            and joining.need is not None
+            and (provider.key, mode_key) == (joining.need.owner, joining.need.mode)
+            and self._on_second_side()
+        ):
+            return self._joined_details(provider, mode_key, joining)
         connecting = self.state.connecting
         if connecting is not None and connecting.targets(provider.key, mode_key):
             from trunkwizard.tui.screens.connect import ConnectDetailsScreen
@@ -384,6 +427,19 @@ class WizardApp(App[int]):
 
     def review(self, prepared: PreparedRequest) -> None:
         self.state.prepared = prepared
+        joining = self.state.joining
+        if (
+            joining is not None
+            and joining.need is not None
+            and (prepared.provider.key, prepared.mode.key)
+            == (joining.first_provider.key, joining.offering.mode)
+        ):
+            # the first side's form is done: on to the second side, reviewed together with it
+            from trunkwizard.providers import get_provider
+
+            joining.first, joining.first_account = prepared, self.state.account
+            self.choose_provider(get_provider(joining.need.owner))
+            return
         self.push_screen(self.review_screen(prepared))
 
     def review_screen(self, prepared: PreparedRequest) -> ReviewScreen:
@@ -405,14 +461,18 @@ class WizardApp(App[int]):
             return
         self.push_screen(SubmitScreen(self.state.prepared, self))
 
-    def show_created(self, created: Created, *, recorded: bool = False) -> None:
-        """Show what was created; `recorded` when a look-up settled an attempt already in the history."""
+    def show_created(self, created: Created, *, recorded: bool = False, push: bool = False) -> None:
+        """Show what was created; `recorded` when a look-up settled an attempt already in the history;
+        `push` to put the result over the current screen instead of in its place."""
         from trunkwizard.tui.screens.result import ResultScreen
 
         self.state.created = created
         self.unknown_attempts.discard(_attempt_key(created.ref.provider, self.state.prepared))
         self._password_into_offer(created)
-        self.switch_screen(ResultScreen(created))
+        if push:
+            self.push_screen(ResultScreen(created))
+        else:
+            self.switch_screen(ResultScreen(created))
 
     def _password_into_offer(self, created: Created) -> None:
         """A connection resumed from the history: its offer kept no password, so the joined SIP check
@@ -480,7 +540,8 @@ class WizardApp(App[int]):
             self.notify(f"Cannot connect it: {getattr(exc, 'message', exc)}", severity="error", timeout=10)
             return
         self._offer = offer
-        self.push_screen(NeedScreen(offer, needs_for(provider, created.ref.mode), created.title))
+        needs = needs_for(provider, created.ref.mode)
+        self.push_screen(NeedScreen(needs, created.title, f"registrar {offer.registrar}"))
 
     def connect_to(self, need: Need) -> None:
         """The other side's steps: its account, then its form with the offered values locked."""
@@ -501,6 +562,157 @@ class WizardApp(App[int]):
             first_ref=created.ref,
         )
         self.choose_provider(get_provider(need.owner))
+
+    # --- connecting two providers from the start ----------------------------------------------------
+
+    async def _offerings(self) -> None:
+        """Every provider mode that offers what some other side takes (all providers' declarations)."""
+        import asyncio
+
+        from trunkwizard.connect.catalog import available_pairs
+        from trunkwizard.providers import get_provider
+        from trunkwizard.tui.screens.connect import OfferingScreen
+
+        pairs = await asyncio.to_thread(available_pairs)
+        offerings: dict[tuple[str, str], tuple[Provider, Any]] = {}
+        for owner, offering, _need in pairs:
+            offerings.setdefault((owner, offering.mode), (get_provider(owner), offering))
+        self.push_screen(OfferingScreen(list(offerings.values())))
+
+    def join_from(self, provider: Provider, offering: Offering) -> None:
+        """The side that offers is picked: now the side that takes it."""
+        from trunkwizard.tui.screens.connect import NeedScreen, needs_for
+        from trunkwizard.tui.state import Joining
+
+        self.state.connecting = None
+        self.state.joining = Joining(provider, offering)
+        what = f"a new {provider.title} {provider.mode(offering.mode).title}"
+        self.push_screen(NeedScreen(needs_for(provider, offering.mode), what, offering.description))
+
+    def join_to(self, need: Need) -> None:
+        """Both sides are picked: the first side's account and form, then the second side's."""
+        joining = self.state.joining
+        assert joining is not None
+        joining.need, joining.first, joining.first_account = need, None, None
+        self.choose_provider(joining.first_provider)
+
+    def _on_second_side(self) -> bool:
+        """Whether the pair's first form is done and below: the steps on top are the second side's."""
+        from trunkwizard.tui.screens.details import DetailsScreen
+
+        joining = self.state.joining
+        if joining is None or joining.first is None:
+            return False
+        first = (joining.first_provider.key, joining.offering.mode)
+        return any(
+            isinstance(s, DetailsScreen) and (s.provider.key, s.mode.key) == first for s in self.screen_stack
+        )
+
+    def _joined_details(self, provider: Provider, mode_key: str, joining: Joining) -> DetailsScreen:
+        from trunkwizard.connect.joined import planned_fill
+        from trunkwizard.tui.screens.joined import JoinedDetailsScreen
+        from trunkwizard.tui.state import Connecting
+
+        assert joining.need is not None and joining.first is not None and joining.first_account is not None
+        assert self.state.account is not None
+        probe, filled = planned_fill(joining.first, joining.offering, joining.need, joining.first_account)
+        connecting = Connecting(probe, joining.need, filled, joining.first_provider.title)
+        values = self._values_for(provider, mode_key)
+        return JoinedDetailsScreen(
+            provider, provider.mode(mode_key), values, connecting, joining, self.state.account
+        )
+
+    def submit_joined(self, plan: ConnectionPlan) -> None:
+        from trunkwizard.tui.screens.joined import JoinedSubmitScreen
+
+        if any(self.is_read_only(p.key) for p in (plan.first_provider, plan.second_provider)):
+            from trunkwizard.errors import ReadOnlyRefused
+
+            message = ReadOnlyRefused("create").message
+            if isinstance(self.screen, BannerShown):
+                self.screen.set_banner(message)
+            self.notify(message, severity="error", timeout=8)
+            return
+        self.push_screen(JoinedSubmitScreen(plan, self, spinner=self.animation_level != "none"))
+
+    async def _connection_sent(self, plan: ConnectionPlan, result: ConnectionResult) -> None:
+        """The first half exists. From here the second side goes on as from a result screen: its form
+        (the offered values now known, locked), then its result, or retry, delete the first or keep it."""
+        from trunkwizard.connect import fill
+        from trunkwizard.connect.joined import ConnectionState
+        from trunkwizard.errors import ProviderError, ValidationFailed
+        from trunkwizard.outcome import Verdict
+        from trunkwizard.tui.screens.connect import ConnectDetailsScreen
+        from trunkwizard.tui.screens.joined import JoinedDetailsScreen
+        from trunkwizard.tui.state import Connecting
+
+        first = result.first_created
+        assert first is not None
+        state = self.state
+        state.joining = None
+        state.provider, state.account, state.mode_key = (
+            plan.first_provider,
+            plan.first_account,
+            plan.offering.mode,
+        )
+        state.prepared, state.created = plan.first, first
+        self.unknown_attempts.discard(_attempt_key(first.ref.provider, plan.first))
+        await self.keep_first_half(first)
+        typed: dict[str, Any] = {}
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, JoinedDetailsScreen):
+            await self.pop_screen()
+        if isinstance(self.screen, JoinedDetailsScreen):
+            typed = self.screen.typed_values()
+            await self.pop_screen()
+        if result.offer is None:  # what the first side offers could not be read: nothing to fill from
+            self.show_created(first, recorded=True, push=True)
+            self.notify(f"Not connected: {result.problem}. 'o' tries again.", severity="error", timeout=12)
+            return
+        self._offer = result.offer
+        connecting = Connecting(
+            result.offer,
+            plan.need,
+            fill(result.offer, plan.need),
+            first.title,
+            self.first_entry,
+            first_provider=plan.first_provider,
+            first_account=plan.first_account,
+            first_ref=first.ref,
+        )
+        state.connecting = connecting
+        failed = result.state is not ConnectionState.JOINED
+        self.link_first_half(plan.need, typed=typed, problem=result.problem if failed else None)
+        state.provider, state.account, state.mode_key = (
+            plan.second_provider,
+            plan.second_account,
+            plan.need.mode,
+        )
+        form = ConnectDetailsScreen(
+            plan.second_provider, plan.second_provider.mode(plan.need.mode), typed, connecting
+        )
+        await self.push_screen(form)
+        second = result.second_created
+        if not failed and second is not None:
+            state.prepared = result.second_prepared
+            self.show_created(second, push=True)
+            self.notify(f"Connected: {result.what_exists()}", timeout=10)
+            return
+        if result.second is not None and result.second.verdict is Verdict.UNKNOWN and result.second_prepared:
+            state.prepared = result.second_prepared
+            self.record_unknown(result.second_prepared)
+        error = result.second.error if result.second is not None else None
+        if isinstance(error, ProviderError | ValidationFailed):
+            form.show_provider_error(error)
+        else:
+            form.show_half_done(result.problem)
+
+    async def keep_first_half(self, created: Created) -> None:
+        """The first half of a pair exists (the persistent app records it in the history)."""
+
+    def link_first_half(
+        self, need: Need, *, typed: dict[str, Any] | None = None, problem: str | None = None
+    ) -> None:
+        """The first half is linked to the side it connects to (the persistent app records it)."""
 
     def on_keep_first_half(self, _message: KeepFirstHalf) -> None:
         connecting = self.state.connecting

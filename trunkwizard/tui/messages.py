@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from trunkwizard.client import PreparedRequest
-    from trunkwizard.connect import Need
+    from trunkwizard.connect import Need, Offering
+    from trunkwizard.connect.joined import ConnectionPlan, ConnectionResult
     from trunkwizard.connect.resume import HalfDone
     from trunkwizard.errors import AuthenticationFailed, ProviderError, ValidationFailed
     from trunkwizard.fields import ProviderModel
@@ -26,14 +27,19 @@ __all__ = [
     "BackToDetails",
     "ConnectRequested",
     "ConnectionResumeRequested",
+    "ConnectionSent",
     "CreatedShown",
     "DeleteFirstHalf",
     "EditAgain",
     "FlowMessage",
     "InventoryRequested",
+    "JoinedReviewRequested",
+    "JoinedSubmitRequested",
+    "JoiningRequested",
     "KeepFirstHalf",
     "ModeChosen",
     "NeedChosen",
+    "OfferingChosen",
     "ProviderChosen",
     "ReviewRequested",
     "StartOver",
@@ -150,3 +156,38 @@ class ConnectionResumeRequested(FlowMessage):
 
     half: HalfDone
     first_account: ProviderModel | None = None
+
+
+@dataclass
+class JoiningRequested(FlowMessage):
+    """Connect two providers from the start: pick the side that offers, then the side that takes it."""
+
+
+@dataclass
+class OfferingChosen(FlowMessage):
+    """The first side of a connection from the start: a provider's mode that offers a SIP account."""
+
+    provider: Provider
+    offering: Offering
+
+
+@dataclass
+class JoinedReviewRequested(FlowMessage):
+    """Both sides' forms are valid: review both halves as one plan."""
+
+    plan: ConnectionPlan
+
+
+@dataclass
+class JoinedSubmitRequested(FlowMessage):
+    """The reviewed plan of both halves is to be sent, in order."""
+
+    plan: ConnectionPlan
+
+
+@dataclass
+class ConnectionSent(FlowMessage):
+    """Both halves were sent, or the first was created and the second was not: `result` says which."""
+
+    plan: ConnectionPlan
+    result: ConnectionResult

@@ -360,8 +360,8 @@ class PersistentWizardApp(WizardApp):
 
     # --- a submission ------------------------------------------------------------------------------------
 
-    def show_created(self, created: Created, *, recorded: bool = False) -> None:
-        super().show_created(created, recorded=recorded)
+    def show_created(self, created: Created, *, recorded: bool = False, push: bool = False) -> None:
+        super().show_created(created, recorded=recorded, push=push)
         self.keeper.discard()
         if not recorded:
             self.run_worker(self._record(created), group="history", exit_on_error=False)
@@ -429,13 +429,33 @@ class PersistentWizardApp(WizardApp):
 
     def connect_to(self, need: Need) -> None:
         super().connect_to(need)
-        if self.first_entry is not None:  # from now on the history lists the first half as half-done
-            link = {
-                "pair": self.first_entry,
-                "side": "first",
-                "other": {"provider": need.owner, "mode": need.mode},
-            }
-            self.run_worker(self._link(self.first_entry, link), group="history", exit_on_error=False)
+        self.link_first_half(need)
+
+    def link_first_half(
+        self, need: Need, *, typed: dict[str, Any] | None = None, problem: str | None = None
+    ) -> None:
+        """From now on the history lists the first half as half-done (until the second is recorded);
+        with `problem`, when and why the second half failed and what was typed for it (no secret)."""
+        if self.first_entry is None:
+            return
+        link: dict[str, Any] = {
+            "pair": self.first_entry,
+            "side": "first",
+            "other": {"provider": need.owner, "mode": need.mode},
+        }
+        if problem is not None:
+            from trunkwizard.connect.resume import failure_link
+            from trunkwizard.providers import get_provider
+            from trunkwizard.store.drafts import utc_now
+
+            secret = {f.wire for f in get_provider(need.owner).mode(need.mode).fields if f.secret}
+            answers = {k: v for k, v in (typed or {}).items() if k not in secret and v not in (None, "", [])}
+            link = failure_link(link, utc_now(), problem or "not sent", answers)
+        self.run_worker(self._link(self.first_entry, link), group="history", exit_on_error=False)
+
+    async def keep_first_half(self, created: Created) -> None:
+        self.keeper.discard()
+        await self._record(created)
 
     async def _link(self, entry_id: str, link: dict[str, Any]) -> None:
         from trunkwizard.errors import StoreError

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from trunkwizard.providers import Provider
     from trunkwizard.store import HistoryEntry
 
-__all__ = ["BannerShown", "ProviderLoading", "Rotating", "Sending"]
+__all__ = ["BannerShown", "Connections", "ProviderLoading", "Rotating", "Sending"]
 
 
 class Sending(Protocol):
@@ -28,6 +28,16 @@ class Sending(Protocol):
     async def unsettled_attempts(self, prepared: PreparedRequest) -> list[str]: ...
 
     async def settle_attempts(self, prepared: PreparedRequest, found: str | None) -> None: ...
+
+
+class Connections(Protocol):
+    """Sending both halves of a connection, each with its own provider's client (WizardApp is one)."""
+
+    def client_for(self, provider: Provider, account: ProviderModel) -> ProviderClient: ...
+
+    def record_unknown(self, prepared: PreparedRequest) -> None: ...
+
+    async def unsettled_attempts(self, prepared: PreparedRequest) -> list[str]: ...
 
 
 @dataclass(frozen=True)

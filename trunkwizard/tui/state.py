@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest
-    from trunkwizard.connect import Filled, Need, Offer
+    from trunkwizard.connect import Filled, Need, Offer, Offering
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Created, Provider, ResourceRef
 
-__all__ = ["Connecting", "WizardState"]
+__all__ = ["Connecting", "Joining", "WizardState"]
 
 
 @dataclass
@@ -38,6 +38,20 @@ class Connecting:
 
 
 @dataclass
+class Joining:
+    """ "Connect two providers" from the start, before the first side is created: the side that offers
+    (its provider and offering), the side that takes it (`need`, once picked), and the first side's
+    plan and account once its form is done. Cleared as soon as the first side exists: from then on
+    the second side is connected as from a result screen (`Connecting`)."""
+
+    first_provider: Provider
+    offering: Offering
+    need: Need | None = None
+    first: PreparedRequest | None = field(default=None, repr=False)
+    first_account: ProviderModel | None = field(default=None, repr=False)
+
+
+@dataclass
 class WizardState:
     """One session's answers. Editor values are kept per provider and per (provider, mode), so going
     back and forth, or trying another mode, never loses what was typed."""
@@ -51,6 +65,8 @@ class WizardState:
     created: Created | None = None
     # connecting what was created to another side (tui/screens/connect.py)
     connecting: Connecting | None = None
+    # connecting two providers from the start, until the first side exists (tui/screens/joined.py)
+    joining: Joining | None = None
 
     @property
     def provider_key(self) -> str:
@@ -65,6 +81,7 @@ class WizardState:
         self.prepared = None
         self.created = None
         self.connecting = None
+        self.joining = None
 
     def details_key(self) -> tuple[str, str]:
         return (self.provider_key, self.mode_key or "")

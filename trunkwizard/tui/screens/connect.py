@@ -1,5 +1,7 @@
 """Connecting what was created to the other side: pick that side, then its form with the offered values
 filled in, each marked where it came from ("from <provider>'s answer: <field>") and locked unless unlocked.
+Connecting two providers from the start begins here too: pick the side that offers, then the side that
+takes it (the forms and the one review of both halves are in joined.py).
 
 Which sides can take an offer comes from the providers' declarations (trunkwizard.connect); nothing
 here names a provider.
@@ -15,17 +17,17 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from trunkwizard.connect import Need, Offer
+from trunkwizard.connect import Need, Offering
 from trunkwizard.connect.resume import password_wire
 from trunkwizard.errors import ProviderError, ValidationFailed
 from trunkwizard.providers import Mode, Provider, get_provider
-from trunkwizard.tui.messages import DeleteFirstHalf, KeepFirstHalf, NeedChosen
+from trunkwizard.tui.messages import DeleteFirstHalf, KeepFirstHalf, NeedChosen, OfferingChosen
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.state import Connecting
 from trunkwizard.tui.steps import Step
 
-__all__ = ["ConnectDetailsScreen", "NeedScreen", "needs_for"]
+__all__ = ["ConnectDetailsScreen", "NeedScreen", "OfferingScreen", "needs_for"]
 
 
 def needs_for(provider: Provider, mode_key: str) -> list[Need]:
@@ -39,20 +41,57 @@ def needs_for(provider: Provider, mode_key: str) -> list[Need]:
     ]
 
 
-class NeedScreen(WizardScreen):
-    """Which side to connect the offer to: each provider mode that takes it, in declaration order."""
+class OfferingScreen(WizardScreen):
+    """ "Connect two providers", first step: the side that offers a SIP account, each provider mode that
+    declares an offering some other side takes, in declaration order."""
 
     STEP = Step.PROVIDER
 
-    def __init__(self, offer: Offer, needs: list[Need], created_title: str = "") -> None:
+    def __init__(self, offerings: list[tuple[Provider, Offering]]) -> None:
         super().__init__()
-        self.offer = offer
-        self.needs = needs
-        self.created_title = created_title
+        self.offerings = offerings
 
     def heading(self) -> str:
-        what = self.created_title or f"the {self.offer.provider_title} account"
-        return f"Connect {what} to: Enter to pick."
+        return "Connect two providers: which side offers the SIP account? Enter to pick."
+
+    def compose_body(self) -> Iterable[Widget]:
+        options = []
+        for index, (provider, offering) in enumerate(self.offerings):
+            text = Text()
+            text.append(f"{provider.title} · {provider.mode(offering.mode).title}", style="bold")
+            text.append(f"\n  {offering.description}", style="italic")
+            options.append(Option(text, id=f"offering-{index}"))
+        yield OptionList(*options, id="offerings")
+
+    def on_mount(self) -> None:
+        self.query_one("#offerings", OptionList).focus()
+        self.set_status("Enter picks · Esc goes back")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_next()
+
+    def action_next(self) -> None:
+        index = self.query_one("#offerings", OptionList).highlighted
+        if index is not None:
+            provider, offering = self.offerings[index]
+            self.post_message(OfferingChosen(self, provider, offering))
+
+
+class NeedScreen(WizardScreen):
+    """Which side to connect the offer to: each provider mode that takes it, in declaration order.
+    `what` names the side that offers; `offered` says what it offers."""
+
+    STEP = Step.PROVIDER
+
+    def __init__(self, needs: list[Need], what: str, offered: str) -> None:
+        super().__init__()
+        self.needs = needs
+        self.what = what
+        self.offered = offered
+
+    def heading(self) -> str:
+        return f"Connect {self.what} to: Enter to pick."
 
     def compose_body(self) -> Iterable[Widget]:
         options = []
@@ -63,7 +102,7 @@ class NeedScreen(WizardScreen):
             text.append(f"\n  {need.description}", style="italic")
             options.append(Option(text, id=f"need-{index}"))
         yield OptionList(*options, id="needs")
-        yield Static(f" Offered: registrar {self.offer.registrar}", id="offered", markup=False)
+        yield Static(f" Offered: {self.offered}", id="offered", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#needs", OptionList).focus()
@@ -120,10 +159,12 @@ class ConnectDetailsScreen(DetailsScreen):
             note = f"✎ type the password set at {offered_by} (never kept)"
             row.mount(Static(note, classes="offered-origin", markup=False))
         super().on_mount()
+        self.set_status(self.status_hint())
+
+    def status_hint(self) -> str:
         if self.connecting.resumed:
-            self.set_status("ctrl+n reviews · F6 deletes the first half · F7 keeps it")
-        else:
-            self.set_status("ctrl+o unlocks the offered values · ctrl+n reviews")
+            return "ctrl+n reviews · F6 deletes the first half · F7 keeps it"
+        return "ctrl+o unlocks the offered values · ctrl+n reviews"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("delete_first", "keep_first"):
@@ -133,13 +174,17 @@ class ConnectDetailsScreen(DetailsScreen):
     def show_provider_error(self, error: ProviderError | ValidationFailed) -> None:
         """The second half was refused; the first exists: say so, and offer retry, delete or keep."""
         super().show_provider_error(error)
+        self.show_half_done(error.message)
+
+    def show_half_done(self, problem: str) -> None:
+        """The first half exists and this side does not: say so (and why), and offer retry, delete or keep."""
         self.failed = True
         self.refresh_bindings()
         first = self.connecting.first_title
         # the choices first: at 80x24 the banner shows four lines, and the provider's message can be long
         self.set_banner(
             f"{first} exists; this side was not created. ctrl+n retries (answers kept) · F6 deletes "
-            f"the first half · F7 keeps it. {error.message}"
+            f"the first half · F7 keeps it. {problem}"
         )
         self.set_status("ctrl+n retries · F6 deletes the first half · F7 keeps it")
 

@@ -22,7 +22,8 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from trunkwizard.catalog import CATALOG, CatalogEntry
-from trunkwizard.tui.messages import ProviderChosen
+from trunkwizard.tui.commands import ScreenCommand
+from trunkwizard.tui.messages import JoiningRequested, ProviderChosen
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.services import ProviderLoading
 from trunkwizard.tui.steps import Step
@@ -75,6 +76,7 @@ class ProviderScreen(WizardScreen):
     BINDINGS = [
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("ctrl+o", "connect_two", "Connect two", id="connect-two"),
     ]
 
     def __init__(self, registry: ProviderLoading) -> None:
@@ -187,3 +189,15 @@ class ProviderScreen(WizardScreen):
 
     def action_back(self) -> None:
         self.notify("This is the first step. Quit with ctrl+q.", timeout=3)
+
+    def action_connect_two(self) -> None:
+        """Both halves of one SIP connection: the side that offers an account, then the side that takes it."""
+        self.post_message(JoiningRequested(self))
+
+    def palette_commands(self) -> tuple[ScreenCommand, ...]:
+        connect = ScreenCommand(
+            "Connect two providers",
+            "One side's SIP account, the other side's settings (ctrl+o)",
+            self.action_connect_two,
+        )
+        return (connect, *super().palette_commands())

@@ -1,0 +1,188 @@
+"""Connecting two providers from the start screen (Pilot, embedded sandbox): pick the side that offers and
+the side that takes it, fill the first form, then the second with what the first will offer locked; one
+review holds both halves; both are sent in order, and a failed second half offers retry, delete or keep."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from tests.support.canary import CANARY
+from tests.support.leaks import assert_no_leak
+from tests.support.secret_service import PrivateHome
+from tests.tui.driver import KeyboardDriver
+from tests.tui.keeping import keeping_app, ready
+from trunkwizard.client import ProviderClient, load_account
+from trunkwizard.connect.catalog import available_pairs
+from trunkwizard.providers import get_provider
+from trunkwizard.sandbox import sandbox_account
+from trunkwizard.sandbox import wavix as wavix_emulator
+from trunkwizard.sandbox import yeastar as yeastar_emulator
+from trunkwizard.store import HistoryStore
+from trunkwizard.tui.persistent_app import PersistentWizardApp
+from trunkwizard.tui.screens.connect import ConnectDetailsScreen, NeedScreen, OfferingScreen
+from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.screens.joined import JoinedDetailsScreen, JoinedReviewScreen, joined_renderable
+from trunkwizard.tui.screens.result import ResultScreen
+
+YEASTAR = get_provider("yeastar")
+TRUNK = {"label": "Office", "password": CANARY, "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]}
+
+
+def _as_text(renderable: Any) -> str:
+    console = Console(width=78, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def _index(items: list[str], wanted: str) -> int:
+    return items.index(wanted)
+
+
+async def to_the_joined_review(keys: KeyboardDriver, second_answers: dict[str, Any]) -> JoinedReviewScreen:
+    """From the first screen, with the keys the screens advertise: ctrl+o, a trunk offered to a PBX
+    register trunk, both accounts (the sandbox's), both forms, ctrl+n: the one review of both halves."""
+    app = keys.app
+    await keys.press("ctrl+o")  # Connect two
+    await keys.settle()
+    offerings = app.screen
+    assert isinstance(offerings, OfferingScreen)
+    firsts = [f"{p.key}:{o.mode}" for p, o in offerings.offerings]
+    await keys.press("home", *["down"] * _index(firsts, "wavix:sip-trunk"), "enter")
+    await keys.settle()
+    needs = app.screen
+    assert isinstance(needs, NeedScreen)
+    seconds = [f"{n.owner}:{n.mode}" for n in needs.needs]
+    declared = [(owner, o.mode, f"{n.owner}:{n.mode}") for owner, o, n in available_pairs()]
+    assert seconds == [need for owner, mode, need in declared if (owner, mode) == ("wavix", "sip-trunk")]
+    await keys.press("home", *["down"] * _index(seconds, "yeastar:register"), "enter")
+    await keys.settle()
+    await keys.accept_account()  # the first side's account: the sandbox's, filled in
+    first = app.screen
+    assert isinstance(first, DetailsScreen) and first.provider.key == "wavix"
+    await keys.fill_form(first.form, TRUNK)
+    await keys.press("ctrl+n")
+    await keys.settle()
+    await keys.accept_account()  # the second side's account
+    second = app.screen
+    assert isinstance(second, JoinedDetailsScreen)
+    # what the first side will offer is filled in and locked, an unknown value marked where it comes from
+    username = second.form.rows["username"]
+    assert username.editor.disabled and username.editor.get_value() == "<from wavix: name>"
+    assert second.form.rows["hostname"].editor.get_value() == "us.wavix.net"
+    assert second.form.rows["password"].editor.disabled
+    origins = [str(s.render()) for s in second.query(".offered-origin")]
+    assert any("from Wavix's answer: name (known once it is created)" in o for o in origins)
+    await keys.press("ctrl+o")  # no unlocking here: what the first side answers is what is sent
+    await keys.settle()
+    assert username.editor.disabled
+    await keys.fill_form(second.form, second_answers)
+    await keys.press("ctrl+n")
+    await keys.settle()
+    review = app.screen
+    assert isinstance(review, JoinedReviewScreen)
+    return review
+
+
+async def test_a_pair_from_the_start_is_reviewed_as_one_and_joined(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        review = await to_the_joined_review(keys, {"name": "pair_office", "codec_sel": ["ulaw", "alaw"]})
+        # one review: both providers' calls, in order, the login still to come marked as such
+        calls = review.plan.calls()
+        assert [(c["provider"], c["step"]) for c in calls] == [("wavix", "create"), ("yeastar", "create")]
+        shown = _as_text(joined_renderable(review.plan))
+        assert "Call 1 of 2 · Wavix create" in shown and "Call 2 of 2 · Yeastar P-Series create" in shown
+        assert '"<from wavix: name>"' in shown and "********" in shown
+        assert CANARY not in app.export_screenshot()
+        await keys.press("enter")  # sends both, in order
+        for _ in range(300):
+            if isinstance(app.screen, ResultScreen):
+                break
+            await pilot.pause(0.02)
+        result = app.screen
+        assert isinstance(result, ResultScreen) and result.created.ref.provider == "yeastar"
+        for _ in range(300):
+            if len(HistoryStore().entries()) >= 2:
+                break
+            await pilot.pause(0.02)
+        first_entry, second_entry = HistoryStore().entries()
+        # the PBX emulator holds the login Wavix answered and the password typed once
+        login = _returned_login(app, first_entry.created_id or "")
+        account = load_account(YEASTAR, sandbox_account("yeastar"))
+        async with ProviderClient(YEASTAR, account, transport=app.transport()) as client:
+            call = YEASTAR.get_call(result.created.ref)
+            assert call is not None
+            body = await client.send(call)
+        stored = body.get("data", body)
+        assert stored["username"] == login and stored["auth_name"] == login
+        assert stored["hostname"] == "us.wavix.net" and stored["password"] == CANARY
+    assert first_entry.provider == "wavix" and first_entry.connection["side"] == "first"
+    assert second_entry.connection["first_entry"] == first_entry.id
+    assert HistoryStore().half_done() == []
+    assert_no_leak(CANARY, private_home.scanned_roots())
+
+
+def _returned_login(app: PersistentWizardApp, trunk_id: str) -> str:
+    connecting = app.state.connecting
+    assert connecting is not None and connecting.first_ref is not None
+    assert connecting.first_ref.id == trunk_id
+    assert connecting.offer.username is not None
+    return connecting.offer.username.value
+
+
+async def test_a_refused_second_half_offers_retry_delete_or_keep(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    taken = yeastar_emulator.SEEDED[0][2]["name"]  # the PBX already has a trunk of this name
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await to_the_joined_review(keys, {"name": taken, "codec_sel": ["ulaw"]})
+        await keys.press("enter")
+        for _ in range(300):
+            if isinstance(app.screen, ConnectDetailsScreen) and app.screen.failed:
+                break
+            await pilot.pause(0.02)
+        form = app.screen
+        # the result screen's flow from here: the first half exists, the offered values are now known
+        assert isinstance(form, ConnectDetailsScreen) and not isinstance(form, JoinedDetailsScreen)
+        assert form.failed
+        banner = str(form.query_one("#banner").render())
+        assert "exists; this side was not created" in banner and "F6" in banner and "F7" in banner
+        keys_shown = {b.key for _, b, enabled, _ in form.active_bindings.values() if enabled and b.show}
+        assert {"f6", "f7"} <= keys_shown
+        login = form.form.rows["username"].editor.get_value()
+        assert login and not login.startswith("<from")
+        for _ in range(300):
+            if HistoryStore().half_done() and HistoryStore().half_done()[0].connection.get("failed"):
+                break
+            await pilot.pause(0.02)
+        (half,) = HistoryStore().half_done()
+        assert half.provider == "wavix"
+        assert half.connection["other"] == {"provider": "yeastar", "mode": "register"}
+        assert half.connection["answers"]["name"] == taken
+        # retry, with the answers kept: a free name this time
+        await keys.fill_form(form.form, {"name": "pair_retry"})
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.press("enter")
+        for _ in range(300):
+            if isinstance(app.screen, ResultScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, ResultScreen) and app.screen.created.ref.provider == "yeastar"
+        for _ in range(300):
+            if len(HistoryStore().entries()) >= 2:
+                break
+            await pilot.pause(0.02)
+    assert HistoryStore().half_done() == []
+    assert_no_leak(CANARY, private_home.scanned_roots())

@@ -1,0 +1,300 @@
+"""Connecting two providers from the start: the second side's form (what the first side will offer
+filled in and locked), one review of both halves, and sending them in order.
+
+The plan of both halves is the core's (trunkwizard.connect.joined): these screens render it and send
+it; they hold no rule of their own and name no provider. Once the first side exists, the second side
+goes on as from a result screen (screens/connect.py): retry, delete the first half, or keep it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Group
+from rich.json import JSON
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, LoadingIndicator, Static
+from textual.worker import Worker
+
+from trunkwizard.connect.joined import ConnectionPlan, ConnectionState, plan_connection, run_connection
+from trunkwizard.errors import TrunkwizardError, ValidationFailed
+from trunkwizard.fields import ProviderModel
+from trunkwizard.outcome import Verdict
+from trunkwizard.providers import Mode, Provider, get_provider
+from trunkwizard.tui.messages import ConnectionSent, JoinedReviewRequested, JoinedSubmitRequested
+from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.screens.connect import ConnectDetailsScreen
+from trunkwizard.tui.services import Connections
+from trunkwizard.tui.state import Connecting, Joining
+from trunkwizard.tui.steps import Step
+
+__all__ = ["JoinedDetailsScreen", "JoinedReviewScreen", "JoinedSubmitScreen", "joined_renderable"]
+
+
+class JoinedDetailsScreen(ConnectDetailsScreen):
+    """The second side's form before the first side exists: what the first side will offer is filled in
+    and locked, a value its answer will give written `<from PROVIDER: WIRE>`. Locked for good here
+    (what is sent is what the first side answers); ctrl+n reviews both halves as one plan."""
+
+    def __init__(
+        self,
+        provider: Provider,
+        mode: Mode,
+        values: dict[str, object],
+        connecting: Connecting,
+        joining: Joining,
+        account: ProviderModel,
+    ) -> None:
+        super().__init__(provider, mode, values, connecting)
+        self.joining = joining
+        self.account = account
+
+    def heading(self) -> str:
+        first = self.joining.first_provider.title
+        return f"{self.provider.title} · {self.mode.title}: second side, from {first}. * required"
+
+    def status_hint(self) -> str:
+        return "🔒 values come from the first side · ctrl+n reviews both"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "unlock":
+            return False  # what the first side answers is what is sent: unlocking would change nothing
+        return super().check_action(action, parameters)
+
+    def typed_values(self) -> dict[str, Any]:
+        """What was typed here: every editor's value but the offered ones."""
+        offered = self.connecting.filled.answers
+        return {wire: value for wire, value in self.form.values().items() if wire not in offered}
+
+    def action_next(self) -> None:
+        joining = self.joining
+        assert joining.first is not None and joining.need is not None and joining.first_account is not None
+        offered = self.connecting.filled.answers
+        typed = {wire: value for wire, value in self.form.answers().items() if wire not in offered}
+        try:
+            plan = plan_connection(
+                joining.first,
+                joining.offering,
+                self.provider,
+                joining.need,
+                typed,
+                self.account,
+                joining.first_account,
+            )
+        except ValidationFailed as failure:
+            self.show_problems(failure.problems)
+            return
+        problems = plan.password_problems()
+        if problems:
+            self.set_banner(
+                "The password typed for the first side misses this side's rules: "
+                + "; ".join(problems)
+                + ". Go back to that form (Esc twice); ctrl+g there makes one that meets both."
+            )
+            return
+        self.set_banner(None)
+        self.post_message(JoinedReviewRequested(self, plan))
+
+
+def joined_renderable(plan: ConnectionPlan) -> Group:
+    """Every call of both halves, in order: which side, method, URL, headers, body. A value the first
+    side's answer gives is shown as `<from PROVIDER: WIRE>`; secrets are masked."""
+    parts: list[Text | JSON] = []
+    calls = plan.calls()
+    for index, call in enumerate(calls, start=1):
+        head = Text()
+        if index > 1:
+            head.append("\n")
+        title = get_provider(call["provider"]).title
+        head.append(f"Call {index} of {len(calls)} · {title} {call['step']}", style="bold reverse")
+        head.append(f"\n{call['method']} ", style="bold")
+        head.append(call["url"])
+        for name, value in call["headers"].items():
+            head.append(f"\n{name}: ", style="bold")
+            head.append(str(value))
+        parts.append(head)
+        if call["json"] is not None:
+            parts.append(Text(""))
+            body = JSON.from_data(call["json"], indent=2, ensure_ascii=False)
+            body.text.no_wrap = False
+            body.text.overflow = "fold"
+            parts.append(body)
+    return Group(*parts)
+
+
+def _warnings(plan: ConnectionPlan) -> Text:
+    text = Text()
+    for warning in (*plan.first.warnings, *plan.second_preview.warnings):
+        text.append("⚠ ", style="bold")
+        text.append(f"{warning}\n")
+    return text
+
+
+class JoinedReviewScreen(WizardScreen):
+    """Both halves reviewed as one: the first side's calls, the reads its offer is made from, then the
+    second side's calls. Enter sends them in order."""
+
+    STEP = Step.REVIEW
+    NEXT_LABEL = "Submit"
+    BINDINGS = [
+        Binding("enter", "next", "Submit both", id="submit"),
+        Binding("ctrl+n", "next", "Submit both", show=False, id="next"),
+    ]
+
+    def __init__(self, plan: ConnectionPlan) -> None:
+        super().__init__()
+        self.plan = plan
+
+    def heading(self) -> str:
+        first, second = self.plan.first_provider.title, self.plan.second_provider.title
+        return f"Review both halves: {first}, then {second}. Secrets show as ********."
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="preview-scroll"):
+            if self.plan.first.warnings or self.plan.second_preview.warnings:
+                yield Static(_warnings(self.plan), id="review-warnings")
+            yield Static(joined_renderable(self.plan), id="preview")
+
+    def on_mount(self) -> None:
+        self.query_one("#preview-scroll").focus()
+        self.set_status(f"Enter sends all {len(self.plan.calls())} calls in order · Esc goes back")
+
+    def action_next(self) -> None:
+        self.post_message(JoinedSubmitRequested(self, self.plan))
+
+
+class JoinedSubmitScreen(WizardScreen):
+    """Send both halves in order (trunkwizard.connect.joined.run_connection). The second half is sent
+    only once the first exists; when the first exists the app takes over (ConnectionSent). When the
+    first half fails nothing exists: a refusal may be sent again (r); an unknown outcome is recorded."""
+
+    STEP = Step.SUBMIT
+    NEXT_LABEL = "Retry"
+    BINDINGS = [
+        Binding("escape", "back", "Cancel", id="cancel"),
+        Binding("r", "next", "Retry", id="retry"),
+        Binding("ctrl+n", "next", "Retry", show=False, id="next"),
+    ]
+
+    def __init__(self, plan: ConnectionPlan, service: Connections, *, spinner: bool = True) -> None:
+        super().__init__()
+        self.plan = plan
+        self.service = service
+        self.spinner = spinner  # no animation where the terminal asks for none (it costs bytes over SSH)
+        self.sending: Worker[None] | None = None
+        self.sent = False  # the first create may have left: a cancel from now on is an unknown outcome
+        self.refused = False  # the first side refused: nothing exists, `r` sends again
+
+    def heading(self) -> str:
+        first, second = self.plan.first_provider.title, self.plan.second_provider.title
+        return f"Submitting both halves: {first}, then {second}"
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static("", id="progress", markup=False)
+        if self.spinner:
+            yield LoadingIndicator(id="spinner")
+        yield Static("", id="outcome", markup=False)
+
+    def on_mount(self) -> None:
+        self.send()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return self.refused and not self._busy_now()
+        return True
+
+    def _busy_now(self) -> bool:
+        return self.sending is not None and self.sending.is_running
+
+    def _busy(self, busy: bool) -> None:
+        for spinner in self.query("#spinner"):
+            spinner.display = busy
+        self.query_one("#next").display = not busy and self.refused
+        self.query_one("#back", Button).label = "← Cancel" if busy else "← Back"
+        self.refresh_bindings()
+
+    def send(self) -> None:
+        self.refused = False
+        calls = len(self.plan.calls())
+        self.query_one("#progress", Static).update(
+            f"Sending {calls} calls: {self.plan.first_provider.title} first, then "
+            f"{self.plan.second_provider.title} with what it answers…\nEsc cancels."
+        )
+        self.query_one("#outcome", Static).update("")
+        self._busy(True)
+        self.sending = self._send()
+
+    @work(exclusive=True, group="submit", exit_on_error=False)
+    async def _send(self) -> None:
+        plan = self.plan
+        earlier = await self.service.unsettled_attempts(plan.first)
+        if earlier:
+            self._report(
+                "Nothing was sent.",
+                f"An earlier attempt of the first half ({'; '.join(earlier)}) was sent and its outcome is "
+                "unknown: look for it at the provider or in the history (F3) first.\n\nEsc goes back.",
+            )
+            return
+        first_client = self.service.client_for(plan.first_provider, plan.first_account)
+        second_client = self.service.client_for(plan.second_provider, plan.second_account)
+        try:
+            async with first_client as first, second_client as second:
+                self.sent = True
+                result = await run_connection(plan, first, second)
+        except asyncio.CancelledError:
+            raise
+        except TrunkwizardError as error:
+            if self.sent:
+                self._unknown(error.message)
+            else:
+                self._report("Nothing was sent.", f"{error.message}\n\nEsc goes back to the review.")
+            return
+        except Exception as error:  # never let a secret-bearing traceback reach the terminal
+            self._unknown(f"sending ended in an unexpected {type(error).__name__}")
+            return
+        if result.state is not ConnectionState.FIRST_FAILED:
+            self.post_message(ConnectionSent(self, plan, result))
+            return
+        outcome = result.first
+        if outcome.verdict is Verdict.UNKNOWN:
+            self._unknown(outcome.message)
+            return
+        self.refused = True
+        self._report(
+            f"{plan.first_provider.title} refused the first half: nothing was created.",
+            f"{outcome.message}\n\nNothing was sent to {plan.second_provider.title}. "
+            "r sends both again · Esc goes back to the review (answers kept).",
+        )
+
+    def _unknown(self, message: str) -> None:
+        self.service.record_unknown(self.plan.first)
+        self._report(
+            "Unknown outcome: the first half may have been created.",
+            f"{message}\n\nNothing more is sent. Look for it at the provider or in the history (F3) "
+            "before sending again. Esc goes back to the review.",
+        )
+
+    def _report(self, progress: str, outcome: str) -> None:
+        self.query_one("#progress", Static).update(progress)
+        self.query_one("#outcome", Static).update(outcome)
+        self._busy(False)
+
+    def action_next(self) -> None:
+        if self.check_action("next", ()):
+            self.send()
+
+    def action_back(self) -> None:
+        if self.sending is not None and self.sending.is_running:
+            self.sending.cancel()
+            if self.sent:
+                self._unknown("Cancelled while sending.")
+            else:
+                self._report("Cancelled before anything was sent.", "Esc goes back to the review.")
+            return
+        self.app.pop_screen()
