@@ -1,5 +1,6 @@
 """The other side's form, filled from what the first side answered: offered values locked and marked
-where each came from. Copied to screenshots/connect-both-ends.svg for the README."""
+where each came from; and the one review of both halves when two providers are connected from the start.
+Copied to screenshots/connect-both-ends.svg and connect-two-review.svg for the README."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual.pilot import Pilot
 from tests.support.canary import CANARY
 from tests.tui.conftest import STEADY
 from tests.tui.driver import KeyboardDriver
+from tests.tui.test_connect_two import to_the_joined_review
 from trunkwizard.connect.catalog import available_pairs
 from trunkwizard.providers import get_provider
 from trunkwizard.sandbox import wavix as wavix_emulator
@@ -22,12 +24,11 @@ from trunkwizard.tui.screens.connect import ConnectDetailsScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "screenshots" / "connect-both-ends.svg"
-SNAPSHOT = (
-    Path(__file__).parent
-    / "__snapshots__"
-    / "test_connect_snapshots"
-    / "test_the_pbx_form_filled_from_the_trunk.svg"
-)
+SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_connect_snapshots"
+SNAPSHOT = SNAPSHOTS / "test_the_pbx_form_filled_from_the_trunk.svg"
+# "Connect two providers" from the start: the one review of both halves
+REVIEW_SCREENSHOT = SCREENSHOT.with_name("connect-two-review.svg")
+REVIEW_SNAPSHOT = SNAPSHOTS / "test_the_joined_review_of_both_halves.svg"
 
 
 @pytest.fixture(autouse=True)
@@ -72,11 +73,30 @@ def test_the_pbx_form_filled_from_the_trunk(snap_compare: Any, tmp_path: Path) -
     assert snap_compare(app, terminal_size=(80, 24), run_before=_to_the_pbx_form)
 
 
+async def _to_the_joined_review(pilot: Pilot[Any]) -> None:
+    keys = KeyboardDriver(pilot)
+    await keys.settle()
+    await to_the_joined_review(keys, {"name": "pair_office", "codec_sel": ["ulaw", "alaw"]})
+    await keys.press("end", "up", "up")  # the second half: the values the first side's answer gives, marked
+    await keys.settle()
+    pilot.app.clear_notifications()
+    await pilot.pause()
+    assert CANARY not in pilot.app.export_screenshot()
+
+
+def test_the_joined_review_of_both_halves(snap_compare: Any, tmp_path: Path) -> None:
+    """ "Connect two providers" from the start: one review, both providers' calls, secrets masked."""
+    app = WizardApp(terminal=STEADY, export_dir=tmp_path, sandbox=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_to_the_joined_review)
+
+
 def test_the_readme_screenshot_is_the_current_snapshot() -> None:
     """`python -m tests.tui.test_connect_snapshots` copies it after a --snapshot-update."""
     assert SCREENSHOT.read_bytes() == SNAPSHOT.read_bytes()
+    assert REVIEW_SCREENSHOT.read_bytes() == REVIEW_SNAPSHOT.read_bytes()
 
 
 if __name__ == "__main__":
-    shutil.copyfile(SNAPSHOT, SCREENSHOT)
-    print(SCREENSHOT)
+    for snapshot, screenshot in ((SNAPSHOT, SCREENSHOT), (REVIEW_SNAPSHOT, REVIEW_SCREENSHOT)):
+        shutil.copyfile(snapshot, screenshot)
+        print(screenshot)

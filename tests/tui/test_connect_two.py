@@ -102,6 +102,22 @@ async def test_a_pair_from_the_start_is_reviewed_as_one_and_joined(
         assert "Call 1 of 2 · Wavix create" in shown and "Call 2 of 2 · Yeastar P-Series create" in shown
         assert '"<from wavix: name>"' in shown and "********" in shown
         assert CANARY not in app.export_screenshot()
+        # back to the first form and on again: its request is still made with the first side's account
+        await keys.press("escape", "escape", "escape")
+        await keys.settle()
+        assert isinstance(app.screen, DetailsScreen) and app.screen.provider.key == "wavix"
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.accept_account()
+        assert isinstance(app.screen, JoinedDetailsScreen)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        review = app.screen
+        assert isinstance(review, JoinedReviewScreen)
+        wavix_url = get_provider("wavix").base_url(
+            load_account(get_provider("wavix"), sandbox_account("wavix"))
+        )
+        assert review.plan.calls()[0]["url"].startswith(wavix_url)
         await keys.press("enter")  # sends both, in order
         for _ in range(300):
             if isinstance(app.screen, ResultScreen):

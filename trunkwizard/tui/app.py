@@ -150,6 +150,7 @@ class WizardApp(App[int]):
     def on_mount(self) -> None:
         if self.theme != self.terminal.theme:
             self.theme = self.terminal.theme
+        self.screen_change_signal.subscribe(self, self._follow_joining)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         filters = super().get_line_filters()
@@ -345,6 +346,7 @@ class WizardApp(App[int]):
                 self.choose_mode(joining.need.mode)
                 return
             if provider.key == joining.first_provider.key:
+                joining.first_account = account
                 self.choose_mode(joining.offering.mode)
                 return
         if len(provider.modes) == 1:
@@ -595,6 +597,21 @@ class WizardApp(App[int]):
         assert joining is not None
         joining.need, joining.first, joining.first_account = need, None, None
         self.choose_provider(joining.first_provider)
+
+    def _follow_joining(self, screen: Screen[Any]) -> None:
+        """Back at the first side's form from the second side's steps: the provider and account in use
+        are the first side's again (the form prepares its request with them)."""
+        from trunkwizard.tui.screens.details import DetailsScreen
+
+        joining = self.state.joining
+        if (
+            joining is not None
+            and joining.first_account is not None
+            and isinstance(screen, DetailsScreen)
+            and (screen.provider.key, screen.mode.key) == (joining.first_provider.key, joining.offering.mode)
+        ):
+            self.state.provider, self.state.account = joining.first_provider, joining.first_account
+            self.state.mode_key = joining.offering.mode
 
     def _on_second_side(self) -> bool:
         """Whether the pair's first form is done and below: the steps on top are the second side's."""

@@ -88,7 +88,15 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
                 joining.first_account,
             )
         except ValidationFailed as failure:
-            self.show_problems(failure.problems)
+            carried = [p for p in failure.problems if p.field in offered]
+            headline = None
+            if carried:  # locked here: only the first side's form can change them
+                first = joining.first_provider.title
+                headline = (
+                    f"{len(carried)} value{'s' if len(carried) > 1 else ''} carried from {first} "
+                    "fail this side's rules (see under them): change them in the first form (Esc twice)."
+                )
+            self.show_problems(failure.problems, headline=headline)
             return
         problems = plan.password_problems()
         if problems:
