@@ -112,12 +112,12 @@ async def test_a_pair_from_the_start_is_reviewed_as_one_and_joined(
         assert isinstance(app.screen, JoinedDetailsScreen)
         await keys.press("ctrl+n")
         await keys.settle()
-        review = app.screen
-        assert isinstance(review, JoinedReviewScreen)
+        again: object = keys.app.screen
+        assert isinstance(again, JoinedReviewScreen)
         wavix_url = get_provider("wavix").base_url(
             load_account(get_provider("wavix"), sandbox_account("wavix"))
         )
-        assert review.plan.calls()[0]["url"].startswith(wavix_url)
+        assert again.plan.calls()[0]["url"].startswith(wavix_url)
         await keys.press("enter")  # sends both, in order
         for _ in range(300):
             if isinstance(app.screen, ResultScreen):
