@@ -325,3 +325,14 @@ def test_a_password_short_of_the_other_sides_rules_sends_nothing(tmp_path: Path)
     result = trunkwizard("connect", "wavix", "yeastar", "--answers", str(answers), "--sandbox")
     assert result.returncode == 2
     assert "at least 10 characters" in result.stderr
+
+
+def test_what_a_script_typed_for_the_second_side_fits_the_wizards_form_on_a_resume() -> None:
+    """A pair made by `connect` keeps the answers file's wire values (a comma-joined codec list); the
+    wizard's resume puts them in the form's shape."""
+    from trunkwizard.editing import form_value
+
+    fields = {f.wire: f for f in get_provider("yeastar").mode("register").fields}
+    assert form_value(fields["codec_sel"], "ulaw,alaw") == ["ulaw", "alaw"]
+    assert form_value(fields["codec_sel"], ["ulaw"]) == ["ulaw"]  # the wizard's own, as it kept them
+    assert form_value(fields["name"], "wavix_office") == "wavix_office"

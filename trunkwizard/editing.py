@@ -30,7 +30,16 @@ if TYPE_CHECKING:
     from trunkwizard.providers import Call, Provider
     from trunkwizard.providers._listing import Listing
 
-__all__ = ["Change", "Edit", "EditForm", "apply_edit", "edit_form", "plan_edit", "plan_rotation"]
+__all__ = [
+    "Change",
+    "Edit",
+    "EditForm",
+    "apply_edit",
+    "edit_form",
+    "form_value",
+    "plan_edit",
+    "plan_rotation",
+]
 
 
 @dataclass(frozen=True)
@@ -220,6 +229,12 @@ def _in_the_form(field: FormField, value: Any) -> Any:
     if field.wrap is not None and isinstance(value, Mapping):
         return value.get(field.wrap)
     return value
+
+
+def form_value(field: FormField, value: Any) -> Any:
+    """A value as a request or an answers file carries it (a joined list, a wrapped object), as the
+    field's editor holds it; a value already in the form's shape is left as it is."""
+    return _in_the_form(field, value)
 
 
 def edit_form(provider: Provider, details: Details) -> EditForm | None:

@@ -525,8 +525,13 @@ class PersistentWizardApp(WizardApp):
         from trunkwizard.tui.state import Connecting
 
         await self._start_over()
-        fields = {f.wire for f in half.second_provider.mode(half.need.mode).fields}
-        typed = {wire: value for wire, value in half.typed.items() if wire in fields}
+        from trunkwizard.editing import form_value
+
+        # what was typed for it before (the wizard keeps form values; a script's answers file, wire values)
+        fields = {f.wire: f for f in half.second_provider.mode(half.need.mode).fields}
+        typed = {
+            wire: form_value(fields[wire], value) for wire, value in half.typed.items() if wire in fields
+        }
         self.state.detail_values[(half.second_provider.key, half.need.mode)] = typed
         self.state.connecting = Connecting(
             half.offer,
