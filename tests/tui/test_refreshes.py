@@ -1,5 +1,6 @@
-"""What a key costs on a form (issue 16): Tab moves focus without rebuilding the footer when the keys
-it shows stay the same (Textual's Footer recomposes on every focus change)."""
+"""What a key costs on a form (issue 16): Tab moves focus without rebuilding the footer (Textual's Footer
+recomposes on every change of keys) nor repainting the whole screen (Textual's Screen does, on every
+focus change)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,40 @@ from typing import Any
 import pytest
 
 from tests.tui.driver import KeyboardDriver
+from tests.tui.screen_text import screen_lines
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.widgets.step_footer import StepFooter, shown_keys
 
 
-async def test_tab_through_a_form_recomposes_the_footer_only_when_its_keys_change(
+def _footer_says(app: WizardApp) -> list[tuple[str, str, bool]]:
+    """What the footer's key widgets show: key, description, disabled (the palette key aside)."""
+    from textual.widgets._footer import FooterKey
+
+    footer = app.screen.query_one(StepFooter)
+    return [
+        (key.key_display, key.description, key.has_class("-disabled"))
+        for key in footer.query_children(FooterKey)
+        if key.display and not key.has_class("-command-palette")
+    ]
+
+
+def _screen_offers(app: WizardApp) -> list[tuple[str, str, bool]]:
+    """The first shown binding of each action, as Textual's Footer composes its keys."""
+    firsts: dict[str, tuple[str, str, bool]] = {}
+    for _, binding, enabled, _ in app.screen.active_bindings.values():
+        if binding.show:
+            firsts.setdefault(
+                binding.action, (app.get_key_display(binding), binding.description, not enabled)
+            )
+    return list(firsts.values())
+
+
+async def test_tab_through_a_form_never_rebuilds_the_footer_and_it_shows_the_focused_fields_keys(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Textual's Footer recomposes (removes and mounts every key) on each change of keys; ours gives its
+    key widgets the new keys as focus moves, mounting or removing only the difference."""
     recomposed: list[Any] = []
     original = StepFooter.recompose
 
@@ -32,13 +59,40 @@ async def test_tab_through_a_form_recomposes_the_footer_only_when_its_keys_chang
         await keys.settle()
         seen = [shown_keys(app.screen)]
         recomposed.clear()
-        for _ in range(12):
+        for _ in range(14):  # text, choice, toggle, a row list (eight keys more) and back
             await keys.press("tab")
             await keys.settle()
             seen.append(shown_keys(app.screen))
-        changes = sum(1 for before, after in itertools.pairwise(seen) if before != after)
-        assert app.screen.query_one(StepFooter).children, "the footer shows its keys"
-        assert len(recomposed) == changes
+            assert _footer_says(app) == _screen_offers(app)
+            line = screen_lines(app)[-1]
+            assert all(description in line for _, description, _ in _footer_says(app)[:4]), line
+        assert sum(1 for before, after in itertools.pairwise(seen) if before != after) >= 4
+        assert recomposed == []
+
+
+async def test_a_tab_repaints_what_it_changes_not_the_whole_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual's Screen repaints all of itself on every focus change: over SSH, every cell again."""
+    from trunkwizard.tui.screens.details import DetailsScreen
+
+    whole: list[int] = []
+    original = DetailsScreen.refresh
+
+    def counting(self: DetailsScreen, *regions: Any, **kwargs: Any) -> DetailsScreen:
+        if not regions:
+            whole.append(1)
+        return original(self, *regions, **kwargs)
+
+    monkeypatch.setattr(DetailsScreen, "refresh", counting)
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(get_provider("yeastar"), "register")
+        await keys.settle()
+        whole.clear()
+        for _ in range(6):
+            await keys.press("tab")
+        await keys.settle()
+        assert whole == []
 
 
 async def test_a_row_has_a_message_line_only_once_it_has_something_to_say() -> None:

@@ -28,18 +28,23 @@ class FormScreen(WizardScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._form: FormView | None = None
+        self._help: FieldHelp | None = None
         self._touched: set[str] = set()
         self._counting = False  # the banner only counts the fields to fix: it follows them
 
     @property
     def form(self) -> FormView:
-        return self.query_one(FormView)
+        return self._form if self._form is not None else self.query_one(FormView)
 
     def form_widgets(
         self, fields: Iterable[FormField], values: dict[str, Any]
     ) -> Iterable[FormView | FieldHelp]:
-        yield FormView(fields, values, id="form")
-        yield FieldHelp(id="field-help")
+        # kept: every focus change reaches both, and a query walks every widget of the screen
+        self._form = FormView(fields, values, id="form")
+        self._help = FieldHelp(id="field-help")
+        yield self._form
+        yield self._help
 
     def on_mount(self) -> None:
         self.form.focus_first()
@@ -52,12 +57,14 @@ class FormScreen(WizardScreen):
             return  # focus moves as the screen's widgets are removed (quitting): nothing to check
         # The form learns of the move now, not from its DescendantFocus a message later: the old row's
         # highlight and check, the new row's highlight and help all land in the same refresh.
-        for form in self.query(FormView):
-            left, entered = form.focus_moved(self.focused, notify=False)
-            if left is not None:
-                self.field_left(form, left)
-            if entered is not None:
-                self.query_one(FieldHelp).show_field(entered)
+        form, help_line = self._form, self._help
+        if form is None or help_line is None or not form.is_attached:
+            return
+        left, entered = form.focus_moved(self.focused, notify=False)
+        if left is not None:
+            self.field_left(form, left)
+        if entered is not None:
+            help_line.show_field(entered)
 
     # --- checking -------------------------------------------------------------------------------------
 

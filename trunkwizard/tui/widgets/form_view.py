@@ -15,7 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import NoScreen
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Collapsible, Input, Static
 
@@ -76,6 +78,12 @@ class FormView(VerticalScroll, can_focus=False):
     """A form over `fields`, filled from `values` (wire -> value) or the fields' defaults."""
 
     BINDINGS = [Binding("enter", "next_field", "Next field", show=False)]
+
+    # The form's virtual size follows from its rows, which the layout that shows or hides them has just
+    # arranged; Widget.virtual_size asks for one layout more when it changes, and that second frame
+    # repainted the whole form again after each toggle (issue 16). Its scrollbar still follows
+    # (Widget._size_updated updates it).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
 
     class Edited(Message):
         def __init__(self, form: FormView, field: FormField) -> None:
@@ -281,9 +289,9 @@ class FormView(VerticalScroll, can_focus=False):
         if left is row:
             return None, None
         if left is not None:
-            left.remove_class("-focused")
+            left.highlight(False)
         if row is not None:
-            row.add_class("-focused")
+            row.highlight(True)
         # a row being removed (the screen closing) is not left: nothing to check
         left_field = left.field if left is not None and left.display and left.is_attached else None
         entered = row.field if row is not None else None

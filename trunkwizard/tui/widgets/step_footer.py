@@ -1,22 +1,27 @@
-"""The footer of every step: Textual's Footer, with its keys in the screen's first frame and recomposed
-only when the keys it shows change.
+"""The footer of every step: Textual's Footer, with its keys in the screen's first frame and changed in
+place when the keys it shows change.
 
 Textual's Footer composes empty and fills itself after the first bindings update, a refresh later: the
 first screen was drawn without its footer. And it recomposes on every bindings update, which comes with
-every focus change: each Tab through a form rebuilt the footer's key widgets and drew one more frame,
-though the keys shown were the same (issue 16: the whole first screen in the first frame, one refresh
-per key)."""
+every focus change: each Tab through a form removed and mounted the footer's key widgets and drew one
+more frame (issue 16: the whole first screen in the first frame, one refresh per key). Here the keys
+follow focus at once (the screen's focus watcher publishes the bindings update as focus moves), each
+key widget is given its new key; keys not needed now are hidden, kept for the next field that has more
+(a mount draws a frame more), and only keys never shown before are mounted."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
-__all__ = ["StepFooter"]
+__all__ = ["StepFooter", "shown_keys"]
 
 
 def shown_keys(screen: Screen[Any]) -> tuple[tuple[str, str | None, str, bool, str], ...]:
@@ -26,6 +31,18 @@ def shown_keys(screen: Screen[Any]) -> tuple[tuple[str, str | None, str, bool, s
         for (_, binding, enabled, tooltip) in screen.active_bindings.values()
         if binding.show
     )
+
+
+def _firsts(screen: Screen[Any]) -> Iterator[tuple[Binding, bool, str]] | None:
+    """One (binding, enabled, tooltip) per action, in Footer's order, as Footer.compose shows them; None
+    when bindings are grouped (Footer draws a group as a KeyGroup: left to its compose)."""
+    by_action: dict[str, list[tuple[Binding, bool, str]]] = {}
+    for _, binding, enabled, tooltip in screen.active_bindings.values():
+        if binding.show:
+            by_action.setdefault(binding.action, []).append((binding, enabled, tooltip))
+    if any(group[0][0].group is not None for group in by_action.values()):
+        return None
+    return (group[0] for group in by_action.values())
 
 
 class StepFooter(Footer):
@@ -44,6 +61,60 @@ class StepFooter(Footer):
         shown = shown_keys(screen)
         if self._bindings_ready and shown == self._shown:
             return
-        super().bindings_changed(screen)
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._shown = shown  # Footer recomposes in this case only
+        if self._closing or self._pruning:
+            return
+        if not (screen.app.app_focus and self.is_attached and screen is self.screen):
+            super().bindings_changed(screen)  # Footer does nothing in this case
+            return
+        if not self._follow(screen):
+            super().bindings_changed(screen)  # a recompose
+        self._shown = shown
+
+    def _follow(self, screen: Screen[Any]) -> bool:
+        """Give the key widgets the screen's keys now; False when only a recompose can (groups)."""
+        firsts = _firsts(screen)
+        if firsts is None:
+            return False
+        if any(not isinstance(child, FooterKey) for child in self.children):
+            return False  # a group of keys drawn by Footer's own compose
+        keys = [key for key in self.query_children(FooterKey) if not key.has_class("-command-palette")]
+        wanted = list(firsts)
+        for key, (binding, enabled, tooltip) in zip(keys, wanted, strict=False):
+            _give(key, binding, self.app.get_key_display(binding), not enabled, tooltip)
+            key.display = True
+        for key in keys[len(wanted) :]:
+            key.display = False  # kept for the next field that has more keys: no mount then
+        if len(wanted) > len(keys):
+            palette = next((c for c in self.children if c.has_class("-command-palette")), None)
+            extra = [
+                FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    disabled=not enabled,
+                    tooltip=tooltip,
+                ).data_bind(compact=Footer.compact)
+                for binding, enabled, tooltip in wanted[len(keys) :]
+            ]
+            self.mount_all(extra, before=palette)
+        return True
+
+
+def _give(key: FooterKey, binding: Binding, display: str, disabled: bool, tooltip: str) -> None:
+    """One key widget shows another binding: redrawn, and laid out again only if its width changes."""
+    same_width = len(display) == len(key.key_display) and len(binding.description) == len(key.description)
+    if (key.key, key.key_display, key.description, key.action, key._disabled) == (
+        binding.key,
+        display,
+        binding.description,
+        binding.action,
+        disabled,
+    ) and key.tooltip == (tooltip or None):
+        return
+    key.key, key.key_display, key.description = binding.key, display, binding.description
+    key.action = binding.action
+    key._disabled = disabled
+    key.set_class(disabled, "-disabled")
+    key.tooltip = tooltip or None
+    key.refresh(layout=not same_width)
