@@ -66,7 +66,8 @@ def test_httpx_main_says_where_the_cli_is() -> None:
 def test_a_sandbox_dry_run_loads_one_provider_and_no_server(tmp_path: Path) -> None:
     """`create yeastar --sandbox --dry-run`: the Yeastar models and the Yeastar emulator's account, not
     the other providers, not Starlette (the emulator is served only when a request is sent), no event
-    loop, no history or drafts store."""
+    loop, no history or drafts store, no other command's module (each is configured only when it runs)
+    and no TOML parser for a JSON answers file."""
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"name": "ITSP_Main", "transport": "udp", "hostname": "sip.example.com"}))
     answers.chmod(0o600)
@@ -85,6 +86,8 @@ def test_a_sandbox_dry_run_loads_one_provider_and_no_server(tmp_path: Path) -> N
     assert [m for m in ours if m.rsplit(".", 1)[-1] in others] == []
     assert [m for m in modules if m.split(".")[0] in ("starlette", "anyio", "asyncio", "uvicorn")] == []
     assert [m for m in ours if m.startswith("trunkwizard.store.") and m != "trunkwizard.store.files"] == []
+    assert [m for m in ours if m.startswith("trunkwizard.commands.")] == ["trunkwizard.commands.create"]
+    assert "tomllib" not in modules
 
 
 def test_the_in_process_sandbox_builds_an_emulator_when_a_request_goes_to_it() -> None:

@@ -71,13 +71,16 @@ def _top_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: set[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; with `only`, the other commands are listed but not configured, so
+    their modules (and what they import) are not loaded for a run of one command."""
     parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module, help_text in COMMANDS:
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
         command_parser.set_defaults(command_module=module)
-        _command(module).configure(command_parser)
+        if only is None or name in only:
+            _command(module).configure(command_parser)
     return parser
 
 
@@ -94,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _top_parser().parse_args(words)
         args.command = None
     else:
-        args = build_parser().parse_args(words)
+        args = build_parser(only=names & set(words)).parse_args(words)
     if args.command is None:
         from trunkwizard.tui.app import run_app
 

@@ -8,7 +8,6 @@ turn a RecursionError into a clear error, and refuse anything deeper than MAX_NE
 from __future__ import annotations
 
 import json
-import tomllib
 from typing import Any
 
 __all__ = ["MAX_NESTING", "TooDeep", "depth", "loads_json", "loads_toml"]
@@ -59,6 +58,8 @@ def loads_json(text: str | bytes, what: str = "the JSON document") -> Any:
 
 def loads_toml(text: str, what: str = "the TOML document") -> dict[str, Any]:
     """tomllib.loads with the nesting limit; tomllib.TOMLDecodeError for bad TOML, TooDeep for deep TOML."""
+    import tomllib  # only for TOML: a JSON answers file (a script's dry run) does without it
+
     try:
         document: dict[str, Any] = _checked(tomllib.loads(text), what)
     except RecursionError:

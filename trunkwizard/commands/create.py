@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import sys
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +93,8 @@ def read_answers(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ValueError(f"{path} is not UTF-8 text") from None
     if path.suffix.lower() == ".toml":
+        import tomllib
+
         try:
             return loads_toml(text, str(path))
         except tomllib.TOMLDecodeError as exc:
@@ -103,6 +104,8 @@ def read_answers(path: Path) -> dict[str, Any]:
     except TooDeep:
         raise
     except json.JSONDecodeError as json_error:
+        import tomllib
+
         try:
             return loads_toml(text, str(path))
         except tomllib.TOMLDecodeError:
