@@ -249,10 +249,16 @@ async def test_a_refused_second_half_is_resumed_with_the_same_answers(
     tables = json.loads(answers.read_text())
     tables["yeastar"]["password"] = FIRST_PASSWORD
     resumed = write(tmp_path, "resume.json", json.dumps(tables))
-    code = await _main(
-        ["connect", "--resume", entry_id, "--answers", str(resumed), "--sandbox-url", sandbox_url]
-    )
+    resume = ["connect", "--resume", entry_id, "--answers", str(resumed), "--sandbox-url", sandbox_url]
+    code = await _main([*resume, "--check", "--json"])
     assert code == 0, capsys.readouterr().err
+    # then the SIP check of the joined connection: the registrar the first half offered, never contacted
+    # in the sandbox (the PBX's own registrar is the same peer, checked once)
+    report = json.loads(capsys.readouterr().out)
+    assert report["outcome"] == "joined" and report["second"]["provider"] == "yeastar"
+    (joined,) = report["checks"]
+    assert joined["title"] == "The connection: Wavix us.wavix.net:5060"
+    assert joined["skipped"].startswith("not contacted: in the sandbox")
     assert HistoryStore().half_done() == []
     second = HistoryStore().entries()[-1]
     assert second.connection["first_entry"] == entry_id and second.provider == "yeastar"

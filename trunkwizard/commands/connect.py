@@ -634,8 +634,57 @@ async def _resume_send(
             "first_entry": entry.id,
         },
     )
-    _print_created(outcome.created, args.json)
+    checking = args.check or args.check_register
+    if not (checking and args.json):  # with --json one object: the created side and the checks
+        _print_created(outcome.created, args.json)
+    if checking:
+        return await _check_resumed(half, answers, prepared, outcome.created, account, args)
     return EXIT_OK
+
+
+async def _check_resumed(
+    half: HalfDone,
+    answers: dict[str, Any],
+    prepared: PreparedRequest,
+    created: Any,
+    account: Any,
+    args: argparse.Namespace,
+) -> int:
+    """The SIP check of the connection a resume joined: the offer with the password typed for it."""
+    from trunkwizard.commands.check_connection import (
+        ConnectionCheck,
+        failed,
+        plans_with_hints,
+        run_connection_check,
+        summary,
+    )
+
+    targets = half.second_provider.sip_targets(prepared.mode, prepared.request, account, created)
+    check = ConnectionCheck(
+        plans_with_hints(
+            half.offer_with_password(answers), half.first_provider, [(half.second_provider, targets)]
+        ),
+        register=args.check_register,
+        sandbox=bool(args.sandbox or args.sandbox_url),
+    )
+    show = None if args.json else _say_redacted
+    done = await run_connection_check(check, show=show)
+    if args.json:
+        joined = {
+            "outcome": "joined",
+            "second": _created_json(created),
+            "checks": [c.to_dict() for c in done],
+        }
+        print(json.dumps(joined, ensure_ascii=False, indent=2))
+    else:
+        _say_redacted(summary(done))
+    return EXIT_FAILED if failed(done) else EXIT_OK
+
+
+def _say_redacted(line: str) -> None:
+    from trunkwizard.redact import redact
+
+    print(redact(line), flush=True)
 
 
 def _note_failure(entry: HistoryEntry, problem: str) -> None:

@@ -568,6 +568,17 @@ class PersistentWizardApp(WizardApp):
     def record_unknown(self, prepared: PreparedRequest) -> None:
         super().record_unknown(prepared)
         self.run_worker(self._record(None, "unknown"), group="history", exit_on_error=False)
+        connecting = self.state.connecting
+        if (
+            connecting is not None
+            and connecting.first_entry is not None
+            and connecting.targets(prepared.provider.key, prepared.mode.key)
+        ):
+            problem = "sent, and the outcome is unknown: look it up before sending it again"
+            typed = self._typed_second(connecting, prepared)
+            self.run_worker(
+                self._note_failure(connecting, problem, typed), group="history", exit_on_error=False
+            )
 
     async def _unsettled(self, prepared: PreparedRequest) -> list[HistoryEntry]:
         from trunkwizard.commands._profiles import history_request
