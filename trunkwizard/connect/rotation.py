@@ -404,8 +404,8 @@ class RotationResult:
             new = n < self.done and not self.put_back
             held = "NEW" if new else "OLD"
             if n == self.done and self.maybe_applied and self.state is not RotationState.BOTH:
-                held += " password, or perhaps the NEW one (its update may have been applied: look"
-                held += " before trying again)"
+                held += " password, or perhaps the NEW one (its update may have been applied; a retry"
+                held += " sends the same new password, so it is safe)"
                 lines.append(f"{side.name} ({side.role}) holds the {held}.")
                 continue
             lines.append(f"{side.name} ({side.role}) holds the {held} password.")

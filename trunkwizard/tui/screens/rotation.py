@@ -260,7 +260,7 @@ class RotationScreen(Screen[RotationClosed]):
         text = Text()
         heading = {
             RotationState.BOTH: "Done: both sides hold the new password",
-            RotationState.FIRST_ONLY: "Stopped half way: the two sides hold different passwords",
+            RotationState.FIRST_ONLY: "Stopped half way: the second update failed",
             RotationState.NOTHING: "Nothing changed: the first update failed",
             RotationState.PUT_BACK: "Undone: the old password is back on the first side",
         }[state]
@@ -268,8 +268,7 @@ class RotationScreen(Screen[RotationClosed]):
         mismatched = state is RotationState.FIRST_ONLY
         for line in result.holds():
             text.append(f"  {line}\n", style="bold red" if mismatched and "OLD" in line else "")
-        if result.error:
-            text.append(f"\n{result.error}\n")
+        # the error itself is in the banner above
         ways = result.way_back()
         if ways:
             text.append("\nThe way back\n", style="bold")
