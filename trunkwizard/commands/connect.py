@@ -7,7 +7,9 @@ side, named by provider key (or `key:mode` when both sides are one provider), ke
 
 Exit codes as for `create`: 0 joined (or dry run printed), 2 invalid answers or usage, 1 refused, 3
 unknown. When the second half fails the first is kept and recorded in the history as a half-done pair:
-`--resume ENTRY` sends the second half again, `trunkwizard history delete ENTRY` removes the first.
+`--resume ENTRY` sends the second half again (through connect/resume.py, as the wizard's history does),
+`trunkwizard history delete ENTRY` removes the first. `--check` (or `--check-register`) then runs the SIP
+check of the joined connection, both ends (commands/check_connection.py); a failed check exits 1.
 """
 
 from __future__ import annotations
