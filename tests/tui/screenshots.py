@@ -37,6 +37,12 @@ EXPORTED = {
     "TestOtherSizes.test_details[size1].svg": "wizard-160x50.svg",
     "TestTerminals.test_sixteen_colours.svg": "wizard-16-colours.svg",
     "TestTerminals.test_no_color.svg": "wizard-no-color.svg",
+    "TestTerminals.test_without_colour[16-colours-row-list].svg": "wizard-4-row-list-16-colours.svg",
+    "TestTerminals.test_without_colour[no-color-row-list].svg": "wizard-4-row-list-no-color.svg",
+    "TestTerminals.test_without_colour[both-row-list].svg": "wizard-4-row-list-16-colours-no-color.svg",
+    "TestTerminals.test_without_colour[16-colours-review].svg": "wizard-5-review-16-colours.svg",
+    "TestTerminals.test_without_colour[no-color-review].svg": "wizard-5-review-no-color.svg",
+    "TestTerminals.test_without_colour[both-review].svg": "wizard-5-review-16-colours-no-color.svg",
 }
 
 

@@ -86,6 +86,19 @@ async def _filled(keys: KeyboardDriver) -> None:
     await keys.fill_form(keys.app.screen.form, REGISTRATION)  # type: ignore[attr-defined]
 
 
+async def _row_list(keys: KeyboardDriver) -> None:
+    await _details(keys, "yeastar", "register")
+    keys.app.screen.form.focus_field("did_list")  # type: ignore[attr-defined]
+    for number, name in (("+13125550100", "Chicago main line, 3rd floor"), ("+13125550101", "")):
+        await keys.press("a")
+        await keys.settle()
+        await keys.type_text(number)
+        await keys.press("tab")
+        await keys.type_text(name)
+        await keys.press("ctrl+s")
+        await keys.settle()
+
+
 async def _review(keys: KeyboardDriver) -> None:
     await _filled(keys)
     await keys.press("ctrl+n")
@@ -260,20 +273,7 @@ class TestPanels:
 
     def test_row_list(self, snap_compare: Any, tmp_path: Path) -> None:
         """Every row one line, the DID first, the list's keys in the footer."""
-
-        async def steps(keys: KeyboardDriver) -> None:
-            await _details(keys, "yeastar", "register")
-            keys.app.screen.form.focus_field("did_list")  # type: ignore[attr-defined]
-            for number, name in (("+13125550100", "Chicago main line, 3rd floor"), ("+13125550101", "")):
-                await keys.press("a")
-                await keys.settle()
-                await keys.type_text(number)
-                await keys.press("tab")
-                await keys.type_text(name)
-                await keys.press("ctrl+s")
-                await keys.settle()
-
-        _check(snap_compare, _app(tmp_path), steps)
+        _check(snap_compare, _app(tmp_path), _row_list)
 
     def test_quit_confirmation(self, snap_compare: Any, tmp_path: Path) -> None:
         async def steps(keys: KeyboardDriver) -> None:
@@ -299,6 +299,29 @@ class TestTerminals:
     def test_no_color(self, snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("NO_COLOR", "1")
         assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=_run(_filled))
+
+    # The row list (its keys in the footer) and the review, where state must read without colour: the
+    # cursor row, the ✗ of a bad row, masked secrets, the warnings' ⚠.
+    @pytest.mark.parametrize("steps", [_row_list, _review], ids=["row-list", "review"])
+    @pytest.mark.parametrize(
+        ("sixteen", "no_color"),
+        [(True, False), (False, True), (True, True)],
+        ids=["16-colours", "no-color", "both"],
+    )
+    def test_without_colour(
+        self,
+        snap_compare: Any,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        steps: Steps,
+        sixteen: bool,
+        no_color: bool,
+    ) -> None:
+        if no_color:
+            monkeypatch.setenv("NO_COLOR", "1")
+        terminal = TerminalProfile(over_ssh=True, sixteen_colours=sixteen, no_color=no_color)
+        app = WizardApp(sandbox=True, terminal=terminal, export_dir=tmp_path)
+        assert snap_compare(app, terminal_size=SIZE, run_before=_run(steps))
 
 
 def test_the_readme_screenshots_are_the_current_snapshots() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.color import Color
 
 from tests.support.secret_service import PrivateHome
 from tests.tui.driver import KeyboardDriver
@@ -26,11 +27,24 @@ TERMINAL_IDS = ["16-colours", "no-color", "16-colours-no-color"]
 
 
 def reversed_lines(app: WizardApp) -> list[str]:
-    """The screen lines drawn in reverse video (what a terminal without colour shows as picked)."""
+    """The screen lines drawn in reverse video (what a terminal without colour shows as picked). In 16
+    colours only the reverse of the terminal's own colours counts: reversed black on white is white on
+    black, like every other row."""
+
+    def default(colour: Color | None) -> bool:
+        return colour is None or colour.is_default
+
+    sixteen = app.terminal.sixteen_colours
     return [
         "".join(segment.text for segment in strip).strip()
         for strip in app.screen._compositor.render_strips()
-        if any(text.strip() and style is not None and style.reverse for text, style, _ in strip)
+        if any(
+            text.strip()
+            and style is not None
+            and style.reverse
+            and (not sixteen or (default(style.color) and default(style.bgcolor)))
+            for text, style, _ in strip
+        )
     ]
 
 
