@@ -372,3 +372,12 @@ async def test_a_read_only_side_refuses_the_whole_rotation_before_anything_is_se
             await run_rotation(rotation, [first, second])
     assert "Yeastar P-Series SIP trunk wx_reg: read-only account" in refused.value.message
     assert not recorder.writes  # not even the first side's update
+
+
+async def test_the_check_is_of_the_gateway_and_port_the_sending_side_uses(served: Any) -> None:
+    server, _, _, pbx = served
+    pbx.trunks[JOINED_ID].update(hostname="nl.wavix.net", domain="nl.wavix.net", port=5080)
+    rotation = await _plan(server.url)
+    plan = rotation.check_plan()
+    assert plan is not None and (plan.host, plan.port) == ("nl.wavix.net", 5080)
+    assert rotation.mismatch == ""  # another of the offered gateways is still the same registrar

@@ -344,6 +344,8 @@ def plan_joined_rotation(
     first, second = sides
     why = ORDER_WHY.format(first=first.provider.title, second=second.provider.title)
     need = _need(sender, sent_details.ref.mode)
+    if offer is not None and need is not None:
+        offer = _as_used(offer, need, _body(sent_details))
     mismatch = ""
     if offer is not None and need is not None and not _joins(offer, need, _body(sent_details)):
         user = offer.username.value if offer.username is not None else "?"
@@ -360,6 +362,20 @@ def plan_joined_rotation(
         offer=offer,
         mismatch=mismatch,
     )
+
+
+def _as_used(offer: Offer, need: Need, body: Mapping[str, Any]) -> Offer:
+    """The offer as the sending side uses it: the host it registers to when that is another of the
+    offered hosts (a regional gateway), and its port, so the SIP check tests what it will use."""
+    from trunkwizard.connect.offers import Origin, Sourced
+
+    for fill in need.fills:
+        used = body.get(fill.wire)
+        if fill.take == "host" and isinstance(used, str) and used in offer.host_choices:
+            offer = offer.with_host(used)
+        elif fill.take == "port" and isinstance(used, int) and not isinstance(used, bool):
+            offer = replace(offer, port=Sourced(used, Origin.ANSWER, fill.wire))
+    return offer
 
 
 def _old_password(sides: Sequence[RotationSide]) -> SecretStr | None:
