@@ -26,6 +26,7 @@ from trunkwizard.connect.rotation import (
     retry_rest,
     run_rotation,
 )
+from trunkwizard.errors import ValidationFailed
 from trunkwizard.inventory import show
 from trunkwizard.preflight import CheckStatus, run_checks
 from trunkwizard.providers import ResourceRef, get_provider
@@ -381,3 +382,16 @@ async def test_the_check_is_of_the_gateway_and_port_the_sending_side_uses(served
     plan = rotation.check_plan()
     assert plan is not None and (plan.host, plan.port) == ("nl.wavix.net", 5080)
     assert rotation.mismatch == ""  # another of the offered gateways is still the same registrar
+
+
+async def test_a_password_two_resources_use_is_not_rotated_on_two_of_three(served: Any) -> None:
+    server, recorder, trunks, pbx = served
+    pbx.trunks[JOINED_ID + 1] = {**joined_trunk(trunks.passwords[201]), "id": JOINED_ID + 1, "name": "wx_b"}
+    async with _client("wavix", server.url) as trunk_client, _client("yeastar", server.url) as pbx_client:
+        trunk = await show(trunk_client, "201")
+        with pytest.raises(ValidationFailed) as refused:
+            await matched_other_side(get_provider("wavix"), trunk, trunk_client, {"yeastar": pbx_client})
+    message = refused.value.problems[0].message
+    assert "more than one resource uses this password" in message
+    assert "SIP trunk wx_reg" in message and "SIP trunk wx_b" in message
+    assert not recorder.writes

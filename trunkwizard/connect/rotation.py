@@ -169,7 +169,8 @@ async def matched_other_side(
 ) -> OtherSide | None:
     """The other side found by matching username and host on the other providers' resources (the
     accounts in `others`, open clients by provider key), when the history records none. Reads at most
-    MATCH_READ_LIMIT resources."""
+    MATCH_READ_LIMIT resources. Refused (ValidationFailed) when more than one resource uses the same
+    credential: rotating two of them would leave the others on the old password."""
     from trunkwizard.inventory import list_inventory, show
 
     mode = details.ref.mode
@@ -178,6 +179,7 @@ async def matched_other_side(
     if this_offer is None and this_need is None:
         return None
     reads = 0
+    found_sides: list[tuple[OtherSide, str]] = []
     for key, client in others.items():
         other = client.provider
         if other.listing is None:
@@ -187,7 +189,7 @@ async def matched_other_side(
             if item.ref.mode and item.ref.mode not in wanted:
                 continue
             if reads >= MATCH_READ_LIMIT:
-                return None
+                break
             reads += 1
             try:
                 found = await show(client, item.key)
@@ -205,10 +207,20 @@ async def matched_other_side(
                 offer = theirs
             if joined and offer is not None:
                 user = offer.username.value if offer.username is not None else "?"
-                return OtherSide(
-                    key, item.key, f"matching username {user} and host {offer.host.value} at {other.title}"
+                where = f"matching username {user} and host {offer.host.value} at {other.title}"
+                found_sides.append((OtherSide(key, item.key, where), resource_name(other, found)))
+    if len(found_sides) > 1:
+        names = ", ".join(name for _, name in found_sides)
+        raise ValidationFailed(
+            [
+                Problem(
+                    "",
+                    f"more than one resource uses this password ({names}): rotate it by hand on each "
+                    "(`trunkwizard rotate ... --this-side-only --reveal`), or make each its own credential",
                 )
-    return None
+            ]
+        )
+    return found_sides[0][0] if found_sides else None
 
 
 def _body(details: Details) -> dict[str, Any]:
