@@ -4,14 +4,21 @@ layout, not over it), a list low on the form opens wholly in view, and its curso
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from textual.widgets import Select
 
+from tests.support.secret_service import KeyringSession
 from tests.tui.driver import KeyboardDriver
+from tests.tui.keeping import keeping_app, ready
 from tests.tui.screen_text import screen_text
+from trunkwizard.accounts import Accounts
 from trunkwizard.providers import get_provider
 from trunkwizard.sandbox.vox import AGENTS
+from trunkwizard.secrets import SecretVault
+from trunkwizard.store import ProfileStore
 from trunkwizard.tui.app import WizardApp
 
 KOREAN = "상담 안내 에이전트"  # the sandbox organization's first agent
@@ -81,3 +88,27 @@ async def test_the_option_enter_picks_is_marked_without_colour(
             if any(segment.style is not None and segment.style.underline for segment in strip)
         ]
         assert marked == ["Sipgate (Germany)"], marked
+
+
+@pytest.mark.keyring
+# the name's length moves the syllables along the columns: with the list drawn over the form,
+# "seoul-office" put 담 across the edge of the field beneath (drawn "상  안내")
+@pytest.mark.parametrize("name", ["seoul-office", "seoul-office1"])
+async def test_a_korean_saved_account_keeps_every_syllable_in_the_open_picker(
+    name: str, secret_service: KeyringSession, tmp_path: Path
+) -> None:
+    # The saved-accounts picker lists each profile with its settings, here an IDN base URL in Korean.
+    url = "https://상담안내.pbx.example/openapi/v1.0"
+    accounts = Accounts(ProfileStore(), SecretVault.open())
+    settings = {"base_url": url, "client_id": "client-1"}
+    accounts.add(accounts.build_profile(name, "yeastar", settings), {"client_secret": SecretStr("s-1")})
+    app = keeping_app(tmp_path, sandbox=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.pick_provider(get_provider("yeastar"))
+        await keys.settle()
+        app.screen.query_one("#saved", Select).focus()
+        await keys.press("enter")  # open the list: the profile's line lies where the form's fields are
+        await keys.settle()
+        assert f"{name}  {url}" in screen_text(app), screen_text(app)
