@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from rich.color import Color
+from textual import events
 
 from tests.support.secret_service import PrivateHome
 from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, ready
+from tests.tui.screen_text import screen_lines
 from trunkwizard.providers import get_provider
 from trunkwizard.store import HistoryStore
 from trunkwizard.tui.app import WizardApp
@@ -107,21 +109,10 @@ async def test_the_history_cursor_row_reads_without_colour(
 
 async def test_review_keys_are_not_dark_blue_in_sixteen_colours(make_app: Callable[..., WizardApp]) -> None:
     # Found in tmux with TERM=xterm: the request body's keys were bold blue on black, barely legible.
-    chorus = get_provider("chorus")
     app = make_app(terminal=SIXTEEN)
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
-        await keys.to_details(chorus, "sip-registration")
-        answers = {
-            "number": "+14155550126",
-            "sipUsername": "chorus-1001",
-            "sipPassword": "typed-for-the-review-1",
-            "sipProxy": "pbx.example.com",
-        }
-        await keys.fill_form(app.screen.form, answers)  # type: ignore[attr-defined]
-        await keys.press("ctrl+n")
-        await keys.settle()
-        assert isinstance(app.screen, ReviewScreen)
+        await _chorus_review(keys)
         lines = {
             "".join(text for text, _, _ in strip).strip(): [
                 style.color.name for text, style, _ in strip if text.strip() and style and style.color
@@ -132,3 +123,37 @@ async def test_review_keys_are_not_dark_blue_in_sixteen_colours(make_app: Callab
         assert key_lines, lines
         dark = {line: colours for line, colours in lines.items() if "blue" in colours}
         assert not dark, dark
+
+
+async def _chorus_review(keys: KeyboardDriver) -> None:
+    await keys.to_details(get_provider("chorus"), "sip-registration")
+    answers = {
+        "number": "+14155550126",
+        "sipUsername": "chorus-1001",
+        "sipPassword": "typed-for-the-review-1",
+        "sipProxy": "pbx.example.com",
+    }
+    await keys.fill_form(keys.app.screen.form, answers)  # type: ignore[attr-defined]
+    await keys.press("ctrl+n")
+    await keys.settle()
+    assert isinstance(keys.app.screen, ReviewScreen)
+
+
+async def test_a_toast_says_warning_or_error_without_colour(make_app: Callable[..., WizardApp]) -> None:
+    # A toast's severity was only the colour of its left edge: in 16 colours and under NO_COLOR a refusal
+    # looked like any other note.
+    app = make_app(terminal=SIXTEEN, read_only=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        keys = KeyboardDriver(pilot)
+        await _chorus_review(keys)
+        await keys.press("enter")  # read-only: the create is refused before anything is sent
+        await keys.settle()
+        assert [n.severity for n in app._notifications] == ["error"]  # the toast's edge ("▌"), then:
+        assert any("▌ ✗ read-only: create refused" in line for line in screen_lines(app)), screen_lines(app)
+        await keys.press("escape")  # back to the form: a paste of two lines into a secret is a warning
+        await keys.settle()
+        app.screen.form.focus_field("sipPassword")  # type: ignore[attr-defined]
+        await keys.settle()
+        app.post_message(events.Paste("first-line\nsecond line\n"))
+        await keys.settle()
+        assert any("▌ ⚠ Not pasted" in line for line in screen_lines(app)), screen_lines(app)

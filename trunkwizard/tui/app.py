@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter, Monochrome, NoColor
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -72,6 +73,8 @@ if TYPE_CHECKING:
     from trunkwizard.tui.state import Connecting, Joining
 
 __all__ = ["WizardApp", "run_app"]
+
+SEVERITY_MARKS = {"warning": "⚠ ", "error": "✗ "}
 
 S = TypeVar("S", bound=WizardScreen)
 _KEPT_DETAILS = "kept-details"  # the name the kept details screen is installed under
@@ -161,6 +164,22 @@ class WizardApp(App[int]):
         # into black on black (TERM=xterm NO_COLOR=1 drew an empty screen). ANSI colours want the
         # filter that leaves the terminal's own foreground and background.
         return [self._no_color_filter if isinstance(f, Monochrome) else f for f in filters]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        # a toast's severity is only the colour of its edge, lost in 16 colours and under NO_COLOR: a
+        # warning or an error starts with the glyph the banners and field messages use
+        marker = SEVERITY_MARKS.get(severity, "")
+        if marker and not message.startswith(marker):
+            message = marker + message
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_ready(self) -> None:
         # The first frame is out: now load the provider registry (pydantic models, httpx).
