@@ -63,6 +63,7 @@ async def to_the_joined_review(keys: KeyboardDriver, second_answers: dict[str, A
     await keys.accept_account()  # the first side's account: the sandbox's, filled in
     first = app.screen
     assert isinstance(first, DetailsScreen) and first.provider.key == "wavix"
+    assert "then Yeastar P-Series" in str(first.query_one("#heading").render())  # which side comes next
     await keys.fill_form(first.form, TRUNK)
     await keys.press("ctrl+n")
     await keys.settle()
@@ -106,6 +107,9 @@ async def test_a_pair_from_the_start_is_reviewed_as_one_and_joined(
         await keys.press("escape", "escape", "escape")
         await keys.settle()
         assert isinstance(app.screen, DetailsScreen) and app.screen.provider.key == "wavix"
+        # what the second form kept is what was typed there: no "<from wavix: name>" as an answer
+        kept = app.state.detail_values[("yeastar", "register")]
+        assert kept["name"] == "pair_office" and not any("<from" in str(v) for v in kept.values())
         await keys.press("ctrl+n")
         await keys.settle()
         await keys.accept_account()

@@ -316,7 +316,7 @@ class WizardApp(App[int]):
     def on_joined_review_requested(self, message: JoinedReviewRequested) -> None:
         from trunkwizard.tui.screens.joined import JoinedReviewScreen
 
-        self.push_screen(JoinedReviewScreen(message.plan))
+        self.push_screen(JoinedReviewScreen(message.plan, sixteen_colours=self.terminal.sixteen_colours))
 
     def on_joined_submit_requested(self, message: JoinedSubmitRequested) -> None:
         self.submit_joined(message.plan)
@@ -400,6 +400,20 @@ class WizardApp(App[int]):
             and self._on_second_side()
         ):
             return self._joined_details(provider, mode_key, joining)
+        if (
+            joining is not None
+            and joining.need is not None
+            and (provider.key, mode_key) == (joining.first_provider.key, joining.offering.mode)
+        ):
+            from trunkwizard.connect import password_rules
+            from trunkwizard.providers import get_provider
+            from trunkwizard.tui.screens.joined import FirstSideDetailsScreen
+
+            second = get_provider(joining.need.owner)
+            values = self._values_for(provider, mode_key)
+            rules = password_rules(joining.offering.password_rules, joining.need.password_rules)
+            mode = provider.mode(mode_key)
+            return FirstSideDetailsScreen(provider, mode, values, second.title, rules)
         connecting = self.state.connecting
         if connecting is not None and connecting.targets(provider.key, mode_key):
             from trunkwizard.tui.screens.connect import ConnectDetailsScreen

@@ -64,8 +64,7 @@ class DraftKeeper:
 
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, FormScreen) and screen.STEP is step and screen.is_mounted:
-                values: dict[str, Any] = screen.form.values()
-                return values
+                return screen.remembered_values()
         return None
 
     def _account_typed(self) -> bool:

@@ -41,11 +41,61 @@ def needs_for(provider: Provider, mode_key: str) -> list[Need]:
     ]
 
 
-class OfferingScreen(WizardScreen):
+class _SideScreen(WizardScreen):
+    """A list of connection sides, each a title and a line saying what it does; Enter picks one."""
+
+    STEP = Step.PROVIDER
+    LIST_ID = "sides"
+
+    def sides(self) -> list[tuple[str, str]]:
+        return []
+
+    def picked(self, index: int) -> None:
+        """Tell the app which side was picked."""
+
+    @staticmethod
+    def _prompt(title: str, description: str, current: bool) -> Text:
+        # the cursor is a glyph as well as a colour, as in the provider and mode lists: with 16 colours
+        # or NO_COLOR the highlight's colours go, and the ▶ still says which one Enter picks
+        text = Text()
+        text.append("▶ " if current else "  ", style="bold")
+        text.append(title, style="bold")
+        text.append(f"\n    {description}", style="italic")
+        return text
+
+    def compose_body(self) -> Iterable[Widget]:
+        options = [
+            Option(self._prompt(title, description, index == 0), id=f"side-{index}")
+            for index, (title, description) in enumerate(self.sides())
+        ]
+        yield OptionList(*options, id=self.LIST_ID)
+
+    def on_mount(self) -> None:
+        options = self.query_one(f"#{self.LIST_ID}", OptionList)
+        options.highlighted = 0
+        options.focus()
+        self.set_status("Enter picks · Esc goes back")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        for index, (title, description) in enumerate(self.sides()):
+            current = index == event.option_index
+            event.option_list.replace_option_prompt_at_index(index, self._prompt(title, description, current))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_next()
+
+    def action_next(self) -> None:
+        index = self.query_one(f"#{self.LIST_ID}", OptionList).highlighted
+        if index is not None:
+            self.picked(index)
+
+
+class OfferingScreen(_SideScreen):
     """ "Connect two providers", first step: the side that offers a SIP account, each provider mode that
     declares an offering some other side takes, in declaration order."""
 
-    STEP = Step.PROVIDER
+    LIST_ID = "offerings"
 
     def __init__(self, offerings: list[tuple[Provider, Offering]]) -> None:
         super().__init__()
@@ -54,35 +104,22 @@ class OfferingScreen(WizardScreen):
     def heading(self) -> str:
         return "Connect two providers: which side offers the SIP account? Enter to pick."
 
-    def compose_body(self) -> Iterable[Widget]:
-        options = []
-        for index, (provider, offering) in enumerate(self.offerings):
-            text = Text()
-            text.append(f"{provider.title} · {provider.mode(offering.mode).title}", style="bold")
-            text.append(f"\n  {offering.description}", style="italic")
-            options.append(Option(text, id=f"offering-{index}"))
-        yield OptionList(*options, id="offerings")
+    def sides(self) -> list[tuple[str, str]]:
+        return [
+            (f"{provider.title} · {provider.mode(offering.mode).title}", offering.description)
+            for provider, offering in self.offerings
+        ]
 
-    def on_mount(self) -> None:
-        self.query_one("#offerings", OptionList).focus()
-        self.set_status("Enter picks · Esc goes back")
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.action_next()
-
-    def action_next(self) -> None:
-        index = self.query_one("#offerings", OptionList).highlighted
-        if index is not None:
-            provider, offering = self.offerings[index]
-            self.post_message(OfferingChosen(self, provider, offering))
+    def picked(self, index: int) -> None:
+        provider, offering = self.offerings[index]
+        self.post_message(OfferingChosen(self, provider, offering))
 
 
-class NeedScreen(WizardScreen):
+class NeedScreen(_SideScreen):
     """Which side to connect the offer to: each provider mode that takes it, in declaration order.
     `what` names the side that offers; `offered` says what it offers."""
 
-    STEP = Step.PROVIDER
+    LIST_ID = "needs"
 
     def __init__(self, needs: list[Need], what: str, offered: str) -> None:
         super().__init__()
@@ -93,29 +130,19 @@ class NeedScreen(WizardScreen):
     def heading(self) -> str:
         return f"Connect {self.what} to: Enter to pick."
 
-    def compose_body(self) -> Iterable[Widget]:
-        options = []
-        for index, need in enumerate(self.needs):
+    def sides(self) -> list[tuple[str, str]]:
+        titles = []
+        for need in self.needs:
             provider = get_provider(need.owner)
-            text = Text()
-            text.append(f"{provider.title} · {provider.mode(need.mode).title}", style="bold")
-            text.append(f"\n  {need.description}", style="italic")
-            options.append(Option(text, id=f"need-{index}"))
-        yield OptionList(*options, id="needs")
+            titles.append((f"{provider.title} · {provider.mode(need.mode).title}", need.description))
+        return titles
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield from super().compose_body()
         yield Static(f" Offered: {self.offered}", id="offered", markup=False)
 
-    def on_mount(self) -> None:
-        self.query_one("#needs", OptionList).focus()
-        self.set_status("Enter picks · Esc goes back")
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.action_next()
-
-    def action_next(self) -> None:
-        index = self.query_one("#needs", OptionList).highlighted
-        if index is not None:
-            self.post_message(NeedChosen(self, self.needs[index]))
+    def picked(self, index: int) -> None:
+        self.post_message(NeedChosen(self, self.needs[index]))
 
 
 class ConnectDetailsScreen(DetailsScreen):

@@ -78,7 +78,7 @@ class DetailsScreen(FormScreen):
         self.notify(f"Generated a password for both sides ({sources}); ctrl+t shows it.", timeout=8)
 
     def remember(self) -> None:
-        self.wizard.state.detail_values[(self.provider.key, self.mode.key)] = self.form.values()
+        self.wizard.state.detail_values[(self.provider.key, self.mode.key)] = self.remembered_values()
 
     def action_next(self) -> None:
         account = self.wizard.state.account

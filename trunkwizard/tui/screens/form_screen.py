@@ -49,6 +49,10 @@ class FormScreen(WizardScreen):
     def on_mount(self) -> None:
         self.form.focus_first()
 
+    def remembered_values(self) -> dict[str, Any]:
+        """What leaving this step keeps of it, and what a draft holds: every editor's value."""
+        return self.form.values()
+
     def set_focus(
         self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
     ) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.console import Group
 from rich.json import JSON
-from rich.text import Text
+from rich.text import Span, Text
 from textual import work
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Button, LoadingIndicator, Static
 from textual.worker import Worker
 
+from trunkwizard.connect import PasswordRule
 from trunkwizard.connect.joined import ConnectionPlan, ConnectionState, plan_connection, run_connection
 from trunkwizard.errors import TrunkwizardError, ValidationFailed
 from trunkwizard.fields import ProviderModel
@@ -30,11 +31,43 @@ from trunkwizard.providers import Mode, Provider, get_provider
 from trunkwizard.tui.messages import ConnectionSent, JoinedReviewRequested, JoinedSubmitRequested
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.connect import ConnectDetailsScreen
+from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.screens.review import KEY_IN_SIXTEEN_COLOURS
 from trunkwizard.tui.services import Connections
 from trunkwizard.tui.state import Connecting, Joining
 from trunkwizard.tui.steps import Step
 
-__all__ = ["JoinedDetailsScreen", "JoinedReviewScreen", "JoinedSubmitScreen", "joined_renderable"]
+__all__ = [
+    "FirstSideDetailsScreen",
+    "JoinedDetailsScreen",
+    "JoinedReviewScreen",
+    "JoinedSubmitScreen",
+    "joined_renderable",
+]
+
+
+class FirstSideDetailsScreen(DetailsScreen):
+    """The first side's form when two providers are connected from the start: the same form, its
+    heading saying which side comes next (ctrl+n goes on to it), and a generated password (ctrl+g)
+    made for the rules of these two sides (the pair declares them), not of every side it could join."""
+
+    def __init__(
+        self,
+        provider: Provider,
+        mode: Mode,
+        values: dict[str, object],
+        then: str,
+        rules: tuple[PasswordRule, ...],
+    ) -> None:
+        super().__init__(provider, mode, values)
+        self.then = then
+        self.rules = rules
+
+    def heading(self) -> str:
+        return super().heading().replace(". * required", f", then {self.then}. * required")
+
+    def password_rules(self) -> tuple[PasswordRule, ...] | None:
+        return self.rules if super().password_rules() is not None else None
 
 
 class JoinedDetailsScreen(ConnectDetailsScreen):
@@ -71,6 +104,11 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
         """What was typed here: every editor's value but the offered ones."""
         offered = self.connecting.filled.answers
         return {wire: value for wire, value in self.form.values().items() if wire not in offered}
+
+    def remembered_values(self) -> dict[str, Any]:
+        # what the first side will offer ("<from ...>") is no answer: this mode's plain form, or a draft,
+        # must not start with it
+        return self.typed_values()
 
     def action_next(self) -> None:
         joining = self.joining
@@ -110,9 +148,10 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
         self.post_message(JoinedReviewRequested(self, plan))
 
 
-def joined_renderable(plan: ConnectionPlan) -> Group:
+def joined_renderable(plan: ConnectionPlan, *, sixteen_colours: bool = False) -> Group:
     """Every call of both halves, in order: which side, method, URL, headers, body. A value the first
-    side's answer gives is shown as `<from PROVIDER: WIRE>`; secrets are masked."""
+    side's answer gives is shown as `<from PROVIDER: WIRE>`; secrets are masked. In 16 colours the body's
+    keys take the terminal's own foreground, as in the one-side review."""
     parts: list[Text | JSON] = []
     calls = plan.calls()
     for index, call in enumerate(calls, start=1):
@@ -132,6 +171,11 @@ def joined_renderable(plan: ConnectionPlan) -> Group:
             body = JSON.from_data(call["json"], indent=2, ensure_ascii=False)
             body.text.no_wrap = False
             body.text.overflow = "fold"
+            if sixteen_colours:
+                body.text.spans = [
+                    Span(span.start, span.end, KEY_IN_SIXTEEN_COLOURS) if span.style == "json.key" else span
+                    for span in body.text.spans
+                ]
             parts.append(body)
     return Group(*parts)
 
@@ -155,9 +199,10 @@ class JoinedReviewScreen(WizardScreen):
         Binding("ctrl+n", "next", "Submit both", show=False, id="next"),
     ]
 
-    def __init__(self, plan: ConnectionPlan) -> None:
+    def __init__(self, plan: ConnectionPlan, *, sixteen_colours: bool = False) -> None:
         super().__init__()
         self.plan = plan
+        self.sixteen_colours = sixteen_colours
 
     def heading(self) -> str:
         first, second = self.plan.first_provider.title, self.plan.second_provider.title
@@ -167,7 +212,7 @@ class JoinedReviewScreen(WizardScreen):
         with VerticalScroll(id="preview-scroll"):
             if self.plan.first.warnings or self.plan.second_preview.warnings:
                 yield Static(_warnings(self.plan), id="review-warnings")
-            yield Static(joined_renderable(self.plan), id="preview")
+            yield Static(joined_renderable(self.plan, sixteen_colours=self.sixteen_colours), id="preview")
 
     def on_mount(self) -> None:
         self.query_one("#preview-scroll").focus()
