@@ -714,6 +714,8 @@ class WizardApp(App[int]):
         if isinstance(self.screen, JoinedDetailsScreen):
             typed = self.screen.typed_values()
             await self.pop_screen()
+        # what was typed for the second side, as its form keeps it (a resume or a failure note reads it)
+        state.detail_values[(plan.second_provider.key, plan.need.mode)] = dict(typed)
         if result.offer is None:  # what the first side offers could not be read: nothing to fill from
             self.show_created(first, recorded=True, push=True)
             self.notify(f"Not connected: {result.problem}. 'o' tries again.", severity="error", timeout=12)
