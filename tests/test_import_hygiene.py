@@ -25,7 +25,8 @@ def _probe(code: str) -> dict[str, object]:
 _REPORT = (
     "import json, sys\n"
     "import pydantic.plugin._loader as plugins\n"
-    "print(json.dumps({'modules': sorted(sys.modules), 'plugins_scanned': plugins._plugins is not None}))\n"
+    "print(json.dumps({'modules': sorted(sys.modules), 'plugins_scanned': plugins._plugins is not None,\n"
+    "                  'built': globals().get('built')}))\n"
 )
 
 
@@ -67,7 +68,8 @@ def test_a_sandbox_dry_run_loads_one_provider_and_no_server(tmp_path: Path) -> N
     """`create yeastar --sandbox --dry-run`: the Yeastar models and the Yeastar emulator's account, not
     the other providers, not Starlette (the emulator is served only when a request is sent), no event
     loop, no history or drafts store, no other command's module (each is configured only when it runs)
-    and no TOML parser for a JSON answers file."""
+    and no TOML parser for a JSON answers file; of the Yeastar models, pydantic builds the validators of
+    the two it validates only (the peer and account trunks' are built when first used)."""
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"name": "ITSP_Main", "transport": "udp", "hostname": "sip.example.com"}))
     answers.chmod(0o600)
@@ -76,10 +78,14 @@ def test_a_sandbox_dry_run_loads_one_provider_and_no_server(tmp_path: Path) -> N
         "import contextlib, io, runpy, sys\n"
         f"sys.argv = ['trunkwizard', *{argv!r}, {str(answers)!r}]\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
-        "    runpy.run_module('trunkwizard', run_name='__main__')\n" + _REPORT
+        "    runpy.run_module('trunkwizard', run_name='__main__')\n"
+        "import trunkwizard.providers.yeastar as yeastar\n"
+        "built = sorted(n for n, c in vars(yeastar).items() if getattr(c, '__pydantic_complete__', False))\n"
+        + _REPORT
     )
     modules = report["modules"]
     assert isinstance(modules, list)
+    assert report["built"] == ["YeastarAccount", "YeastarRegisterTrunk"]
     ours = {m for m in modules if m.startswith("trunkwizard.")}
     assert "trunkwizard.providers.yeastar" in ours and "trunkwizard.sandbox.yeastar" in ours
     others = ("chorus", "signalwire", "wavix", "vox")

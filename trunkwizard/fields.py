@@ -267,6 +267,9 @@ class ProviderModel(BaseModel):
         extra="forbid",
         validate_default=False,
         frozen=True,
+        # A validator is built when a model is first validated, not when its module loads: a run (a dry
+        # run, the wizard's registry) loads every mode of a provider and validates one (issue 16).
+        defer_build=True,
     )
     # Rules between fields (see trunkwizard.rules.Across): documented ones refuse here, inferred ones warn.
     across: ClassVar[tuple[Across, ...]] = ()

@@ -39,6 +39,8 @@ def _load_provider(key: str, sandbox: bool) -> Provider:
     from trunkwizard.providers import get_provider
 
     provider = get_provider(key)
+    for model in (provider.account_model, *(mode.model for mode in provider.modes)):
+        model.model_rebuild()  # pydantic builds a validator when first used: here, not at a first check
     if sandbox:
         from trunkwizard.sandbox import emulator
 
