@@ -20,6 +20,7 @@ from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.history import HistoryScreen
 from trunkwizard.tui.screens.inventory import InventoryScreen
 from trunkwizard.tui.screens.review import ReviewScreen
+from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
 from trunkwizard.tui.terminal import TerminalProfile
 
 SIXTEEN = TerminalProfile(over_ssh=True, sixteen_colours=True, no_color=False)
@@ -157,3 +158,21 @@ async def test_a_toast_says_warning_or_error_without_colour(make_app: Callable[.
         app.post_message(events.Paste("first-line\nsecond line\n"))
         await keys.settle()
         assert any("▌ ⚠ Not pasted" in line for line in screen_lines(app)), screen_lines(app)
+
+
+async def test_the_delete_button_of_the_confirmation_has_its_label_in_sixteen_colours(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    # Found in tmux with TERM=xterm: F8 on the inventory showed "Cancel" and, for Delete (disabled until
+    # the name is typed), only a strip of border ("▊▔▔▔▔▎").
+    app = make_app(terminal=SIXTEEN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(get_provider("wavix"))
+        await keys.press("f4")
+        await keys.settle()
+        await keys.press("f8")
+        await keys.settle()
+        assert isinstance(app.screen, TypeToConfirmScreen)
+        buttons = [line for line in screen_lines(app) if "Cancel" in line]
+        assert len(buttons) == 1 and "Delete" in buttons[0] and "▔" not in buttons[0], buttons
