@@ -26,7 +26,8 @@ from trunkwizard.providers import Created, ResourceRef, get_provider
 from trunkwizard.sandbox import sandbox_account
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.result import ResultScreen
-from trunkwizard.tui.sip_check import sip_check_screen
+from trunkwizard.tui.services import ResultContext
+from trunkwizard.tui.sip_check import plans_for, sip_check_screen
 from trunkwizard.tui.terminal import TerminalProfile
 
 SIZE = (80, 24)
@@ -147,7 +148,8 @@ async def _on_result(pilot: Pilot[Any]) -> None:
         ResourceRef("wavix", "sip-trunk", "3141"), "SIP trunk My trunk", {"id": 3141, "name": "wx-31415"}
     )
     app.state.created = created
-    await app.push_screen(ResultScreen(created))
+    context = ResultContext(sip_checkable=bool(plans_for(app.state, submitted=True)))
+    await app.push_screen(ResultScreen(created, context))
     await pilot.pause()
 
 

@@ -31,9 +31,11 @@ from trunkwizard.tui.messages import (
     BackToDetails,
     ConnectionSent,
     ConnectRequested,
+    CopyRequested,
     CreatedShown,
     DeleteFirstHalf,
     EditAgain,
+    ExportWritten,
     InventoryRequested,
     JoinedReviewRequested,
     JoinedSubmitRequested,
@@ -44,12 +46,13 @@ from trunkwizard.tui.messages import (
     OfferingChosen,
     ProviderChosen,
     ReviewRequested,
+    SipCheckRequested,
     StartOver,
     SubmitRequested,
 )
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.provider import ProviderScreen
-from trunkwizard.tui.services import BannerShown, ProviderLoading
+from trunkwizard.tui.services import BannerShown, ProviderLoading, ResultContext, ReviewContext
 from trunkwizard.tui.state import WizardState
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.terminal import TerminalProfile
@@ -324,6 +327,17 @@ class WizardApp(App[int]):
     def on_connection_sent(self, message: ConnectionSent) -> None:
         self.run_worker(self._connection_sent(message.plan, message.result), group="flow", exclusive=True)
 
+    def on_copy_requested(self, message: CopyRequested) -> None:
+        self.copy_to_clipboard(message.text)
+
+    def on_export_written(self, message: ExportWritten) -> None:
+        self.last_export = message.path
+
+    def on_sip_check_requested(self, message: SipCheckRequested) -> None:
+        from trunkwizard.tui.sip_check import open_sip_check
+
+        open_sip_check(self, submitted=message.submitted)
+
     # --- the flow -----------------------------------------------------------------------------------
 
     def choose_provider(self, provider: Provider) -> None:
@@ -478,9 +492,18 @@ class WizardApp(App[int]):
         self.push_screen(self.review_screen(prepared))
 
     def review_screen(self, prepared: PreparedRequest) -> ReviewScreen:
+        from trunkwizard.client import cleartext_credentials
         from trunkwizard.tui.screens.review import ReviewScreen
+        from trunkwizard.tui.sip_check import plans_for
 
-        return ReviewScreen(prepared)
+        account = self.state.account
+        context = ReviewContext(
+            export_dir=self.export_dir,
+            sip_checkable=bool(plans_for(self.state, submitted=False)),
+            cleartext=cleartext_credentials(prepared.provider, account) if account is not None else None,
+            sixteen_colours=self.terminal.sixteen_colours,
+        )
+        return ReviewScreen(prepared, context)
 
     def submit(self) -> None:
         from trunkwizard.tui.screens.submit import SubmitScreen
@@ -494,7 +517,7 @@ class WizardApp(App[int]):
                 self.screen.set_banner(message)
             self.notify(message, severity="error", timeout=8)
             return
-        self.push_screen(SubmitScreen(self.state.prepared, self))
+        self.push_screen(SubmitScreen(self.state.prepared, self, spinner=self.animation_level != "none"))
 
     def show_created(self, created: Created, *, recorded: bool = False, push: bool = False) -> None:
         """Show what was created; `recorded` when a look-up settled an attempt already in the history;
@@ -504,10 +527,16 @@ class WizardApp(App[int]):
         self.state.created = created
         self.unknown_attempts.discard(_attempt_key(created.ref.provider, self.state.prepared))
         self._password_into_offer(created)
+        from trunkwizard.tui.sip_check import plans_for
+
+        context = ResultContext(
+            sip_checkable=bool(plans_for(self.state, submitted=True)),
+            connecting=lambda: self.state.connecting is not None,
+        )
         if push:
-            self.push_screen(ResultScreen(created))
+            self.push_screen(ResultScreen(created, context))
         else:
-            self.switch_screen(ResultScreen(created))
+            self.switch_screen(ResultScreen(created, context))
 
     def _password_into_offer(self, created: Created) -> None:
         """A connection resumed from the history: its offer kept no password, so the joined SIP check

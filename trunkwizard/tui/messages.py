@@ -5,12 +5,14 @@ Each message names the screen that sent it as `control`; the app decides where t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.screen import Screen
 
     from trunkwizard.client import PreparedRequest
@@ -28,9 +30,11 @@ __all__ = [
     "ConnectRequested",
     "ConnectionResumeRequested",
     "ConnectionSent",
+    "CopyRequested",
     "CreatedShown",
     "DeleteFirstHalf",
     "EditAgain",
+    "ExportWritten",
     "FlowMessage",
     "InventoryRequested",
     "JoinedReviewRequested",
@@ -42,6 +46,7 @@ __all__ = [
     "OfferingChosen",
     "ProviderChosen",
     "ReviewRequested",
+    "SipCheckRequested",
     "StartOver",
     "SubmitRequested",
 ]
@@ -191,3 +196,27 @@ class ConnectionSent(FlowMessage):
 
     plan: ConnectionPlan
     result: ConnectionResult
+
+
+# --- what a screen asks of the terminal and the session -----------------------------------------------
+
+
+@dataclass
+class CopyRequested(FlowMessage):
+    """Put `text` on the terminal's clipboard (OSC 52): only the app writes to the terminal."""
+
+    text: str = field(repr=False)
+
+
+@dataclass
+class ExportWritten(FlowMessage):
+    """A screen wrote a file into the exports folder (0600); the app keeps the last one's path."""
+
+    path: Path
+
+
+@dataclass
+class SipCheckRequested(FlowMessage):
+    """Check the SIP side of the request in review (`submitted` False) or of what was created (True)."""
+
+    submitted: bool

@@ -8,12 +8,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from trunkwizard.client import PreparedRequest, ProviderClient
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Provider
     from trunkwizard.store import HistoryEntry
 
-__all__ = ["BannerShown", "Connections", "ProviderLoading", "Rotating", "Sending"]
+__all__ = [
+    "BannerShown",
+    "Connections",
+    "ProviderLoading",
+    "ResultContext",
+    "ReviewContext",
+    "Rotating",
+    "Sending",
+]
 
 
 class Sending(Protocol):
@@ -68,3 +79,28 @@ class Rotating(Protocol):
     def other_account(self, provider: Provider, profile: str | None = None) -> ProviderModel | None: ...
 
     def history_entries(self) -> list[HistoryEntry]: ...
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    """What the review screen shows besides the plan: whether the SIP side can be checked before
+    submitting, a cleartext-credentials warning (only with --insecure-http), where exports go, and
+    whether the terminal has only 16 colours (the body is drawn in its own colours then)."""
+
+    export_dir: Path
+    sip_checkable: bool = False
+    cleartext: str | None = None
+    sixteen_colours: bool = False
+
+
+def _no_connection() -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class ResultContext:
+    """What the result screen offers besides what was created: a SIP check, and connecting it to
+    another side (not while a connection is under way: `connecting` reads the session as it is now)."""
+
+    sip_checkable: bool = False
+    connecting: Callable[[], bool] = _no_connection

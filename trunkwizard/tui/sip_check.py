@@ -2,12 +2,12 @@
 action and the command palette entry. The plans come from the provider (`Provider.sip_targets`), so
 nothing here knows a provider.
 
-A screen offers the check with three small hooks:
+A screen offers the check with three small hooks, and the app opens it (`open_sip_check`):
 
     COMMANDS = {SipCheckCommands}
     BINDINGS = [..., Binding("p", "check_sip", "Check SIP", show=False)]
     def action_check_sip(self) -> None:
-        open_sip_check(self.wizard, submitted=False)   # True on the result screen
+        self.post_message(SipCheckRequested(self, submitted=False))   # True on the result screen
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ __all__ = [
     "open_sip_check",
     "plans_for",
     "profile_ca_file",
-    "sip_check_hint",
     "sip_check_screen",
 ]
 
@@ -109,11 +108,6 @@ def open_sip_check(app: WizardApp, *, submitted: bool) -> None:
         app.notify(f"This request has no SIP host to check {when}.", timeout=5)
         return
     app.push_screen(screen)
-
-
-def sip_check_hint(app: WizardApp, *, submitted: bool) -> str:
-    """` · p: SIP` (the key that checks the SIP side) for a status line when there is something to check."""
-    return " · p: SIP" if plans_for(app.state, submitted=submitted) else ""
 
 
 class SipCheckCommands(Provider):

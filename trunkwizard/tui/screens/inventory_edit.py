@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from trunkwizard.errors import TrunkwizardError, ValidationFailed
 from trunkwizard.redact import redact
+from trunkwizard.tui.messages import CopyRequested
 from trunkwizard.tui.widgets.form_view import FormView
 from trunkwizard.tui.widgets.lookup_editor import LookupEditor
 
@@ -259,7 +260,7 @@ class EditReviewScreen(Screen[None]):
         return self.plan.as_curl()
 
     def action_copy_curl(self) -> None:
-        self.app.copy_to_clipboard(self.curl())
+        self.post_message(CopyRequested(self, self.curl()))
         self.notify("Copied as curl (OSC 52; secrets are $TRUNKWIZARD_… variables).", timeout=6)
 
     def set_banner(self, message: str | None) -> None:
@@ -317,9 +318,7 @@ class EditReviewScreen(Screen[None]):
 
     def action_close(self) -> None:
         # back to the list once sent (the details read before it are stale)
-        if self.sent and self.inventory in self.app.screen_stack:
-            stack = self.app.screen_stack
-            for _ in range(len(stack) - 1 - stack.index(self.inventory)):
-                self.app.pop_screen()
+        if self.sent and self.inventory.is_attached:
+            self.inventory.pop_until_active()
             return
         self.dismiss(None)

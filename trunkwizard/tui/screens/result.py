@@ -16,9 +16,10 @@ from textual.widgets import Static
 
 from trunkwizard.providers import Created
 from trunkwizard.redact import redact
-from trunkwizard.tui.messages import ConnectRequested, EditAgain, StartOver
+from trunkwizard.tui.messages import ConnectRequested, CopyRequested, EditAgain, SipCheckRequested, StartOver
 from trunkwizard.tui.screens.base import WizardScreen
-from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
+from trunkwizard.tui.services import ResultContext
+from trunkwizard.tui.sip_check import SipCheckCommands
 from trunkwizard.tui.steps import Step
 
 __all__ = ["ResultScreen", "result_renderable"]
@@ -65,9 +66,10 @@ class ResultScreen(WizardScreen):
         Binding("o", "connect", "Connect to…", id="connect"),
     ]
 
-    def __init__(self, created: Created) -> None:
+    def __init__(self, created: Created, context: ResultContext) -> None:
         super().__init__()
         self.created = created
+        self.context = context
 
     def heading(self) -> str:
         if self.created.warnings:
@@ -80,7 +82,7 @@ class ResultScreen(WizardScreen):
 
     def on_mount(self) -> None:
         self.query_one("#result-scroll").focus()
-        hint = sip_check_hint(self.wizard, submitted=True)
+        hint = " · p: SIP" if self.context.sip_checkable else ""
         connect = " · o connects it" if self.connectable() else ""
         self.set_status("n starts a new one · Esc edits these answers" + connect + hint)
 
@@ -95,13 +97,13 @@ class ResultScreen(WizardScreen):
         from trunkwizard.tui.screens.connect import needs_for
 
         ref = self.created.ref
-        return bool(needs_for(get_provider(ref.provider), ref.mode)) and not self.wizard.state.connecting
+        return bool(needs_for(get_provider(ref.provider), ref.mode)) and not self.context.connecting()
 
     def action_connect(self) -> None:
         self.post_message(ConnectRequested(self, self.created))
 
     def action_copy_id(self) -> None:
-        self.app.copy_to_clipboard(self.created.ref.id)
+        self.post_message(CopyRequested(self, self.created.ref.id))
         self.notify(f"Copied the ID {self.created.ref.id} (OSC 52)", timeout=4)
 
     def action_next(self) -> None:
@@ -111,4 +113,4 @@ class ResultScreen(WizardScreen):
         self.post_message(EditAgain(self))
 
     def action_check_sip(self) -> None:
-        open_sip_check(self.wizard, submitted=True)
+        self.post_message(SipCheckRequested(self, submitted=True))

@@ -13,12 +13,13 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from trunkwizard.client import PreparedRequest, cleartext_credentials
+from trunkwizard.client import PreparedRequest
 from trunkwizard.errors import TrunkwizardError
 from trunkwizard.tui.export import curl_script, save_private_text
-from trunkwizard.tui.messages import SubmitRequested
+from trunkwizard.tui.messages import CopyRequested, ExportWritten, SipCheckRequested, SubmitRequested
 from trunkwizard.tui.screens.base import WizardScreen
-from trunkwizard.tui.sip_check import SipCheckCommands, open_sip_check, sip_check_hint
+from trunkwizard.tui.services import ReviewContext
+from trunkwizard.tui.sip_check import SipCheckCommands
 from trunkwizard.tui.steps import Step
 
 __all__ = ["ReviewScreen", "preview_renderable", "warnings_renderable"]
@@ -85,9 +86,10 @@ class ReviewScreen(WizardScreen):
         Binding("p", "check_sip", "Check SIP", show=False, id="check-sip"),
     ]
 
-    def __init__(self, prepared: PreparedRequest) -> None:
+    def __init__(self, prepared: PreparedRequest, context: ReviewContext) -> None:
         super().__init__()
         self.prepared = prepared
+        self.context = context
 
     def heading(self) -> str:
         provider = self.prepared.provider
@@ -97,23 +99,21 @@ class ReviewScreen(WizardScreen):
         with VerticalScroll(id="preview-scroll"):
             if self.prepared.warnings:
                 yield Static(warnings_renderable(self.prepared), id="review-warnings")
-            sixteen_colours = self.wizard.terminal.sixteen_colours
+            sixteen_colours = self.context.sixteen_colours
             yield Static(preview_renderable(self.prepared, sixteen_colours=sixteen_colours), id="preview")
 
     def on_mount(self) -> None:
         self.query_one("#preview-scroll").focus()
-        hint = sip_check_hint(self.wizard, submitted=False)
+        hint = " · p: SIP" if self.context.sip_checkable else ""
         self.set_status("Enter submits · c copies as curl · s saves it" + hint)
-        account = self.wizard.state.account
-        cleartext = cleartext_credentials(self.prepared.provider, account) if account is not None else None
-        if cleartext:  # only reachable with --insecure-http: the account step refuses it otherwise
-            self.set_banner(f"INSECURE: {cleartext}; allowed by --insecure-http")
+        if self.context.cleartext:  # only with --insecure-http: the account step refuses it otherwise
+            self.set_banner(f"INSECURE: {self.context.cleartext}; allowed by --insecure-http")
 
     def curl(self) -> str:
         return self.prepared.as_curl()
 
     def action_copy_curl(self) -> None:
-        self.app.copy_to_clipboard(self.curl())
+        self.post_message(CopyRequested(self, self.curl()))
         self.notify(
             "Copied as curl (OSC 52; secrets are $TRUNKWIZARD_… variables). "
             "If your terminal ignores OSC 52, press s to save it to a file.",
@@ -123,11 +123,11 @@ class ReviewScreen(WizardScreen):
     def action_save_curl(self) -> None:
         stem = f"{self.prepared.provider.key}-{self.prepared.mode.key}"
         try:
-            path = save_private_text(self.wizard.export_dir, stem, curl_script(self.curl()))
+            path = save_private_text(self.context.export_dir, stem, curl_script(self.curl()))
         except (OSError, TrunkwizardError) as exc:
             self.set_banner(f"Could not save the curl file: {exc}")
             return
-        self.wizard.last_export = path
+        self.post_message(ExportWritten(self, path))
         self.set_status(f"saved: {path}")
         self.notify(f"Saved as {path} (mode 0600)", timeout=8)
 
@@ -135,4 +135,4 @@ class ReviewScreen(WizardScreen):
         self.post_message(SubmitRequested(self))
 
     def action_check_sip(self) -> None:
-        open_sip_check(self.wizard, submitted=False)
+        self.post_message(SipCheckRequested(self, submitted=False))

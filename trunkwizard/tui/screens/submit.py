@@ -38,10 +38,11 @@ class SubmitScreen(WizardScreen):
         Binding("ctrl+n", "next", "Retry", show=False, id="next"),
     ]
 
-    def __init__(self, prepared: PreparedRequest, service: Sending) -> None:
+    def __init__(self, prepared: PreparedRequest, service: Sending, *, spinner: bool) -> None:
         super().__init__()
         self.prepared = prepared
         self.service = service
+        self.spinner = spinner  # off when the terminal profile turns animations off
         self.sending: Worker[None] | None = None
         self.looking: Worker[None] | None = None
         self.outcome: Outcome | None = None
@@ -62,7 +63,7 @@ class SubmitScreen(WizardScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static("", id="progress", markup=False)
-        if self.app.animation_level != "none":
+        if self.spinner:
             yield LoadingIndicator(id="spinner")
         yield Static("", id="outcome", markup=False)
 
