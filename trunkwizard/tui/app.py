@@ -52,7 +52,13 @@ from trunkwizard.tui.messages import (
 )
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.provider import ProviderScreen
-from trunkwizard.tui.services import BannerShown, ProviderLoading, ResultContext, ReviewContext
+from trunkwizard.tui.services import (
+    BannerShown,
+    InventoryAccess,
+    ProviderLoading,
+    ResultContext,
+    ReviewContext,
+)
 from trunkwizard.tui.state import WizardState
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.terminal import TerminalProfile
@@ -238,7 +244,26 @@ class WizardApp(App[int]):
             self.notify(f"{provider.title}'s API has no listing to show.", severity="warning", timeout=6)
             return
         self.opened_accounts[provider.key] = account
-        self.push_screen(InventoryScreen(provider, account, page_size=self.inventory_page_size))
+        access = InventoryAccess(
+            client=lambda: self.client_for(provider, account),
+            rotating=self,
+            badge=self.badge,
+            read_only=self.is_read_only(provider.key),
+        )
+        self.push_screen(InventoryScreen(provider, account, access, page_size=self.inventory_page_size))
+
+    @property
+    def chosen_account(self) -> ProviderModel | None:
+        """The account the account step made (the details step prepares and looks up with it)."""
+        return self.state.account
+
+    def keep_account_answers(self, provider_key: str, values: dict[str, Any]) -> None:
+        """An account step's answers, kept while other steps are shown (and for the draft)."""
+        self.state.account_values[provider_key] = values
+
+    def keep_detail_answers(self, provider_key: str, mode_key: str, values: dict[str, Any]) -> None:
+        """A details step's answers, kept per provider and mode (switching mode loses nothing)."""
+        self.state.detail_values[(provider_key, mode_key)] = values
 
     # --- rotating a joined connection (tui/screens/rotation.py, through tui/services.Rotating) ----------
 
@@ -362,7 +387,7 @@ class WizardApp(App[int]):
                 )
             except KeyError:
                 notice = f"SANDBOX: the emulator has no {provider.title} yet; enter a real account."
-        return AccountScreen(provider, values or {}, notice)
+        return AccountScreen(provider, values or {}, notice, session=self)
 
     def account_ready(self, account: ProviderModel) -> None:
         provider = self.state.provider
@@ -427,14 +452,18 @@ class WizardApp(App[int]):
             values = self._values_for(provider, mode_key)
             rules = password_rules(joining.offering.password_rules, joining.need.password_rules)
             mode = provider.mode(mode_key)
-            return FirstSideDetailsScreen(provider, mode, values, second.title, rules)
+            return FirstSideDetailsScreen(provider, mode, values, second.title, rules, session=self)
         connecting = self.state.connecting
         if connecting is not None and connecting.targets(provider.key, mode_key):
             from trunkwizard.tui.screens.connect import ConnectDetailsScreen
 
             self.drop_kept_details()
             return ConnectDetailsScreen(
-                provider, provider.mode(mode_key), self._values_for(provider, mode_key), connecting
+                provider,
+                provider.mode(mode_key),
+                self._values_for(provider, mode_key),
+                connecting,
+                session=self,
             )
         kept = self._kept_details
         if (
@@ -445,7 +474,9 @@ class WizardApp(App[int]):
         ):
             return kept
         self.drop_kept_details()
-        screen = DetailsScreen(provider, provider.mode(mode_key), self._values_for(provider, mode_key))
+        screen = DetailsScreen(
+            provider, provider.mode(mode_key), self._values_for(provider, mode_key), session=self
+        )
         self.install_screen(screen, name=_KEPT_DETAILS)
         self._kept_details = screen
         return screen
@@ -698,7 +729,7 @@ class WizardApp(App[int]):
         connecting = Connecting(probe, joining.need, filled, joining.first_provider.title)
         values = self._values_for(provider, mode_key)
         return JoinedDetailsScreen(
-            provider, provider.mode(mode_key), values, connecting, joining, self.state.account
+            provider, provider.mode(mode_key), values, connecting, joining, self.state.account, session=self
         )
 
     def submit_joined(self, plan: ConnectionPlan) -> None:
@@ -769,7 +800,7 @@ class WizardApp(App[int]):
             plan.need.mode,
         )
         form = ConnectDetailsScreen(
-            plan.second_provider, plan.second_provider.mode(plan.need.mode), typed, connecting
+            plan.second_provider, plan.second_provider.mode(plan.need.mode), typed, connecting, session=self
         )
         await self.push_screen(form)
         second = result.second_created

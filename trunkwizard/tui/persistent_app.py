@@ -689,8 +689,19 @@ class PersistentWizardApp(WizardApp):
 
     def open_history(self) -> None:
         from trunkwizard.tui.screens.history import HistoryScreen
+        from trunkwizard.tui.services import HistoryAccess
 
-        self.push_screen(HistoryScreen(self.history))
+        provider, account = self.state.provider, self.state.account
+        access = HistoryAccess(
+            history=self.history,
+            profiles=self.profile_accounts,
+            sandbox=self.sandbox,
+            created_this_session=self.created_this_session,
+            read_only=self.is_read_only,
+            transport=self.transport,
+            typed_in=(provider.key, account) if provider is not None and account is not None else None,
+        )
+        self.push_screen(HistoryScreen(access))
 
     def action_save_profile(self) -> None:
         from trunkwizard.tui.screens.account import AccountScreen

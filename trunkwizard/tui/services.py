@@ -4,21 +4,29 @@ provider screen loads the registry as the app says; a screen that shows a banner
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Set
     from pathlib import Path
+
+    import httpx
 
     from trunkwizard.client import PreparedRequest, ProviderClient
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Provider
-    from trunkwizard.store import HistoryEntry
+    from trunkwizard.store import HistoryEntry, HistoryStore
+    from trunkwizard.tui.accounts import AccountSource
+    from trunkwizard.tui.saved_accounts import ProfileAccounts
 
 __all__ = [
+    "AccountSession",
     "BannerShown",
     "Connections",
+    "DetailsSession",
+    "HistoryAccess",
+    "InventoryAccess",
     "ProviderLoading",
     "ResultContext",
     "ReviewContext",
@@ -49,6 +57,34 @@ class Connections(Protocol):
     def record_unknown(self, prepared: PreparedRequest) -> None: ...
 
     async def unsettled_attempts(self, prepared: PreparedRequest) -> list[str]: ...
+
+
+class AccountSession(Protocol):
+    """What the account step needs of the session (WizardApp is one): the saved accounts, the profile
+    named at start, whether --insecure-http allows a cleartext base URL, the badge (a profile saved
+    read-only turns [RO] on), and where the typed account is kept while other steps are shown."""
+
+    accounts: AccountSource
+    profile: str | None
+    insecure_http: bool
+
+    @property
+    def badge(self) -> str: ...
+
+    def keep_account_answers(self, provider_key: str, values: dict[str, Any]) -> None: ...
+
+
+class DetailsSession(Protocol):
+    """What the details step needs of the session (WizardApp is one): the account chosen on the step
+    before (it can change while the form is kept), a client for look-ups, and where the answers are
+    kept while other steps are shown."""
+
+    @property
+    def chosen_account(self) -> ProviderModel | None: ...
+
+    def client(self) -> ProviderClient: ...
+
+    def keep_detail_answers(self, provider_key: str, mode_key: str, values: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -104,3 +140,30 @@ class ResultContext:
 
     sip_checkable: bool = False
     connecting: Callable[[], bool] = _no_connection
+
+
+@dataclass(frozen=True)
+class InventoryAccess:
+    """What the inventory screens need of the session: a client for the account (the app's transport,
+    CA file and read-only flag), what rotating both sides of a connection needs, the badge, and whether
+    changes are refused before anything is sent."""
+
+    client: Callable[[], ProviderClient]
+    rotating: Rotating
+    badge: str = ""
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class HistoryAccess:
+    """What the history screen needs to list entries and delete one at the provider: the store, the
+    saved profiles (an entry's account), this session's sandbox and what it created (the sandbox forgets
+    the rest), read-only accounts, and the account typed in on the account step when it was opened."""
+
+    history: HistoryStore
+    profiles: ProfileAccounts
+    sandbox: bool
+    created_this_session: Set[str]
+    read_only: Callable[[str], bool]
+    transport: Callable[[], httpx.AsyncBaseTransport | None]
+    typed_in: tuple[str, ProviderModel] | None = field(default=None, repr=False)

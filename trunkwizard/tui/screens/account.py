@@ -20,6 +20,7 @@ from trunkwizard.tui.accounts import SavedAccount
 from trunkwizard.tui.commands import ScreenCommand
 from trunkwizard.tui.messages import AccountReady, InventoryRequested
 from trunkwizard.tui.screens.form_screen import FormScreen
+from trunkwizard.tui.services import AccountSession
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
 from trunkwizard.tui.widgets.pick_list import PickList
@@ -40,8 +41,11 @@ class AccountScreen(FormScreen):
     STEP = Step.ACCOUNT
     BINDINGS = [Binding("f4", "inventory", "Inventory", id="inventory")]
 
-    def __init__(self, provider: Provider, values: Mapping[str, Any], notice: str) -> None:
+    def __init__(
+        self, provider: Provider, values: Mapping[str, Any], notice: str, *, session: AccountSession
+    ) -> None:
         super().__init__()
+        self.session = session
         self.provider = provider
         self.model: type[ProviderModel] = provider.account_model
         self._values = dict(values)
@@ -68,16 +72,16 @@ class AccountScreen(FormScreen):
 
     @work(group="accounts", exclusive=True)
     async def list_saved(self) -> None:
-        source = self.wizard.accounts
+        source = self.session.accounts
         self._saved = list(await asyncio.to_thread(source.saved_accounts, self.provider.key))
         if not self._saved:
-            if self.wizard.profile:
-                self.set_banner(f"No saved {self.provider.title} account named {self.wizard.profile!r}.")
+            if self.session.profile:
+                self.set_banner(f"No saved {self.provider.title} account named {self.session.profile!r}.")
             return
         picker = self.query_one("#saved", Select)
         picker.set_options([(f"{a.name}  {a.description}".strip(), a.name) for a in self._saved])
         picker.display = True
-        wanted = self.wizard.profile
+        wanted = self.session.profile
         if wanted and any(a.name == wanted for a in self._saved):
             picker.value = wanted
 
@@ -95,7 +99,7 @@ class AccountScreen(FormScreen):
         and stop naming it, so the account is typed in."""
         if not self._from_profile:
             return
-        self.wizard.accounts.typed_in(self.provider.key)
+        self.session.accounts.typed_in(self.provider.key)
         for wire in self._from_profile:
             editor = self.form.rows[wire].editor
             editor.set_value(editor.initial)
@@ -111,7 +115,7 @@ class AccountScreen(FormScreen):
         self.set_status(f"reading {account.name} from the keyring…")
         missing: str | None = None
         try:
-            values = await asyncio.to_thread(self.wizard.accounts.account_values, account)
+            values = await asyncio.to_thread(self.session.accounts.account_values, account)
         except CredentialsUnavailable as exc:
             self.set_status("")
             self.set_banner(f"{exc.message} {exc.hint}".strip() + " Type the secret for this session.")
@@ -129,7 +133,7 @@ class AccountScreen(FormScreen):
         self.form.take_as_start({w: v for w, v in form_values.items() if w in self.form.rows})
         self.form.refresh_visibility()
         # a profile saved read-only shows [RO] from here on
-        self.query_one(StepIndicator).badge = self.wizard.badge
+        self.query_one(StepIndicator).badge = self.session.badge
         if missing in self.form.rows:
             self.form.rows[missing].set_error("not stored for this profile: type it here")
             self.form.focus_field(missing)
@@ -137,12 +141,12 @@ class AccountScreen(FormScreen):
     # --- steps ----------------------------------------------------------------------------------------
 
     def remember(self) -> None:
-        self.wizard.state.account_values[self.provider.key] = self.form.values()
+        self.session.keep_account_answers(self.provider.key, self.form.values())
 
     def action_next(self) -> None:
         try:
             account = load_account(
-                self.provider, self.form.answers(), insecure_http=self.wizard.insecure_http
+                self.provider, self.form.answers(), insecure_http=self.session.insecure_http
             )
         except ValidationFailed as failure:
             self.show_problems(failure.problems)

@@ -24,6 +24,7 @@ from trunkwizard.providers import Mode, Provider, get_provider
 from trunkwizard.tui.messages import DeleteFirstHalf, KeepFirstHalf, NeedChosen, OfferingChosen
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.services import DetailsSession
 from trunkwizard.tui.state import Connecting
 from trunkwizard.tui.steps import Step
 
@@ -155,9 +156,17 @@ class ConnectDetailsScreen(DetailsScreen):
         Binding("f7", "keep_first", "Keep first half", id="keep-first-half"),
     ]
 
-    def __init__(self, provider: Provider, mode: Mode, values: dict[str, object], connecting: Connecting):
+    def __init__(
+        self,
+        provider: Provider,
+        mode: Mode,
+        values: dict[str, object],
+        connecting: Connecting,
+        *,
+        session: DetailsSession,
+    ):
         offered = dict(connecting.filled.answers)
-        super().__init__(provider, mode, {**values, **offered})
+        super().__init__(provider, mode, {**values, **offered}, session=session)
         self.connecting = connecting
         self.unlocked = False
         # the second half was sent and failed: the first exists; retry, delete it or keep it

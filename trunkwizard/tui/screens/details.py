@@ -14,6 +14,7 @@ from trunkwizard.fields import ProviderModel
 from trunkwizard.providers import Mode, Provider
 from trunkwizard.tui.messages import ReviewRequested
 from trunkwizard.tui.screens.form_screen import FormScreen
+from trunkwizard.tui.services import DetailsSession
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.lookup_editor import LookupEditor
 
@@ -24,8 +25,11 @@ class DetailsScreen(FormScreen):
     STEP = Step.DETAILS
     BINDINGS = [Binding("ctrl+g", "generate_password", "New password", id="generate-password")]
 
-    def __init__(self, provider: Provider, mode: Mode, values: dict[str, object]) -> None:
+    def __init__(
+        self, provider: Provider, mode: Mode, values: dict[str, object], *, session: DetailsSession
+    ) -> None:
         super().__init__()
+        self.session = session
         self.provider = provider
         self.mode = mode
         self.model: type[ProviderModel] = mode.model
@@ -78,10 +82,10 @@ class DetailsScreen(FormScreen):
         self.notify(f"Generated a password for both sides ({sources}); ctrl+t shows it.", timeout=8)
 
     def remember(self) -> None:
-        self.wizard.state.detail_values[(self.provider.key, self.mode.key)] = self.remembered_values()
+        self.session.keep_detail_answers(self.provider.key, self.mode.key, self.remembered_values())
 
     def action_next(self) -> None:
-        account = self.wizard.state.account
+        account = self.session.chosen_account
         assert account is not None
         try:
             prepared = prepare(self.provider, self.mode.key, self.form.answers(), account)
@@ -118,7 +122,7 @@ class DetailsScreen(FormScreen):
                 editor.failed(f"choose the {self._label(editor.field.choices_of)} first")
                 return
         try:
-            async with self.wizard.client() as client:
+            async with self.session.client() as client:
                 choices = await client.lookup(name, of)
         except TrunkwizardError as exc:
             editor.failed(exc.message)

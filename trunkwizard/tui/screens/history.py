@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.syntax import Syntax
@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Static
 from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
 from trunkwizard.redact import redact
 from trunkwizard.tui.messages import ConnectionResumeRequested
+from trunkwizard.tui.services import HistoryAccess
 
 if TYPE_CHECKING:
     import httpx
@@ -31,8 +32,7 @@ if TYPE_CHECKING:
     from trunkwizard.connect.resume import HalfDone
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Provider
-    from trunkwizard.store import HistoryEntry, HistoryStore
-    from trunkwizard.tui.persistent_app import PersistentWizardApp
+    from trunkwizard.store import HistoryEntry
 
 __all__ = ["HistoryScreen", "when"]
 
@@ -113,17 +113,14 @@ class HistoryScreen(Screen[None]):
         Binding("r", "resume", "Resume connection", id="history-resume"),
     ]
 
-    def __init__(self, history: HistoryStore) -> None:
+    def __init__(self, access: HistoryAccess) -> None:
         super().__init__()
-        self.history = history
+        self.access = access
+        self.history = access.history
         self.entries: list[HistoryEntry] = []
         self.providers: dict[str, Provider] = {}
         # entry id -> the half-done connection it is the first half of
         self.half_done: dict[str, HalfDone] = {}
-
-    @property
-    def wizard(self) -> PersistentWizardApp:
-        return cast("PersistentWizardApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static("History: what was created, newest first", id="history-heading")
@@ -269,7 +266,7 @@ class HistoryScreen(Screen[None]):
             if yes:
                 self.delete(entry, provider)
 
-        if self.wizard.is_read_only(provider.key):
+        if self.access.read_only(provider.key):
             from trunkwizard.errors import ReadOnlyRefused
 
             self.set_banner(ReadOnlyRefused("delete").message)
@@ -299,13 +296,13 @@ class HistoryScreen(Screen[None]):
 
     def _sandbox_mismatch(self, entry: HistoryEntry) -> str | None:
         """Why this session cannot reach the entry's resource (sandbox versus real provider), or None."""
-        app = self.wizard
-        if entry.sandbox and (not app.sandbox or entry.id not in app.created_this_session):
+        access = self.access
+        if entry.sandbox and (not access.sandbox or entry.id not in access.created_this_session):
             return (
                 "The sandbox forgets what it created when trunkwizard exits; this one was made in an "
                 "earlier session, so there is nothing left to delete."
             )
-        if not entry.sandbox and app.sandbox:
+        if not entry.sandbox and access.sandbox:
             return "This one was made at the real provider: start trunkwizard without --sandbox to delete it."
         return None
 
@@ -314,18 +311,17 @@ class HistoryScreen(Screen[None]):
     ) -> tuple[ProviderModel, httpx.AsyncBaseTransport | None, str | None]:
         from trunkwizard.client import load_account
 
-        app = self.wizard
         mismatch = self._sandbox_mismatch(entry)
         if mismatch is not None:
             raise AccountNotAvailable(mismatch)
         if entry.sandbox:
             from trunkwizard.sandbox import sandbox_account
 
-            return load_account(provider, sandbox_account(provider.key)), app.transport(), None
+            return load_account(provider, sandbox_account(provider.key)), self.access.transport(), None
         if entry.profile:
             from trunkwizard.tui.accounts import SavedAccount
 
-            source = app.profile_accounts
+            source = self.access.profiles
             values = await asyncio.to_thread(source.account_values, SavedAccount(entry.profile, provider.key))
             profile = await asyncio.to_thread(source.accounts.profiles.get, entry.profile)
             if profile.read_only:
@@ -333,9 +329,9 @@ class HistoryScreen(Screen[None]):
 
                 raise ReadOnlyRefused("delete", f"(profile {profile.name!r} is read-only)")
             return load_account(provider, values), None, profile.ca_file
-        state = app.state
-        if state.provider is not None and state.provider.key == provider.key and state.account is not None:
-            return state.account, None, None
+        typed_in = self.access.typed_in
+        if typed_in is not None and typed_in[0] == provider.key:
+            return typed_in[1], None, None
         raise AccountNotAvailable(
             f"This one was made with a {provider.title} account typed in, not a saved profile: enter that "
             "account on the account step first, then delete it from here."

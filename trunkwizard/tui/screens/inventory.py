@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from trunkwizard.errors import ReadOnlyRefused, TrunkwizardError
 from trunkwizard.redact import MASK, redact
+from trunkwizard.tui.services import InventoryAccess
 
 if TYPE_CHECKING:
     from trunkwizard.client import ProviderClient
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from trunkwizard.inventory import Details, Inventory
     from trunkwizard.providers import Provider
     from trunkwizard.providers._listing import Item
-    from trunkwizard.tui.app import WizardApp
     from trunkwizard.tui.screens.rotation import RotationClosed
 
 __all__ = ["InventoryDetailsScreen", "InventoryScreen"]
@@ -52,20 +52,21 @@ class InventoryScreen(Screen[None]):
         Binding("down", "cursor(1)", "Down", show=False, id="inventory-down"),
     ]
 
-    def __init__(self, provider: Provider, account: ProviderModel, *, page_size: int | None = None) -> None:
+    def __init__(
+        self,
+        provider: Provider,
+        account: ProviderModel,
+        access: InventoryAccess,
+        *,
+        page_size: int | None = None,
+    ) -> None:
         super().__init__()
         self.provider = provider
         self.account = account
+        self.access = access
         self.page_size = page_size
         self.inventory: Inventory | None = None
         self.shown: list[Item] = []
-
-    @property
-    def wizard(self) -> WizardApp:
-        from trunkwizard.tui.app import WizardApp
-
-        assert isinstance(self.app, WizardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static("", id="inventory-heading", markup=False)
@@ -85,7 +86,7 @@ class InventoryScreen(Screen[None]):
         from trunkwizard.inventory import listing_of
 
         listing = listing_of(self.provider)
-        badge = self.wizard.badge
+        badge = self.access.badge
         heading = f"{self.provider.title}: {listing.what} in this account"
         self.query_one("#inventory-heading", Static).update(f"{heading}  {badge}".rstrip())
         table = self.query_one(DataTable)
@@ -101,7 +102,7 @@ class InventoryScreen(Screen[None]):
     # --- reading ----------------------------------------------------------------------------------------
 
     def client(self) -> ProviderClient:
-        return self.wizard.client_for(self.provider, self.account)
+        return self.access.client()
 
     def action_refresh(self) -> None:
         self.load()
@@ -217,7 +218,7 @@ class InventoryScreen(Screen[None]):
         item = self.selected()
         if item is None:
             return
-        if self.wizard.is_read_only(self.provider.key):
+        if self.access.read_only:
             self.set_banner(ReadOnlyRefused("delete").message)
             return
         if self.provider.delete_call(item.ref) is None:
@@ -341,7 +342,7 @@ class InventoryDetailsScreen(Screen[None]):
         """Read-only accounts: edit and rotate are refused here, before anything is sent."""
         if self.details is None:
             return True
-        if self.inventory.wizard.is_read_only(self.inventory.provider.key):
+        if self.inventory.access.read_only:
             self.set_banner(ReadOnlyRefused(action).message)
             return True
         return False
@@ -360,7 +361,9 @@ class InventoryDetailsScreen(Screen[None]):
         if self._refused("rotate") or self.details is None:
             return
         inventory = self.inventory
-        screen = RotationScreen(inventory.provider, self.details, inventory.account, inventory.wizard)
+        screen = RotationScreen(
+            inventory.provider, self.details, inventory.account, inventory.access.rotating
+        )
         self.app.push_screen(screen, self._rotate_alone)
 
     def _rotate_alone(self, closed: RotationClosed | None) -> None:

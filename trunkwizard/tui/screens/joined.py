@@ -33,7 +33,7 @@ from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.connect import ConnectDetailsScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.review import KEY_IN_SIXTEEN_COLOURS
-from trunkwizard.tui.services import Connections
+from trunkwizard.tui.services import Connections, DetailsSession
 from trunkwizard.tui.state import Connecting, Joining
 from trunkwizard.tui.steps import Step
 
@@ -58,8 +58,10 @@ class FirstSideDetailsScreen(DetailsScreen):
         values: dict[str, object],
         then: str,
         rules: tuple[PasswordRule, ...],
+        *,
+        session: DetailsSession,
     ) -> None:
-        super().__init__(provider, mode, values)
+        super().__init__(provider, mode, values, session=session)
         self.then = then
         self.rules = rules
 
@@ -83,8 +85,10 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
         connecting: Connecting,
         joining: Joining,
         account: ProviderModel,
+        *,
+        session: DetailsSession,
     ) -> None:
-        super().__init__(provider, mode, values, connecting)
+        super().__init__(provider, mode, values, connecting, session=session)
         self.joining = joining
         self.account = account
 
