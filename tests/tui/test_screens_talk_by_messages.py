@@ -1,5 +1,5 @@
 """Screens reach the app only by messages, notifications and pushing or popping screens: what else a
-screen needs is passed to it at construction (tui/services.py). Screens not yet converted are listed."""
+screen needs is passed to it at construction (tui/services.py), with no exception."""
 
 from __future__ import annotations
 
@@ -11,17 +11,6 @@ import trunkwizard.tui.screens as screens_package
 SCREENS = Path(screens_package.__file__).parent
 ALLOWED = frozenset({"post_message", "notify", "push_screen", "pop_screen"})
 APP_MODULES = frozenset({"trunkwizard.tui.app", "trunkwizard.tui.persistent_app"})
-
-# Issue 9 item 5, not done yet: these still read or call the app directly. Remove a module once converted.
-NOT_YET_CONVERTED = frozenset(
-    {
-        "account.py",
-        "base.py",
-        "details.py",
-        "history.py",
-        "inventory.py",
-    }
-)
 
 
 def reaches_into_app(source: str) -> list[str]:
@@ -73,14 +62,5 @@ def test_the_check_sees_an_alias_of_the_app() -> None:
 
 
 def test_screens_reach_the_app_only_by_messages() -> None:
-    offenders = {
-        path.name: reaches_into_app(path.read_text())
-        for path in sorted(SCREENS.glob("*.py"))
-        if path.name not in NOT_YET_CONVERTED
-    }
+    offenders = {path.name: reaches_into_app(path.read_text()) for path in sorted(SCREENS.glob("*.py"))}
     assert {name: found for name, found in offenders.items() if found} == {}
-
-
-def test_the_not_yet_converted_list_only_holds_unconverted_screens() -> None:
-    still_reaching = {name for name in NOT_YET_CONVERTED if reaches_into_app((SCREENS / name).read_text())}
-    assert sorted(NOT_YET_CONVERTED - still_reaching) == []

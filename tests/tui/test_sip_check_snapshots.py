@@ -149,7 +149,7 @@ async def _on_result(pilot: Pilot[Any]) -> None:
     )
     app.state.created = created
     context = ResultContext(sip_checkable=bool(plans_for(app.state, submitted=True)))
-    await app.push_screen(ResultScreen(created, context))
+    await app.push_screen(ResultScreen(created, context, session=app))
     await pilot.pause()
 
 

@@ -53,7 +53,7 @@ async def test_the_submit_screen_sends_with_the_service_it_is_given(
         await keys.settle()
         assert isinstance(app.screen, ReviewScreen) and app.state.prepared is not None
         service = RecordingService(app)
-        await app.push_screen(SubmitScreen(app.state.prepared, service, spinner=True))
+        await app.push_screen(SubmitScreen(app.state.prepared, service, spinner=True, session=app))
         for _ in range(50):
             await keys.settle()
             if isinstance(app.screen, ResultScreen):

@@ -157,7 +157,8 @@ class WizardApp(App[int]):
 
     def get_default_screen(self) -> Screen[Any]:
         # The first step is the default screen: pushing it would cost Textual's screen-switch delay.
-        return ProviderScreen(ProviderLoading(sandbox=self.sandbox, preload=tuple(self.modules_to_preload())))
+        loading = ProviderLoading(sandbox=self.sandbox, preload=tuple(self.modules_to_preload()))
+        return ProviderScreen(loading, session=self)
 
     def on_mount(self) -> None:
         if self.theme != self.terminal.theme:
@@ -344,7 +345,9 @@ class WizardApp(App[int]):
     def on_joined_review_requested(self, message: JoinedReviewRequested) -> None:
         from trunkwizard.tui.screens.joined import JoinedReviewScreen
 
-        self.push_screen(JoinedReviewScreen(message.plan, sixteen_colours=self.terminal.sixteen_colours))
+        self.push_screen(
+            JoinedReviewScreen(message.plan, session=self, sixteen_colours=self.terminal.sixteen_colours)
+        )
 
     def on_joined_submit_requested(self, message: JoinedSubmitRequested) -> None:
         self.submit_joined(message.plan)
@@ -415,7 +418,7 @@ class WizardApp(App[int]):
     def mode_screen(self, provider: Provider) -> ModeScreen:
         from trunkwizard.tui.screens.mode import ModeScreen
 
-        return ModeScreen(provider, self.state.mode_key)
+        return ModeScreen(provider, self.state.mode_key, session=self)
 
     def choose_mode(self, mode_key: str) -> None:
         provider = self.state.provider
@@ -534,7 +537,7 @@ class WizardApp(App[int]):
             cleartext=cleartext_credentials(prepared.provider, account) if account is not None else None,
             sixteen_colours=self.terminal.sixteen_colours,
         )
-        return ReviewScreen(prepared, context)
+        return ReviewScreen(prepared, context, session=self)
 
     def submit(self) -> None:
         from trunkwizard.tui.screens.submit import SubmitScreen
@@ -548,7 +551,8 @@ class WizardApp(App[int]):
                 self.screen.set_banner(message)
             self.notify(message, severity="error", timeout=8)
             return
-        self.push_screen(SubmitScreen(self.state.prepared, self, spinner=self.animation_level != "none"))
+        spinner = self.animation_level != "none"
+        self.push_screen(SubmitScreen(self.state.prepared, self, spinner=spinner, session=self))
 
     def show_created(self, created: Created, *, recorded: bool = False, push: bool = False) -> None:
         """Show what was created; `recorded` when a look-up settled an attempt already in the history;
@@ -565,9 +569,9 @@ class WizardApp(App[int]):
             connecting=lambda: self.state.connecting is not None,
         )
         if push:
-            self.push_screen(ResultScreen(created, context))
+            self.push_screen(ResultScreen(created, context, session=self))
         else:
-            self.switch_screen(ResultScreen(created, context))
+            self.switch_screen(ResultScreen(created, context, session=self))
 
     def _password_into_offer(self, created: Created) -> None:
         """A connection resumed from the history: its offer kept no password, so the joined SIP check
@@ -636,7 +640,7 @@ class WizardApp(App[int]):
             return
         self._offer = offer
         needs = needs_for(provider, created.ref.mode)
-        self.push_screen(NeedScreen(needs, created.title, f"registrar {offer.registrar}"))
+        self.push_screen(NeedScreen(needs, created.title, f"registrar {offer.registrar}", session=self))
 
     def connect_to(self, need: Need) -> None:
         """The other side's steps: its account, then its form with the offered values locked."""
@@ -672,7 +676,7 @@ class WizardApp(App[int]):
         offerings: dict[tuple[str, str], tuple[Provider, Any]] = {}
         for owner, offering, _need in pairs:
             offerings.setdefault((owner, offering.mode), (get_provider(owner), offering))
-        self.push_screen(OfferingScreen(list(offerings.values())))
+        self.push_screen(OfferingScreen(list(offerings.values()), session=self))
 
     def join_from(self, provider: Provider, offering: Offering) -> None:
         """The side that offers is picked: now the side that takes it."""
@@ -682,7 +686,8 @@ class WizardApp(App[int]):
         self.state.connecting = None
         self.state.joining = Joining(provider, offering)
         what = f"a new {provider.title} {provider.mode(offering.mode).title}"
-        self.push_screen(NeedScreen(needs_for(provider, offering.mode), what, offering.description))
+        needs = needs_for(provider, offering.mode)
+        self.push_screen(NeedScreen(needs, what, offering.description, session=self))
 
     def join_to(self, need: Need) -> None:
         """Both sides are picked: the first side's account and form, then the second side's."""
@@ -743,7 +748,8 @@ class WizardApp(App[int]):
                 self.screen.set_banner(message)
             self.notify(message, severity="error", timeout=8)
             return
-        self.push_screen(JoinedSubmitScreen(plan, self, spinner=self.animation_level != "none"))
+        spinner = self.animation_level != "none"
+        self.push_screen(JoinedSubmitScreen(plan, self, session=self, spinner=spinner))
 
     async def _connection_sent(self, plan: ConnectionPlan, result: ConnectionResult) -> None:
         """The first half exists. From here the second side goes on as from a result screen: its form

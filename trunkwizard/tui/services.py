@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from trunkwizard.store import HistoryEntry, HistoryStore
     from trunkwizard.tui.accounts import AccountSource
     from trunkwizard.tui.saved_accounts import ProfileAccounts
+    from trunkwizard.tui.steps import Step
 
 __all__ = [
     "AccountSession",
@@ -32,6 +33,7 @@ __all__ = [
     "ReviewContext",
     "Rotating",
     "Sending",
+    "StepSession",
 ]
 
 
@@ -59,7 +61,17 @@ class Connections(Protocol):
     async def unsettled_attempts(self, prepared: PreparedRequest) -> list[str]: ...
 
 
-class AccountSession(Protocol):
+class StepSession(Protocol):
+    """What every step shows of the session in its step indicator (WizardApp is one): the badge
+    (SANDBOX, [RO]) and the steps the chosen provider skips (a single mode)."""
+
+    @property
+    def badge(self) -> str: ...
+
+    def skipped_steps(self) -> frozenset[Step]: ...
+
+
+class AccountSession(StepSession, Protocol):
     """What the account step needs of the session (WizardApp is one): the saved accounts, the profile
     named at start, whether --insecure-http allows a cleartext base URL, the badge (a profile saved
     read-only turns [RO] on), and where the typed account is kept while other steps are shown."""
@@ -68,13 +80,10 @@ class AccountSession(Protocol):
     profile: str | None
     insecure_http: bool
 
-    @property
-    def badge(self) -> str: ...
-
     def keep_account_answers(self, provider_key: str, values: dict[str, Any]) -> None: ...
 
 
-class DetailsSession(Protocol):
+class DetailsSession(StepSession, Protocol):
     """What the details step needs of the session (WizardApp is one): the account chosen on the step
     before (it can change while the form is kept), a client for look-ups, and where the answers are
     kept while other steps are shown."""

@@ -44,7 +44,7 @@ class AccountScreen(FormScreen):
     def __init__(
         self, provider: Provider, values: Mapping[str, Any], notice: str, *, session: AccountSession
     ) -> None:
-        super().__init__()
+        super().__init__(session=session)
         self.session = session
         self.provider = provider
         self.model: type[ProviderModel] = provider.account_model

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,12 +14,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from trunkwizard.tui.commands import CommandSource, ScreenCommand
+from trunkwizard.tui.services import StepSession
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.step_footer import StepFooter
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
-
-if TYPE_CHECKING:
-    from trunkwizard.tui.app import WizardApp
 
 __all__ = ["WizardScreen"]
 
@@ -42,9 +40,9 @@ class WizardScreen(CommandSource, Screen[None]):
         Binding("f1", "help", "Help", id="help"),
     ]
 
-    @property
-    def wizard(self) -> WizardApp:
-        return cast("WizardApp", self.app)
+    def __init__(self, *, session: StepSession) -> None:
+        super().__init__()
+        self._step_session = session  # the badge and the skipped steps the indicator shows
 
     def palette_commands(self) -> tuple[ScreenCommand, ...]:
         return (ScreenCommand("Help for the focused field", "Same as F1", self.action_help),)
@@ -56,7 +54,8 @@ class WizardScreen(CommandSource, Screen[None]):
         return ()
 
     def compose(self) -> ComposeResult:
-        yield StepIndicator(self.STEP, skipped=self.wizard.skipped_steps(), badge=self.wizard.badge)
+        session = self._step_session
+        yield StepIndicator(self.STEP, skipped=session.skipped_steps(), badge=session.badge)
         yield Static(self.heading(), id="heading", markup=False)
         yield Static("", id="banner", markup=False)
         with Vertical(id="body"):

@@ -24,7 +24,7 @@ from trunkwizard.providers import Mode, Provider, get_provider
 from trunkwizard.tui.messages import DeleteFirstHalf, KeepFirstHalf, NeedChosen, OfferingChosen
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.details import DetailsScreen
-from trunkwizard.tui.services import DetailsSession
+from trunkwizard.tui.services import DetailsSession, StepSession
 from trunkwizard.tui.state import Connecting
 from trunkwizard.tui.steps import Step
 
@@ -98,8 +98,8 @@ class OfferingScreen(_SideScreen):
 
     LIST_ID = "offerings"
 
-    def __init__(self, offerings: list[tuple[Provider, Offering]]) -> None:
-        super().__init__()
+    def __init__(self, offerings: list[tuple[Provider, Offering]], *, session: StepSession) -> None:
+        super().__init__(session=session)
         self.offerings = offerings
 
     def heading(self) -> str:
@@ -122,8 +122,8 @@ class NeedScreen(_SideScreen):
 
     LIST_ID = "needs"
 
-    def __init__(self, needs: list[Need], what: str, offered: str) -> None:
-        super().__init__()
+    def __init__(self, needs: list[Need], what: str, offered: str, *, session: StepSession) -> None:
+        super().__init__(session=session)
         self.needs = needs
         self.what = what
         self.offered = offered

@@ -28,7 +28,7 @@ class DetailsScreen(FormScreen):
     def __init__(
         self, provider: Provider, mode: Mode, values: dict[str, object], *, session: DetailsSession
     ) -> None:
-        super().__init__()
+        super().__init__(session=session)
         self.session = session
         self.provider = provider
         self.mode = mode

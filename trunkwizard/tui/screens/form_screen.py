@@ -12,6 +12,7 @@ from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.fields import FormField, ProviderModel, check_answers
 from trunkwizard.tui.commands import SHOW_OR_HIDE_SECRETS, ScreenCommand
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.services import StepSession
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
 from trunkwizard.tui.widgets.form_view import FormView
@@ -26,8 +27,8 @@ class FormScreen(WizardScreen):
 
     model: type[ProviderModel]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, session: StepSession) -> None:
+        super().__init__(session=session)
         self._form: FormView | None = None
         self._help: FieldHelp | None = None
         self._touched: set[str] = set()

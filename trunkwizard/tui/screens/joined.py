@@ -33,7 +33,7 @@ from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.connect import ConnectDetailsScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.review import KEY_IN_SIXTEEN_COLOURS
-from trunkwizard.tui.services import Connections, DetailsSession
+from trunkwizard.tui.services import Connections, DetailsSession, StepSession
 from trunkwizard.tui.state import Connecting, Joining
 from trunkwizard.tui.steps import Step
 
@@ -203,8 +203,8 @@ class JoinedReviewScreen(WizardScreen):
         Binding("ctrl+n", "next", "Submit both", show=False, id="next"),
     ]
 
-    def __init__(self, plan: ConnectionPlan, *, sixteen_colours: bool = False) -> None:
-        super().__init__()
+    def __init__(self, plan: ConnectionPlan, *, session: StepSession, sixteen_colours: bool = False) -> None:
+        super().__init__(session=session)
         self.plan = plan
         self.sixteen_colours = sixteen_colours
 
@@ -239,8 +239,10 @@ class JoinedSubmitScreen(WizardScreen):
         Binding("ctrl+n", "next", "Retry", show=False, id="next"),
     ]
 
-    def __init__(self, plan: ConnectionPlan, service: Connections, *, spinner: bool = True) -> None:
-        super().__init__()
+    def __init__(
+        self, plan: ConnectionPlan, service: Connections, *, session: StepSession, spinner: bool = True
+    ) -> None:
+        super().__init__(session=session)
         self.plan = plan
         self.service = service
         self.spinner = spinner  # no animation where the terminal asks for none (it costs bytes over SSH)

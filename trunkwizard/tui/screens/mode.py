@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from trunkwizard.providers import Mode, Provider
 from trunkwizard.tui.messages import ModeChosen
 from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.services import StepSession
 from trunkwizard.tui.steps import Step
 
 __all__ = ["ModeScreen"]
@@ -20,8 +21,8 @@ __all__ = ["ModeScreen"]
 class ModeScreen(WizardScreen):
     STEP = Step.MODE
 
-    def __init__(self, provider: Provider, current: str | None) -> None:
-        super().__init__()
+    def __init__(self, provider: Provider, current: str | None, *, session: StepSession) -> None:
+        super().__init__(session=session)
         self.provider = provider
         self.current = current
 

@@ -25,7 +25,7 @@ from trunkwizard.catalog import CATALOG, CatalogEntry
 from trunkwizard.tui.commands import ScreenCommand
 from trunkwizard.tui.messages import JoiningRequested, ProviderChosen
 from trunkwizard.tui.screens.base import WizardScreen
-from trunkwizard.tui.services import ProviderLoading
+from trunkwizard.tui.services import ProviderLoading, StepSession
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
@@ -81,8 +81,8 @@ class ProviderScreen(WizardScreen):
         Binding("ctrl+o", "connect_two", "Connect two", id="connect-two"),
     ]
 
-    def __init__(self, registry: ProviderLoading) -> None:
-        super().__init__()
+    def __init__(self, registry: ProviderLoading, *, session: StepSession) -> None:
+        super().__init__(session=session)
         self.registry = registry
         self._loaded = False  # what every provider needs, loaded after the first frame
         self._shown: list[CatalogEntry] = []

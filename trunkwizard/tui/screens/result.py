@@ -18,7 +18,7 @@ from trunkwizard.providers import Created
 from trunkwizard.redact import redact
 from trunkwizard.tui.messages import ConnectRequested, CopyRequested, EditAgain, SipCheckRequested, StartOver
 from trunkwizard.tui.screens.base import WizardScreen
-from trunkwizard.tui.services import ResultContext
+from trunkwizard.tui.services import ResultContext, StepSession
 from trunkwizard.tui.sip_check import SipCheckCommands
 from trunkwizard.tui.steps import Step
 
@@ -66,8 +66,8 @@ class ResultScreen(WizardScreen):
         Binding("o", "connect", "Connect to…", id="connect"),
     ]
 
-    def __init__(self, created: Created, context: ResultContext) -> None:
-        super().__init__()
+    def __init__(self, created: Created, context: ResultContext, *, session: StepSession) -> None:
+        super().__init__(session=session)
         self.created = created
         self.context = context
 

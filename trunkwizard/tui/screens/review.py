@@ -18,7 +18,7 @@ from trunkwizard.errors import TrunkwizardError
 from trunkwizard.tui.export import curl_script, save_private_text
 from trunkwizard.tui.messages import CopyRequested, ExportWritten, SipCheckRequested, SubmitRequested
 from trunkwizard.tui.screens.base import WizardScreen
-from trunkwizard.tui.services import ReviewContext
+from trunkwizard.tui.services import ReviewContext, StepSession
 from trunkwizard.tui.sip_check import SipCheckCommands
 from trunkwizard.tui.steps import Step
 
@@ -86,8 +86,8 @@ class ReviewScreen(WizardScreen):
         Binding("p", "check_sip", "Check SIP", show=False, id="check-sip"),
     ]
 
-    def __init__(self, prepared: PreparedRequest, context: ReviewContext) -> None:
-        super().__init__()
+    def __init__(self, prepared: PreparedRequest, context: ReviewContext, *, session: StepSession) -> None:
+        super().__init__(session=session)
         self.prepared = prepared
         self.context = context
 

@@ -20,7 +20,7 @@ from trunkwizard.errors import AuthenticationFailed, ProviderError, TrunkwizardE
 from trunkwizard.outcome import Outcome, Verdict, interrupted, judge_failure, unknown
 from trunkwizard.tui.messages import BackToAccount, BackToDetails, CreatedShown
 from trunkwizard.tui.screens.base import WizardScreen
-from trunkwizard.tui.services import Sending
+from trunkwizard.tui.services import Sending, StepSession
 from trunkwizard.tui.steps import Step
 
 __all__ = ["SubmitScreen"]
@@ -38,8 +38,10 @@ class SubmitScreen(WizardScreen):
         Binding("ctrl+n", "next", "Retry", show=False, id="next"),
     ]
 
-    def __init__(self, prepared: PreparedRequest, service: Sending, *, spinner: bool) -> None:
-        super().__init__()
+    def __init__(
+        self, prepared: PreparedRequest, service: Sending, *, spinner: bool, session: StepSession
+    ) -> None:
+        super().__init__(session=session)
         self.prepared = prepared
         self.service = service
         self.spinner = spinner  # off when the terminal profile turns animations off

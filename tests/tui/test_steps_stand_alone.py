@@ -1,0 +1,110 @@
+"""The account and details steps run in any host that gives them a session: here a bare Textual app
+and a recording session, no WizardApp. What they decide reaches the host as typed messages; what they
+keep goes to the session they were given; their indicator shows the session's badge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.screen import Screen
+
+from tests.tui.driver import KeyboardDriver
+from tests.tui.test_screen_messages import Posted
+from trunkwizard.client import ProviderClient, load_account
+from trunkwizard.fields import ProviderModel
+from trunkwizard.providers import Provider, get_provider
+from trunkwizard.sandbox import in_process_transport, sandbox_account
+from trunkwizard.tui import app as app_module
+from trunkwizard.tui.accounts import AccountSource, NoSavedAccounts
+from trunkwizard.tui.messages import AccountReady, ReviewRequested
+from trunkwizard.tui.screens.account import AccountScreen, as_form_values
+from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.steps import Step
+from trunkwizard.tui.widgets.step_indicator import StepIndicator
+
+CHORUS = get_provider("chorus")
+JAMBONZ = {"number": "+14155550182", "name": "Front desk"}
+
+
+class RecordingSession:
+    """An AccountSession and a DetailsSession at once, recording what the steps keep."""
+
+    badge = "SANDBOX"
+    profile: str | None = None
+    insecure_http = False
+
+    def __init__(self, provider: Provider, account: ProviderModel | None = None) -> None:
+        self.accounts: AccountSource = NoSavedAccounts()
+        self.provider = provider
+        self.account = account
+        self.kept: list[tuple[Any, ...]] = []
+
+    def skipped_steps(self) -> frozenset[Step]:
+        return frozenset()
+
+    @property
+    def chosen_account(self) -> ProviderModel | None:
+        return self.account
+
+    def client(self) -> ProviderClient:
+        assert self.account is not None
+        return ProviderClient(self.provider, self.account, transport=in_process_transport())
+
+    def keep_account_answers(self, provider_key: str, values: dict[str, Any]) -> None:
+        self.kept.append(("account", provider_key, values))
+
+    def keep_detail_answers(self, provider_key: str, mode_key: str, values: dict[str, Any]) -> None:
+        self.kept.append(("details", provider_key, mode_key, values))
+
+
+class Host(App[None]):
+    """Shows one step and nothing of the wizard."""
+
+    CSS_PATH = str(Path(app_module.__file__).parent / "app.tcss")
+
+    def __init__(self, step: Screen[None]) -> None:
+        super().__init__()
+        self.step = step
+
+    def on_mount(self) -> None:
+        self.push_screen(self.step)
+
+
+async def test_the_account_step_keeps_its_answers_in_its_session_and_posts_the_account() -> None:
+    session = RecordingSession(CHORUS)
+    values = as_form_values(CHORUS, sandbox_account("chorus"))
+    screen = AccountScreen(CHORUS, values, "a notice", session=session)
+    posted = Posted()
+    async with Host(screen).run_test(size=(80, 24), message_hook=posted) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        assert screen.query_one(StepIndicator).badge == "SANDBOX"
+        await keys.press("ctrl+n")
+        await keys.settle()
+        (ready,) = posted.of(AccountReady)
+        assert ready.control is screen
+        assert ready.account == load_account(CHORUS, sandbox_account("chorus"))
+        (kept,) = session.kept
+        assert kept[:2] == ("account", "chorus")
+
+
+async def test_the_details_step_prepares_with_the_session_account_and_keeps_its_answers() -> None:
+    account = load_account(CHORUS, sandbox_account("chorus"))
+    session = RecordingSession(CHORUS, account)
+    screen = DetailsScreen(CHORUS, CHORUS.mode("jambonz"), {}, session=session)
+    posted = Posted()
+    async with Host(screen).run_test(size=(80, 24), message_hook=posted) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        await keys.fill_form(screen.form, JAMBONZ)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        (review,) = posted.of(ReviewRequested)
+        assert review.control is screen
+        # prepared with the session's account: its base URL, its key in the (masked) headers
+        assert review.prepared.preview.url.startswith("http://sandbox.trunkwizard.invalid/chorus/v1/")
+        assert review.prepared.as_json()["calls"][0]["json"] == {"provider": "jambonz", **JAMBONZ}
+        (kept,) = session.kept
+        assert kept[:3] == ("details", "chorus", "jambonz") and kept[3]["number"] == JAMBONZ["number"]
