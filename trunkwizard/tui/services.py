@@ -1,6 +1,15 @@
-"""What a screen needs from the wizard to do its job, passed to it explicitly (never reached for
-through `self.app`): the submit screen sends with a client and keeps the attempts' record; the
-provider screen loads the registry as the app says; a screen that shows a banner declares it."""
+"""What a screen needs from the wizard to do its job, passed to it at construction (never reached for
+through `self.app`; tests/tui/test_screens_talk_by_messages.py checks every screen module).
+
+Two kinds, both built by the app:
+
+- frozen dataclasses, read-only views of the session as it is when the screen opens (ReviewContext,
+  ResultContext, InventoryAccess, HistoryAccess, ProviderLoading);
+- Protocols the app implements, where a screen needs the session as it is now or a service (a client,
+  the attempts' record, where a step keeps its answers): StepSession and its AccountSession and
+  DetailsSession, Sending, Connections, Rotating.
+
+What a screen decides or asks of the app goes the other way, as a message (tui/messages.py)."""
 
 from __future__ import annotations
 
