@@ -465,3 +465,27 @@ async def test_a_resumed_connection_keeps_or_deletes_the_first_half(
     assert HistoryStore().half_done() == []
     (entry,) = [e for e in HistoryStore().entries() if e.id == half.id]
     assert entry.deleted
+
+
+async def test_a_new_one_after_a_connection_opens_the_first_providers_form_again(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    """Wavix trunk, `o` to a PBX trunk, then ctrl+n (New) and Wavix again: its form opens (the kept form
+    of the first side, still on the stack when the second side's form opened, was forgotten but left
+    installed, and the new one crashed the app: "Can't install screen; 'kept-details' is already
+    installed")."""
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        screen = await _second_half_refused(keys, app)
+        await keys.fill_form(screen.form, {"name": "wavix_again"})
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+        assert isinstance(app.screen, ResultScreen)
+        await keys.press("ctrl+n")  # New
+        await keys.settle()
+        await keys.to_details(WAVIX, "sip-trunk")
+        assert isinstance(app.screen, DetailsScreen)
+        assert app.screen.form.rows["label"].editor.get_value() is None  # a new one: nothing kept

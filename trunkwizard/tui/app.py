@@ -86,7 +86,7 @@ __all__ = ["WizardApp", "run_app"]
 SEVERITY_MARKS = {"warning": "⚠ ", "error": "✗ "}
 
 S = TypeVar("S", bound=WizardScreen)
-_KEPT_DETAILS = "kept-details"  # the name the kept details screen is installed under
+_KEPT_DETAILS = "kept-details"  # the kept details screens are installed as kept-details-1, -2, ...
 
 
 class WizardApp(App[int]):
@@ -133,6 +133,10 @@ class WizardApp(App[int]):
         self._offer: Offer | None = None
         self.first_entry: str | None = None
         self._kept_details: DetailsScreen | None = None
+        # kept details screens forgotten while still on the stack (the first side of a connection under
+        # the second side's form): uninstalled at a later drop, once off the stack
+        self._dropped_details: list[DetailsScreen] = []
+        self._kept_installs = 0
         # the accounts opened this session, by provider key: the other side of a rotation uses them
         self.opened_accounts: dict[str, ProviderModel] = {}
         self._no_color_filter = NoColor()
@@ -480,7 +484,9 @@ class WizardApp(App[int]):
         screen = DetailsScreen(
             provider, provider.mode(mode_key), self._values_for(provider, mode_key), session=self
         )
-        self.install_screen(screen, name=_KEPT_DETAILS)
+        # a name of its own: a forgotten one may still be installed while it is on the stack
+        self._kept_installs += 1
+        self.install_screen(screen, name=f"{_KEPT_DETAILS}-{self._kept_installs}")
         self._kept_details = screen
         return screen
 
@@ -491,12 +497,16 @@ class WizardApp(App[int]):
     def drop_kept_details(self) -> None:
         """Forget the kept details screen (another mode or provider, or a start over)."""
         kept, self._kept_details = self._kept_details, None
-        if kept is not None and self.is_screen_installed(kept):
-            if kept in self.screen_stack:
-                return  # still shown (not a case the flow has): left installed rather than torn down
-            self.uninstall_screen(kept)
-            if kept.is_attached:
-                kept.remove()
+        if kept is not None:
+            self._dropped_details.append(kept)
+        for screen in list(self._dropped_details):
+            if screen in self.screen_stack:
+                continue  # still shown (a connection's first side): uninstalled once off the stack
+            self._dropped_details.remove(screen)
+            if self.is_screen_installed(screen):
+                self.uninstall_screen(screen)
+                if screen.is_attached:
+                    screen.remove()
 
     def _shared_answers(self, provider: Provider, mode_key: str) -> dict[str, Any]:
         """A mode opened for the first time starts with the answers its fields share with the provider's
