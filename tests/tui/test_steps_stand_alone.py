@@ -1,6 +1,6 @@
-"""The account and details steps run in any host that gives them a session: here a bare Textual app
-and a recording session, no WizardApp. What they decide reaches the host as typed messages; what they
-keep goes to the session they were given; their indicator shows the session's badge."""
+"""Screens run in any host that gives them what they need: here a bare Textual app and recording
+sessions, no WizardApp. What the steps decide reaches the host as typed messages; what they keep goes
+to the session they were given; the badge and the read-only refusal come from what they were given."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
+from textual.widgets import DataTable, Static
 
 from tests.tui.driver import KeyboardDriver
 from tests.tui.test_screen_messages import Posted
@@ -16,11 +17,14 @@ from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.fields import ProviderModel
 from trunkwizard.providers import Provider, get_provider
 from trunkwizard.sandbox import in_process_transport, sandbox_account
+from trunkwizard.store import HistoryEntry
 from trunkwizard.tui import app as app_module
 from trunkwizard.tui.accounts import AccountSource, NoSavedAccounts
 from trunkwizard.tui.messages import AccountReady, ReviewRequested
 from trunkwizard.tui.screens.account import AccountScreen, as_form_values
 from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.screens.inventory import InventoryScreen
+from trunkwizard.tui.services import InventoryAccess
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
 
@@ -108,3 +112,41 @@ async def test_the_details_step_prepares_with_the_session_account_and_keeps_its_
         assert review.prepared.as_json()["calls"][0]["json"] == {"provider": "jambonz", **JAMBONZ}
         (kept,) = session.kept
         assert kept[:3] == ("details", "chorus", "jambonz") and kept[3]["number"] == JAMBONZ["number"]
+
+
+class NoRotation:
+    """Rotating, for a test that never rotates."""
+
+    sandbox = True
+
+    def client_for(self, provider: Provider, account: ProviderModel) -> ProviderClient:
+        raise AssertionError("no rotation here")
+
+    def other_account(self, provider: Provider, profile: str | None = None) -> ProviderModel | None:
+        return None
+
+    def history_entries(self) -> list[HistoryEntry]:
+        return []
+
+
+async def test_the_inventory_lists_with_the_client_it_is_given_and_refuses_as_it_is_told() -> None:
+    wavix = get_provider("wavix")
+    account = load_account(wavix, sandbox_account("wavix"))
+    clients: list[ProviderClient] = []
+
+    def client() -> ProviderClient:
+        clients.append(ProviderClient(wavix, account, transport=in_process_transport(), read_only=True))
+        return clients[-1]
+
+    access = InventoryAccess(client=client, rotating=NoRotation(), badge="TEST-BADGE", read_only=True)
+    screen = InventoryScreen(wavix, account, access)
+    async with Host(screen).run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        assert "TEST-BADGE" in str(screen.query_one("#inventory-heading", Static).render())
+        assert len(clients) == 1 and screen.query_one(DataTable).row_count >= 1
+        await keys.press("f8")
+        await keys.settle()
+        assert pilot.app.screen is screen
+        assert "read-only: delete refused" in str(screen.query_one("#inventory-banner", Static).render())
+        assert len(clients) == 1  # refused before a client was opened
