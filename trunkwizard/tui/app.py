@@ -709,13 +709,13 @@ class WizardApp(App[int]):
     def _follow_joining(self, screen: Screen[Any]) -> None:
         """Back at the first side's form from the second side's steps: the provider and account in use
         are the first side's again (the form prepares its request with them)."""
+        joining = self.state.joining
+        if joining is None or joining.first_account is None:
+            return  # runs on every screen change: nothing imported on the event loop unless joining
         from trunkwizard.tui.screens.details import DetailsScreen
 
-        joining = self.state.joining
         if (
-            joining is not None
-            and joining.first_account is not None
-            and isinstance(screen, DetailsScreen)
+            isinstance(screen, DetailsScreen)
             and (screen.provider.key, screen.mode.key) == (joining.first_provider.key, joining.offering.mode)
         ):
             self.state.provider, self.state.account = joining.first_provider, joining.first_account
