@@ -714,10 +714,8 @@ class WizardApp(App[int]):
             return  # runs on every screen change: nothing imported on the event loop unless joining
         from trunkwizard.tui.screens.details import DetailsScreen
 
-        if (
-            isinstance(screen, DetailsScreen)
-            and (screen.provider.key, screen.mode.key) == (joining.first_provider.key, joining.offering.mode)
-        ):
+        first = (joining.first_provider.key, joining.offering.mode)
+        if isinstance(screen, DetailsScreen) and (screen.provider.key, screen.mode.key) == first:
             self.state.provider, self.state.account = joining.first_provider, joining.first_account
             self.state.mode_key = joining.offering.mode
 
