@@ -8,24 +8,34 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
+from pydantic import SecretStr
 from rich.console import Console
 
 from tests.support.canary import CANARY
 from tests.support.leaks import assert_no_leak
 from tests.support.secret_service import PrivateHome
+from tests.test_connect_offers import PAIRS, _need_rest, _offering_answers, _read_back
 from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, ready
 from trunkwizard.client import ProviderClient, load_account
+from trunkwizard.connect import OfferKind, generate_password, password_rules
 from trunkwizard.connect.catalog import available_pairs
 from trunkwizard.providers import get_provider
 from trunkwizard.sandbox import sandbox_account
 from trunkwizard.sandbox import wavix as wavix_emulator
 from trunkwizard.sandbox import yeastar as yeastar_emulator
 from trunkwizard.store import HistoryStore
+from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.persistent_app import PersistentWizardApp
 from trunkwizard.tui.screens.connect import ConnectDetailsScreen, NeedScreen, OfferingScreen
 from trunkwizard.tui.screens.details import DetailsScreen
-from trunkwizard.tui.screens.joined import JoinedDetailsScreen, JoinedReviewScreen, joined_renderable
+from trunkwizard.tui.screens.joined import (
+    JoinedDetailsScreen,
+    JoinedReviewScreen,
+    JoinedSubmitScreen,
+    joined_renderable,
+)
 from trunkwizard.tui.screens.result import ResultScreen
 
 YEASTAR = get_provider("yeastar")
@@ -42,7 +52,9 @@ def _index(items: list[str], wanted: str) -> int:
     return items.index(wanted)
 
 
-async def to_the_joined_review(keys: KeyboardDriver, second_answers: dict[str, Any]) -> JoinedReviewScreen:
+async def to_the_joined_review(
+    keys: KeyboardDriver, second_answers: dict[str, Any], trunk: dict[str, Any] = TRUNK
+) -> JoinedReviewScreen:
     """From the first screen, with the keys the screens advertise: ctrl+o, a trunk offered to a PBX
     register trunk, both accounts (the sandbox's), both forms, ctrl+n: the one review of both halves."""
     app = keys.app
@@ -64,7 +76,7 @@ async def to_the_joined_review(keys: KeyboardDriver, second_answers: dict[str, A
     first = app.screen
     assert isinstance(first, DetailsScreen) and first.provider.key == "wavix"
     assert "then Yeastar P-Series" in str(first.query_one("#heading").render())  # which side comes next
-    await keys.fill_form(first.form, TRUNK)
+    await keys.fill_form(first.form, trunk)
     await keys.press("ctrl+n")
     await keys.settle()
     await keys.accept_account()  # the second side's account
@@ -77,9 +89,9 @@ async def to_the_joined_review(keys: KeyboardDriver, second_answers: dict[str, A
     assert second.form.rows["password"].editor.disabled
     origins = [str(s.render()) for s in second.query(".offered-origin")]
     assert any("from Wavix's answer: name (known once it is created)" in o for o in origins)
-    await keys.press("ctrl+o")  # no unlocking here: what the first side answers is what is sent
+    await keys.press("ctrl+o")  # unlocked on purpose; left as offered, the first side's answer is sent
     await keys.settle()
-    assert username.editor.disabled
+    assert not username.editor.disabled
     await keys.fill_form(second.form, second_answers)
     await keys.press("ctrl+n")
     await keys.settle()
@@ -122,6 +134,7 @@ async def test_a_pair_from_the_start_is_reviewed_as_one_and_joined(
             load_account(get_provider("wavix"), sandbox_account("wavix"))
         )
         assert again.plan.calls()[0]["url"].startswith(wavix_url)
+        assert '"<from wavix: name>"' in _as_text(joined_renderable(again.plan))  # unlocked, not changed
         await keys.press("enter")  # sends both, in order
         for _ in range(300):
             if isinstance(app.screen, ResultScreen):
@@ -206,3 +219,112 @@ async def test_a_refused_second_half_offers_retry_delete_or_keep(
             await pilot.pause(0.02)
     assert HistoryStore().half_done() == []
     assert_no_leak(CANARY, private_home.scanned_roots())
+
+
+@pytest.mark.parametrize(("first", "first_mode", "second", "second_mode"), PAIRS)
+async def test_every_declared_pair_runs_from_the_start(
+    first: str, first_mode: str, second: str, second_mode: str, tmp_path: Path
+) -> None:
+    """Each pair the providers declare, from the first screen to the second result: the second side's
+    emulator holds what the first side offered (its registrar or address, and its username)."""
+    first_provider, second_provider = get_provider(first), get_provider(second)
+    offering = next(o for o in first_provider.offerings if o.mode == first_mode)
+    need = next(n for n in second_provider.needs if n.mode == second_mode)
+    password = generate_password(password_rules(offering.password_rules, need.password_rules))
+    typed_first = {
+        wire: value.get_secret_value() if isinstance(value, SecretStr) else value
+        for wire, value in _offering_answers(first, first_mode, password).items()
+    }
+    app = WizardApp(sandbox=True, export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        await keys.press("ctrl+o")
+        await keys.settle()
+        offerings = app.screen
+        assert isinstance(offerings, OfferingScreen)
+        firsts = [(p.key, o.mode) for p, o in offerings.offerings]
+        await keys.press("home", *["down"] * firsts.index((first, first_mode)), "enter")
+        await keys.settle()
+        needs = app.screen
+        assert isinstance(needs, NeedScreen)
+        seconds = [(n.owner, n.mode) for n in needs.needs]
+        await keys.press("home", *["down"] * seconds.index((second, second_mode)), "enter")
+        await keys.settle()
+        await keys.accept_account()
+        form = app.screen
+        assert isinstance(form, DetailsScreen) and (form.provider.key, form.mode.key) == (first, first_mode)
+        await keys.fill_form(form.form, typed_first)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.accept_account()
+        other = app.screen
+        assert isinstance(other, JoinedDetailsScreen)
+        assert (other.provider.key, other.mode.key) == (second, second_mode)
+        locked = other.connecting.filled.answers
+        rest = {wire: value for wire, value in _need_rest(need).items() if wire not in locked}
+        if offering.kind is OfferKind.PEER_ADDRESS:
+            # the sandbox PBX's web address is a name, and the allowlist takes an IP address: the
+            # technician unlocks the inferred address on purpose and types the PBX's public IP
+            await keys.press("ctrl+o")
+            await keys.settle()
+            rest["sipIp"] = "203.0.113.10"
+        await keys.fill_form(other.form, rest)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        review = app.screen
+        assert isinstance(review, JoinedReviewScreen), str(other.query_one("#banner").render())
+        assert {c["provider"] for c in review.plan.calls()} == {first, second}
+        await keys.press("enter")
+        for _ in range(400):
+            if isinstance(app.screen, ResultScreen):
+                break
+            await pilot.pause(0.02)
+        result = app.screen
+        assert isinstance(result, ResultScreen), app.screen
+        assert (result.created.ref.provider, result.created.ref.mode) == (second, second_mode)
+        connecting = app.state.connecting
+        assert connecting is not None
+        offer = connecting.offer
+        account = load_account(second_provider, sandbox_account(second))
+        async with ProviderClient(second_provider, account, transport=app.transport()) as client:
+            stored = await _read_back(client, second_provider, result.created.ref)
+    if offer.kind is OfferKind.PEER_ADDRESS:
+        assert stored["sipIp"] == "203.0.113.10"  # unlocked and typed: sent instead of the offered one
+        return
+    host, user = {
+        "chorus": (stored.get("sipProxy"), stored.get("sipUsername")),
+        "vox": (stored.get("address"), None),  # Vox never returns the auth fields
+        "yeastar": (stored.get("hostname"), stored.get("username")),
+    }[second]
+    assert offer.host.value in str(host)
+    if user is not None:
+        assert offer.username is not None and user == offer.username.value
+
+
+async def test_a_refused_first_half_sends_nothing_to_the_second(tmp_path: Path) -> None:
+    """Wavix refuses a caller ID the account does not own (its emulator checks it, as Wavix does): nothing
+    exists, the PBX is not sent anything, and the screen says so and offers to send both again."""
+    app = WizardApp(sandbox=True, export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        review = await to_the_joined_review(
+            keys, {"name": "pair_unsent", "codec_sel": ["ulaw"]}, trunk={**TRUNK, "callerid": "15555550100"}
+        )
+        await keys.press("enter")
+        for _ in range(400):
+            if app.screen.check_action("next", ()):
+                break
+            await pilot.pause(0.02)
+        submit = app.screen
+        assert isinstance(submit, JoinedSubmitScreen) and submit.refused
+        shown = " ".join(str(submit.query_one(part).render()) for part in ("#progress", "#outcome"))
+        assert "refused the first half: nothing was created" in shown
+        assert "Nothing was sent to Yeastar P-Series" in shown and "r sends both again" in shown
+        assert app.state.created is None and review.plan.second_provider.key == "yeastar"
+        account = load_account(YEASTAR, sandbox_account("yeastar"))
+        second = review.plan.second_preview
+        async with ProviderClient(YEASTAR, account, transport=app.transport()) as client:
+            found, searched = await client.find_existing(second.mode, second.request)
+        assert searched and found is None  # the PBX has no trunk of that name

@@ -119,15 +119,22 @@ def _probe_offer(
 
 
 def second_answers(
-    offer: Offer, need: Need, typed: Mapping[str, Any], provider: Provider
+    offer: Offer,
+    need: Need,
+    typed: Mapping[str, Any],
+    provider: Provider,
+    unlocked: Iterable[str] = (),
 ) -> tuple[dict[str, Any], Filled]:
     """The second side's answers: what the offer fills, over what was typed for it. A value the offer
-    fills is locked (a typed value for the same wire gives way), and a confirmation repeats it."""
+    fills is locked (a typed value for the same wire gives way), and a confirmation repeats it; except
+    the `unlocked` wires, whose typed value the user chose on purpose over the offered one."""
     filled = fill(offer, need)
-    answers = {**dict(typed), **filled.answers}
+    kept = set(unlocked)
+    taken = {wire: value for wire, value in filled.answers.items() if wire not in kept}
+    answers = {**dict(typed), **taken}
     for f in provider.mode(need.mode).fields:
-        if f.confirm_of and f.confirm_of in filled.answers:
-            answers[f.wire] = filled.answers[f.confirm_of]
+        if f.confirm_of and f.confirm_of in taken:
+            answers[f.wire] = taken[f.confirm_of]
     return answers, filled
 
 
@@ -176,6 +183,8 @@ class ConnectionPlan:
     stand_ins: Mapping[str, str] = field(default_factory=dict)
     # the second side's wires filled from the offer, and how each is labelled
     origins: Mapping[str, str] = field(default_factory=dict)
+    # offered wires the user unlocked and changed: their typed value is sent instead of the offered one
+    unlocked: frozenset[str] = frozenset()
 
     @property
     def first_provider(self) -> Provider:
@@ -244,7 +253,7 @@ class ConnectionPlan:
         """The second half from the real offer, through the model gate (ValidationFailed on a bad value)."""
         from trunkwizard.client import prepare
 
-        answers, _ = second_answers(offer, self.need, self.typed_second, self.second_provider)
+        answers, _ = second_answers(offer, self.need, self.typed_second, self.second_provider, self.unlocked)
         return prepare(self.second_provider, self.need.mode, answers, self.second_account)
 
 
@@ -256,9 +265,11 @@ def plan_connection(
     typed_second: Mapping[str, Any],
     second_account: ProviderModel,
     first_account: ProviderModel,
+    unlocked: Iterable[str] = (),
 ) -> ConnectionPlan:
     """Both halves as one plan. Raises ValidationFailed when the second side's typed answers (with the
-    offer's values as stand-ins) do not pass its model gate, and ValueError when the pair does not fit."""
+    offer's values as stand-ins) do not pass its model gate, and ValueError when the pair does not fit.
+    `unlocked`: offered wires whose value in `typed_second` is sent instead of the offered one."""
     from trunkwizard.client import prepare, preview_call
     from trunkwizard.providers import Call
 
@@ -268,7 +279,7 @@ def plan_connection(
         raise ValueError(f"a {offering.kind.value} offer cannot fill a {need.kind.value} need")
     base_url = first.provider.base_url(first_account)
     probe, stand_ins = _probe_offer(first.provider, offering, first, base_url)
-    answers, filled = second_answers(probe, need, typed_second, second_provider)
+    answers, filled = second_answers(probe, need, typed_second, second_provider, unlocked)
     second_preview = prepare(second_provider, need.mode, answers, second_account)
     read_previews = tuple(
         preview_call(first.provider, first_account, Call("GET", path)) for path in offering.reads.values()
@@ -285,6 +296,7 @@ def plan_connection(
         read_previews=read_previews,
         stand_ins=stand_ins,
         origins=_origins(filled, stand_ins, first.provider.key),
+        unlocked=frozenset(unlocked),
     )
 
 

@@ -74,8 +74,8 @@ class FirstSideDetailsScreen(DetailsScreen):
 
 class JoinedDetailsScreen(ConnectDetailsScreen):
     """The second side's form before the first side exists: what the first side will offer is filled in
-    and locked, a value its answer will give written `<from PROVIDER: WIRE>`. Locked for good here
-    (what is sent is what the first side answers); ctrl+n reviews both halves as one plan."""
+    and locked, a value its answer will give written `<from PROVIDER: WIRE>`; ctrl+o unlocks them on
+    purpose (a value changed then is sent instead of the offered one). ctrl+n reviews both halves."""
 
     def __init__(
         self,
@@ -97,12 +97,18 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
         return f"{self.provider.title} · {self.mode.title}: second side, from {first}. * required"
 
     def status_hint(self) -> str:
-        return "🔒 values come from the first side · ctrl+n reviews both"
+        return "ctrl+o unlocks the offered values · ctrl+n reviews both"
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "unlock":
-            return False  # what the first side answers is what is sent: unlocking would change nothing
-        return super().check_action(action, parameters)
+    def changed_offered(self) -> dict[str, Any]:
+        """The offered values unlocked and changed here (answers): sent instead of the offered ones."""
+        if not self.unlocked:
+            return {}
+        offered, values, answers = self.connecting.filled.answers, self.form.values(), self.form.answers()
+        return {
+            wire: answers.get(wire)
+            for wire in offered
+            if wire in values and values[wire] != offered[wire] and self.form.shown(wire)
+        }
 
     def typed_values(self) -> dict[str, Any]:
         """What was typed here: every editor's value but the offered ones."""
@@ -118,7 +124,9 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
         joining = self.joining
         assert joining.first is not None and joining.need is not None and joining.first_account is not None
         offered = self.connecting.filled.answers
+        changed = self.changed_offered()
         typed = {wire: value for wire, value in self.form.answers().items() if wire not in offered}
+        typed.update({wire: value for wire, value in changed.items() if value is not None})
         try:
             plan = plan_connection(
                 joining.first,
@@ -128,15 +136,18 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
                 typed,
                 self.account,
                 joining.first_account,
+                unlocked=changed,
             )
         except ValidationFailed as failure:
-            carried = [p for p in failure.problems if p.field in offered]
+            carried = [p for p in failure.problems if p.field in offered and p.field not in changed]
             headline = None
-            if carried:  # locked here: only the first side's form can change them
-                first = joining.first_provider.title
+            if carried:  # locked: unlocked on purpose here, or changed on the first side
+                first, many = joining.first_provider.title, len(carried) > 1
                 headline = (
-                    f"{len(carried)} value{'s' if len(carried) > 1 else ''} carried from {first} "
-                    "fail this side's rules (see under them): change them in the first form (Esc twice)."
+                    f"{len(carried)} value{'s' if many else ''} carried from {first} "
+                    f"{'fail' if many else 'fails'} this side's rules (see under "
+                    f"{'them' if many else 'it'}): ctrl+o unlocks to type another, or change it on the "
+                    "first side (Esc)."
                 )
             self.show_problems(failure.problems, headline=headline)
             return
