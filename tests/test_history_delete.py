@@ -154,3 +154,16 @@ def test_path_values_are_kept_and_redacted(private_home: PrivateHome) -> None:
     assert entry.path_values == {"fabric_subscriber_id": "sub-1", "odd": "********"}
     assert os.environ["HOME"] == str(private_home.root)
     assert_no_leak(CANARY, private_home.scanned_roots())
+
+
+def test_the_plain_listing_gives_each_entrys_id(private_home: PrivateHome) -> None:
+    """`history delete ID`, `check --connection ENTRY` and `connect --resume ENTRY` take the entry's id, and
+    `check --help` says `trunkwizard history` lists them: the plain listing printed only the created id."""
+    history = HistoryStore(AppDirs.from_environment())
+    entry = history.append(
+        provider="chorus", profile=None, mode="jambonz", created_id="pn_1", request={}, sandbox=True
+    )
+    listed = trunkwizard(private_home, "history")
+    assert listed.returncode == 0
+    (line,) = [line for line in listed.stdout.splitlines() if "chorus/jambonz" in line]
+    assert f"entry {entry.id}" in line and "id=pn_1" in line

@@ -44,7 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="delete what an entry created, at the provider (where its API allows it)",
         description="Delete what history entry ID created, at the provider, then record the deletion.",
     )
-    delete.add_argument("entry_id", metavar="ID", help="the entry's id (`trunkwizard history --json`)")
+    delete.add_argument("entry_id", metavar="ID", help="the entry's id (`trunkwizard history` lists them)")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     delete.add_argument(
         "--confirm", metavar="TEXT", help="the number or name it was created with (what a terminal asks for)"
@@ -63,7 +63,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "unknown: it may have been applied) and record what was found. Exit 0: found (do not send it "
         "again); 3: not found (not proof: a server may still apply it late); 1: the look-up failed.",
     )
-    lookup.add_argument("entry_id", metavar="ID", help="the entry's id (`trunkwizard history --json`)")
+    lookup.add_argument("entry_id", metavar="ID", help="the entry's id (`trunkwizard history` lists them)")
     lookup.add_argument("--profile", metavar="NAME", help="use this saved account instead of the entry's")
     lookup.add_argument(
         "--sandbox-url",
@@ -83,7 +83,7 @@ def _delete(args: argparse.Namespace) -> int:
     history = HistoryStore()
     entry = next((e for e in history.entries() if e.id == args.entry_id), None)
     if entry is None:
-        return _fail(f"no history entry {args.entry_id!r}; `trunkwizard history --json` lists the ids", 2)
+        return _fail(f"no history entry {args.entry_id!r}; `trunkwizard history` lists the ids", 2)
     try:
         provider = get_provider(entry.provider)
     except KeyError:
@@ -167,7 +167,7 @@ def _lookup(args: argparse.Namespace) -> int:
     history = HistoryStore()
     entry = next((e for e in history.entries() if e.id == args.entry_id), None)
     if entry is None:
-        return _fail(f"no history entry {args.entry_id!r}; `trunkwizard history --json` lists the ids", 2)
+        return _fail(f"no history entry {args.entry_id!r}; `trunkwizard history` lists the ids", 2)
     if entry.outcome != "unknown":
         print(f"trunkwizard: entry {entry.id} is settled: created id {entry.created_id}", file=sys.stderr)
         return EXIT_OK
@@ -281,7 +281,9 @@ def run(args: argparse.Namespace) -> int:
         elif entry.connection:
             flags.insert(0, f"connected with {other.get('provider')}/{other.get('mode')}")
         where = f"{entry.provider}/{entry.mode}" if entry.mode else entry.provider
-        line = f"{entry.time}  {where}  profile={entry.profile or '-'}  id={entry.created_id or '?'}"
+        # the entry's own id first: what `history delete`, `check --connection` and `connect --resume` take
+        line = f"{entry.time}  entry {entry.id}  {where}  profile={entry.profile or '-'}"
+        line += f"  id={entry.created_id or '?'}"
         print(line + (f"  [{', '.join(flags)}]" if flags else ""))
         if entry.id in half_done:
             print(f"    {_second_half(entry)}")
