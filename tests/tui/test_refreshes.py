@@ -5,6 +5,11 @@ focus change)."""
 from __future__ import annotations
 
 import itertools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +19,8 @@ from tests.tui.screen_text import screen_lines
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.widgets.step_footer import StepFooter, shown_keys
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _footer_says(app: WizardApp) -> list[tuple[str, str, bool]]:
@@ -217,3 +224,59 @@ async def test_back_to_the_mode_and_on_again_keeps_the_form(monkeypatch: pytest.
         other = next(m.key for m in provider.modes if m.key != "register")
         await keys.pick_mode(provider, other)
         assert app.screen is not details and len(mounted) > built
+
+
+_PICK = """
+import asyncio, json
+from trunkwizard.tui.app import WizardApp
+
+async def walk():
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Yeastar", "enter")
+        for _ in range(400):
+            if getattr(app.screen, "STEP", "") == "account":
+                break
+            await pilot.pause(0.05)
+        import trunkwizard.providers.wavix as wavix
+        import trunkwizard.providers.yeastar as yeastar
+        built = {
+            module.__name__.rsplit(".", 1)[-1]: sorted(
+                name for name, c in vars(module).items() if getattr(c, "__pydantic_complete__", False)
+            )
+            for module in (yeastar, wavix)
+        }
+        print(json.dumps(built))
+        app.exit(0)
+
+asyncio.run(walk())
+"""
+
+
+def test_picking_a_provider_builds_its_validators_in_the_worker_and_no_other_providers(
+    tmp_path: Path,
+) -> None:
+    """pydantic builds a model's validator when it is first used (defer_build): the picked provider's
+    account and mode models are built by the worker that loads it on Enter, so the form's first check
+    does not build one on the event loop; the providers loaded in the background build none. A fresh
+    process, so no other test has built them."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "XDG_RUNTIME_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _PICK],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    built = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {"YeastarAccount", "YeastarRegisterTrunk", "YeastarPeerTrunk", "YeastarAccountTrunk"} <= set(
+        built["yeastar"]
+    )
+    assert built["wavix"] == []
