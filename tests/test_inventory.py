@@ -16,7 +16,7 @@ from tests.support.canary import CANARY
 from tests.support.recording import Recorder, recording_sandbox
 from tests.support.secret_service import PrivateHome
 from trunkwizard.client import ProviderClient, load_account
-from trunkwizard.errors import ReadOnlyRefused
+from trunkwizard.errors import ProviderError, ReadOnlyRefused
 from trunkwizard.inventory import delete_confirmation, find_item, list_inventory, show
 from trunkwizard.providers import all_providers, get_provider
 from trunkwizard.redact import MASK, redact
@@ -102,6 +102,19 @@ async def test_returned_secrets_are_masked_and_revealed_only_on_purpose(
     async with _client("yeastar", server.url) as client:
         trunk = await show(client, "Carrier_Backup")
     assert dict(trunk.fields)["password"] == MASK and trunk.reveal("password") == CANARY
+
+
+async def test_a_sip_login_in_digits_is_found_in_the_listing(served: tuple[SandboxServer, Recorder]) -> None:
+    """Wavix ids and SIP logins are both digits: `show wavix 67702` (the SIP user the table and the portal
+    show) was taken as an id, and the get call's 404 ended it ("Record not found"); the listing finds it."""
+    server, _ = served
+    async with _client("wavix", server.url) as client:
+        by_login = await show(client, "67702", with_status=True)
+        by_id = await show(client, "202")
+        with pytest.raises(ProviderError) as missing:
+            await show(client, "99999")
+    assert by_login.ref.id == "202" and by_login.body == by_id.body and by_login.status == "active"
+    assert missing.value.status == 404
 
 
 def test_cli_list_show_reveal(private_home: PrivateHome, served: tuple[SandboxServer, Recorder]) -> None:

@@ -198,14 +198,25 @@ async def show(
     """The get call's answer for the resource `key` names, secrets masked (and registered). With
     `with_status`, also the live status in words from the listing (read again if it was not already)."""
     ref, item = await _resolve_item(client, key, page_size)
-    status = ""
-    if with_status and listing_of(client.provider).shows_status:
-        status = item.status if item is not None else await _listed_status(client, ref, page_size)
     call = client.provider.get_call(ref)
     if call is None:
         raise NotListed(f"{client.provider.title} has no API to read a {client.provider.creates} back")
+    try:
+        answer = await client.send(call)
+    except ProviderError as error:
+        # a key shaped like an id may be what the listing shows instead (a Wavix SIP login is digits too)
+        found = None
+        if item is None and error.status == 404:
+            found = find_item(await list_inventory(client, page_size=page_size), key)
+        if found is None or (retry := client.provider.get_call(found.ref)) is None:
+            raise
+        ref, item = found.ref, found
+        answer = await client.send(retry)
+    status = ""
+    if with_status and listing_of(client.provider).shows_status:
+        status = item.status if item is not None else await _listed_status(client, ref, page_size)
     secrets: dict[str, SecretStr] = {}
-    body = mask_secrets(_unwrap(await client.send(call)), secrets)
+    body = mask_secrets(_unwrap(answer), secrets)
     resource = body if isinstance(body, Mapping) else {}
     if not ref.mode:
         modes = client.provider.modes
