@@ -89,7 +89,11 @@ async def test_returned_secrets_masked_and_shown_on_purpose(make_app: Callable[.
         await keys.type_text("Carrier_Backup")
         await keys.settle()
         status = str(screen.query_one("#inventory-status", Static).render())
-        assert status == "Carrier_Backup: ✗ registration failed: check username/password"
+        # the row whole: the host the column cut, then the status
+        assert status == (
+            "Carrier_Backup: Host:port: backup.carrier.example:5060 · "
+            "✗ registration failed: check username/password"
+        )
         await keys.press("enter")
         await keys.settle()
         assert isinstance(app.screen, InventoryDetailsScreen)

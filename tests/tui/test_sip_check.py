@@ -89,7 +89,7 @@ async def test_options_pass_from_the_review_screen(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         keys = await _review(pilot, uas.port)
-        assert str(app.screen.query_one("#status", Static).render()).endswith(" · p: SIP")
+        assert str(app.screen.query_one("#status", Static).render()).endswith(" · p: check SIP")
 
         await keys.press("p")
         await keys.settle()
@@ -283,7 +283,7 @@ async def test_a_request_without_a_sip_side_says_so(make_app: Callable[..., Wiza
         app.state.provider, app.state.account, app.state.mode_key = CHORUS, account, "voximplant"
         app.review(prepared)
         await pilot.pause()
-        assert "p: SIP" not in str(app.screen.query_one("#status", Static).render())
+        assert "p: check SIP" not in str(app.screen.query_one("#status", Static).render())
 
         await pilot.press("p")
         await pilot.pause()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -40,7 +41,7 @@ class InventoryScreen(Screen[None]):
     #inventory-banner.-shown { display: block; }
     #inventory-filter { margin: 0 1; }
     #inventory-table { height: 1fr; margin: 0 1; }
-    #inventory-status { height: 2; padding: 0 1; border-top: solid $panel; }
+    #inventory-status { height: auto; max-height: 4; padding: 0 1; border-top: solid $panel; }
     #inventory-hint { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
@@ -67,6 +68,7 @@ class InventoryScreen(Screen[None]):
         self.page_size = page_size
         self.inventory: Inventory | None = None
         self.shown: list[Item] = []
+        self.status_width = 12
 
     def compose(self) -> ComposeResult:
         yield Static("", id="inventory-heading", markup=False)
@@ -95,7 +97,8 @@ class InventoryScreen(Screen[None]):
         # the status takes what is left of 80 columns (each column pads one cell either side); the line
         # under the table shows the highlighted row's whole status
         used = sum(c.width + 2 for c in listing.columns) + 2 + 4
-        table.add_column("Status", key="status", width=max(12, 80 - used))
+        self.status_width = max(12, 80 - used)
+        table.add_column("Status", key="status", width=self.status_width)
         self.query_one("#inventory-filter", Input).focus()
         self.action_refresh()
 
@@ -140,8 +143,8 @@ class InventoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for item in self.shown:
-            cells = [item.cells.get(c.key, "") for c in listing.columns]
-            table.add_row(*cells, _status_text(item.status), key=item.key)
+            cells = [fit_cell(item.cells.get(c.key, ""), c.width) for c in listing.columns]
+            table.add_row(*cells, _status_cell(item.status, self.status_width), key=item.key)
         keys = [item.key for item in self.shown]
         if select in keys:
             table.move_cursor(row=keys.index(select))
@@ -167,11 +170,19 @@ class InventoryScreen(Screen[None]):
         self.show_status()
 
     def show_status(self) -> None:
-        """The highlighted row's whole status line, which the table's last column may cut."""
+        """The highlighted row whole, which the table's columns may cut (marked …): the values that were
+        cut, then the whole status."""
+        from trunkwizard.inventory import listing_of
+
         item = self.selected()
         line = Text()
         if item is not None:
             line.append(f"{item.confirm or item.key}: ", style="bold")
+            for column in listing_of(self.provider).columns:
+                value = item.cells.get(column.key, "")
+                if fit_cell(value, column.width) != value and value != item.confirm:
+                    line.append(f"{column.title}: ", style="bold")
+                    line.append(f"{value} · ")
             line.append_text(_status_text(item.status or "no status in this listing"))
         self.query_one("#inventory-status", Static).update(line)
 
@@ -244,11 +255,33 @@ class InventoryScreen(Screen[None]):
         self.load()
 
 
+def fit_cell(value: str, width: int) -> str:
+    """`value` in `width` cells: cut with a closing "…", at a word's end when one is near, so nothing is
+    cut mid-word without a sign (the line under the table shows the highlighted row whole)."""
+    if cell_len(value) <= width:
+        return value
+    cut = set_cell_size(value, width - 1).rstrip()
+    space = cut.rfind(" ")
+    if space >= width // 2:
+        cut = cut[:space].rstrip(" :·,;-/")
+    return cut + "…"
+
+
+def _status_cell(status: str, width: int) -> Text:
+    """The status column: the short form before the core's "headline: why" colon, "…" when more follows
+    (the line under the table and the details screen show the whole of it)."""
+    headline, _, more = status.partition(": ")
+    text = _status_text(headline + ("…" if more else "") if status else "")
+    text.plain = fit_cell(text.plain, width)
+    return text
+
+
 def _status_text(status: str) -> Text:
     words = status or "-"
     bad = any(w in words for w in ("failed", "unreachable", "rejected", "expired", "unavailable"))
     waiting = any(w in words for w in ("pending", "registering", "cancel"))
-    marker = "✗ " if bad else "… " if waiting else ""
+    # "◷" for waiting, not "…": an ellipsis in front read as a value cut at its start
+    marker = "✗ " if bad else "◷ " if waiting else ""
     style = "bold red" if bad else "yellow" if waiting else ""
     return Text(marker + words, style=style)
 

@@ -82,9 +82,9 @@ class ResultScreen(WizardScreen):
 
     def on_mount(self) -> None:
         self.query_one("#result-scroll").focus()
-        hint = " · p: SIP" if self.context.sip_checkable else ""
-        connect = " · o connects it" if self.connectable() else ""
-        self.set_status("n starts a new one · Esc edits these answers" + connect + hint)
+        connect = " · o: connect" if self.connectable() else ""
+        hint = " · p: check SIP" if self.context.sip_checkable else ""
+        self.set_status("n: new · Esc: edit answers" + connect + hint)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "connect":

@@ -104,8 +104,8 @@ class ReviewScreen(WizardScreen):
 
     def on_mount(self) -> None:
         self.query_one("#preview-scroll").focus()
-        hint = " · p: SIP" if self.context.sip_checkable else ""
-        self.set_status("Enter submits · c copies as curl · s saves it" + hint)
+        hint = " · p: check SIP" if self.context.sip_checkable else ""
+        self.set_status("Enter: submit · c: copy curl · s: save curl" + hint)
         if self.context.cleartext:  # only with --insecure-http: the account step refuses it otherwise
             self.set_banner(f"INSECURE: {self.context.cleartext}; allowed by --insecure-http")
 

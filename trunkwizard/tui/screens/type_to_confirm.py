@@ -34,6 +34,9 @@ class TypeToConfirmScreen(ModalScreen[bool]):
     #ttc-consequence { margin-top: 1; }
     #ttc-prompt { margin-top: 1; color: $text-muted; }
     #ttc-input { margin-top: 0; }
+    /* a hint, not typed text: in 16 colours and under NO_COLOR the dim shade is lost, so the hint is
+       italic and says it is one ("type … here") */
+    #ttc-input > .input--placeholder { color: $text-muted; text-style: italic; }
     #ttc-buttons { height: 1; margin-top: 1; align-horizontal: right; }
     #ttc-buttons Button { margin-left: 2; }
     """
@@ -48,7 +51,7 @@ class TypeToConfirmScreen(ModalScreen[bool]):
             yield Static(f"Delete {self.confirmation.what}?", id="ttc-title", markup=False)
             yield Static(self.confirmation.consequence, id="ttc-consequence", markup=False)
             yield Static(f"{self.confirmation.prompt} (Tab to the box):", id="ttc-prompt", markup=False)
-            yield Input(placeholder=self.confirmation.expected, id="ttc-input", compact=True)
+            yield Input(placeholder=f"type {self.confirmation.expected} here", id="ttc-input", compact=True)
             with Horizontal(id="ttc-buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button("Delete", id="delete", compact=True, variant="error", disabled=True)

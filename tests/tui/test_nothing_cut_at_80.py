@@ -1,0 +1,135 @@
+"""At 80x24, in 256 and in 16 colours, nothing a technician needs is cut at the right edge: every key a
+screen's hint names is on screen, and a long inventory value shows a marker where it is cut and its whole
+text elsewhere on the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.geometry import Region
+from textual.widgets import Static
+
+from tests.tui.conftest import STEADY
+from tests.tui.driver import KeyboardDriver, richest_per_mode
+from tests.tui.screen_text import screen_lines
+from trunkwizard.providers import get_provider
+from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.screens.inventory import InventoryDetailsScreen, InventoryScreen
+from trunkwizard.tui.screens.result import ResultScreen
+from trunkwizard.tui.screens.review import ReviewScreen
+from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
+from trunkwizard.tui.terminal import TerminalProfile
+
+SIXTEEN = TerminalProfile(over_ssh=True, sixteen_colours=True, no_color=False)
+TERMINALS = [STEADY, SIXTEEN]
+TERMINAL_IDS = ["256-colours", "16-colours"]
+
+
+def _one_line() -> Region:
+    return Region(0, 0, 66, 1)
+
+
+def _flat(app: WizardApp) -> str:
+    """The screen's words in order, lines joined: a hint that wraps onto a second line still reads."""
+    return " ".join(" ".join(screen_lines(app)).split())
+
+
+def assert_hint_shown(app: WizardApp) -> list[str]:
+    """Every key of the hint between Back and Next is on screen, whole; returns the hint's parts."""
+    hint = str(app.screen.query_one("#status", Static).render())
+    parts = [" ".join(part.split()) for part in hint.split(" · ")]
+    shown = _flat(app)
+    missing = [part for part in parts if part not in shown]
+    assert not missing, (missing, screen_lines(app))
+    return parts
+
+
+@pytest.mark.parametrize("terminal", TERMINALS, ids=TERMINAL_IDS)
+async def test_review_and_result_hints_show_every_key(
+    terminal: TerminalProfile, make_app: Callable[..., WizardApp]
+) -> None:
+    # Found in tmux at 80x24: the result's hint ended "· o connects i…", so p (check SIP) was not in sight.
+    wavix = get_provider("wavix")  # SIP-checkable and connectable: the longest hints
+    app = make_app(terminal=terminal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(wavix, "sip-trunk")
+        await keys.fill_form(app.screen.form, richest_per_mode(wavix)["sip-trunk"])  # type: ignore[attr-defined]
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert isinstance(app.screen, ReviewScreen)
+        parts = assert_hint_shown(app)
+        assert {part[0] for part in parts} >= {"E", "c", "s"}, parts
+
+        await keys.press("enter")
+        await keys.settle()
+        assert isinstance(app.screen, ResultScreen)
+        parts = assert_hint_shown(app)
+        assert {part[0] for part in parts} >= {"n", "E", "o", "p"}, parts
+
+
+@pytest.mark.parametrize("terminal", TERMINALS, ids=TERMINAL_IDS)
+async def test_a_cut_inventory_value_is_marked_and_shown_whole(
+    terminal: TerminalProfile, make_app: Callable[..., WizardApp]
+) -> None:
+    # Found auditing 16 colours: the status column read "✗ rejected: cann" and a label "Head office PB",
+    # cut mid-word with no sign.
+    app = make_app(terminal=terminal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(get_provider("wavix"))
+        await keys.press("f4")
+        await keys.settle()
+        screen = app.screen
+        assert isinstance(screen, InventoryScreen) and screen.inventory is not None
+        rows = {line.split()[0]: line for line in screen_lines(app) if line.strip()[:5].isdigit()}
+        assert "Head office…" in rows["67701"] and "✗ rejected…" in rows["67704"], rows
+        assert "◷ pending…" in rows["67703"], rows
+        assert "Head office PBX: active" in _flat(app)  # the highlighted row, whole, under the table
+        while (item := screen.selected()) is not None and item.cells["name"] != "67704":
+            await keys.press("down")
+            await keys.settle()
+        assert "Old PBX: ✗ rejected: cannot place calls" in _flat(app), screen_lines(app)
+
+        await keys.press("enter")  # the details screen says it whole too
+        await keys.settle()
+        assert isinstance(app.screen, InventoryDetailsScreen)
+        assert "Status: rejected: cannot place calls" in _flat(app)
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["16-colours", "16-colours-no-color"])
+async def test_the_delete_hint_reads_apart_from_typed_text_without_colour(
+    no_color: bool, make_app: Callable[..., WizardApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found auditing 16 colours: the F8 dialog's box showed the name to type, dim, which in 16 colours
+    # looked exactly like the name already typed.
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(terminal=SIXTEEN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(get_provider("wavix"))
+        await keys.press("f4")
+        await keys.settle()
+        await keys.press("f8")
+        await keys.settle()
+        confirm = app.screen
+        assert isinstance(confirm, TypeToConfirmScreen)
+        expected = confirm.confirmation.expected
+
+        def box_line() -> list[tuple[str, bool]]:
+            lines = confirm.query_one("#ttc-input").render_lines(_one_line())
+            strip = next(line for line in lines if line.text.strip())
+            return [(text, bool(style and style.italic)) for text, style, _ in strip if text.strip()]
+
+        hint = box_line()
+        assert "".join(text for text, _ in hint).strip() != expected, hint  # words say it is a hint
+        assert all(italic for _, italic in hint), hint  # and it looks like one, without colour
+
+        await keys.press("tab")
+        await keys.type_text(expected)
+        await keys.settle()
+        typed = box_line()
+        assert "".join(text for text, _ in typed).strip() == expected, typed
+        assert not any(italic for _, italic in typed), typed
