@@ -50,6 +50,8 @@ async def test_wavix_allowed_ips_are_edited_and_the_put_carries_them(served: Any
         changes = {**form.changes(answers), "password": CANARY}
         edit = plan_edit(WAVIX, trunk, changes)
         assert edit.call.json is not None and edit.call.json["allowed_ips"] == answers["allowed_ips"]
+        # the diff shows the addresses, not the id the get call gives each row ("1 row: 6712 -> ...")
+        assert "allowed_ips: 1 row: 198.51.100.7 -> 2 rows: 198.51.100.7, 198.51.100.8" in edit.lines()
         await apply_edit(client, edit)
     assert [item["ip"] for item in trunks.trunks[202]["allowed_ips"]] == ["198.51.100.7", "198.51.100.8"]
 
@@ -58,5 +60,35 @@ def test_a_list_change_reads_as_rows_not_as_a_repr() -> None:
     from trunkwizard.editing import Change
 
     change = Change("did_list", SEEDED_DIDS, [{"did": "4155550113"}])
-    assert change.text() == "did_list: 2 rows: 4155550111, 4155550112 -> 1 row: 4155550113"
+    shown = "did_list: 2 rows: 4155550111 · Main line, 4155550112 · Sales -> 1 row: 4155550113"
+    assert change.text() == shown
     assert Change("did_list", None, []).text() == "did_list: (none) -> 0 rows"
+
+
+async def test_a_renamed_did_shows_in_the_diff(served: Any) -> None:  # noqa: F811
+    """Only a DID's name changed: the diff read "1 row: X -> 1 row: X" (each row by its first value)."""
+    server, _, _, _ = served
+    async with _client("yeastar", server.url) as client:
+        trunk = await show(client, "Carrier_Main")
+    renamed = [{"did": "4155550111", "did_name": "Head office"}, SEEDED_DIDS[1]]
+    edit = plan_edit(YEASTAR, trunk, {"did_list": renamed})
+    assert edit.lines()[0] == (
+        "did_list: 2 rows: 4155550111 · Main line, 4155550112 · Sales -> "
+        "2 rows: 4155550111 · Head office, 4155550112 · Sales"
+    )
+
+
+async def test_the_password_a_put_needs_again_is_required_in_the_edit_form(served: Any) -> None:  # noqa: F811
+    """Wavix's PUT needs the password every time: its edit form says so (required, no "unchanged");
+    a partial update (Yeastar's) keeps the password when it is left empty."""
+    server, _, _, _ = served
+    async with _client("wavix", server.url) as client:
+        form = edit_form(WAVIX, await show(client, "202"))
+    assert form is not None
+    (password,) = [f for f in form.fields if f.wire == "password"]
+    assert password.required and password.placeholder == ""
+    async with _client("yeastar", server.url) as client:
+        pbx_form = edit_form(YEASTAR, await show(client, "Carrier_Main"))
+    assert pbx_form is not None
+    (kept,) = [f for f in pbx_form.fields if f.wire == "password"]
+    assert not kept.required and kept.placeholder == "unchanged"

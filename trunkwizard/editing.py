@@ -59,11 +59,10 @@ class Change:
 
 def _shown(value: Any) -> str:
     if isinstance(value, list) and all(isinstance(row, Mapping) for row in value):
-        # a list of rows: how many, and what tells each apart (its first value), not a Python repr
-        firsts = [str(next(iter(row.values()), "")) for row in value]
-        return f"{len(value)} row{'s' if len(value) != 1 else ''}" + (
-            f": {', '.join(firsts)}" if firsts else ""
-        )
+        # a list of rows: how many, and each row's values (a DID and its name), not a Python repr; a
+        # change to a row's second value shows too
+        rows = [" · ".join(str(v) for v in row.values()) for row in value]
+        return f"{len(value)} row{'s' if len(value) != 1 else ''}" + (f": {', '.join(rows)}" if rows else "")
     return "(none)" if value in (None, "") else str(value)
 
 
@@ -113,6 +112,15 @@ def _plain(value: Any) -> Any:
     return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
+def _row_fields(provider: Provider, mode_key: str) -> dict[str, tuple[FormField, ...]]:
+    """The row fields of each list field of the mode (none when the mode is not known)."""
+    try:
+        mode = provider.mode(mode_key)
+    except KeyError:
+        return {}
+    return {field.wire: field.rows for field in mode.fields if field.rows}
+
+
 def plan_edit(provider: Provider, details: Details, answers: Mapping[str, Any]) -> Edit:
     """The edit of the resource `details` shows to the values `answers` gives (wire names). Refused
     (ValidationFailed) for a field the update call does not take, or a documented rule it breaks."""
@@ -127,6 +135,7 @@ def plan_edit(provider: Provider, details: Details, answers: Mapping[str, Any]) 
     ]
     changes: dict[str, Any] = {}
     diff: list[Change] = []
+    row_fields = _row_fields(provider, details.ref.mode)
     for wire, raw in answers.items():
         if wire in listing.read_only_fields:
             continue
@@ -137,7 +146,10 @@ def plan_edit(provider: Provider, details: Details, answers: Mapping[str, Any]) 
         if value == current.get(wire) and not (secret and wire not in details.secrets):
             continue
         changes[wire] = SecretStr(value) if secret and isinstance(value, str) else value
-        diff.append(Change(wire, None if secret else current.get(wire), None if secret else value, secret))
+        old = current.get(wire)
+        if isinstance(value, list) and wire in row_fields:
+            old = _rows_in_the_form(row_fields[wire], old)  # without what the get call adds (a row's id)
+        diff.append(Change(wire, None if secret else old, None if secret else value, secret))
     problems += listing.update_problems(current, changes)
     if problems:
         raise ValidationFailed(problems)
@@ -247,6 +259,8 @@ def edit_form(provider: Provider, details: Details) -> EditForm | None:
     fields: list[FormField] = []
     values: dict[str, Any] = {}
     read_only: list[tuple[str, str, str]] = []
+    # secrets the update refuses to go without, even when nothing else changes
+    asked_again = {problem.field for problem in listing.update_problems(details.body, {})}
     for field in mode.fields:
         if field.fixed or field.confirm_of or field.location == "path":
             continue
@@ -259,7 +273,10 @@ def edit_form(provider: Provider, details: Details) -> EditForm | None:
         if reason is not None:
             read_only.append((field.label, _shown_list(field, current) if field.rows else shown, reason))
             continue
-        if field.kind is Kind.SECRET:
+        if field.kind is Kind.SECRET and field.wire in asked_again:
+            # the update takes it every time (Wavix's full-replace PUT): required, as the semantics say
+            field = replace(field, required=True, required_when_shown=True, placeholder="")
+        elif field.kind is Kind.SECRET:
             # never returned (or masked): empty means the provider keeps the one it has
             field = replace(field, required=False, required_when_shown=False, placeholder="unchanged")
         fields.append(field)

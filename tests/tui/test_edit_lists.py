@@ -44,7 +44,8 @@ async def test_a_did_is_added_in_the_edit_form_and_sent(make_app: Callable[..., 
         review = app.screen
         assert isinstance(review, EditReviewScreen)
         assert review.edit.lines() == [
-            "did_list: 2 rows: 4155550111, 4155550112 -> 3 rows: 4155550111, 4155550112, 4155550113",
+            "did_list: 2 rows: 4155550111 · Main line, 4155550112 · Sales -> "
+            "3 rows: 4155550111 · Main line, 4155550112 · Sales, 4155550113",
             "password: unchanged",
         ]
         await keys.press("ctrl+n")

@@ -216,11 +216,22 @@ async def test_edit_in_the_tui_reviewed_as_a_diff_and_read_back(
         assert form.rows[field].editor.get_value() == old
         assert "read-only: " in str(app.screen.query_one("#edit-read-only", Static).render())
         await _type_into(keys, field, value)
+        password = form.rows.get("password")
         if provider_key == "wavix":  # the PUT replaces the whole trunk: the password is asked again
+            # the form says so before ctrl+n (required, no "unchanged" hint), and ctrl+n puts the cursor
+            # there with the reason under it (it said "e.g. unchanged" and left the cursor where it was)
+            assert password is not None and password.field.required
+            assert password.query_one(Input).placeholder == ""
             await keys.press("ctrl+n")
             await keys.settle()
-            assert "needs the password again" in str(app.screen.query_one("#edit-banner", Static).render())
+            banner = str(app.screen.query_one("#edit-banner", Static).render())
+            assert banner == "✗ 1 field to fix: see the messages under them"
+            assert "needs the password again" in (password.error or "")
+            assert app.focused is password.query_one(Input)
             await _type_into(keys, "password", CANARY)
+        elif password is not None:  # empty keeps the provider's: said plainly, not as an example
+            assert not password.field.required
+            assert password.query_one(Input).placeholder == "unchanged"
         await keys.press("ctrl+n")
         await keys.settle()
         review = app.screen

@@ -184,9 +184,21 @@ class InventoryEditScreen(Screen[None]):
         try:
             edit = plan_edit(self.inventory.provider, self.details, self.answers())
         except ValidationFailed as failure:
-            self.set_banner("; ".join(str(p) for p in failure.problems))
-            if self.edit_form is not None:
-                self.query_one(FormView).show_problems(failure.problems)
+            if self.edit_form is None:
+                self.set_banner("; ".join(str(p) for p in failure.problems))
+                return
+            # each problem at its field (the banner says what names none), and focus on the first
+            form = self.query_one(FormView)
+            unplaced = form.show_problems(failure.problems)
+            placed = len(failure.problems) - len(unplaced)
+            lines = [str(p) for p in unplaced]
+            if placed:
+                fields = f"{placed} field{'s' if placed > 1 else ''}"
+                lines.insert(0, f"{fields} to fix: see the messages under them")
+            self.set_banner("; ".join(lines))
+            first = form.first_problem()
+            if first is not None:
+                form.focus_field(first)
             return
         self.set_banner(None)
         self.app.push_screen(EditReviewScreen(self.inventory, edit, action="edit"))

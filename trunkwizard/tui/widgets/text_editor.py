@@ -16,7 +16,10 @@ __all__ = ["TextEditor", "placeholder_of"]
 
 
 def placeholder_of(field: FormField) -> str:
-    """The grey hint in an empty field: an example reads as one ("e.g. 5060"), never as a value."""
+    """The grey hint in an empty field: an example reads as one ("e.g. 5060"), never as a value. A
+    secret's hint is never an example (an edit's "unchanged": empty keeps the provider's)."""
+    if field.placeholder and field.kind is Kind.SECRET:
+        return field.placeholder
     if field.placeholder:
         return f"e.g. {field.placeholder}"
     if field.kind is Kind.INTEGER:
