@@ -81,6 +81,13 @@ async def test_both_sides_are_rotated_in_order_then_checked(make_app: Callable[.
         assert isinstance(check, SipCheckScreen) and check.plans[0].username == "67701"
         assert check.plans[0].password is not None and check.plans[0].password.get_secret_value() == new
         assert "not contacted" in str(check.query_one("#sip-plan-note", Static).render())
+        # a rotation's check says so (it said "after submit"), and with nothing to check in the sandbox
+        # it does not ask to pick a host and press Enter
+        assert str(check.query_one("#sip-heading", Static).render()).startswith(
+            "Check the SIP side (after the rotation)"
+        )
+        status = str(check.query_one("#sip-status", Static).render())
+        assert status == "Nothing to check in the sandbox: Esc back."
         await keys.press("escape")
         await keys.settle()
         assert app.screen is screen and screen.result is not None

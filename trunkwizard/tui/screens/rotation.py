@@ -298,7 +298,9 @@ class RotationScreen(Screen[RotationClosed]):
             return
         hints = self.rotation.sides[0].provider.sip_hints
         self.app.push_screen(
-            SipCheckScreen([plan], submitted=True, sandbox=self.service.sandbox, hints=hints)
+            SipCheckScreen(
+                [plan], submitted=True, sandbox=self.service.sandbox, hints=hints, stage="after the rotation"
+            )
         )
 
     def action_reveal(self) -> None:

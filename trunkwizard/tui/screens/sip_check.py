@@ -118,10 +118,14 @@ class SipCheckScreen(Screen[None]):
         overall_timeout: float = 10.0,
         runner: CheckRunner | None = None,
         hints: Mapping[str, str] | None = None,
+        stage: str | None = None,
     ) -> None:
         """`ca_file`: CA certificates to trust for TLS peers besides the system's (the profile's).
-        `hints`: the provider's words per check outcome, shown under a result with that outcome."""
+        `hints`: the provider's words per check outcome, shown under a result with that outcome.
+        `stage`: when the check runs, for the heading ("after the rotation"; default: before or after
+        submit)."""
         super().__init__()
+        self.stage = stage
         self.hints: Mapping[str, str] = hints or {}
         self.plans = list(plans)
         self.submitted = submitted
@@ -135,7 +139,7 @@ class SipCheckScreen(Screen[None]):
     # --- layout -------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        stage = "after submit" if self.submitted else "before submit"
+        stage = self.stage or ("after submit" if self.submitted else "before submit")
         badge = " · SANDBOX" if self.sandbox else ""
         yield Static(f"Check the SIP side ({stage}){badge}", id="sip-heading", markup=False)
         yield Static(
@@ -164,6 +168,9 @@ class SipCheckScreen(Screen[None]):
         self._describe(self.plans[0])
         if len(self.plans) == 1 and not self._blocked(self.plans[0]):
             self.start(self.plans[0], register=False)
+        elif all(self._blocked(plan) for plan in self.plans):
+            # nothing here can be checked: no "pick one and press Enter" that leads nowhere
+            self.set_status("Nothing to check in the sandbox: Esc back.")
         else:
             self.set_status("Pick the host to check and press Enter.")
 
@@ -183,8 +190,8 @@ class SipCheckScreen(Screen[None]):
         blocked = self._blocked(plan)
         if blocked:
             text = (
-                "SANDBOX: nothing was created at the provider, and this is its real server: not contacted. "
-                "Run trunkwizard without --sandbox to check it."
+                "SANDBOX: this is the provider's real server, which holds nothing made or changed in the "
+                "sandbox: not contacted. Run trunkwizard without --sandbox to check it."
             )
         elif plan.can_register:
             text = f"{plan.note} r sends a REGISTER as {plan.register_user} (asks first).".strip()
