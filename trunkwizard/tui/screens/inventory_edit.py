@@ -280,6 +280,11 @@ class EditReviewScreen(Screen[None]):
         banner.update(f"✗ {redact(message)}" if message else "")
         banner.set_class(bool(message), "-shown")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "send":
+            return not self.sent  # sent once: the footer no longer offers ctrl+n Send
+        return super().check_action(action, parameters)
+
     def action_send(self) -> None:
         if self.sent:
             return
@@ -303,6 +308,7 @@ class EditReviewScreen(Screen[None]):
             self.query_one("#review-hint", Static).update("ctrl+n tries again · Esc back")
             return
         self.sent = True
+        self.refresh_bindings()
         self.set_banner(None)
         text = Text()
         text.append("Sent. Read back with the get call:\n", style="bold")
