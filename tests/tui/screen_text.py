@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
+from textual.widgets import Footer
 
-__all__ = ["screen_lines", "screen_text"]
+__all__ = ["footer_text", "screen_lines", "screen_text"]
 
 
 def screen_lines(app: App[Any]) -> list[str]:
@@ -15,3 +16,9 @@ def screen_lines(app: App[Any]) -> list[str]:
 
 def screen_text(app: App[Any]) -> str:
     return "\n".join(screen_lines(app))
+
+
+def footer_text(app: App[Any]) -> str:
+    """The lines the footer takes: one, or more when its keys do not fit in one (StepFooter wraps)."""
+    region = app.screen.query_one(Footer).region
+    return "\n".join(screen_lines(app)[region.y : region.bottom])

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from textual.widgets import Input
 
 from tests.tui.driver import KeyboardDriver
-from tests.tui.screen_text import screen_lines, screen_text
+from tests.tui.screen_text import footer_text, screen_lines, screen_text
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.widgets.choice_grid import ChoiceGrid
@@ -25,16 +25,16 @@ async def test_the_footer_shows_the_focused_fields_keys(make_app: Callable[..., 
         form = app.screen.form  # type: ignore[attr-defined]
         form.focus_field("codec_sel")
         await keys.settle()
-        assert "space Pick" in screen_lines(app)[-1]
+        assert "space Pick" in footer_text(app)
         await keys.press("space", "right", "space")
         await keys.settle()
-        assert "[ ] Reorder" in screen_lines(app)[-1]
+        assert "[ ] Reorder" in footer_text(app)
         form.focus_field("enable")
         await keys.settle()
-        assert "space Toggle" in screen_lines(app)[-1]
+        assert "space Toggle" in footer_text(app)
         form.focus_field("did_list")
         await keys.settle()
-        assert "a Add row" in screen_lines(app)[-1]
+        assert "a Add row" in footer_text(app)
 
 
 async def test_f1_on_a_field_lists_its_keys(make_app: Callable[..., WizardApp]) -> None:
@@ -95,7 +95,7 @@ async def test_a_toggle_without_default_goes_back_to_not_set(make_app: Callable[
         assert editor.get_value() is None
         await keys.press("space")
         assert editor.get_value() is True
-        assert "⌫ Not set" in screen_lines(app)[-1]
+        assert "⌫ Not set" in footer_text(app)
         await keys.press("backspace")
         await keys.settle()
         assert editor.get_value() is None

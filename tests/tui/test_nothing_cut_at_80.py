@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.widgets import Static
 
@@ -28,6 +29,15 @@ TERMINAL_IDS = ["256-colours", "16-colours"]
 
 def _one_line() -> Region:
     return Region(0, 0, 66, 1)
+
+
+def _bindings(app: WizardApp) -> list[Binding]:
+    """The keys the footer shows: one per action, as Textual's Footer picks them."""
+    firsts: dict[str, Binding] = {}
+    for _, binding, _, _ in app.screen.active_bindings.values():
+        if binding.show:
+            firsts.setdefault(binding.action, binding)
+    return [b for b in firsts.values() if b.action != "command_palette"]
 
 
 def _flat(app: WizardApp) -> str:
@@ -133,3 +143,22 @@ async def test_the_delete_hint_reads_apart_from_typed_text_without_colour(
         typed = box_line()
         assert "".join(text for text, _ in typed).strip() == expected, typed
         assert not any(italic for _, italic in typed), typed
+
+
+async def test_the_footer_shows_every_key_of_every_field(make_app: Callable[..., WizardApp]) -> None:
+    # Found in tmux at 80x24: on SignalWire's form the footer ended "^g New password  ^q Qu" (and on a
+    # radio field "^t Show secret"), the keys past the edge not in sight.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(get_provider("signalwire"), "sip-endpoint")
+        seen: set[str] = set()
+        for _ in range(12):
+            shown = _flat(app)
+            wanted = [f"{app.get_key_display(b)} {b.description}" for b in _bindings(app)]
+            missing = [words for words in wanted if words not in shown]
+            assert not missing, (missing, screen_lines(app)[-3:])
+            seen.update(wanted)
+            await keys.press("tab")
+            await keys.settle()
+        assert {"^q Quit", "^g New password", "space Pick"} <= seen, seen

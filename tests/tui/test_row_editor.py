@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.tui.driver import KeyboardDriver
-from tests.tui.screen_text import screen_lines
+from tests.tui.screen_text import footer_text, screen_lines
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.row_editor import RowEditorScreen
@@ -86,7 +86,7 @@ async def test_a_deleted_row_comes_back_with_u(make_app: Callable[..., WizardApp
         await keys.settle()
         dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
         assert dids == ["+13125550100", "+13125550102"]
-        assert "u Undo" in screen_lines(app)[-1], "the footer offers the undo"
+        assert "u Undo" in footer_text(app), "the footer offers the undo"
         await keys.press("u")
         await keys.settle()
         dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
@@ -105,5 +105,5 @@ async def test_the_row_editor_shows_its_keys_in_a_footer(make_app: Callable[...,
         await keys.press("a")
         await keys.settle()
         assert isinstance(app.screen, RowEditorScreen)
-        footer = screen_lines(app)[-1]
+        footer = footer_text(app)
         assert "^s Save row" in footer and "esc Cancel" in footer and "f1 Help" in footer, footer

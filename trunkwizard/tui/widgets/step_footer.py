@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,7 +22,10 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-__all__ = ["StepFooter", "shown_keys"]
+__all__ = ["StepFooter", "footer_columns", "shown_keys"]
+
+# "▏^p palette " docked at the right of the footer
+_PALETTE_WIDTH = 12
 
 
 def shown_keys(screen: Screen[Any]) -> tuple[tuple[str, str | None, str, bool, str], ...]:
@@ -45,7 +49,26 @@ def _firsts(screen: Screen[Any]) -> Iterator[tuple[Binding, bool, str]] | None:
     return (group[0] for group in by_action.values())
 
 
+def footer_columns(widths: list[int], room: int) -> int:
+    """How many keys a row of the footer takes so that each column (as wide as its widest key) fits in
+    `room` cells: all of them when one row holds them, else fewer, on more rows."""
+    for columns in range(len(widths), 1, -1):
+        if sum(max(widths[c::columns]) for c in range(columns)) <= room:
+            return columns
+    return 1
+
+
 class StepFooter(Footer):
+    """At 80 columns a field's keys and the step's did not fit on one line ("^g New password  ^q Qu"):
+    the keys are laid out in a grid that takes a second row (or more) rather than cut any."""
+
+    DEFAULT_CSS = """
+    StepFooter {
+        layout: grid;
+        grid-columns: auto;
+        height: 1;
+    }
+    """
     _shown: tuple[tuple[str, str | None, str, bool, str], ...] | None = None
 
     def __init__(self, *children: Widget, id: str | None = None, classes: str | None = None) -> None:
@@ -56,6 +79,22 @@ class StepFooter(Footer):
     def compose(self) -> ComposeResult:
         self._shown = shown_keys(self.screen)
         yield from super().compose()
+        self._arrange(self.screen)
+
+    def _arrange(self, screen: Screen[Any]) -> None:
+        """Columns and rows for the keys shown now (their widths are those of their words)."""
+        widths = [
+            cell_len(self.app.get_key_display(binding)) + cell_len(binding.description) + 3
+            for binding, _, _ in (_firsts(screen) or ())
+        ]
+        room = (self.size.width or self.app.size.width) - _PALETTE_WIDTH
+        columns = footer_columns(widths, room) if widths else 1
+        self.styles.grid_size_columns = columns
+        self.styles.height = max(1, -(-len(widths) // columns))
+
+    def on_resize(self) -> None:
+        if self.is_attached:
+            self._arrange(self.screen)
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         shown = shown_keys(screen)
@@ -68,6 +107,8 @@ class StepFooter(Footer):
             return
         if not self._follow(screen):
             super().bindings_changed(screen)  # a recompose
+        else:
+            self._arrange(screen)
         self._shown = shown
 
     def _follow(self, screen: Screen[Any]) -> bool:
@@ -87,18 +128,22 @@ class StepFooter(Footer):
         if len(wanted) > len(keys):
             palette = next((c for c in self.children if c.has_class("-command-palette")), None)
             extra = [
-                FooterKey(
-                    binding.key,
-                    self.app.get_key_display(binding),
-                    binding.description,
-                    binding.action,
-                    disabled=not enabled,
-                    tooltip=tooltip,
-                ).data_bind(compact=Footer.compact)
+                _key(binding, self.app.get_key_display(binding), enabled, tooltip, self.compact)
                 for binding, enabled, tooltip in wanted[len(keys) :]
             ]
             self.mount_all(extra, before=palette)
         return True
+
+
+def _key(binding: Binding, display: str, enabled: bool, tooltip: str, compact: bool) -> FooterKey:
+    """A key widget mounted after the footer's compose. Its style (compact or not) is set before it is
+    measured: FooterKey starts compact and took the footer's style a refresh later, so its width was the
+    compact one and the last letters were cut ("^q Qui")."""
+    key = FooterKey(
+        binding.key, display, binding.description, binding.action, disabled=not enabled, tooltip=tooltip
+    )
+    key.set_reactive(FooterKey.compact, compact)
+    return key.data_bind(compact=Footer.compact)
 
 
 def _give(key: FooterKey, binding: Binding, display: str, disabled: bool, tooltip: str) -> None:
