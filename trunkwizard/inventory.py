@@ -242,12 +242,20 @@ class DeleteConfirmation:
         return bool(self.expected) and typed.strip() == self.expected
 
 
-def delete_confirmation(provider: Provider, item: Item) -> DeleteConfirmation:
+def delete_confirmation(provider: Provider, item: Item, *, connected_to: str = "") -> DeleteConfirmation:
+    """`connected_to`: the other side of a connection the history records ("Yeastar P-Series SIP trunk
+    19"): the delete leaves it in place, using what is deleted, and the confirmation says so."""
     listing = listing_of(provider)
     name = item.confirm or item.key
+    consequence = listing.delete_consequence
+    if connected_to:
+        consequence += (
+            f" It is connected to {connected_to} (recorded in the history), which is not deleted: it "
+            "stops working until it is pointed elsewhere or deleted too."
+        )
     return DeleteConfirmation(
         what=f"{provider.title} {provider.creates} {name} (id {item.key})",
-        consequence=listing.delete_consequence,
+        consequence=consequence,
         label=listing.confirm_label if item.confirm else "id",
         expected=name,
     )

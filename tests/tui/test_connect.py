@@ -489,3 +489,38 @@ async def test_a_new_one_after_a_connection_opens_the_first_providers_form_again
         await keys.to_details(WAVIX, "sip-trunk")
         assert isinstance(app.screen, DetailsScreen)
         assert app.screen.form.rows["label"].editor.get_value() is None  # a new one: nothing kept
+
+
+async def test_deleting_one_side_of_a_connection_names_the_other(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    """F8 on the Wavix trunk a PBX trunk registers to: the confirmation says the PBX trunk stays and stops
+    working (it spoke only of 'the PBX registered with it', not of the trunk the history records)."""
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        screen = await _second_half_refused(keys, app)
+        await keys.fill_form(screen.form, {"name": "wavix_pbx"})
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+        second = app.state.created
+        assert isinstance(app.screen, ResultScreen) and second is not None
+        await _wait_for_entries(pilot, 2)
+        await keys.press("ctrl+n")  # New
+        await keys.settle()
+        await keys.pick_provider(WAVIX)
+        await keys.press("f4")
+        await keys.settle()
+        first_id = HistoryStore().entries()[0].created_id
+        assert first_id is not None
+        await keys.type_text(first_id)  # the filter matches the id too
+        await keys.settle()
+        await keys.press("f8")
+        await keys.settle()
+        confirm = app.screen
+        assert isinstance(confirm, TypeToConfirmScreen)
+        assert f"connected to Yeastar P-Series SIP trunk {second.ref.id}" in confirm.confirmation.consequence
+        await keys.press("escape")
+        await keys.settle()

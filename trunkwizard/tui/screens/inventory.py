@@ -223,9 +223,6 @@ class InventoryScreen(Screen[None]):
             self.app.push_screen(InventoryDetailsScreen(self, item))
 
     def action_delete(self) -> None:
-        from trunkwizard.inventory import delete_confirmation
-        from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
-
         item = self.selected()
         if item is None:
             return
@@ -236,11 +233,31 @@ class InventoryScreen(Screen[None]):
             self.set_banner(f"{self.provider.title}'s API cannot delete a {self.provider.creates}.")
             return
 
+        self.confirm_delete(item)
+
+    @work(group="inventory-confirm", exclusive=True, exit_on_error=False)
+    async def confirm_delete(self, item: Item) -> None:
+        """The type-to-confirm dialog, naming the other side of a connection the history records."""
+        import asyncio
+
+        from trunkwizard.connect.rotation import recorded_other_side
+        from trunkwizard.inventory import delete_confirmation
+        from trunkwizard.providers import get_provider
+        from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
+
+        entries = await asyncio.to_thread(self.access.rotating.history_entries)
+        other = recorded_other_side(self.provider, item.ref, entries)
+        connected_to = ""
+        if other is not None:
+            other_provider = get_provider(other.provider)
+            connected_to = f"{other_provider.title} {other_provider.creates} {other.key}"
+
         def decided(yes: bool | None) -> None:
             if yes:
                 self.delete(item)
 
-        self.app.push_screen(TypeToConfirmScreen(delete_confirmation(self.provider, item)), decided)
+        confirmation = delete_confirmation(self.provider, item, connected_to=connected_to)
+        self.app.push_screen(TypeToConfirmScreen(confirmation), decided)
 
     @work(group="inventory-delete", exclusive=True, exit_on_error=False)
     async def delete(self, item: Item) -> None:
