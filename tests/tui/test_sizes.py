@@ -9,6 +9,8 @@ import pytest
 from textual.widgets import Footer
 
 from tests.tui.driver import KeyboardDriver
+from tests.tui.screen_text import screen_lines
+from trunkwizard.catalog import CATALOG
 from trunkwizard.providers import all_providers, get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.base import WizardScreen
@@ -86,3 +88,20 @@ async def test_the_focused_field_is_always_visible_on_the_largest_form(
             visited += 1
             await keys.press("tab")
         assert visited >= 10
+
+
+@pytest.mark.parametrize("width", [60, 80])
+async def test_a_provider_summary_that_wraps_keeps_its_indent(
+    width: int, make_app: Callable[..., WizardApp]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+        words = {word for entry in CATALOG for word in entry.summary.split()}
+        titles = tuple(entry.title for entry in CATALOG)
+        start = next(i for i, line in enumerate(lines) if line.strip().lstrip("▶ ").startswith(titles))
+        listed = [line for line in lines[start:] if line.strip() and line.split()[0] in words | set(titles)]
+        wrapped = [line for line in listed if not line.strip().lstrip("▶ ").startswith(titles)]
+        assert wrapped, "a summary is on screen"
+        assert all(line.startswith("      ") for line in wrapped), wrapped

@@ -14,6 +14,8 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
@@ -121,15 +123,15 @@ class ProviderScreen(WizardScreen):
         options.highlighted = 0
 
     @staticmethod
-    def _prompt(provider: CatalogEntry, current: bool) -> Text:
+    def _prompt(provider: CatalogEntry, current: bool) -> Group:
         # the cursor is a glyph as well as a colour: with 16 colours (the filter has the focus, so the
         # list's highlight is the faint "blurred" one) or NO_COLOR, the ▶ still says which Enter picks
-        text = Text()
-        text.append("▶ " if current else "  ", style="bold")
-        text.append(provider.title, style="bold")
-        text.append(f"  creates a {provider.creates}")
-        text.append(f"\n    {provider.summary}", style="italic")
-        return text
+        title = Text()
+        title.append("▶ " if current else "  ", style="bold")
+        title.append(provider.title, style="bold")
+        title.append(f"  creates a {provider.creates}")
+        # padded rather than prefixed with spaces, so a summary that wraps keeps its indent
+        return Group(title, Padding(Text(provider.summary, style="italic"), (0, 0, 0, 4)))
 
     def _option(self, provider: CatalogEntry, current: bool) -> Option:
         return Option(self._prompt(provider, current), id=provider.key)
