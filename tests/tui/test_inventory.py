@@ -336,3 +336,26 @@ async def test_a_looked_up_field_still_takes_typed_text(make_app: Callable[..., 
         await keys.press("ctrl+u")
         await keys.type_text("Narnia")
         assert editor.get_value() == "Narnia"
+
+
+async def test_a_password_alone_changed_says_the_get_call_does_not_return_it(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    # Found in tmux: after changing only a Wavix trunk's password and sending, the screen read "Sent. Read
+    # back with the get call:" above nothing at all, as if the rows were not drawn.
+    app, recorder = _recorded_app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await _details_of(keys, "wavix", "Call centre")
+        await keys.press("e")
+        await keys.settle()
+        await _type_into(keys, "password", "Another-passw0rd-9")
+        await keys.press("ctrl+n")
+        await keys.settle()
+        review = app.screen
+        assert isinstance(review, EditReviewScreen)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert review.sent and [w.method for w in recorder.writes] == ["PUT"]
+        shown = str(review.query_one("#review-text", Static).render())
+        assert "the get call does not return password" in shown, shown

@@ -313,10 +313,17 @@ class EditReviewScreen(Screen[None]):
         text = Text()
         text.append("Sent. Read back with the get call:\n", style="bold")
         changed = {change.wire for change in self.edit.changes}
-        for key, value in after.fields:
+        read_back = [
+            (key, value)
+            for key, value in after.fields
             # a list is read back row by row (did_list[0].did)
-            if key in changed or key.split("[", 1)[0].split(".", 1)[0] in changed:
-                text.append(f"  {key}: {value}\n")
+            if key in changed or key.split("[", 1)[0].split(".", 1)[0] in changed
+        ]
+        for key, value in read_back:
+            text.append(f"  {key}: {value}\n")
+        if not read_back:
+            # a changed password alone: the get call never returns it, and the screen read as blank
+            text.append(f"  the get call does not return {', '.join(sorted(changed))}\n", style="italic")
         if self.password is not None:
             text.append(
                 "\nThe provider holds the new password now; the side that registers with it still holds "
