@@ -167,3 +167,32 @@ def test_a_sandbox_session_ignores_pairs_recorded_in_earlier_sessions(tmp_path: 
     assert old.id in [e.id for e in app.history.entries()]
     real = PersistentWizardApp(sandbox=False, export_dir=tmp_path, dirs=dirs)
     assert real.history_entries() == []  # sandbox entries are never a real account's
+
+
+async def test_a_recorded_other_side_deleted_since_rotates_this_side_alone(
+    make_app: Callable[..., WizardApp], tmp_path: Path
+) -> None:
+    """The history pairs PBX trunk 31 with Wavix trunk 201, which was deleted since (F8 in the inventory does
+    not tell the history): the rotation says the other side no longer exists and reviews this side alone
+    (it stopped at "Record not found" under a stale "Looking for the other side…", with only Esc)."""
+    from trunkwizard.store import AppDirs, HistoryStore
+    from trunkwizard.tui.screens.inventory_edit import EditReviewScreen
+
+    app, recorder, trunks, _ = _joined_app(make_app)
+    del trunks.trunks[201]
+    history = HistoryStore(AppDirs(config=tmp_path / "config", state=tmp_path / "state"))
+    for provider, mode, created in (("wavix", "sip-trunk", "201"), ("yeastar", "register", str(JOINED_ID))):
+        history.append(
+            provider=provider, profile=None, mode=mode, created_id=created, request={}, sandbox=True,
+            connection={"pair": "p1", "side": "first" if provider == "wavix" else "second"},
+        )  # fmt: skip
+    app.history_entries = history.entries  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await _details_of(keys, "yeastar", "wx_reg")
+        await keys.press("r")
+        await keys.settle()
+        review = app.screen
+        assert isinstance(review, EditReviewScreen), review
+        assert "Wavix 201) no longer exists: only this side is rotated" in review.note
+    assert not recorder.writes

@@ -23,7 +23,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from trunkwizard.errors import TrunkwizardError
+from trunkwizard.errors import ProviderError, TrunkwizardError
 from trunkwizard.redact import redact
 
 if TYPE_CHECKING:
@@ -162,7 +162,20 @@ class RotationScreen(Screen[RotationClosed]):
                     )
                     return
                 other_client = await stack.enter_async_context(self.client(other_provider, other_account))
-                theirs = await show(other_client, other.key)
+                try:
+                    theirs = await show(other_client, other.key)
+                except ProviderError as gone:
+                    if gone.status != 404:
+                        raise
+                    # deleted since the connection was recorded (F8 in the inventory does not tell the
+                    # history): nothing to keep in step, as when no other side is found
+                    self.dismiss(
+                        RotationClosed(
+                            f"The other side {other.found_by} ({other_provider.title} {other.key}) no "
+                            "longer exists: only this side is rotated."
+                        )
+                    )
+                    return
                 offer = await read_offer_of(client, self.details) or await read_offer_of(other_client, theirs)
                 self.rotation = plan_joined_rotation(
                     self.details, self.provider, theirs, other_provider, found_by=other.found_by, offer=offer
