@@ -176,6 +176,27 @@ def _read_password(args: argparse.Namespace) -> SecretStr | None:
     return SecretStr(value) if value else None
 
 
+class NoRegisterPassword(Exception):
+    """No password for the REGISTER; the message says why and where one can come from."""
+
+
+def register_password(args: argparse.Namespace) -> SecretStr:
+    """The REGISTER's password from --profile's keyring entry, the environment or the terminal."""
+    from trunkwizard.errors import CredentialsUnavailable, StoreError
+
+    try:
+        password = _read_password(args)
+    except CredentialsUnavailable as exc:
+        raise NoRegisterPassword(f"{exc.message} ({exc.hint})" if exc.hint else exc.message) from None
+    except StoreError as exc:
+        raise NoRegisterPassword(exc.message) from None
+    if password is None:
+        raise NoRegisterPassword(
+            f"no password for the REGISTER: set {PASSWORD_ENV} or run on a terminal to be asked"
+        )
+    return password
+
+
 def _confirm(args: argparse.Namespace) -> bool | None:
     """True to send the REGISTER, False when the user said no, None when nobody can be asked."""
     if args.yes:
@@ -233,7 +254,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from trunkwizard.errors import CredentialsUnavailable, StoreError, ValidationFailed
+    from trunkwizard.errors import StoreError, ValidationFailed
     from trunkwizard.preflight import PreflightTarget, run_checks, split_host_port
 
     if args.connection:
@@ -284,13 +305,9 @@ def run(args: argparse.Namespace) -> int:
             register = False
     if register:
         try:
-            password = _read_password(args)
-        except CredentialsUnavailable as exc:
-            return _fail(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
-        except StoreError as exc:
-            return _fail(exc.message)
-        if password is None:
-            return _fail(f"no password for the REGISTER: set {PASSWORD_ENV} or run on a terminal to be asked")
+            password = register_password(args)
+        except NoRegisterPassword as exc:
+            return _fail(str(exc))
 
     step_timeout = min(3.0, args.timeout)
     try:

@@ -229,9 +229,9 @@ def run_from_history(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from trunkwizard.commands.check import _fail, _read_password
+    from trunkwizard.commands.check import NoRegisterPassword, _fail, register_password
     from trunkwizard.connect import Offer
-    from trunkwizard.errors import CredentialsUnavailable, StoreError
+    from trunkwizard.errors import StoreError
     from trunkwizard.providers import get_provider
     from trunkwizard.redact import redact
 
@@ -273,13 +273,9 @@ def run_from_history(args: argparse.Namespace) -> int:
     if register:
         args.username = offer.username.value if offer.username is not None else None
         try:
-            password = _read_password(args)
-        except CredentialsUnavailable as exc:
-            return _fail(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
-        except StoreError as exc:
-            return _fail(exc.message)
-        if password is None:
-            return _fail("no password for the REGISTER: set TRUNKWIZARD_SIP_PASSWORD or run on a terminal")
+            password = register_password(args)
+        except NoRegisterPassword as exc:
+            return _fail(str(exc))
         offer = offer.with_password(password)
     sides: list[tuple[Provider, list[SipCheckPlan]]] = []
     if second is not None and not second.deleted:

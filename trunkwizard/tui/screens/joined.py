@@ -14,12 +14,12 @@ from typing import Any
 
 from rich.console import Group
 from rich.json import JSON
-from rich.text import Span, Text
+from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, LoadingIndicator, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from trunkwizard.connect import PasswordRule
@@ -32,7 +32,8 @@ from trunkwizard.tui.messages import ConnectionSent, JoinedReviewRequested, Join
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.screens.connect import ConnectDetailsScreen
 from trunkwizard.tui.screens.details import DetailsScreen
-from trunkwizard.tui.screens.review import KEY_IN_SIXTEEN_COLOURS
+from trunkwizard.tui.screens.review import json_body
+from trunkwizard.tui.screens.sending import SendingScreen
 from trunkwizard.tui.services import Connections, DetailsSession, StepSession
 from trunkwizard.tui.state import Connecting, Joining
 from trunkwizard.tui.steps import Step
@@ -183,15 +184,7 @@ def joined_renderable(plan: ConnectionPlan, *, sixteen_colours: bool = False) ->
         parts.append(head)
         if call["json"] is not None:
             parts.append(Text(""))
-            body = JSON.from_data(call["json"], indent=2, ensure_ascii=False)
-            body.text.no_wrap = False
-            body.text.overflow = "fold"
-            if sixteen_colours:
-                body.text.spans = [
-                    Span(span.start, span.end, KEY_IN_SIXTEEN_COLOURS) if span.style == "json.key" else span
-                    for span in body.text.spans
-                ]
-            parts.append(body)
+            parts.append(json_body(call["json"], sixteen_colours=sixteen_colours))
     return Group(*parts)
 
 
@@ -237,13 +230,11 @@ class JoinedReviewScreen(WizardScreen):
         self.post_message(JoinedSubmitRequested(self, self.plan))
 
 
-class JoinedSubmitScreen(WizardScreen):
+class JoinedSubmitScreen(SendingScreen):
     """Send both halves in order (trunkwizard.connect.joined.run_connection). The second half is sent
     only once the first exists; when the first exists the app takes over (ConnectionSent). When the
     first half fails nothing exists: a refusal may be sent again (r); an unknown outcome is recorded."""
 
-    STEP = Step.SUBMIT
-    NEXT_LABEL = "Retry"
     BINDINGS = [
         Binding("escape", "back", "Cancel", id="cancel"),
         Binding("r", "next", "Retry", id="retry"),
@@ -253,10 +244,9 @@ class JoinedSubmitScreen(WizardScreen):
     def __init__(
         self, plan: ConnectionPlan, service: Connections, *, session: StepSession, spinner: bool = True
     ) -> None:
-        super().__init__(session=session)
+        super().__init__(spinner=spinner, session=session)
         self.plan = plan
         self.service = service
-        self.spinner = spinner  # no animation where the terminal asks for none (it costs bytes over SSH)
         self.sending: Worker[None] | None = None
         self.sent = False  # the first create may have left: a cancel from now on is an unknown outcome
         self.refused = False  # the first side refused: nothing exists, `r` sends again
@@ -264,12 +254,6 @@ class JoinedSubmitScreen(WizardScreen):
     def heading(self) -> str:
         first, second = self.plan.first_provider.title, self.plan.second_provider.title
         return f"Submitting both halves: {first}, then {second}"
-
-    def compose_body(self) -> Iterable[Widget]:
-        yield Static("", id="progress", markup=False)
-        if self.spinner:
-            yield LoadingIndicator(id="spinner")
-        yield Static("", id="outcome", markup=False)
 
     def on_mount(self) -> None:
         self.send()
@@ -282,12 +266,8 @@ class JoinedSubmitScreen(WizardScreen):
     def _busy_now(self) -> bool:
         return self.sending is not None and self.sending.is_running
 
-    def _busy(self, busy: bool) -> None:
-        for spinner in self.query("#spinner"):
-            spinner.display = busy
-        self.query_one("#next").display = not busy and self.refused
-        self.query_one("#back", Button).label = "← Cancel" if busy else "← Back"
-        self.refresh_bindings()
+    def retry_offered(self) -> bool:
+        return self.refused
 
     def send(self) -> None:
         self.refused = False

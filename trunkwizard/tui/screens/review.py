@@ -22,7 +22,7 @@ from trunkwizard.tui.services import ReviewContext, StepSession
 from trunkwizard.tui.sip_check import SipCheckCommands
 from trunkwizard.tui.steps import Step
 
-__all__ = ["ReviewScreen", "preview_renderable", "warnings_renderable"]
+__all__ = ["ReviewScreen", "json_body", "preview_renderable", "warnings_renderable"]
 
 KEY_IN_SIXTEEN_COLOURS = Style(color="default", bold=True)
 
@@ -48,20 +48,25 @@ def preview_renderable(prepared: PreparedRequest, *, sixteen_colours: bool = Fal
         parts.append(head)
         if preview.json is not None:
             parts.append(Text(""))
-            body = JSON.from_data(preview.json, indent=2, ensure_ascii=False)
-            # Rich draws JSON unwrapped, so a long value was cut at 80 columns with no sign: fold it
-            # instead; the continuation starts at column 0, under the indented keys, which marks it.
-            body.text.no_wrap = False
-            body.text.overflow = "fold"
-            if sixteen_colours:
-                # Rich draws JSON keys in bold blue, which on a black 16-colour terminal (TERM=xterm) is
-                # barely legible: the keys take the terminal's own foreground, bold, like the headers
-                body.text.spans = [
-                    Span(span.start, span.end, KEY_IN_SIXTEEN_COLOURS) if span.style == "json.key" else span
-                    for span in body.text.spans
-                ]
-            parts.append(body)
+            parts.append(json_body(preview.json, sixteen_colours=sixteen_colours))
     return Group(*parts)
+
+
+def json_body(data: object, *, sixteen_colours: bool = False) -> JSON:
+    """A request's JSON body as the reviews show it: indented, long values folded."""
+    body = JSON.from_data(data, indent=2, ensure_ascii=False)
+    # Rich draws JSON unwrapped, so a long value was cut at 80 columns with no sign: fold it
+    # instead; the continuation starts at column 0, under the indented keys, which marks it.
+    body.text.no_wrap = False
+    body.text.overflow = "fold"
+    if sixteen_colours:
+        # Rich draws JSON keys in bold blue, which on a black 16-colour terminal (TERM=xterm) is
+        # barely legible: the keys take the terminal's own foreground, bold, like the headers
+        body.text.spans = [
+            Span(span.start, span.end, KEY_IN_SIXTEEN_COLOURS) if span.style == "json.key" else span
+            for span in body.text.spans
+        ]
+    return body
 
 
 def warnings_renderable(prepared: PreparedRequest) -> Text:

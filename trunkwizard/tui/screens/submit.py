@@ -6,29 +6,24 @@ Errors that name a field go back to the form."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from dataclasses import replace
 
 from textual import work
 from textual.binding import Binding
-from textual.widget import Widget
-from textual.widgets import Button, LoadingIndicator, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from trunkwizard.client import PreparedRequest
 from trunkwizard.errors import AuthenticationFailed, ProviderError, TrunkwizardError, ValidationFailed
 from trunkwizard.outcome import Outcome, Verdict, interrupted, judge_failure, unknown
 from trunkwizard.tui.messages import BackToAccount, BackToDetails, CreatedShown
-from trunkwizard.tui.screens.base import WizardScreen
+from trunkwizard.tui.screens.sending import SendingScreen
 from trunkwizard.tui.services import Sending, StepSession
-from trunkwizard.tui.steps import Step
 
 __all__ = ["SubmitScreen"]
 
 
-class SubmitScreen(WizardScreen):
-    STEP = Step.SUBMIT
-    NEXT_LABEL = "Retry"
+class SubmitScreen(SendingScreen):
     BINDINGS = [
         Binding("escape", "back", "Cancel", id="cancel"),
         Binding("ctrl+c", "back", "Cancel", show=False, id="cancel-ctrl-c"),
@@ -41,10 +36,9 @@ class SubmitScreen(WizardScreen):
     def __init__(
         self, prepared: PreparedRequest, service: Sending, *, spinner: bool, session: StepSession
     ) -> None:
-        super().__init__(session=session)
+        super().__init__(spinner=spinner, session=session)
         self.prepared = prepared
         self.service = service
-        self.spinner = spinner  # off when the terminal profile turns animations off
         self.sending: Worker[None] | None = None
         self.looking: Worker[None] | None = None
         self.outcome: Outcome | None = None
@@ -62,12 +56,6 @@ class SubmitScreen(WizardScreen):
 
     def heading(self) -> str:
         return f"Submitting to {self.prepared.provider.title}"
-
-    def compose_body(self) -> Iterable[Widget]:
-        yield Static("", id="progress", markup=False)
-        if self.spinner:
-            yield LoadingIndicator(id="spinner")
-        yield Static("", id="outcome", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#next").display = False
@@ -95,12 +83,8 @@ class SubmitScreen(WizardScreen):
     def _busy_now(self) -> bool:
         return any(w is not None and w.is_running for w in (self.sending, self.looking))
 
-    def _busy(self, busy: bool) -> None:
-        for spinner in self.query("#spinner"):
-            spinner.display = busy
-        self.query_one("#next").display = not busy and self.failed
-        self.query_one("#back", Button).label = "← Cancel" if busy else "← Back"
-        self.refresh_bindings()
+    def retry_offered(self) -> bool:
+        return self.failed
 
     # --- sending -----------------------------------------------------------------------------------------
 
