@@ -60,9 +60,10 @@ async def test_a_sandbox_submission_is_listed_and_deleted_after_confirmation(
         newest = history.entries[0]
         assert newest.created_id == created.ref.id
         assert table.get_row(newest.id)[1:] == [
-            "Chorus AI · +14155550188",  # the number tells the rows apart (reported: only "Chorus AI")
+            # the number tells the rows apart (reported: only "Chorus AI"), whole: the title gives way
+            "Chorus… · +14155550188",
             "sandbox",
-            created.ref.id,
+            created.ref.id[:9] + "…",  # cut with a sign; whole under the table
             "created",
         ]
         console = Console(width=78, record=True, file=io.StringIO())

@@ -5,17 +5,22 @@ text elsewhere on the screen."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.widgets import Static
 
+from tests.support.secret_service import PrivateHome
 from tests.tui.conftest import STEADY
 from tests.tui.driver import KeyboardDriver, richest_per_mode
+from tests.tui.keeping import keeping_app, ready
 from tests.tui.screen_text import screen_lines
 from trunkwizard.providers import get_provider
+from trunkwizard.store import HistoryStore
 from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.screens.history import HistoryScreen
 from trunkwizard.tui.screens.inventory import InventoryDetailsScreen, InventoryScreen
 from trunkwizard.tui.screens.result import ResultScreen
 from trunkwizard.tui.screens.review import ReviewScreen
@@ -162,3 +167,29 @@ async def test_the_footer_shows_every_key_of_every_field(make_app: Callable[...,
             await keys.press("tab")
             await keys.settle()
         assert {"^q Quit", "^g New password", "space Pick"} <= seen, seen
+
+
+async def test_a_cut_history_cell_is_marked_and_the_id_shown_whole(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    # Found in tmux at 80x24: history rows read "Chorus AI · +141555501" and "434e4781-3", cut mid-number
+    # with no sign. The number keeps its last digits: the provider's name gives way.
+    created = "434e4781-3a4a-402b-98b3-34c9eaae80d5"
+    HistoryStore().append(
+        provider="chorus",
+        profile=None,
+        mode="jambonz",
+        created_id=created,
+        request={"json": {"number": "+14155550177", "provider": "jambonz"}},
+        sandbox=True,
+    )
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.press("f3")
+        await keys.settle()
+        assert isinstance(app.screen, HistoryScreen)
+        (row,) = [line for line in screen_lines(app) if "· +1415" in line]
+        assert "Chorus… · +14155550177" in row and "434e4781-…" in row, row
+        assert f"Created ID {created}" in _flat(app)

@@ -11,6 +11,7 @@ import asyncio
 import json
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.syntax import Syntax
 from rich.text import Text
@@ -23,6 +24,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
 from trunkwizard.redact import redact
+from trunkwizard.tui.cells import fit_cell
 from trunkwizard.tui.messages import ConnectionResumeRequested
 from trunkwizard.tui.services import HistoryAccess
 
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
     from trunkwizard.store import HistoryEntry
 
 __all__ = ["HistoryScreen", "when"]
+
+
+_WHAT_WIDTH = 22
 
 
 def when_text(stamp: str) -> str:
@@ -136,7 +141,7 @@ class HistoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         # fixed widths, so every column fits 80 columns; the full request is shown below the table
         table.add_column("When (UTC)", key="when")
-        table.add_column("What", key="what", width=22)
+        table.add_column("What", key="what", width=_WHAT_WIDTH)
         table.add_column("Account", key="account", width=11)
         table.add_column("Created ID", key="id", width=10)
         table.add_column("State", key="state")
@@ -161,14 +166,20 @@ class HistoryScreen(Screen[None]):
             what = provider.title if provider is not None else entry.provider
             name = entry_name(entry, provider)
             if name:
-                what += f" · {name}"  # the number, trunk name or username tells the rows apart
+                # the number, trunk name or username tells the rows apart: the provider's name is cut
+                # first, so a number keeps its last digits
+                room = _WHAT_WIDTH - cell_len(" · ") - cell_len(name)
+                what = f"{fit_cell(what, max(room, 4))} · {name}"
             elif entry.mode and provider is not None and len(provider.modes) > 1:
                 what += f" · {entry.mode}"
             account = "sandbox" if entry.sandbox else (entry.profile or "typed in")
             state = "deleted" if entry.deleted_at else entry.outcome  # "created" or "unknown"
             if entry.id in self.half_done:
                 state = "half-done"
-            table.add_row(when(entry), what, account, entry.created_id or "?", state, key=entry.id)
+            # cut with a sign; the whole id (and the request naming the resource) shows under the table
+            created = fit_cell(entry.created_id or "?", 10)
+            cells = (fit_cell(what, _WHAT_WIDTH), fit_cell(account, 11), created)
+            table.add_row(when(entry), *cells, state, key=entry.id)
         ids = [e.id for e in self.entries]
         if select in ids:
             table.move_cursor(row=ids.index(select))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from trunkwizard.errors import ReadOnlyRefused, TrunkwizardError
 from trunkwizard.redact import MASK, redact
+from trunkwizard.tui.cells import fit_cell
 from trunkwizard.tui.services import InventoryAccess
 
 if TYPE_CHECKING:
@@ -272,24 +272,12 @@ class InventoryScreen(Screen[None]):
         self.load()
 
 
-def fit_cell(value: str, width: int) -> str:
-    """`value` in `width` cells: cut with a closing "…", at a word's end when one is near, so nothing is
-    cut mid-word without a sign (the line under the table shows the highlighted row whole)."""
-    if cell_len(value) <= width:
-        return value
-    cut = set_cell_size(value, width - 1).rstrip()
-    space = cut.rfind(" ")
-    if space >= width // 2:
-        cut = cut[:space].rstrip(" :·,;-/")
-    return cut + "…"
-
-
 def _status_cell(status: str, width: int) -> Text:
     """The status column: the short form before the core's "headline: why" colon, "…" when more follows
     (the line under the table and the details screen show the whole of it)."""
     headline, _, more = status.partition(": ")
     text = _status_text(headline + ("…" if more else "") if status else "")
-    text.plain = fit_cell(text.plain, width)
+    text.plain = fit_cell(text.plain, width, whole_words=True)
     return text
 
 
