@@ -3,14 +3,14 @@ the focused field scrolls into view on the largest form."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
-from textual.widgets import Footer
+from textual.widgets import Footer, OptionList
 
 from tests.tui.driver import KeyboardDriver
 from tests.tui.screen_text import screen_lines
-from trunkwizard.catalog import CATALOG
 from trunkwizard.providers import all_providers, get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.base import WizardScreen
@@ -90,18 +90,31 @@ async def test_the_focused_field_is_always_visible_on_the_largest_form(
         assert visited >= 10
 
 
+def _list_lines(app: WizardApp) -> list[str]:
+    """The lines of the screen's choice list, inside its border."""
+    region = app.screen.query_one(OptionList).content_region
+    lines = screen_lines(app)[region.y : region.bottom]
+    return [line[region.x : region.right] for line in lines if line[region.x : region.right].strip()]
+
+
 @pytest.mark.parametrize("width", [60, 80])
-async def test_a_provider_summary_that_wraps_keeps_its_indent(
-    width: int, make_app: Callable[..., WizardApp]
+@pytest.mark.parametrize("where", ["providers", "sides", "modes"])
+async def test_a_choice_summary_that_wraps_keeps_its_indent(
+    width: int, where: str, make_app: Callable[..., WizardApp]
 ) -> None:
     app = make_app()
     async with app.run_test(size=(width, 24)) as pilot:
-        await pilot.pause()
-        lines = screen_lines(app)
-        words = {word for entry in CATALOG for word in entry.summary.split()}
-        titles = tuple(entry.title for entry in CATALOG)
-        start = next(i for i, line in enumerate(lines) if line.strip().lstrip("▶ ").startswith(titles))
-        listed = [line for line in lines[start:] if line.strip() and line.split()[0] in words | set(titles)]
-        wrapped = [line for line in listed if not line.strip().lstrip("▶ ").startswith(titles)]
-        assert wrapped, "a summary is on screen"
-        assert all(line.startswith("      ") for line in wrapped), wrapped
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        if where == "sides":
+            await keys.press("ctrl+o")
+        elif where == "modes":
+            yeastar = get_provider("yeastar")
+            await keys.pick_provider(yeastar)
+            await keys.accept_account()
+        await keys.settle()
+        lines = _list_lines(app)
+        titles = [line for line in lines if re.match(r"[▶ ] \S", line)]
+        summaries = [line for line in lines if line.startswith("    ")]
+        assert titles and len(summaries) > len(titles), lines  # some summary wraps at this width
+        assert len(titles) + len(summaries) == len(lines), lines

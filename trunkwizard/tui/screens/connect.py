@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.text import Text
+from rich.console import Group
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
@@ -27,6 +27,7 @@ from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.services import DetailsSession, StepSession
 from trunkwizard.tui.state import Connecting
 from trunkwizard.tui.steps import Step
+from trunkwizard.tui.widgets.choice_prompt import choice_prompt
 
 __all__ = ["ConnectDetailsScreen", "NeedScreen", "OfferingScreen", "needs_for"]
 
@@ -55,14 +56,8 @@ class _SideScreen(WizardScreen):
         """Tell the app which side was picked."""
 
     @staticmethod
-    def _prompt(title: str, description: str, current: bool) -> Text:
-        # the cursor is a glyph as well as a colour, as in the provider and mode lists: with 16 colours
-        # or NO_COLOR the highlight's colours go, and the ▶ still says which one Enter picks
-        text = Text()
-        text.append("▶ " if current else "  ", style="bold")
-        text.append(title, style="bold")
-        text.append(f"\n    {description}", style="italic")
-        return text
+    def _prompt(title: str, description: str, current: bool) -> Group:
+        return choice_prompt(title, description, current)
 
     def compose_body(self) -> Iterable[Widget]:
         options = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.text import Text
+from rich.console import Group
 from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -14,6 +14,7 @@ from trunkwizard.tui.messages import ModeChosen
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.services import StepSession
 from trunkwizard.tui.steps import Step
+from trunkwizard.tui.widgets.choice_prompt import choice_prompt
 
 __all__ = ["ModeScreen"]
 
@@ -34,14 +35,8 @@ class ModeScreen(WizardScreen):
         return keys.index(self.current) if self.current in keys else 0
 
     @staticmethod
-    def _prompt(mode: Mode, current: bool) -> Text:
-        # the cursor is a glyph as well as reverse video: under NO_COLOR the highlight's colours go and
-        # only bold was left, the same as every other title (as the provider list)
-        text = Text()
-        text.append("▶ " if current else "  ", style="bold")
-        text.append(mode.title, style="bold")
-        text.append(f"\n    {mode.description}", style="italic")
-        return text
+    def _prompt(mode: Mode, current: bool) -> Group:
+        return choice_prompt(mode.title, mode.description, current)
 
     def compose_body(self) -> Iterable[Widget]:
         start = self._start()

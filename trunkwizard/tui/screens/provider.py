@@ -15,8 +15,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group
-from rich.padding import Padding
-from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.widget import Widget
@@ -29,6 +27,7 @@ from trunkwizard.tui.messages import JoiningRequested, ProviderChosen
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.services import ProviderLoading, StepSession
 from trunkwizard.tui.steps import Step
+from trunkwizard.tui.widgets.choice_prompt import choice_prompt
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
 if TYPE_CHECKING:
@@ -124,14 +123,7 @@ class ProviderScreen(WizardScreen):
 
     @staticmethod
     def _prompt(provider: CatalogEntry, current: bool) -> Group:
-        # the cursor is a glyph as well as a colour: with 16 colours (the filter has the focus, so the
-        # list's highlight is the faint "blurred" one) or NO_COLOR, the ▶ still says which Enter picks
-        title = Text()
-        title.append("▶ " if current else "  ", style="bold")
-        title.append(provider.title, style="bold")
-        title.append(f"  creates a {provider.creates}")
-        # padded rather than prefixed with spaces, so a summary that wraps keeps its indent
-        return Group(title, Padding(Text(provider.summary, style="italic"), (0, 0, 0, 4)))
+        return choice_prompt(provider.title, provider.summary, current, f"creates a {provider.creates}")
 
     def _option(self, provider: CatalogEntry, current: bool) -> Option:
         return Option(self._prompt(provider, current), id=provider.key)
