@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import DataTable, Static
 
 from tests.tui.driver import KeyboardDriver
@@ -17,6 +18,7 @@ from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.fields import ProviderModel
 from trunkwizard.providers import Provider, get_provider
 from trunkwizard.sandbox import in_process_transport, sandbox_account
+from trunkwizard.secrets import KeyringState, KeyringStatus
 from trunkwizard.store import HistoryEntry
 from trunkwizard.tui import app as app_module
 from trunkwizard.tui.accounts import AccountSource, NoSavedAccounts
@@ -26,6 +28,7 @@ from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.inventory import InventoryScreen
 from trunkwizard.tui.services import InventoryAccess
 from trunkwizard.tui.steps import Step
+from trunkwizard.tui.widgets.keyring_notice import KeyringNotice, KeyringSource
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
 
 CHORUS = get_provider("chorus")
@@ -47,6 +50,10 @@ class RecordingSession:
 
     def skipped_steps(self) -> frozenset[Step]:
         return frozenset()
+
+    @property
+    def keyring(self) -> KeyringSource | None:
+        return None
 
     @property
     def chosen_account(self) -> ProviderModel | None:
@@ -150,3 +157,26 @@ async def test_the_inventory_lists_with_the_client_it_is_given_and_refuses_as_it
         assert pilot.app.screen is screen
         assert "read-only: delete refused" in str(screen.query_one("#inventory-banner", Static).render())
         assert len(clients) == 1  # refused before a client was opened
+
+
+class _Keyring:
+    """A KeyringSource that is still looking for a keyring."""
+
+    def __init__(self, app: App[None]) -> None:
+        self.keyring_status: KeyringStatus | None = None
+        self.keyring_signal: Signal[KeyringStatus | None] = Signal(app, "keyring")
+
+
+async def test_the_keyring_notice_shows_what_the_source_it_is_given_says() -> None:
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        source = _Keyring(app)
+        hidden, shown = KeyringNotice(None), KeyringNotice(source)
+        await app.screen.mount(hidden, shown)
+        await pilot.pause()
+        assert not hidden.display and "looking for a keyring" in str(shown.render())
+        found = KeyringStatus(KeyringState.AVAILABLE, "Secret Service", "found")
+        source.keyring_status = found
+        source.keyring_signal.publish(found)
+        await pilot.pause()
+        assert "Secret Service (keyring)" in str(shown.render())

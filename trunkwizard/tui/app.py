@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from trunkwizard.tui.screens.mode import ModeScreen
     from trunkwizard.tui.screens.review import ReviewScreen
     from trunkwizard.tui.state import Connecting, Joining
+    from trunkwizard.tui.widgets.keyring_notice import KeyringSource
 
 __all__ = ["WizardApp", "run_app"]
 
@@ -256,6 +257,11 @@ class WizardApp(App[int]):
             read_only=self.is_read_only(provider.key),
         )
         self.push_screen(InventoryScreen(provider, account, access, page_size=self.inventory_page_size))
+
+    @property
+    def keyring(self) -> KeyringSource | None:
+        """No keyring notice: this app keeps no profiles (the persistent app does)."""
+        return None
 
     @property
     def chosen_account(self) -> ProviderModel | None:

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryEntry, HistoryStore, Profile
     from trunkwizard.tui.screens.account import AccountScreen
     from trunkwizard.tui.state import Connecting
+    from trunkwizard.tui.widgets.keyring_notice import KeyringSource
 
 __all__ = ["SIGNAL_EXIT_CODES", "PersistentWizardApp"]
 
@@ -66,6 +67,10 @@ class PersistentWizardApp(WizardApp):
         # named by the keyring notice itself, where it shows
         Binding("f5", "keyring_details", "Keyring", show=False, id="keyring-details"),
     ]
+
+    @property
+    def keyring(self) -> KeyringSource | None:
+        return self
 
     def __init__(
         self,
@@ -685,7 +690,9 @@ class PersistentWizardApp(WizardApp):
                 account_screen.list_saved()
 
         provider = self.state.provider
-        self.push_screen(ProfilesScreen(self.profile_accounts, provider.key if provider else None), closed)
+        self.push_screen(
+            ProfilesScreen(self.profile_accounts, provider.key if provider else None, self), closed
+        )
 
     def open_history(self) -> None:
         from trunkwizard.tui.screens.history import HistoryScreen

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from trunkwizard.tui.accounts import AccountSource
     from trunkwizard.tui.saved_accounts import ProfileAccounts
     from trunkwizard.tui.steps import Step
+    from trunkwizard.tui.widgets.keyring_notice import KeyringSource
 
 __all__ = [
     "AccountSession",
@@ -88,6 +89,10 @@ class AccountSession(StepSession, Protocol):
     accounts: AccountSource
     profile: str | None
     insecure_http: bool
+
+    @property
+    def keyring(self) -> KeyringSource | None:
+        """Where the keyring notice learns the keyring's status; None when no profiles are kept."""
 
     def keep_account_answers(self, provider_key: str, values: dict[str, Any]) -> None: ...
 

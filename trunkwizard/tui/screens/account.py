@@ -58,7 +58,9 @@ class AccountScreen(FormScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static(self._notice, id="notice", markup=False)
-        yield KeyringNotice(id="keyring")  # where secrets go this session (hidden without profiles)
+        yield KeyringNotice(
+            self.session.keyring, id="keyring"
+        )  # where secrets go this session (hidden without profiles)
         saved = PickList([], prompt="saved accounts…", id="saved", compact=True)
         saved.display = False
         yield saved

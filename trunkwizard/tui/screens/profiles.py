@@ -22,7 +22,7 @@ from trunkwizard.errors import TrunkwizardError
 from trunkwizard.tui.saved_accounts import describe
 from trunkwizard.tui.screens.confirm import ConfirmScreen
 from trunkwizard.tui.screens.profile_editor import ProfileEditorScreen, RenameProfileScreen
-from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
+from trunkwizard.tui.widgets.keyring_notice import KeyringNotice, KeyringSource
 
 if TYPE_CHECKING:
     from trunkwizard.providers import Provider
@@ -89,9 +89,12 @@ class ProfilesScreen(Screen[None]):
         Binding("d,delete", "delete", "Delete", id="profiles-delete"),
     ]
 
-    def __init__(self, source: ProfileAccounts, provider_key: str | None = None) -> None:
+    def __init__(
+        self, source: ProfileAccounts, provider_key: str | None = None, keyring: KeyringSource | None = None
+    ) -> None:
         super().__init__()
         self.source = source
+        self.keyring = keyring
         self.provider_key = provider_key
         self.profiles: list[Profile] = []
         self.providers: dict[str, Provider] = {}
@@ -101,7 +104,7 @@ class ProfilesScreen(Screen[None]):
             "Saved profiles: accounts at the providers, secrets in the keyring", id="profiles-heading"
         )
         yield Static("", id="profiles-banner", markup=False)
-        yield KeyringNotice(id="keyring")
+        yield KeyringNotice(self.keyring, id="keyring")
         table: DataTable[Any] = DataTable(id="profiles-table", cursor_type="row", zebra_stripes=False)
         yield table
         yield Static("", id="profiles-hint", markup=False)

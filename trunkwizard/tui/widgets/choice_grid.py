@@ -36,8 +36,13 @@ class ChoiceGrid(Widget, can_focus=True):
         Binding("home", "jump(0)", show=False),
         Binding("end", "jump(-1)", show=False),
         Binding("space", "flip", "Pick", id="choice-pick"),
-        Binding("left_square_bracket,shift+left,shift+up", "reorder(-1)", "Reorder", key_display="[ ]",
-                id="choice-reorder"),
+        Binding(
+            "left_square_bracket,shift+left,shift+up",
+            "reorder(-1)",
+            "Reorder",
+            key_display="[ ]",
+            id="choice-reorder",
+        ),
         Binding("right_square_bracket,shift+right,shift+down", "reorder(1)", show=False),  # "[ ] Reorder"
         Binding("backspace,delete", "clear", "Clear all", key_display="⌫", id="choice-clear"),
     ]

@@ -8,15 +8,28 @@ profiles (no keyring in use).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.text import Text
 from textual.widgets import Static
 
 if TYPE_CHECKING:
+    from textual.signal import Signal
+
     from trunkwizard.secrets import KeyringStatus
 
-__all__ = ["KeyringNotice", "keyring_details", "keyring_text"]
+__all__ = ["KeyringNotice", "KeyringSource", "keyring_details", "keyring_text"]
+
+
+class KeyringSource(Protocol):
+    """Where the notice learns the keyring's status (the app that keeps profiles is one): the status
+    found so far (None while it is still being looked for) and a signal when it is found."""
+
+    keyring_status: KeyringStatus | None
+
+    @property
+    def keyring_signal(self) -> Signal[KeyringStatus | None]: ...
+
 
 DETAILS_KEY = "F5"
 
@@ -63,16 +76,16 @@ class KeyringNotice(Static):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, source: KeyringSource | None, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
+        self.source = source
 
     def on_mount(self) -> None:
-        signal = getattr(self.app, "keyring_signal", None)
-        if signal is None:
+        if self.source is None:
             self.display = False
             return
-        signal.subscribe(self, self.show_status)
-        self.show_status(getattr(self.app, "keyring_status", None))
+        self.source.keyring_signal.subscribe(self, self.show_status)
+        self.show_status(self.source.keyring_status)
 
     def show_status(self, status: Any) -> None:
         self.update(keyring_text(status))
