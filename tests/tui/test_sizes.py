@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from textual.widgets import Footer, OptionList
+from textual.widgets._footer import FooterKey
 
 from tests.tui.driver import KeyboardDriver
 from tests.tui.screen_text import screen_lines
@@ -28,7 +29,11 @@ def _assert_usable(app: WizardApp) -> None:
         region = button.region
         assert region.width > 0 and region.bottom <= height and region.right <= width, (selector, region)
     footer = screen.query_one(Footer)
-    assert footer.region.bottom == height and footer.region.height == 1
+    # at the bottom; a second row when its keys do not fit in one, every key whole on screen
+    assert footer.region.bottom == height and 1 <= footer.region.height <= 2
+    for key in footer.query(FooterKey):
+        if key.display:
+            assert key.region.width > 0 and key.region.right <= width, (key.description, key.region)
     heading = screen.query_one("#heading")
     assert heading.region.y < height
 
