@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support.canary import CANARY
+from tests.support.home import private_home
 from tests.test_cli_create import trunkwizard, write
 from tests.test_connect_offers import PAIRS, _need_rest, _offering_answers, _read_back
 from trunkwizard.cli import main
@@ -27,17 +28,7 @@ from trunkwizard.store import HistoryStore
 
 @pytest.fixture(autouse=True)
 def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name, sub in (
-        ("XDG_CONFIG_HOME", ".config"),
-        ("XDG_STATE_HOME", ".local/state"),
-        ("XDG_DATA_HOME", ".local/share"),
-        ("XDG_CACHE_HOME", ".cache"),
-    ):
-        monkeypatch.setenv(name, str(home / sub))
-    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    private_home(tmp_path, monkeypatch)
 
 
 async def _main(words: list[str]) -> int:

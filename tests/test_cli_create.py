@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.support.canary import CANARY
+from tests.support.home import private_home
 from trunkwizard.providers import ResourceRef
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,17 +29,7 @@ REGISTRATION = {
 @pytest.fixture(autouse=True)
 def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """History and profiles of these runs go to a throwaway HOME, never the developer's."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name, sub in (
-        ("XDG_CONFIG_HOME", ".config"),
-        ("XDG_STATE_HOME", ".local/state"),
-        ("XDG_DATA_HOME", ".local/share"),
-        ("XDG_CACHE_HOME", ".cache"),
-    ):
-        monkeypatch.setenv(name, str(home / sub))
-    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    private_home(tmp_path, monkeypatch)
 
 
 def test_history_records_the_sandbox_creation(tmp_path: Path, sandbox_url: str) -> None:

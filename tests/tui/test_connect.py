@@ -34,6 +34,7 @@ from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.result import ResultScreen
 from trunkwizard.tui.screens.sip_check import SipCheckScreen
 from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
+from trunkwizard.tui.widgets.form_view import FormView
 
 WAVIX = get_provider("wavix")
 YEASTAR = get_provider("yeastar")
@@ -86,6 +87,16 @@ async def _wait_for_entries(pilot: Any, count: int) -> None:
     raise AssertionError(f"the history never had {count} entries")
 
 
+async def _reviewed_and_sent(keys: KeyboardDriver, form: FormView, answers: dict[str, Any]) -> None:
+    """Fill the form, ctrl+n to its review, Enter to send."""
+    await keys.fill_form(form, answers)
+    await keys.press("ctrl+n")
+    await keys.settle()
+    assert getattr(keys.pilot.app.screen, "STEP", None) == "review"
+    await keys.press("enter")
+    await keys.settle()
+
+
 async def test_a_created_trunk_is_connected_to_the_pbx_from_the_result_screen(
     private_home: PrivateHome, tmp_path: Path
 ) -> None:
@@ -101,11 +112,7 @@ async def test_a_created_trunk_is_connected_to_the_pbx_from_the_result_screen(
         await keys.to_details(WAVIX, "sip-trunk")
         assert isinstance(app.screen, DetailsScreen)
         answers = {"label": "Office", "password": CANARY, "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]}
-        await keys.fill_form(app.screen.form, answers)
-        await keys.press("ctrl+n")
-        await keys.settle()
-        await keys.press("enter")
-        await keys.settle()
+        await _reviewed_and_sent(keys, app.screen.form, answers)
         assert isinstance(app.screen, ResultScreen)
         first = app.state.created
         assert first is not None
@@ -125,12 +132,7 @@ async def test_a_created_trunk_is_connected_to_the_pbx_from_the_result_screen(
         origins = [str(s.render()) for s in screen.query(".offered-origin")]
         assert any("from Wavix's answer: name" in o for o in origins)
         assert screen.form.rows["password"].editor.disabled  # the password, typed once, for both sides
-        await keys.fill_form(screen.form, {"name": "wavix_office", "codec_sel": ["ulaw", "alaw"]})
-        await keys.press("ctrl+n")
-        await keys.settle()
-        assert app.screen.STEP == "review"
-        await keys.press("enter")
-        await keys.settle()
+        await _reviewed_and_sent(keys, screen.form, {"name": "wavix_office", "codec_sel": ["ulaw", "alaw"]})
         assert isinstance(app.screen, ResultScreen)
         second = app.state.created
         assert second is not None and second.ref.provider == "yeastar"
@@ -167,11 +169,7 @@ async def test_the_offered_values_unlock_only_on_purpose(private_home: PrivateHo
         await keys.to_details(WAVIX, "sip-trunk")
         assert isinstance(app.screen, DetailsScreen)
         answers = {"label": "Office", "password": CANARY, "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]}
-        await keys.fill_form(app.screen.form, answers)
-        await keys.press("ctrl+n")
-        await keys.settle()
-        await keys.press("enter")
-        await keys.settle()
+        await _reviewed_and_sent(keys, app.screen.form, answers)
         await keys.press("o")
         await keys.settle()
         await keys.press("enter")
@@ -201,11 +199,7 @@ async def _second_half_refused(keys: KeyboardDriver, app: PersistentWizardApp) -
     details = app.screen
     assert isinstance(details, DetailsScreen)
     answers = {"label": "Office", "password": CANARY, "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]}
-    await keys.fill_form(details.form, answers)
-    await keys.press("ctrl+n")
-    await keys.settle()
-    await keys.press("enter")
-    await keys.settle()
+    await _reviewed_and_sent(keys, details.form, answers)
     await _wait_for_entries(keys.pilot, 1)
     await keys.press("o")
     await keys.settle()
@@ -215,11 +209,8 @@ async def _second_half_refused(keys: KeyboardDriver, app: PersistentWizardApp) -
     screen = app.screen
     assert isinstance(screen, ConnectDetailsScreen)
     taken = yeastar_emulator.SEEDED[0][2]["name"]
-    await keys.fill_form(screen.form, {"name": taken, "codec_sel": ["ulaw"]})
-    await keys.press("ctrl+n")
-    await keys.settle()
-    await keys.press("enter")  # submit: the PBX refuses the name
-    await keys.settle()
+    # the PBX refuses the name
+    await _reviewed_and_sent(keys, screen.form, {"name": taken, "codec_sel": ["ulaw"]})
     still_there = app.screen is screen  # back at the form, not a new one
     assert still_there and screen.failed
     banner = str(screen.query_one("#banner").render())
@@ -240,11 +231,7 @@ async def test_a_refused_second_half_is_retried_with_its_answers(
         keys = KeyboardDriver(pilot)
         screen = await _second_half_refused(keys, app)
         assert screen.form.rows["username"].editor.get_value()  # the offered values are still there
-        await keys.fill_form(screen.form, {"name": "wavix_retry"})
-        await keys.press("ctrl+n")
-        await keys.settle()
-        await keys.press("enter")
-        await keys.settle()
+        await _reviewed_and_sent(keys, screen.form, {"name": "wavix_retry"})
         assert isinstance(app.screen, ResultScreen)
         assert app.state.created is not None and app.state.created.ref.provider == "yeastar"
         await _wait_for_entries(pilot, 2)
@@ -387,12 +374,7 @@ async def test_a_half_done_connection_is_resumed_from_the_history(
         keys = KeyboardDriver(pilot)
         screen = await _resumed_from_history(keys, app)
         login = screen.form.rows["username"].editor.get_value()
-        await keys.fill_form(screen.form, {"name": "wavix_resumed", "password": CANARY})
-        await keys.press("ctrl+n")
-        await keys.settle()
-        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
-        await keys.press("enter")
-        await keys.settle()
+        await _reviewed_and_sent(keys, screen.form, {"name": "wavix_resumed", "password": CANARY})
         assert isinstance(app.screen, ResultScreen)
         second = app.state.created
         assert second is not None and second.ref.provider == "yeastar"
@@ -478,11 +460,7 @@ async def test_a_new_one_after_a_connection_opens_the_first_providers_form_again
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
         screen = await _second_half_refused(keys, app)
-        await keys.fill_form(screen.form, {"name": "wavix_again"})
-        await keys.press("ctrl+n")
-        await keys.settle()
-        await keys.press("enter")
-        await keys.settle()
+        await _reviewed_and_sent(keys, screen.form, {"name": "wavix_again"})
         assert isinstance(app.screen, ResultScreen)
         await keys.press("ctrl+n")  # New
         await keys.settle()
@@ -500,11 +478,7 @@ async def test_deleting_one_side_of_a_connection_names_the_other(
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
         screen = await _second_half_refused(keys, app)
-        await keys.fill_form(screen.form, {"name": "wavix_pbx"})
-        await keys.press("ctrl+n")
-        await keys.settle()
-        await keys.press("enter")
-        await keys.settle()
+        await _reviewed_and_sent(keys, screen.form, {"name": "wavix_pbx"})
         second = app.state.created
         assert isinstance(app.screen, ResultScreen) and second is not None
         await _wait_for_entries(pilot, 2)
