@@ -217,9 +217,14 @@ class HistoryStore:
         return [e for e in self.entries() if e.unsettled and e.same_request(provider, mode, request, sandbox)]
 
     def half_done(self) -> list[HistoryEntry]:
-        """First halves of connections whose second half was never created (and that still exist)."""
+        """First halves of connections whose second half was never created (and that still exist). A
+        second half sent with an unknown outcome joins the pair only once a look-up found its id."""
         entries = self.entries()
-        joined = {str(e.connection.get("pair")) for e in entries if e.connection.get("side") == "second"}
+        joined = {
+            str(e.connection.get("pair"))
+            for e in entries
+            if e.connection.get("side") == "second" and e.created_id
+        }
         return [
             e
             for e in entries
