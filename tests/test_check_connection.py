@@ -19,6 +19,7 @@ from tests.test_cli_create import write
 from trunkwizard.cli import main
 from trunkwizard.client import load_account, prepare
 from trunkwizard.commands._profiles import history_request
+from trunkwizard.commands.check_connection import connection_entries
 from trunkwizard.providers import get_provider
 from trunkwizard.sandbox import sandbox_account
 from trunkwizard.store import HistoryStore
@@ -192,6 +193,28 @@ def test_an_entry_that_is_no_connection_or_a_host_too_is_a_usage_error(
     assert "HOST is not for --connection" in capsys.readouterr().err
     assert main(["check"]) == 2
     assert "give HOST, or --connection ENTRY" in capsys.readouterr().err
+
+
+def test_a_second_half_with_an_unknown_outcome_is_no_second_end() -> None:
+    """The wizard links a second half sent with an unknown outcome to the first half's entry: with no id
+    it is not an end to check, and the connection is half-done (until a look-up finds it)."""
+    history = HistoryStore()
+    first = history.append(
+        provider="wavix", profile=None, mode="sip-trunk", created_id="1", request={}, sandbox=True,
+        connection={"pair": "p1", "side": "first", "other": {"provider": "yeastar", "mode": "register"}},
+    )
+    unknown = history.append(
+        provider="yeastar", profile=None, mode="register", created_id=None, request={}, sandbox=True,
+        outcome="unknown",
+        connection={
+            "pair": "p1", "side": "second", "other": {"provider": "wavix", "mode": "sip-trunk"},
+            "first_entry": first.id,
+        },
+    )
+    for given in (first.id, unknown.id):
+        found, second = connection_entries(given)
+        assert found.id == first.id and second is None
+    assert [e.id for e in history.half_done()] == [first.id]
 
 
 def test_connect_checks_the_joined_connection_and_never_contacts_a_providers_server_in_the_sandbox(

@@ -167,9 +167,14 @@ def connection_entries(entry_id: str) -> tuple[HistoryEntry, HistoryEntry | None
     if first is None:
         raise ConnectionNotFound(f"the first half of entry {entry_id}'s connection is not in the history")
     pair = first.connection.get("pair")
-    seconds = [e for e in entries if (e.connection.get("side"), e.connection.get("pair")) == ("second", pair)]
+    # a second half sent with an unknown outcome is linked too, but with no id it is no end to check
+    seconds = [
+        e
+        for e in entries
+        if (e.connection.get("side"), e.connection.get("pair")) == ("second", pair) and e.created_id
+    ]
     if entry is not first:
-        return first, entry
+        return first, entry if entry.created_id else None
     return first, seconds[-1] if seconds else None
 
 
