@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter, Monochrome, NoColor
@@ -97,6 +98,8 @@ class WizardApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "request_quit", "Quit", priority=True, id="quit"),
         Binding("ctrl+c", "request_quit", "Quit", show=False, id="quit-ctrl-c"),
+        Binding("tab", "move_focus('next')", show=False, priority=True, id="focus-next"),
+        Binding("shift+tab", "move_focus('previous')", show=False, priority=True, id="focus-previous"),
     ]
 
     def __init__(
@@ -967,6 +970,23 @@ class WizardApp(App[int]):
 
     def quit_question(self) -> str:
         return "The answers typed so far would be lost (secrets are never saved)."
+
+    def action_move_focus(self, direction: str) -> None:
+        # Textual's own Tab is the screen's binding, reached when the focused field has bubbled the key
+        # up, on the field's queue; the app forwards the keys after it in the meantime, so a burst such as
+        # "+14155550125<Tab>Front desk" (a fast typist, a paste over SSH) all landed in the first field.
+        # Here the focus moves on the app's queue, before the next key is forwarded. A widget that binds
+        # Tab itself keeps it.
+        key = "tab" if direction == "next" else "shift+tab"
+        for namespace, bindings in self.screen._binding_chain:
+            if namespace is not self and namespace is not self.screen and bindings.key_to_bindings.get(key):
+                raise SkipAction()
+        if getattr(self.focused, "tab_behavior", None) == "indent":  # a TextArea that types a tab
+            raise SkipAction()
+        if direction == "next":
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
 
     def action_request_quit(self) -> None:
         if not self.answers_at_risk():

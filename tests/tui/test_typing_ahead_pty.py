@@ -1,0 +1,37 @@
+"""Typing ahead over a slow link: a burst that holds Tab (`+14155550125<Tab>Front desk`, as a fast
+typist or a paste over SSH delivers it) puts each part in its own field. Textual forwards the next
+keys before the focused field has bubbled the Tab up to the screen's binding, so the whole burst
+landed in the first field while the cursor moved on; a password typed ahead ended up in plain text in a
+name field. Real pty, because Pilot waits for each key to be handled and cannot show it."""
+
+from __future__ import annotations
+
+from tests.support.secret_service import PrivateHome
+from tests.tui.test_drafts_pty import ENTER, ROOT, TAB, Terminal, _row_of
+
+DOWN, CTRL_N = "\x1b[B", "\x0e"
+
+
+def test_a_burst_with_tabs_puts_each_part_in_its_own_field(private_home: PrivateHome) -> None:
+    env = {**private_home.env, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+    terminal = Terminal(env)
+    try:
+        terminal.wait_for(lambda t: "Which provider?" in t and "Chorus AI" in t, "the provider list")
+        terminal.keys(*"Chorus", ENTER)
+        terminal.wait_for(lambda t: "which account?" in t, "the account step")
+        terminal.keys(CTRL_N)
+        terminal.wait_for(lambda t: "which kind of" in t, "the mode step")
+        terminal.keys(DOWN, ENTER)
+        terminal.wait_for(lambda t: "Phone number" in t or "* required" in t, "the details step")
+        terminal.process.write(f"+14155550125{TAB}Front desk{TAB}{TAB}chorus-1002".encode())
+        terminal.wait_for(lambda t: "chorus-1002" in t, "the burst on screen")
+        terminal.settle()
+        shown = terminal.text()
+        number = _row_of(shown, "Phone number")
+        assert "+14155550125" in number and "Front" not in number, shown
+        assert "Front desk" in _row_of(shown, "Name"), shown
+        rows = [line.strip() for line in shown.splitlines()]
+        (username,) = [row for row in rows if "chorus-1002" in row]
+        assert username.startswith("SIP username"), shown
+    finally:
+        terminal.quit()
