@@ -31,3 +31,20 @@ async def test_a_toast_leaves_no_stray_characters_at_the_right_edge(
         lines = screen_lines(app)
         for y in range(region.y, region.bottom):
             assert "─" not in lines[y][region.x :] and "→" not in lines[y][region.x :], lines[y]
+
+
+async def test_a_password_generated_on_a_form_of_its_own_says_whom_it_suits(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    # Found by hand: ctrl+g on a plain Wavix form said "for both sides" and named Yeastar's seed, with no
+    # second side in sight.
+    wavix = get_provider("wavix")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(wavix, "sip-trunk")
+        await keys.press("ctrl+g")
+        await keys.settle()
+        (message,) = [notification.message for notification in app._notifications]
+        assert "both sides" not in message
+        assert message.startswith("Generated a password that Wavix and every side it can connect to accept")

@@ -79,7 +79,14 @@ class DetailsScreen(FormScreen):
             if row.field.secret and not row.editor.disabled:
                 row.editor.set_value(password)
         sources = "; ".join(dict.fromkeys(rule.source for rule in rules)) or "no stated rule"
-        self.notify(f"Generated a password for both sides ({sources}); ctrl+t shows it.", timeout=8)
+        self.notify(
+            f"Generated a password {self.password_meant_for()} ({sources}); ctrl+t shows it.", timeout=8
+        )
+
+    def password_meant_for(self) -> str:
+        """Whom a generated password suits, for the notice: on a form of its own, every side this one
+        can be connected to (their rules are met too, so a later connection keeps it)."""
+        return f"that {self.provider.title} and every side it can connect to accept"
 
     def remember(self) -> None:
         self.session.keep_detail_answers(self.provider.key, self.mode.key, self.remembered_values())

@@ -72,6 +72,9 @@ class FirstSideDetailsScreen(DetailsScreen):
     def password_rules(self) -> tuple[PasswordRule, ...] | None:
         return self.rules if super().password_rules() is not None else None
 
+    def password_meant_for(self) -> str:
+        return f"for both sides ({self.provider.title}, then {self.then})"
+
 
 class JoinedDetailsScreen(ConnectDetailsScreen):
     """The second side's form before the first side exists: what the first side will offer is filled in
