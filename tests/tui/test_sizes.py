@@ -123,3 +123,21 @@ async def test_a_choice_summary_that_wraps_keeps_its_indent(
         summaries = [line for line in lines if line.startswith("    ")]
         assert titles and len(summaries) > len(titles), lines  # some summary wraps at this width
         assert len(titles) + len(summaries) == len(lines), lines
+
+
+async def test_the_no_match_banner_goes_once_a_provider_matches_again(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    # Found by hand: after Enter on a filter nothing matched and ctrl+u, the banner still said no
+    # provider matches, over the whole list.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        await keys.type_text("zzz")
+        await keys.press("enter")
+        await keys.settle()
+        assert "No provider matches" in "\n".join(screen_lines(app))
+        await keys.press("ctrl+u")
+        await keys.settle()
+        assert "No provider matches" not in "\n".join(screen_lines(app))

@@ -86,6 +86,7 @@ class ProviderScreen(WizardScreen):
         super().__init__(session=session)
         self.registry = registry
         self._loaded = False  # what every provider needs, loaded after the first frame
+        self._no_match_shown = False
         self._shown: list[CatalogEntry] = []
         self._pick_when_loaded: str | None = None
 
@@ -143,6 +144,9 @@ class ProviderScreen(WizardScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill()
+        if self._shown and self._no_match_shown:  # out of date once a provider matches again
+            self._no_match_shown = False
+            self.set_banner(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -168,6 +172,7 @@ class ProviderScreen(WizardScreen):
         entry = self.highlighted()
         if entry is None:
             self.set_banner("No provider matches the filter: clear it (ctrl+u) and pick one.")
+            self._no_match_shown = True
             return
         self.set_banner(None)
         if not self._loaded:
