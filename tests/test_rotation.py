@@ -395,3 +395,35 @@ async def test_a_password_two_resources_use_is_not_rotated_on_two_of_three(serve
     assert "more than one resource uses this password" in message
     assert "SIP trunk wx_reg" in message and "SIP trunk wx_b" in message
     assert not recorder.writes
+
+
+def test_a_side_deleted_with_the_cli_is_deleted_in_the_history_and_not_rotated(
+    private_home: PrivateHome, served: Any
+) -> None:
+    # Found by hand: a delete outside the history left the entry alive, and a rotation of the other side
+    # then looked the deleted one up and stopped at "Record not found".
+    server, _, trunks, _ = served
+    url = ["--sandbox-url", server.url]
+    answers = private_home.root / "answers.json"
+    answers.write_text(
+        json.dumps(
+            {
+                "wavix": {"label": "office2", "callerid": "13132847320"},
+                "yeastar": {"name": "wx_gone", "codec_sel": "ulaw"},
+            }
+        )
+    )
+    made = trunkwizard(private_home, "connect", "wavix", "yeastar", "--answers", str(answers), *url,
+                       "--generate-password")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    trunk_id = max(trunks.trunks)
+    deleted = trunkwizard(private_home, "delete", "wavix", str(trunk_id), *url, "--confirm", "office2")
+    assert deleted.returncode == 0, deleted.stderr
+    assert "marked deleted" in deleted.stderr
+    (wavix_entry,) = [
+        e for e in HistoryStore().entries() if e.provider == "wavix" and e.created_id == str(trunk_id)
+    ]
+    assert wavix_entry.deleted
+    rotated = trunkwizard(private_home, "rotate", "yeastar", "wx_gone", *url, "--dry-run")
+    assert "Record not found" not in rotated.stderr, rotated.stderr
+    assert "found by the connection recorded in the history" not in rotated.stderr

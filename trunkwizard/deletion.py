@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from trunkwizard.errors import ProviderError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import httpx
 
     from trunkwizard.fields import ProviderModel
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from trunkwizard.providers import Provider, ResourceRef
     from trunkwizard.store import HistoryEntry, HistoryStore
 
-__all__ = ["delete_created", "history_confirmation", "ref_of", "why_not_deletable"]
+__all__ = ["delete_created", "history_confirmation", "record_deleted_resource", "ref_of", "why_not_deletable"]
 
 
 def ref_of(entry: HistoryEntry) -> ResourceRef:
@@ -90,3 +92,19 @@ async def delete_created(
     async with ProviderClient(provider, account, transport=transport, ca_file=ca_file) as client:
         await client.delete(ref_of(entry))
     history.mark_deleted(entry.id)
+
+
+def record_deleted_resource(
+    history: HistoryStore, entries: Iterable[HistoryEntry], provider_key: str, created_id: str
+) -> list[str]:
+    """Mark deleted each live entry among `entries` that created this resource, after a delete made from
+    the inventory or `trunkwizard delete` rather than from the history: a connection's other side, a
+    rotation or a resume then never looks for it again. Returns the ids of the entries marked."""
+    marked = [
+        entry.id
+        for entry in entries
+        if entry.provider == provider_key and entry.created_id == created_id and not entry.deleted
+    ]
+    for entry_id in marked:
+        history.mark_deleted(entry_id)
+    return marked

@@ -172,8 +172,8 @@ def test_a_sandbox_session_ignores_pairs_recorded_in_earlier_sessions(tmp_path: 
 async def test_a_recorded_other_side_deleted_since_rotates_this_side_alone(
     make_app: Callable[..., WizardApp], tmp_path: Path
 ) -> None:
-    """The history pairs PBX trunk 31 with Wavix trunk 201, which was deleted since (F8 in the inventory does
-    not tell the history): the rotation says the other side no longer exists and reviews this side alone
+    """The history pairs PBX trunk 31 with Wavix trunk 201, deleted since in the provider's portal (the
+    history cannot know): the rotation says the other side no longer exists and reviews this side alone
     (it stopped at "Record not found" under a stale "Looking for the other side…", with only Esc)."""
     from trunkwizard.store import AppDirs, HistoryStore
     from trunkwizard.tui.screens.inventory_edit import EditReviewScreen

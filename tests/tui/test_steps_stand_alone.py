@@ -135,6 +135,9 @@ class NoRotation:
     def history_entries(self) -> list[HistoryEntry]:
         return []
 
+    def record_deleted(self, provider_key: str, created_id: str) -> None:
+        raise AssertionError("nothing deleted here")
+
 
 async def test_the_inventory_lists_with_the_client_it_is_given_and_refuses_as_it_is_told() -> None:
     wavix = get_provider("wavix")

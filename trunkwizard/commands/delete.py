@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             await client.delete(item.ref)
             print(f"trunkwizard: deleted {confirmation.what}", file=sys.stderr)
+            _record_in_history(provider.key, item.ref.id, args)
             return EXIT_OK
 
     try:
@@ -80,3 +81,16 @@ def run(args: argparse.Namespace) -> int:
         return fail(exc.message, EXIT_USAGE)
     except TrunkwizardError as exc:
         return fail(exc.message, EXIT_FAILED)
+
+
+def _record_in_history(provider_key: str, created_id: str, args: argparse.Namespace) -> None:
+    """The history entry that created it says deleted from now on (as a delete from the history does)."""
+    from trunkwizard.deletion import record_deleted_resource
+    from trunkwizard.store import HistoryStore
+
+    if args.sandbox:  # the in-process emulator starts afresh each run: no entry of an earlier run is this one
+        return
+    history = HistoryStore()
+    entries = [e for e in history.entries() if e.sandbox == bool(args.sandbox_url)]
+    for entry_id in record_deleted_resource(history, entries, provider_key, created_id):
+        print(f"trunkwizard: history entry {entry_id} marked deleted", file=sys.stderr)

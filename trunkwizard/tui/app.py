@@ -300,6 +300,9 @@ class WizardApp(App[int]):
         """What this machine's history records (connections among it); none without a history."""
         return []
 
+    def record_deleted(self, provider_key: str, created_id: str) -> None:
+        """Nothing to record without a history."""
+
     def skipped_steps(self) -> frozenset[Step]:
         provider = self.state.provider
         return frozenset({Step.MODE}) if provider is not None and len(provider.modes) == 1 else frozenset()

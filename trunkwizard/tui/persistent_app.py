@@ -119,6 +119,11 @@ class PersistentWizardApp(WizardApp):
             return [e for e in entries if e.id in self.created_this_session]
         return entries
 
+    def record_deleted(self, provider_key: str, created_id: str) -> None:
+        from trunkwizard.deletion import record_deleted_resource
+
+        record_deleted_resource(self.history, self.history_entries(), provider_key, created_id)
+
     def other_account(self, provider: Provider, profile: str | None = None) -> ProviderModel | None:
         """Also a saved account: the one the history names for the other side (keyring read here)."""
         found = super().other_account(provider, profile)

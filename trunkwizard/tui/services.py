@@ -139,6 +139,9 @@ class Rotating(Protocol):
 
     def history_entries(self) -> list[HistoryEntry]: ...
 
+    def record_deleted(self, provider_key: str, created_id: str) -> None:
+        """A resource deleted from the inventory: the history entry that created it says so."""
+
 
 @dataclass(frozen=True)
 class ReviewContext:

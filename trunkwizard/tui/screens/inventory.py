@@ -261,6 +261,8 @@ class InventoryScreen(Screen[None]):
 
     @work(group="inventory-delete", exclusive=True, exit_on_error=False)
     async def delete(self, item: Item) -> None:
+        import asyncio
+
         self.set_hint(f"deleting {item.confirm or item.key}…")
         try:
             async with self.client() as client:
@@ -269,6 +271,7 @@ class InventoryScreen(Screen[None]):
             self.set_banner(exc.message)
         else:
             self.notify(f"Deleted {self.provider.creates} {item.confirm or item.key}.", timeout=5)
+            await asyncio.to_thread(self.access.rotating.record_deleted, self.provider.key, item.ref.id)
         self.load()
 
 
