@@ -19,8 +19,10 @@ seen = {}
 
 def on_ready(self):
     seen["modules"] = sorted(sys.modules)
-    # each prompt starts with a two-column gutter: the cursor glyph on the highlighted one
-    seen["list"] = [str(o.prompt)[2:].split("  ")[0] for o in self.query_one("#providers").options]
+    # each prompt is a heading over a summary; the heading starts with a two-column gutter (the cursor
+    # glyph on the highlighted one)
+    headings = [o.prompt.renderables[0].plain for o in self.query_one("#providers").options]
+    seen["list"] = [heading[2:].split("  ")[0] for heading in headings]
     self.exit(0)
 
 wizard_app.WizardApp.on_ready = on_ready
