@@ -235,21 +235,21 @@ def faulty() -> Iterator[tuple[SandboxServer, Recorder, wavix.WavixSandbox, yeas
         yield server, recorder, trunks, pbx
 
 
-def test_cli_rotates_both_sides_of_a_connection_it_made(private_home: PrivateHome, served: Any) -> None:
-    server, recorder, trunks, pbx = served
-    url = ["--sandbox-url", server.url]
+def _connect_wavix_to_yeastar(private_home: PrivateHome, url: list[str], label: str, name: str) -> None:
+    """`trunkwizard connect wavix yeastar` over the served sandbox: trunk `label`, PBX trunk `name`."""
     answers = private_home.root / "answers.json"
-    answers.write_text(
-        json.dumps(
-            {
-                "wavix": {"label": "office", "callerid": "13132847320"},
-                "yeastar": {"name": "wx_new", "codec_sel": "ulaw"},
-            }
-        )
-    )
+    wavix_answers = {"label": label, "callerid": "13132847320"}
+    tables = {"wavix": wavix_answers, "yeastar": {"name": name, "codec_sel": "ulaw"}}
+    answers.write_text(json.dumps(tables))
     made = trunkwizard(private_home, "connect", "wavix", "yeastar", "--answers", str(answers), *url,
                        "--generate-password")  # fmt: skip
     assert made.returncode == 0, made.stderr
+
+
+def test_cli_rotates_both_sides_of_a_connection_it_made(private_home: PrivateHome, served: Any) -> None:
+    server, recorder, trunks, pbx = served
+    url = ["--sandbox-url", server.url]
+    _connect_wavix_to_yeastar(private_home, url, "office", "wx_new")
     trunk_id = max(trunks.trunks)
     pbx_id = next(i for i, t in pbx.trunks.items() if t["name"] == "wx_new")
     before = recorder.writes[:]
@@ -404,18 +404,7 @@ def test_a_side_deleted_with_the_cli_is_deleted_in_the_history_and_not_rotated(
     # then looked the deleted one up and stopped at "Record not found".
     server, _, trunks, _ = served
     url = ["--sandbox-url", server.url]
-    answers = private_home.root / "answers.json"
-    answers.write_text(
-        json.dumps(
-            {
-                "wavix": {"label": "office2", "callerid": "13132847320"},
-                "yeastar": {"name": "wx_gone", "codec_sel": "ulaw"},
-            }
-        )
-    )
-    made = trunkwizard(private_home, "connect", "wavix", "yeastar", "--answers", str(answers), *url,
-                       "--generate-password")  # fmt: skip
-    assert made.returncode == 0, made.stderr
+    _connect_wavix_to_yeastar(private_home, url, "office2", "wx_gone")
     trunk_id = max(trunks.trunks)
     deleted = trunkwizard(private_home, "delete", "wavix", str(trunk_id), *url, "--confirm", "office2")
     assert deleted.returncode == 0, deleted.stderr
