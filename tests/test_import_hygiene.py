@@ -24,8 +24,9 @@ def _probe(code: str) -> dict[str, object]:
 
 _REPORT = (
     "import json, sys\n"
+    "modules = sorted(sys.modules)\n"
     "import pydantic.plugin._loader as plugins\n"
-    "print(json.dumps({'modules': sorted(sys.modules), 'plugins_scanned': plugins._plugins is not None,\n"
+    "print(json.dumps({'modules': modules, 'plugins_scanned': plugins._plugins is not None,\n"
     "                  'built': globals().get('built')}))\n"
 )
 
@@ -41,6 +42,31 @@ def test_the_registry_and_client_skip_httpx_cli_phone_metadata_and_plugin_scan()
     assert "httpx" in modules
     assert [m for m in modules if m.split(".")[0] in ("click", "pygments", "phonenumbers")] == []
     assert report["plugins_scanned"] is False
+
+
+def test_a_model_built_with_plugins_off_loads_no_plugin_machinery() -> None:
+    """Not even the module that would scan them (importlib.metadata, zipfile, csv: ~5 ms)."""
+    report = _probe(
+        "import trunkwizard, pydantic\n"
+        "class Model(pydantic.BaseModel):\n"
+        "    x: int = 0\n"
+        "assert Model(x=1).x == 1\n" + _REPORT
+    )
+    modules = report["modules"]
+    assert isinstance(modules, list) and "pydantic.main" in modules
+    assert "importlib.metadata" not in modules
+    assert report["plugins_scanned"] is False
+
+
+def test_plugins_turned_on_after_import_are_scanned_by_pydantic_itself() -> None:
+    report = _probe(
+        "import os, trunkwizard, pydantic\n"
+        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = ''\n"
+        "class Model(pydantic.BaseModel):\n"
+        "    x: int = 0\n"
+        "assert 'importlib.metadata' in __import__('sys').modules\n" + _REPORT
+    )
+    assert report["plugins_scanned"] is True
 
 
 def test_a_phone_number_check_loads_the_metadata_then() -> None:
@@ -67,8 +93,8 @@ def test_httpx_main_says_where_the_cli_is() -> None:
 def test_a_sandbox_dry_run_loads_one_provider_and_no_server(tmp_path: Path) -> None:
     """`create yeastar --sandbox --dry-run`: the Yeastar models and the Yeastar emulator's account, not
     the other providers, not Starlette (the emulator is served only when a request is sent), no event
-    loop, no history or drafts store, no other command's module (each is configured only when it runs)
-    and no TOML parser for a JSON answers file; of the Yeastar models, pydantic builds the validators of
+    loop, no store at all (nor platformdirs), no other command's module (each is configured only when it
+    runs) and no TOML parser for a JSON answers file; of the Yeastar models, pydantic builds the validators of
     the two it validates only (the peer and account trunks' are built when first used)."""
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"name": "ITSP_Main", "transport": "udp", "hostname": "sip.example.com"}))
@@ -91,7 +117,9 @@ def test_a_sandbox_dry_run_loads_one_provider_and_no_server(tmp_path: Path) -> N
     others = ("chorus", "signalwire", "wavix", "vox")
     assert [m for m in ours if m.rsplit(".", 1)[-1] in others] == []
     assert [m for m in modules if m.split(".")[0] in ("starlette", "anyio", "asyncio", "uvicorn")] == []
-    assert [m for m in ours if m.startswith("trunkwizard.store.") and m != "trunkwizard.store.files"] == []
+    # nor the stores: a dry run writes nothing, so it leaves the orphan clean-up to the next run that does
+    assert [m for m in ours if m.startswith("trunkwizard.store")] == []
+    assert [m for m in modules if m.split(".")[0] == "platformdirs"] == []
     assert [m for m in ours if m.startswith("trunkwizard.commands.")] == ["trunkwizard.commands.create"]
     assert "tomllib" not in modules
 
