@@ -92,3 +92,62 @@ def test_walking_to_the_account_step_imports_nothing_on_the_event_loop(tmp_path:
     others = ("signalwire", "wavix", "yeastar", "vox")
     assert sorted(m for m in loaded if m.startswith("trunkwizard.") and m.rsplit(".", 1)[-1] in others) == []
     assert "starlette.applications" not in loaded
+
+
+FORM_PROBE = PROBE.replace(
+    """        await pilot.press("enter")  # picks as soon as the registry is there
+        for _ in range(400):
+            if getattr(app.screen, "STEP", "") == "account" and "trunkwizard.store" in sys.modules:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.3)
+""",
+    """        await pilot.press(*"yeastar", "enter")  # picks as soon as the registry is there
+        for step, key in (("account", "ctrl+n"), ("mode", "enter"), ("details", None)):
+            for _ in range(400):
+                if getattr(app.screen, "STEP", "") == step and "trunkwizard.store" in sys.modules:
+                    break
+                await pilot.pause(0.05)
+            await pilot.pause(0.3)
+            if key:
+                await pilot.press(key)  # the sandbox's account; the first mode, the register trunk
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+""",
+)
+
+
+def test_walking_to_the_yeastar_register_form_imports_nothing_on_the_loop_nor_another_provider(
+    tmp_path: Path,
+) -> None:
+    assert FORM_PROBE != PROBE
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_RUNTIME_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", FORM_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "STEP details" in lines
+    ours = ("trunkwizard", "pydantic", "httpx", "keyring", "phonenumbers", "starlette")
+    on_loop = [line[5:] for line in lines if line.startswith("LOOP ") and line[5:].split(".")[0] in ours]
+    assert on_loop == []  # the mode and details screens load with the registry, in its worker thread
+
+    # The register trunk offers nothing to another side: its form does not load the other four providers
+    # to learn their password rules (issue 16: memory). Its look-ups were sent: the emulator is served.
+    loaded = {line[7:] for line in lines if line.startswith("LOADED ")}
+    assert "trunkwizard.providers.yeastar" in loaded and "starlette.applications" in loaded
+    others = ("chorus", "signalwire", "wavix", "vox")
+    assert sorted(m for m in loaded if m.startswith("trunkwizard.") and m.rsplit(".", 1)[-1] in others) == []

@@ -208,7 +208,12 @@ class WizardApp(App[int]):
     def modules_to_preload(self) -> list[str]:
         """What the steps after the first import, loaded in the registry's worker thread so that no
         import runs on the event loop after the first frame."""
-        modules = ["trunkwizard.client", "trunkwizard.tui.screens.account"]
+        modules = [
+            "trunkwizard.client",
+            "trunkwizard.tui.screens.account",
+            "trunkwizard.tui.screens.mode",
+            "trunkwizard.tui.screens.details",
+        ]
         return [*modules, "trunkwizard.sandbox"] if self.sandbox else modules
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:

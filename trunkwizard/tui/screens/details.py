@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
 from textual.binding import Binding
@@ -34,6 +35,8 @@ class DetailsScreen(FormScreen):
         self.mode = mode
         self.model: type[ProviderModel] = mode.model
         self._values = values
+        self._pairs_loaded = False
+        self._paired: tuple[PasswordRule, ...] | None = None
 
     def heading(self) -> str:
         title = self.provider.title
@@ -46,25 +49,48 @@ class DetailsScreen(FormScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "generate_password":
-            return bool(self.password_rules() is not None)
+            if not self.offers_password():
+                return False
+            return not self._pairs_loaded or self.password_rules() is not None
         return super().check_action(action, parameters)
+
+    def offers_password(self) -> bool:
+        """This mode's SIP account and its password are offered to other sides (the mode declares an
+        offering): known from this provider alone. Only then are the other providers loaded, for their
+        needs' rules; a form that offers nothing (Yeastar's register trunk) never loads them (issue 16:
+        memory)."""
+        return any(f.secret and not f.confirm_of for f in self.mode.fields) and any(
+            offering.mode == self.mode.key for offering in self.provider.offerings
+        )
+
+    def on_mount(self) -> None:
+        if self.offers_password():  # every provider's needs, imported in a thread, not on the event loop
+            self.run_worker(self._load_pairs(), group="password-rules", exclusive=True)
+
+    async def _load_pairs(self) -> None:
+        if await asyncio.to_thread(self.password_rules) is None:
+            self.refresh_bindings()  # no side takes this offer: no key to generate a password for it
 
     def password_rules(self) -> tuple[PasswordRule, ...] | None:
         """The rules a password for this mode must meet, with every side it can be connected to (the
         providers declare both); None when this mode offers no SIP account with a password."""
-        from trunkwizard.connect import password_rules
-        from trunkwizard.connect.catalog import available_pairs
+        if not self.offers_password():
+            return None
+        if not self._pairs_loaded:
+            from trunkwizard.connect import password_rules
+            from trunkwizard.connect.catalog import available_pairs
 
-        if not any(f.secret and not f.confirm_of for f in self.mode.fields):
-            return None
-        pairs = [
-            (offering, need)
-            for owner, offering, need in available_pairs()
-            if owner == self.provider.key and offering.mode == self.mode.key
-        ]
-        if not pairs:
-            return None
-        return password_rules(pairs[0][0].password_rules, *(need.password_rules for _, need in pairs))
+            pairs = [
+                (offering, need)
+                for owner, offering, need in available_pairs()
+                if owner == self.provider.key and offering.mode == self.mode.key
+            ]
+            if pairs:
+                self._paired = password_rules(
+                    pairs[0][0].password_rules, *(need.password_rules for _, need in pairs)
+                )
+            self._pairs_loaded = True
+        return self._paired
 
     def action_generate_password(self) -> None:
         """A password that meets this side's rules and every other side's it can connect to, filled in
