@@ -26,40 +26,8 @@ from textual.widgets import Input
 from trunkwizard.redact import redact
 from trunkwizard.tui.accounts import AccountSource, NoSavedAccounts
 from trunkwizard.tui.commands import CommandSource
-from trunkwizard.tui.messages import (
-    AccountReady,
-    BackToAccount,
-    BackToDetails,
-    ConnectionSent,
-    ConnectRequested,
-    CopyRequested,
-    CreatedShown,
-    DeleteFirstHalf,
-    EditAgain,
-    ExportWritten,
-    InventoryRequested,
-    JoinedReviewRequested,
-    JoinedSubmitRequested,
-    JoiningRequested,
-    KeepFirstHalf,
-    ModeChosen,
-    NeedChosen,
-    OfferingChosen,
-    ProviderChosen,
-    ReviewRequested,
-    SipCheckRequested,
-    StartOver,
-    SubmitRequested,
-)
 from trunkwizard.tui.screens.base import WizardScreen
-from trunkwizard.tui.screens.provider import ProviderScreen
-from trunkwizard.tui.services import (
-    BannerShown,
-    InventoryAccess,
-    ProviderLoading,
-    ResultContext,
-    ReviewContext,
-)
+from trunkwizard.tui.screens.provider import ProviderLoading, ProviderScreen
 from trunkwizard.tui.state import WizardState
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.terminal import TerminalProfile
@@ -76,6 +44,31 @@ if TYPE_CHECKING:
     from trunkwizard.inventory import DeleteConfirmation
     from trunkwizard.providers import Created, Provider
     from trunkwizard.store import HistoryEntry
+    from trunkwizard.tui.messages import (
+        AccountReady,
+        BackToAccount,
+        BackToDetails,
+        ConnectionSent,
+        ConnectRequested,
+        CopyRequested,
+        CreatedShown,
+        DeleteFirstHalf,
+        EditAgain,
+        ExportWritten,
+        InventoryRequested,
+        JoinedReviewRequested,
+        JoinedSubmitRequested,
+        JoiningRequested,
+        KeepFirstHalf,
+        ModeChosen,
+        NeedChosen,
+        OfferingChosen,
+        ProviderChosen,
+        ReviewRequested,
+        SipCheckRequested,
+        StartOver,
+        SubmitRequested,
+    )
     from trunkwizard.tui.screens.account import AccountScreen
     from trunkwizard.tui.screens.details import DetailsScreen
     from trunkwizard.tui.screens.mode import ModeScreen
@@ -210,6 +203,7 @@ class WizardApp(App[int]):
         import runs on the event loop after the first frame."""
         modules = [
             "trunkwizard.client",
+            "trunkwizard.tui.services",
             "trunkwizard.tui.screens.account",
             "trunkwizard.tui.screens.mode",
             "trunkwizard.tui.screens.details",
@@ -253,6 +247,7 @@ class WizardApp(App[int]):
     def open_inventory(self, provider: Provider, account: ProviderModel) -> None:
         """What the account already has at the provider (its own listing, every page)."""
         from trunkwizard.tui.screens.inventory import InventoryScreen
+        from trunkwizard.tui.services import InventoryAccess
 
         if provider.listing is None:
             self.notify(f"{provider.title}'s API has no listing to show.", severity="warning", timeout=6)
@@ -555,6 +550,7 @@ class WizardApp(App[int]):
     def review_screen(self, prepared: PreparedRequest) -> ReviewScreen:
         from trunkwizard.client import cleartext_credentials
         from trunkwizard.tui.screens.review import ReviewScreen
+        from trunkwizard.tui.services import ReviewContext
         from trunkwizard.tui.sip_check import plans_for
 
         account = self.state.account
@@ -572,6 +568,7 @@ class WizardApp(App[int]):
         assert self.state.prepared is not None
         if self.is_read_only(self.state.prepared.provider.key):
             from trunkwizard.errors import ReadOnlyRefused
+            from trunkwizard.tui.services import BannerShown
 
             message = ReadOnlyRefused("create").message
             if isinstance(self.screen, BannerShown):
@@ -589,6 +586,7 @@ class WizardApp(App[int]):
         self.state.created = created
         self.unknown_attempts.discard(_attempt_key(created.ref.provider, self.state.prepared))
         self._password_into_offer(created)
+        from trunkwizard.tui.services import ResultContext
         from trunkwizard.tui.sip_check import plans_for
 
         context = ResultContext(
@@ -767,6 +765,7 @@ class WizardApp(App[int]):
 
         if any(self.is_read_only(p.key) for p in (plan.first_provider, plan.second_provider)):
             from trunkwizard.errors import ReadOnlyRefused
+            from trunkwizard.tui.services import BannerShown
 
             message = ReadOnlyRefused("create").message
             if isinstance(self.screen, BannerShown):

@@ -31,7 +31,6 @@ from trunkwizard.secrets import status_from_environment  # light: imports neithe
 from trunkwizard.tui import hangup
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, SANDBOX, DraftKeeper
-from trunkwizard.tui.messages import ConnectionResumeRequested
 from trunkwizard.tui.saved_accounts import ProfileAccounts
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.steps import Step
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
     from trunkwizard.providers import Created, Provider
     from trunkwizard.secrets import KeyringStatus, SecretVault
     from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryEntry, HistoryStore, Profile
+    from trunkwizard.tui.messages import ConnectionResumeRequested
     from trunkwizard.tui.screens.account import AccountScreen
     from trunkwizard.tui.state import Connecting
     from trunkwizard.tui.widgets.keyring_notice import KeyringSource

@@ -4,7 +4,8 @@ through `self.app`; tests/tui/test_screens_talk_by_messages.py checks every scre
 Two kinds, both built by the app:
 
 - frozen dataclasses, read-only views of the session as it is when the screen opens (ReviewContext,
-  ResultContext, InventoryAccess, HistoryAccess, ProviderLoading);
+  ResultContext, InventoryAccess, HistoryAccess; the first screen's, ProviderLoading, is in
+  screens/provider.py: this module, with its Protocols, loads after the first frame);
 - Protocols the app implements, where a screen needs the session as it is now or a service (a client,
   the attempts' record, where a step keeps its answers): StepSession and its AccountSession and
   DetailsSession, Sending, Connections, Rotating.
@@ -38,7 +39,6 @@ __all__ = [
     "DetailsSession",
     "HistoryAccess",
     "InventoryAccess",
-    "ProviderLoading",
     "ResultContext",
     "ReviewContext",
     "Rotating",
@@ -108,15 +108,6 @@ class DetailsSession(StepSession, Protocol):
     def client(self) -> ProviderClient: ...
 
     def keep_detail_answers(self, provider_key: str, mode_key: str, values: dict[str, Any]) -> None: ...
-
-
-@dataclass(frozen=True)
-class ProviderLoading:
-    """What the provider screen needs to load the registry: against the sandbox or not, and which modules
-    the later steps import (loaded in the same worker thread, off the event loop)."""
-
-    sandbox: bool
-    preload: tuple[str, ...]
 
 
 @runtime_checkable

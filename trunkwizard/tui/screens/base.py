@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,10 +14,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from trunkwizard.tui.commands import CommandSource, ScreenCommand
-from trunkwizard.tui.services import StepSession
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.step_footer import StepFooter
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
+
+if TYPE_CHECKING:
+    from trunkwizard.tui.services import StepSession
 
 __all__ = ["WizardScreen"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -23,17 +24,30 @@ from textual.widgets.option_list import Option
 
 from trunkwizard.catalog import CATALOG, CatalogEntry
 from trunkwizard.tui.commands import ScreenCommand
-from trunkwizard.tui.messages import JoiningRequested, ProviderChosen
 from trunkwizard.tui.screens.base import WizardScreen
-from trunkwizard.tui.services import ProviderLoading, StepSession
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.choice_prompt import choice_prompt
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
 if TYPE_CHECKING:
     from trunkwizard.providers import Provider
+    from trunkwizard.tui.services import StepSession
 
-__all__ = ["ProviderScreen", "matches"]
+__all__ = ["ProviderLoading", "ProviderScreen", "matches"]
+
+# The steps' messages (two dozen dataclasses, ~5 ms): not needed to draw the list, so they load with
+# the registry after the first frame, before the first message is sent.
+_MESSAGES = "trunkwizard.tui.messages"
+
+
+@dataclass(frozen=True)
+class ProviderLoading:
+    """What the provider screen needs to load the registry: against the sandbox or not, and which modules
+    the later steps import (loaded in the same worker thread, off the event loop). Here rather than in
+    tui/services.py, which the first frame does not need."""
+
+    sandbox: bool
+    preload: tuple[str, ...]
 
 
 def _load_provider(key: str, sandbox: bool) -> Provider:
@@ -106,7 +120,7 @@ class ProviderScreen(WizardScreen):
     @work(group="catalog", exclusive=True)
     async def load_providers(self) -> None:
         # what the next steps import, so that nothing is imported on the event loop after this
-        await asyncio.to_thread(_preload, ["trunkwizard.providers", *self.registry.preload])
+        await asyncio.to_thread(_preload, ["trunkwizard.providers", _MESSAGES, *self.registry.preload])
         self._loaded = True
         if self._pick_when_loaded is not None:
             self._pick(self._pick_when_loaded)
@@ -185,6 +199,8 @@ class ProviderScreen(WizardScreen):
     async def _pick(self, key: str) -> None:
         self._pick_when_loaded = None
         provider = await asyncio.to_thread(_load_provider, key, self.registry.sandbox)
+        from trunkwizard.tui.messages import ProviderChosen  # loaded with the registry (load_providers)
+
         self.set_status("")
         self.post_message(ProviderChosen(self, provider))
 
@@ -193,6 +209,8 @@ class ProviderScreen(WizardScreen):
 
     def action_connect_two(self) -> None:
         """Both halves of one SIP connection: the side that offers an account, then the side that takes it."""
+        from trunkwizard.tui.messages import JoiningRequested  # loaded with the registry (load_providers)
+
         self.post_message(JoiningRequested(self))
 
     def palette_commands(self) -> tuple[ScreenCommand, ...]:
