@@ -12,7 +12,6 @@ changing a provider's key, title, creates, summary or modes, regenerate it:
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,6 +184,8 @@ def _literal(name: str, text: str, indent: int) -> list[str]:
             if chunks:
                 chunks[-1] += " "
             chunks.append(word)
+    import json  # only when the block is generated: the wizard's first frame reads the catalog only
+
     quoted = [json.dumps(chunk, ensure_ascii=False) for chunk in chunks or [""]]
     lines = [f"{pad}{name}={quoted[0]}\n"] + [f"{pad}{chunk}\n" for chunk in quoted[1:]]
     lines[-1] = lines[-1][:-1] + ",\n"

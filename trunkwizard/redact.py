@@ -11,7 +11,6 @@ Callers mask first and cut afterwards (providers/_base.py error_text).
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import re
 import threading
@@ -28,20 +27,31 @@ _plain: set[str] = set()  # the registered secrets as given
 # Values shorter than this are not masked by value: masking "1" or "ab" would garble ordinary text.
 _MIN_SECRET_LENGTH = 4
 
-_CARRIERS = [
+_CARRIER_SOURCES = (
     # query strings and form bodies: access_token=..., password=...
-    re.compile(
+    (
         r"(?i)\b(access_token|refresh_token|token|api_key|apikey|appid|password|passwd|secret|client_secret)"
         r"=(?!\$\{?TRUNKWIZARD_)([^&\s\"',;]+)"
     ),
     # HTTP headers
-    re.compile(r"(?i)\b(authorization|proxy-authorization|x-api-key)(\s*[:=]\s*)(\S+(?: \S+)?)"),
+    r"(?i)\b(authorization|proxy-authorization|x-api-key)(\s*[:=]\s*)(\S+(?: \S+)?)",
     # JSON-ish key/value pairs whose key names a secret
-    re.compile(
+    (
         r"(?i)([\"']?(?:[a-z_]*password[a-z_]*|[a-z_]*secret[a-z_]*|[a-z_]*token[a-z_]*|api_?key)[\"']?"
         r"\s*[:=]\s*)([\"'])((?:(?!\2).)+)\2"
     ),
-]
+)
+# compiled at the first redact, not at import: the wizard's first frame needs none of them (~2 ms)
+_carrier_patterns: list[re.Pattern[str]] = []
+
+
+def _carriers() -> list[re.Pattern[str]]:
+    if not _carrier_patterns:
+        compiled = [re.compile(source) for source in _CARRIER_SOURCES]
+        with _lock:
+            if not _carrier_patterns:
+                _carrier_patterns[:] = compiled
+    return _carrier_patterns
 
 
 def _base64_cores(raw: bytes) -> set[str]:
@@ -60,6 +70,8 @@ def _base64_cores(raw: bytes) -> set[str]:
 
 def secret_forms(value: str) -> set[str]:
     """`value` and the forms it takes in transit: base64, URL-encoded, JSON-escaped."""
+    import json
+
     forms = {value, quote(value, safe=""), quote(value), quote_plus(value)}
     forms |= {json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
     forms |= _base64_cores(value.encode("utf-8"))
@@ -86,7 +98,7 @@ def _mask_carrier(match: re.Match[str]) -> str:
     groups = match.groups()
     if len(groups) == 2:
         return f"{groups[0]}={MASK}"
-    if match.re is _CARRIERS[1]:
+    if match.re is _carriers()[1]:
         scheme = groups[2].split(" ", 1)[0] if " " in groups[2] else ""
         return f"{groups[0]}{groups[1]}{scheme + ' ' if scheme else ''}{MASK}"
     return f"{groups[0]}{groups[1]}{MASK}{groups[1]}"
@@ -103,7 +115,7 @@ def redact(text: str) -> str:
         if value in text:
             text = text.replace(value, MASK)
     text = _mask_cut_tail(text, plain)
-    for pattern in _CARRIERS:
+    for pattern in _carriers():
         text = pattern.sub(_mask_carrier, text)
     return text
 
