@@ -19,6 +19,8 @@ seen = {}
 
 def on_ready(self):
     seen["modules"] = sorted(sys.modules)
+    redact = sys.modules["trunkwizard.redact"]
+    seen["compiled"] = len(getattr(redact, "_carrier_patterns", "compiled at import"))
     # each prompt is a heading over a summary; the heading starts with a two-column gutter (the cursor
     # glyph on the highlighted one)
     headings = [o.prompt.renderables[0].plain for o in self.query_one("#providers").options]
@@ -28,6 +30,7 @@ def on_ready(self):
 wizard_app.WizardApp.on_ready = on_ready
 PersistentWizardApp(sandbox=True).run(headless=True, size=(80, 24))
 print("LIST", "|".join(seen["list"]))
+print("COMPILED", seen["compiled"])
 for name in seen["modules"]:
     print(name)
 """
@@ -46,6 +49,10 @@ HEAVY = (
     "secretstorage",
     "jeepney",
 )
+
+
+# the steps' messages and services (dozens of dataclasses and Protocols, ~6 ms), json
+LATER = ("trunkwizard.tui.messages", "trunkwizard.tui.services", "json")
 
 
 def test_the_first_frame_has_the_provider_list_and_none_of_the_heavy_imports(tmp_path: Path) -> None:
@@ -73,3 +80,53 @@ def test_the_first_frame_has_the_provider_list_and_none_of_the_heavy_imports(tmp
     assert listed.removeprefix("LIST ").split("|") == [entry.title for entry in CATALOG]
     heavy = [m for m in lines if m != "httpx._main" and any(m == h or m.startswith(h + ".") for h in HEAVY)]
     assert heavy == []
+    # nor what only later steps use: they load with the registry, after the first frame
+    assert [m for m in lines if m in LATER] == []
+    assert "COMPILED 0" in lines  # the redaction patterns are compiled at the first redaction
+
+
+WIZARD_SWITCHES = """
+import sys
+from trunkwizard import cli
+from trunkwizard.tui import app
+
+def run_app(**options):
+    print(sorted(options.items()), "argparse" in sys.modules)
+    return 0
+
+app.run_app = run_app
+cli.main(sys.argv[1:])
+"""
+
+
+def test_the_wizard_opens_without_argparse_when_only_switches_are_given() -> None:
+    """`trunkwizard --sandbox` (the switches that take no value, in full): no argparse (~2 ms of the
+    first frame), the same options as argparse gives; anything else goes through argparse."""
+
+    def run(*words: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", WIZARD_SWITCHES, *words],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    expected = (
+        "[('insecure_http', {h}), ('mouse', {m}), ('profile', {p}), ('read_only', {r}), ('sandbox', {s})] {a}"
+    )
+    assert run() == expected.format(h=False, m=True, p=None, r=False, s=False, a=False)
+    assert run("--sandbox", "--no-mouse") == expected.format(
+        h=False, m=False, p=None, r=False, s=True, a=False
+    )
+    assert run("--read-only", "--insecure-http", "--sandbox") == expected.format(
+        h=True, m=True, p=None, r=True, s=True, a=False
+    )
+    # an abbreviation or a value: argparse, which reads them as before
+    assert run("--sand") == expected.format(h=False, m=True, p=None, r=False, s=True, a=True)
+    assert run("--profile", "acme", "--sandbox") == expected.format(
+        h=False, m=True, p="'acme'", r=False, s=True, a=True
+    )

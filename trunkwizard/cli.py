@@ -6,13 +6,15 @@ This module and the command modules import neither Textual nor the HTTP stack at
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from trunkwizard import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["main"]
 
@@ -44,7 +46,14 @@ def _command(module: str) -> CommandModule:
     return cast(CommandModule, importlib.import_module(f"trunkwizard.commands.{module}"))
 
 
+# The wizard's own switches that take no value: a command line of only these (as typed in full) opens
+# the wizard without argparse (its import and parser, ~2 ms of the first frame).
+_WIZARD_SWITCHES = frozenset({"--sandbox", "--no-mouse", "--read-only", "--insecure-http"})
+
+
 def _top_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="trunkwizard",
         description="Provision SIP trunks, SIP endpoints and phone numbers at telephony providers. "
@@ -96,6 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         hangup.install()
     names = {name for name, _, _ in COMMANDS}
     helping = bool({"-h", "--help"} & set(words))
+    if set(words) <= _WIZARD_SWITCHES:
+        return _run_wizard(
+            sandbox="--sandbox" in words,
+            no_mouse="--no-mouse" in words,
+            read_only="--read-only" in words,
+            insecure_http="--insecure-http" in words,
+        )
     if not names & set(words) and not helping:
         # Opening the wizard: skip importing and configuring every subcommand (first-screen time).
         args = _top_parser().parse_args(words)
@@ -103,12 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         args = build_parser(only=names & set(words), list_all=helping).parse_args(words)
     if args.command is None:
-        from trunkwizard.tui.app import run_app
-
-        return run_app(
+        return _run_wizard(
             sandbox=args.sandbox,
             profile=args.profile,
-            mouse=not args.no_mouse,
+            no_mouse=args.no_mouse,
             read_only=args.read_only,
             insecure_http=args.insecure_http,
         )
@@ -129,6 +143,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+
+
+def _run_wizard(
+    *, sandbox: bool, no_mouse: bool, read_only: bool, insecure_http: bool, profile: str | None = None
+) -> int:
+    from trunkwizard.tui.app import run_app
+
+    return run_app(
+        sandbox=sandbox, profile=profile, mouse=not no_mouse, read_only=read_only, insecure_http=insecure_http
+    )
 
 
 def _clean_orphans() -> None:
