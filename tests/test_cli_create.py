@@ -204,6 +204,16 @@ def test_help_and_version(flag: str) -> None:
     assert "trunkwizard" in result.stdout
 
 
+def test_create_help_names_every_provider_key() -> None:
+    from trunkwizard.catalog import CATALOG
+
+    result = trunkwizard("create", "--help")
+    assert result.returncode == 0, result.stderr
+    keys = [entry.key for entry in CATALOG]
+    named = " ".join(result.stdout.split())  # argparse wraps the help at the terminal's width
+    assert f"{', '.join(keys[:-1])} or {keys[-1]} (see `trunkwizard providers`)" in named
+
+
 def test_providers_lists_every_provider_mode_and_field() -> None:
     result = trunkwizard("providers", "--json")
     assert result.returncode == 0, result.stderr

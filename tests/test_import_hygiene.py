@@ -121,6 +121,7 @@ def test_a_sandbox_dry_run_loads_one_provider_and_no_server(tmp_path: Path) -> N
     assert [m for m in ours if m.startswith("trunkwizard.store")] == []
     assert [m for m in modules if m.split(".")[0] == "platformdirs"] == []
     assert [m for m in ours if m.startswith("trunkwizard.commands.")] == ["trunkwizard.commands.create"]
+    assert "trunkwizard.catalog" not in ours  # the provider keys of `create --help`: read when it prints
     assert "tomllib" not in modules
 
 
