@@ -103,6 +103,8 @@ async def test_a_tab_repaints_what_it_changes_not_the_whole_screen(monkeypatch: 
 
 
 async def test_a_row_has_a_message_line_only_once_it_has_something_to_say() -> None:
+    from textual.widgets import Label
+
     from trunkwizard.tui.widgets.error_label import ErrorLabel
     from trunkwizard.tui.widgets.field_row import FieldRow
 
@@ -113,6 +115,9 @@ async def test_a_row_has_a_message_line_only_once_it_has_something_to_say() -> N
         await keys.settle()
         rows = list(app.screen.query(FieldRow))
         assert len(rows) > 10 and list(app.screen.query(ErrorLabel)) == []
+        # a row is its label and its editor, side by side in its own grid: no container between (issue 16:
+        # each widget costs memory; a Horizontal per row was 22 widgets on this form)
+        assert all([type(c) for c in row.children] == [Label, type(row.editor)] for row in rows)
         first = rows[0]
         await keys.type_text("bad name with spaces!")
         await keys.press("tab")
@@ -120,6 +125,9 @@ async def test_a_row_has_a_message_line_only_once_it_has_something_to_say() -> N
         said = first.error or first.warning  # spaces: the PBX's import rules (a warning since it is inferred)
         assert said
         assert [label.message or label.warning for label in app.screen.query(ErrorLabel)] == [said]
+        line = first.query_one(ErrorLabel)
+        assert line.region.y == first.editor.region.bottom  # under the field, where its editor starts
+        assert line.content_region.x == first.editor.region.x
 
 
 async def test_the_first_screen_has_its_footer_when_it_is_composed(monkeypatch: pytest.MonkeyPatch) -> None:

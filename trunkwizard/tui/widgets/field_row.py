@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Label
 
 from trunkwizard.fields import FormField
@@ -29,9 +29,9 @@ class FieldRow(Vertical):
         self._label = Label(label_text(field), classes="field-label", markup=False)
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="field-line"):
-            yield self._label
-            yield self.editor
+        # a grid of two columns (forms.tcss), not a Horizontal in a Vertical: one widget fewer per row
+        yield self._label
+        yield self.editor
 
     def highlight(self, on: bool) -> None:
         """The row being edited: its label stands out. Only the label is styled again (a class on the row
