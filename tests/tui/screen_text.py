@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
-from textual.widgets import Footer
 
 __all__ = ["footer_text", "screen_lines", "screen_text"]
 
@@ -20,5 +19,6 @@ def screen_text(app: App[Any]) -> str:
 
 def footer_text(app: App[Any]) -> str:
     """The lines the footer takes: one, or more when its keys do not fit in one (StepFooter wraps)."""
-    region = app.screen.query_one(Footer).region
+    footers = app.screen.query("StepFooter, Footer")
+    region = footers.first().region
     return "\n".join(screen_lines(app)[region.y : region.bottom])

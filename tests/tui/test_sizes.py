@@ -7,15 +7,15 @@ import re
 from collections.abc import Callable
 
 import pytest
-from textual.widgets import Footer, OptionList
-from textual.widgets._footer import FooterKey
+from textual.widgets import OptionList
 
 from tests.tui.driver import KeyboardDriver
-from tests.tui.screen_text import screen_lines
+from tests.tui.screen_text import footer_text, screen_lines
 from trunkwizard.providers import all_providers, get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.widgets.form_view import FormView
+from trunkwizard.tui.widgets.step_footer import StepFooter
 
 
 def _assert_usable(app: WizardApp) -> None:
@@ -28,12 +28,12 @@ def _assert_usable(app: WizardApp) -> None:
             continue
         region = button.region
         assert region.width > 0 and region.bottom <= height and region.right <= width, (selector, region)
-    footer = screen.query_one(Footer)
+    footer = screen.query_one(StepFooter)
     # at the bottom; a second row when its keys do not fit in one, every key whole on screen
     assert footer.region.bottom == height and 1 <= footer.region.height <= 2
-    for key in footer.query(FooterKey):
-        if key.display:
-            assert key.region.width > 0 and key.region.right <= width, (key.description, key.region)
+    shown = footer_text(app)
+    for entry in footer.entries:
+        assert f"{entry.display} {entry.description}" in shown, (entry, shown)
     heading = screen.query_one("#heading")
     assert heading.region.y < height
 

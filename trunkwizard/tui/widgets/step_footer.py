@@ -1,30 +1,30 @@
-"""The footer of every step: Textual's Footer, with its keys in the screen's first frame and changed in
-place when the keys it shows change.
+"""The footer of every step: the screen's keys, drawn by one widget, in the screen's first frame and
+redrawn in place when the keys change.
 
 Textual's Footer composes empty and fills itself after the first bindings update, a refresh later: the
-first screen was drawn without its footer. And it recomposes on every bindings update, which comes with
-every focus change: each Tab through a form removed and mounted the footer's key widgets and drew one
-more frame (issue 16: the whole first screen in the first frame, one refresh per key). Here the keys
-follow focus at once (the screen's focus watcher publishes the bindings update as focus moves), each
-key widget is given its new key; keys not needed now are hidden, kept for the next field that has more
-(a mount draws a frame more), and only keys never shown before are mounted."""
+first screen was drawn without its footer. It recomposes on every bindings update, which comes with
+every focus change: each Tab through a form removed and mounted a widget per key. Giving those key
+widgets their new keys in place still laid out the whole screen and drew a second frame whenever the
+keys changed (a key that changes width is resized, and a resize repaints a frame later): about 15 ms of
+a Tab's 30 ms of CPU on the largest form (issue 16: one refresh per key). Here the keys are one line of
+text (two or more when they do not fit), redrawn as focus moves; a layout only when the number of rows
+changes. A click on a key presses it, as on Textual's Footer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
-from textual.app import ComposeResult
-from textual.binding import Binding
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
-__all__ = ["StepFooter", "footer_columns", "shown_keys"]
+__all__ = ["FooterEntry", "StepFooter", "footer_columns", "shown_keys"]
 
-# "▏^p palette " docked at the right of the footer
+# "▏^p palette" at the right of the footer's first row
 _PALETTE_WIDTH = 12
 
 
@@ -37,18 +37,6 @@ def shown_keys(screen: Screen[Any]) -> tuple[tuple[str, str | None, str, bool, s
     )
 
 
-def _firsts(screen: Screen[Any]) -> Iterator[tuple[Binding, bool, str]] | None:
-    """One (binding, enabled, tooltip) per action, in Footer's order, as Footer.compose shows them; None
-    when bindings are grouped (Footer draws a group as a KeyGroup: left to its compose)."""
-    by_action: dict[str, list[tuple[Binding, bool, str]]] = {}
-    for _, binding, enabled, tooltip in screen.active_bindings.values():
-        if binding.show:
-            by_action.setdefault(binding.action, []).append((binding, enabled, tooltip))
-    if any(group[0][0].group is not None for group in by_action.values()):
-        return None
-    return (group[0] for group in by_action.values())
-
-
 def footer_columns(widths: list[int], room: int) -> int:
     """How many keys a row of the footer takes so that each column (as wide as its widest key) fits in
     `room` cells: all of them when one row holds them, else fewer, on more rows."""
@@ -58,108 +46,159 @@ def footer_columns(widths: list[int], room: int) -> int:
     return 1
 
 
-class StepFooter(Footer):
-    """At 80 columns a field's keys and the step's did not fit on one line ("^g New password  ^q Qu"):
-    the keys are laid out in a grid that takes a second row (or more) rather than cut any."""
+@dataclass(frozen=True)
+class FooterEntry:
+    """One key as the footer shows it: the first shown binding of an action, as Textual's Footer does."""
 
+    key: str
+    display: str
+    description: str
+    enabled: bool
+    tooltip: str
+
+    @property
+    def width(self) -> int:
+        return cell_len(self.display) + cell_len(self.description) + 3  # " ^n Next "
+
+
+@dataclass(frozen=True)
+class _Span:
+    row: int
+    start: int
+    end: int
+    entry: FooterEntry
+
+
+class StepFooter(Widget, can_focus=False):
+    """At 80 columns a field's keys and the step's did not fit on one line ("^g New password  ^q Qu"):
+    the keys are laid out in columns on a second row (or more) rather than cut any."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"step-footer--key", "step-footer--description", "step-footer--edge"}
     DEFAULT_CSS = """
     StepFooter {
-        layout: grid;
-        grid-columns: auto;
+        dock: bottom;
         height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        .step-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .step-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .step-footer--edge {
+            color: $foreground 20%;
+        }
     }
     """
-    _shown: tuple[tuple[str, str | None, str, bool, str], ...] | None = None
 
-    def __init__(self, *children: Widget, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(*children, id=id, classes=classes)
-        # The screen's bindings are known when the footer composes: draw them with the rest of the screen.
-        self.set_reactive(Footer._bindings_ready, True)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._shown: tuple[tuple[str, str | None, str, bool, str], ...] | None = None
+        self._entries: tuple[FooterEntry, ...] = ()
+        self._palette: FooterEntry | None = None
+        self._spans: list[_Span] = []
 
-    def compose(self) -> ComposeResult:
-        self._shown = shown_keys(self.screen)
-        yield from super().compose()
-        self._arrange(self.screen)
+    @property
+    def entries(self) -> tuple[FooterEntry, ...]:
+        """The keys shown now, in order (the palette key aside)."""
+        return self._entries
 
-    def _arrange(self, screen: Screen[Any]) -> None:
-        """Columns and rows for the keys shown now (their widths are those of their words)."""
-        widths = [
-            cell_len(self.app.get_key_display(binding)) + cell_len(binding.description) + 3
-            for binding, _, _ in (_firsts(screen) or ())
-        ]
-        room = (self.size.width or self.app.size.width) - _PALETTE_WIDTH
-        columns = footer_columns(widths, room) if widths else 1
-        self.styles.grid_size_columns = columns
-        self.styles.height = max(1, -(-len(widths) // columns))
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        # The screen's bindings are known now: the keys are drawn with the rest of the screen.
+        self._take(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def on_resize(self) -> None:
-        if self.is_attached:
-            self._arrange(self.screen)
+        self._fit()
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        shown = shown_keys(screen)
-        if self._bindings_ready and shown == self._shown:
+        if self._closing or self._pruning or not self.is_attached or screen is not self.screen:
             return
-        if self._closing or self._pruning:
+        if shown_keys(screen) != self._shown:
+            self._take(screen)
+            self.refresh()
+
+    def _take(self, screen: Screen[Any]) -> None:
+        self._shown = shown_keys(screen)
+        firsts: dict[str, FooterEntry] = {}
+        palette: FooterEntry | None = None
+        app = screen.app
+        for key, (_, binding, enabled, tooltip) in screen.active_bindings.items():
+            entry = FooterEntry(
+                binding.key, app.get_key_display(binding), binding.description, enabled, tooltip
+            )
+            if app.ENABLE_COMMAND_PALETTE and key == app.COMMAND_PALETTE_BINDING:
+                palette = entry  # at the right, shown or not, as on Textual's Footer
+            elif binding.show:
+                firsts.setdefault(binding.action, entry)
+        self._entries, self._palette = tuple(firsts.values()), palette
+        self._fit()
+
+    def _room(self) -> int:
+        width = self.size.width or self.app.size.width
+        return width - (_PALETTE_WIDTH if self._palette is not None else 0)
+
+    def _fit(self) -> None:
+        """As many rows as the keys need at this width; a layout only when that number changes."""
+        widths = [entry.width for entry in self._entries]
+        columns = footer_columns(widths, self._room()) if widths else 1
+        rows = max(1, -(-len(widths) // columns))
+        if self.styles.height is None or self.styles.height.value != rows:
+            self.styles.height = rows
+
+    def render(self) -> Text:
+        width = self.size.width or self.app.size.width
+        key_style = self.get_component_rich_style("step-footer--key")
+        description_style = self.get_component_rich_style("step-footer--description")
+        dim = Style(dim=True)
+        widths = [entry.width for entry in self._entries]
+        columns = footer_columns(widths, self._room()) if widths else 1
+        column_widths = [max(widths[c::columns]) for c in range(columns)] if widths else []
+        spans: list[_Span] = []
+        lines: list[Text] = []
+        for row_start in range(0, max(len(self._entries), 1), columns):
+            row = len(lines)
+            line = Text(no_wrap=True, overflow="crop", end="")
+            for column, entry in enumerate(self._entries[row_start : row_start + columns]):
+                start = line.cell_len
+                extra = dim if not entry.enabled else Style()
+                line.append(f" {entry.display} ", key_style + extra)
+                line.append(f"{entry.description} ", description_style + extra)
+                spans.append(_Span(row, start, line.cell_len, entry))
+                line.pad_right(column_widths[column] - entry.width)
+            if row == 0 and self._palette is not None:
+                line.pad_right(max(0, width - _PALETTE_WIDTH - line.cell_len))
+                start = line.cell_len
+                line.append("▏", self.get_component_rich_style("step-footer--edge"))
+                line.append(self._palette.display, key_style)
+                line.append(f" {self._palette.description}", description_style)
+                line.append(" ")
+                spans.append(_Span(row, start, line.cell_len, self._palette))
+            line.truncate(width, pad=True)
+            lines.append(line)
+        self._spans = spans
+        return Text("\n", no_wrap=True, end="").join(lines)
+
+    def _entry_at(self, x: int, y: int) -> FooterEntry | None:
+        return next((s.entry for s in self._spans if s.row == y and s.start <= x < s.end), None)
+
+    def on_click(self, event: events.Click) -> None:
+        entry = self._entry_at(event.x, event.y)
+        if entry is None:
             return
-        if not (screen.app.app_focus and self.is_attached and screen is self.screen):
-            super().bindings_changed(screen)  # Footer does nothing in this case
-            return
-        if not self._follow(screen):
-            super().bindings_changed(screen)  # a recompose
+        if entry.enabled:
+            self.app.simulate_key(entry.key)
         else:
-            self._arrange(screen)
-        self._shown = shown
+            self.app.bell()
 
-    def _follow(self, screen: Screen[Any]) -> bool:
-        """Give the key widgets the screen's keys now; False when only a recompose can (groups)."""
-        firsts = _firsts(screen)
-        if firsts is None:
-            return False
-        if any(not isinstance(child, FooterKey) for child in self.children):
-            return False  # a group of keys drawn by Footer's own compose
-        keys = [key for key in self.query_children(FooterKey) if not key.has_class("-command-palette")]
-        wanted = list(firsts)
-        for key, (binding, enabled, tooltip) in zip(keys, wanted, strict=False):
-            _give(key, binding, self.app.get_key_display(binding), not enabled, tooltip)
-            key.display = True
-        for key in keys[len(wanted) :]:
-            key.display = False  # kept for the next field that has more keys: no mount then
-        if len(wanted) > len(keys):
-            palette = next((c for c in self.children if c.has_class("-command-palette")), None)
-            extra = [
-                _key(binding, self.app.get_key_display(binding), enabled, tooltip, self.compact)
-                for binding, enabled, tooltip in wanted[len(keys) :]
-            ]
-            self.mount_all(extra, before=palette)
-        return True
-
-
-def _key(binding: Binding, display: str, enabled: bool, tooltip: str, compact: bool) -> FooterKey:
-    """A key widget mounted after the footer's compose. Its style (compact or not) is set before it is
-    measured: FooterKey starts compact and took the footer's style a refresh later, so its width was the
-    compact one and the last letters were cut ("^q Qui")."""
-    key = FooterKey(
-        binding.key, display, binding.description, binding.action, disabled=not enabled, tooltip=tooltip
-    )
-    key.set_reactive(FooterKey.compact, compact)
-    return key.data_bind(compact=Footer.compact)
-
-
-def _give(key: FooterKey, binding: Binding, display: str, disabled: bool, tooltip: str) -> None:
-    """One key widget shows another binding: redrawn, and laid out again only if its width changes."""
-    same_width = len(display) == len(key.key_display) and len(binding.description) == len(key.description)
-    if (key.key, key.key_display, key.description, key.action, key._disabled) == (
-        binding.key,
-        display,
-        binding.description,
-        binding.action,
-        disabled,
-    ) and key.tooltip == (tooltip or None):
-        return
-    key.key, key.key_display, key.description = binding.key, display, binding.description
-    key.action = binding.action
-    key._disabled = disabled
-    key.set_class(disabled, "-disabled")
-    key.tooltip = tooltip or None
-    key.refresh(layout=not same_width)
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        entry = self._entry_at(event.x, event.y)
+        self.tooltip = entry.tooltip or None if entry is not None else None
