@@ -94,6 +94,7 @@ class WizardApp(App[int]):
         Binding("tab", "move_focus('next')", show=False, priority=True, id="focus-next"),
         Binding("shift+tab", "move_focus('previous')", show=False, priority=True, id="focus-previous"),
     ]
+    keep_loaded = False  # see ProviderLoading.keep_loaded; run_app sets it
 
     def __init__(
         self,
@@ -158,7 +159,9 @@ class WizardApp(App[int]):
 
     def get_default_screen(self) -> Screen[Any]:
         # The first step is the default screen: pushing it would cost Textual's screen-switch delay.
-        loading = ProviderLoading(sandbox=self.sandbox, preload=tuple(self.modules_to_preload()))
+        loading = ProviderLoading(
+            sandbox=self.sandbox, preload=tuple(self.modules_to_preload()), keep_loaded=self.keep_loaded
+        )
         return ProviderScreen(loading, session=self)
 
     def on_mount(self) -> None:
@@ -1134,6 +1137,7 @@ def run_app(
     app = PersistentWizardApp(
         sandbox=sandbox, profile=profile, accounts=accounts, read_only=read_only, insecure_http=insecure_http
     )
+    app.keep_loaded = True
     hangup.attach(app, watchdog=True)
     try:
         result = app.run(mouse=mouse)

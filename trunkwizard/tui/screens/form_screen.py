@@ -57,7 +57,13 @@ class FormScreen(WizardScreen):
     def set_focus(
         self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
     ) -> None:
-        super().set_focus(widget, scroll_visible, from_app_focus)
+        # Textual scrolls a field out of sight into view after the next refresh: a second frame, a
+        # whole form's worth of bytes 40 ms after the key. A field already laid out is scrolled to now,
+        # in the frame that moves the highlight (issue 16: one refresh per key).
+        at_once = scroll_visible and widget is not None and bool(widget.region)
+        super().set_focus(widget, scroll_visible and not at_once, from_app_focus)
+        if at_once and widget is not None and self.focused is widget and not self.can_view_entire(widget):
+            self.scroll_to_center(widget, animate=False, origin_visible=True, immediate=True)
         if self._closing or self._pruning:
             return  # focus moves as the screen's widgets are removed (quitting): nothing to check
         # The form learns of the move now, not from its DescendantFocus a message later: the old row's

@@ -11,6 +11,7 @@ soon as it is.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,6 +49,8 @@ class ProviderLoading:
 
     sandbox: bool
     preload: tuple[str, ...]
+    # freeze what is loaded out of the cyclic collector's sight (the wizard's own process, not a test's)
+    keep_loaded: bool = False
 
 
 def _load_provider(key: str, sandbox: bool) -> Provider:
@@ -121,6 +124,8 @@ class ProviderScreen(WizardScreen):
     async def load_providers(self) -> None:
         # what the next steps import, so that nothing is imported on the event loop after this
         await asyncio.to_thread(_preload, ["trunkwizard.providers", _MESSAGES, *self.registry.preload])
+        if self.registry.keep_loaded:
+            _kept_for_good()
         self._loaded = True
         if self._pick_when_loaded is not None:
             self._pick(self._pick_when_loaded)
@@ -199,6 +204,8 @@ class ProviderScreen(WizardScreen):
     async def _pick(self, key: str) -> None:
         self._pick_when_loaded = None
         provider = await asyncio.to_thread(_load_provider, key, self.registry.sandbox)
+        if self.registry.keep_loaded:
+            _kept_for_good()
         from trunkwizard.tui.messages import ProviderChosen  # loaded with the registry (load_providers)
 
         self.set_status("")
@@ -220,3 +227,11 @@ class ProviderScreen(WizardScreen):
             self.action_connect_two,
         )
         return (connect, *super().palette_commands())
+
+
+def _kept_for_good() -> None:
+    """What was just loaded (modules, the providers' models and their validators) lives as long as the
+    app: out of the cyclic collector's sight. Each full collection walked all of it, 80 to 190 ms with
+    the event loop stopped: a Tab now and then took that much more (issue 16). Objects freed by their
+    reference count still are; only cycles among these objects would stay, and they are kept anyway."""
+    gc.freeze()
