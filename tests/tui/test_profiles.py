@@ -240,12 +240,17 @@ async def test_each_keyring_situation_is_said_where_accounts_are_entered(
         assert notice.has_class("-session-only")
         assert notice.region.height <= 2, "two lines at most on every account step"
         assert "F5: why, and how to keep them" in text.split("\n", 1)[1]
+        account = app.screen
         await keys.press("f5")
         await keys.settle()
         assert isinstance(app.screen, HelpScreen)
         details = str(app.screen.query_one("#help-body", Static).render())
         assert KEYRING_CASES[situation] in details.replace("\n", " ")
         assert "gnome-keyring-daemon" in details and "--unlock" in details
+        assert app.check_action("keyring_details", ()) is False, "the help panel shows no notice"
+        await keys.press("escape")
+        await keys.settle()
+        assert app.screen is account and app.check_action("keyring_details", ()) is True
 
 
 async def test_without_a_keyring_a_profile_lives_for_the_session(

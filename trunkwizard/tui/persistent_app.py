@@ -669,7 +669,7 @@ class PersistentWizardApp(WizardApp):
         if action == "history":
             return isinstance(screen, WizardScreen)
         if action == "keyring_details":
-            return any(notice.display for notice in screen.query(KeyringNotice))
+            return KeyringNotice.shown_on(screen)
         return super().check_action(action, parameters)
 
     def action_profiles(self) -> None:

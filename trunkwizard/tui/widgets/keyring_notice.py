@@ -8,7 +8,8 @@ profiles (no keyring in use).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+import weakref
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from rich.text import Text
 from textual.widgets import Static
@@ -76,11 +77,26 @@ class KeyringNotice(Static):
     }
     """
 
+    # The notices mounted now: whether a screen shows one is asked for every key binding update (F5's
+    # check_action), and a query walked the whole screen each time, three times a Tab on a large form.
+    _mounted: ClassVar[weakref.WeakSet[KeyringNotice]] = weakref.WeakSet()
+
     def __init__(self, source: KeyringSource | None, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.source = source
 
+    @classmethod
+    def shown_on(cls, screen: object) -> bool:
+        """Whether `screen` shows a keyring notice."""
+        return any(
+            notice.display and notice.is_attached and notice.screen is screen for notice in list(cls._mounted)
+        )
+
+    def on_unmount(self) -> None:
+        KeyringNotice._mounted.discard(self)
+
     def on_mount(self) -> None:
+        KeyringNotice._mounted.add(self)
         if self.source is None:
             self.display = False
             return

@@ -19,6 +19,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -28,11 +29,14 @@ __all__ = ["FooterEntry", "StepFooter", "footer_columns", "shown_keys"]
 _PALETTE_WIDTH = 12
 
 
-def shown_keys(screen: Screen[Any]) -> tuple[tuple[str, str | None, str, bool, str], ...]:
+def shown_keys(
+    screen: Screen[Any], bindings: dict[str, ActiveBinding] | None = None
+) -> tuple[tuple[str, str | None, str, bool, str], ...]:
     """What the footer would show: key, description, enabled and tooltip of each shown binding."""
+    active = screen.active_bindings if bindings is None else bindings
     return tuple(
         (binding.key, binding.key_display, binding.description, enabled, tooltip)
-        for (_, binding, enabled, tooltip) in screen.active_bindings.values()
+        for (_, binding, enabled, tooltip) in active.values()
         if binding.show
     )
 
@@ -111,7 +115,7 @@ class StepFooter(Widget, can_focus=False):
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
         # The screen's bindings are known now: the keys are drawn with the rest of the screen.
-        self._take(self.screen)
+        self._take(self.screen, self.screen.active_bindings)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
@@ -122,16 +126,18 @@ class StepFooter(Widget, can_focus=False):
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if self._closing or self._pruning or not self.is_attached or screen is not self.screen:
             return
-        if shown_keys(screen) != self._shown:
-            self._take(screen)
+        # (each computation of a screen's active bindings asks every binding's check_action: once here)
+        bindings = screen.active_bindings
+        if shown_keys(screen, bindings) != self._shown:
+            self._take(screen, bindings)
             self.refresh()
 
-    def _take(self, screen: Screen[Any]) -> None:
-        self._shown = shown_keys(screen)
+    def _take(self, screen: Screen[Any], bindings: dict[str, ActiveBinding]) -> None:
+        self._shown = shown_keys(screen, bindings)
         firsts: dict[str, FooterEntry] = {}
         palette: FooterEntry | None = None
         app = screen.app
-        for key, (_, binding, enabled, tooltip) in screen.active_bindings.items():
+        for key, (_, binding, enabled, tooltip) in bindings.items():
             entry = FooterEntry(
                 binding.key, app.get_key_display(binding), binding.description, enabled, tooltip
             )
