@@ -352,3 +352,33 @@ async def test_the_wizard_keeps_what_it_loaded_out_of_full_collections() -> None
             assert gc.get_freeze_count() > 0, "and again once the picked provider is loaded"
     finally:
         gc.unfreeze()  # this test's process goes on: what it froze may be collected again
+
+
+async def test_the_field_being_edited_stays_in_sight_when_the_footer_takes_a_second_row() -> None:
+    """Setting the outbound proxy switch gives it a key more ("⌫ Not set"): at 80 columns the footer
+    takes a second row and the form a line less, which was the switch's own line: it went out of sight,
+    and the two rows it shows with it."""
+    from trunkwizard.tui.screens.form_screen import FormScreen
+    from trunkwizard.tui.widgets.step_footer import StepFooter
+
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(get_provider("yeastar"), "register")
+        await keys.settle()
+        screen = app.screen
+        assert isinstance(screen, FormScreen)
+        switch = screen.form.rows["enb_outbound_proxy"]
+        for _ in range(40):
+            if app.focused is not None and switch in app.focused.ancestors:
+                break
+            await keys.press("tab")
+        await keys.settle()
+        footer = screen.query_one(StepFooter)
+        rows = footer.size.height
+        await keys.press("space")
+        await keys.settle()
+        assert footer.size.height == rows + 1, "the case this test is about: the footer grew"
+        assert screen.can_view_entire(switch), "the switch is still in sight"
+        assert screen.form.shown("outbound_proxy_server")
+        assert screen.can_view_entire(screen.form.rows["outbound_proxy_server"])

@@ -313,6 +313,13 @@ class FormView(VerticalScroll, can_focus=False):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.focus_moved(event.widget)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # The footer takes a second row when the focused field offers a key more (a toggle set gets
+        # "⌫ Not set"): the form loses its last line, and the field being edited could be that line.
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors and not self.screen.can_view_entire(focused):
+            self.screen.scroll_to_center(focused, animate=False, origin_visible=True, immediate=True)
+
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         try:
             if not self.is_attached or self.app.screen is not self.screen:
