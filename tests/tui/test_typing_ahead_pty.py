@@ -35,3 +35,29 @@ def test_a_burst_with_tabs_puts_each_part_in_its_own_field(private_home: Private
         assert username.startswith("SIP username"), shown
     finally:
         terminal.quit()
+
+
+def test_an_arrow_or_backspace_typed_just_before_tab_acts_on_its_own_field(private_home: PrivateHome) -> None:
+    """Tab moves focus at once, but a field's own keys (an arrow on a choice, Backspace in a text) were
+    resolved after it, against the next field: `→→<Tab>` never picked tls, `comm⌫<Tab>` kept the typo."""
+    env = {**private_home.env, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+    terminal = Terminal(env)
+    try:
+        terminal.wait_for(lambda t: "Which provider?" in t and "Yeastar" in t, "the provider list")
+        terminal.keys(*"Yeastar", ENTER)
+        terminal.wait_for(lambda t: "which account?" in t, "the account step")
+        terminal.keys(CTRL_N)
+        terminal.wait_for(lambda t: "which kind of" in t, "the mode step")
+        terminal.keys(ENTER)  # register trunk: name, country, transport, host, port
+        terminal.wait_for(lambda t: "Transport" in t and "* required" in t, "the details step")
+        right, backspace = "\x1b[C", "\x7f"
+        burst = f"Typed_ahead{TAB}{TAB}{right}{right}{TAB}sip.example.comm{backspace}{TAB}5061"
+        terminal.process.write(burst.encode())
+        terminal.wait_for(lambda t: "5061" in _row_of(t, "Port *"), "the burst on screen")
+        terminal.settle()
+        shown = terminal.text()
+        assert "(•) tls" in _row_of(shown, "Transport *"), shown
+        host = _row_of(shown, "ITSP host *")
+        assert "sip.example.com" in host and "comm" not in host, shown
+    finally:
+        terminal.quit()

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from trunkwizard.fields import Choice
+from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped
 
 __all__ = ["ChoiceGrid", "GridStyle"]
 
@@ -27,7 +28,7 @@ GridStyle = Literal["single", "multi", "ordered"]
 _GAP = "  "
 
 
-class ChoiceGrid(Widget, can_focus=True):
+class ChoiceGrid(Widget, KeysWhereTyped, can_focus=True):
     """A focusable flow of choice cells. `value` is one value (single) or a list (multi, ordered)."""
 
     BINDINGS = [

@@ -12,10 +12,12 @@ from typing import Any
 
 from textual.widgets import Select
 
+from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped
+
 __all__ = ["PickList"]
 
 
-class PickList(Select[Any]):
+class PickList(Select[Any], KeysWhereTyped):
     DEFAULT_CSS = """
     PickList > SelectOverlay {
         overlay: none;

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from trunkwizard.errors import Problem, problems_under
 from trunkwizard.fields import FormField, Kind, is_blank
 from trunkwizard.tui.widgets.editor_base import FieldEditor
+from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped
 
 __all__ = ["RowList", "RowsEditor", "row_summary"]
 
@@ -67,7 +68,7 @@ def _cut(line: str, width: int) -> str:
     return set_cell_size(line, max(width - 1, 0)) + "…"
 
 
-class RowList(Widget, can_focus=True):
+class RowList(Widget, KeysWhereTyped, can_focus=True):
     """The rows, one line each, with a cursor. Keys: a add, enter/e edit, d remove (u undoes), [ ] move.
 
     Every row is one line, cut with "…" at the width, so a long summary never pushes later rows out

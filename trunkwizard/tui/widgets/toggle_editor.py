@@ -13,11 +13,12 @@ from textual.style import Style
 from textual.widgets import Checkbox
 
 from trunkwizard.tui.widgets.editor_base import FieldEditor
+from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped
 
 __all__ = ["OnOff", "ToggleEditor"]
 
 
-class OnOff(Checkbox, inherit_bindings=False):
+class OnOff(Checkbox, KeysWhereTyped, inherit_bindings=False):
     """The mark is drawn only when on (not by colour alone); Enter is left to the form (go on).
 
     A field with no default can go back to "not set" (backspace), so the provider decides again.

@@ -7,10 +7,12 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input
 
+from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped
+
 __all__ = ["WizardInput"]
 
 
-class WizardInput(Input):
+class WizardInput(Input, KeysWhereTyped):
     def on_mount(self) -> None:
         self.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
 

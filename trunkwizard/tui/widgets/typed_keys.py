@@ -1,0 +1,36 @@
+"""Keys typed ahead act on the field they were typed into.
+
+Textual hands a key to the focused widget by its message queue, and resolves the widget's bindings
+(arrows, Backspace, space) only when the key bubbles back up to the app, against whatever has focus
+then. Tab moves focus at once, on the app's queue (WizardApp.action_move_focus: the text typed after a
+Tab belongs to the next field). So in a burst such as `→<Tab>` or `comm⌫<Tab>`, typed ahead or pasted
+over SSH, the arrow or the Backspace reached the app after the Tab and acted on the next field: the
+choice was never picked, the letter never deleted. A widget with this mixin runs its own binding for
+such a key when it handles the key, if focus has left it in the meantime."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widget import Widget
+
+__all__ = ["KeysWhereTyped"]
+
+
+class KeysWhereTyped:
+    """A mixin for a Widget, after it among the bases (`class WizardInput(Input, KeysWhereTyped)`): Textual
+    takes a widget's CSS and component classes from its first base only."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls each class's own _on_key in turn, along the MRO (no super() here); the widget's
+        # own (a printable key typed into an Input) came first and prevented the rest if it acted.
+        widget = self if isinstance(self, Widget) else None
+        if widget is None:
+            return
+        focused = widget.app.focused
+        if focused is widget or (focused is not None and widget in focused.ancestors):
+            return  # the usual case (or a key bubbling up from its own overlay): the app resolves it
+        for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await widget.app.run_action(binding.action, widget):
+                event.stop()
+                event.prevent_default()
+                return
