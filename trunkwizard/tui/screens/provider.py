@@ -204,8 +204,6 @@ class ProviderScreen(WizardScreen):
     async def _pick(self, key: str) -> None:
         self._pick_when_loaded = None
         provider = await asyncio.to_thread(_load_provider, key, self.registry.sandbox)
-        if self.registry.keep_loaded:
-            _kept_for_good()
         from trunkwizard.tui.messages import ProviderChosen  # loaded with the registry (load_providers)
 
         self.set_status("")
@@ -230,8 +228,15 @@ class ProviderScreen(WizardScreen):
 
 
 def _kept_for_good() -> None:
-    """What was just loaded (modules, the providers' models and their validators) lives as long as the
-    app: out of the cyclic collector's sight. Each full collection walked all of it, 80 to 190 ms with
-    the event loop stopped: a Tab now and then took that much more (issue 16). Objects freed by their
-    reference count still are; only cycles among these objects would stay, and they are kept anyway."""
-    gc.freeze()
+    """What the registry's load brought (every module the steps use, the providers' models) lives as
+    long as the app: out of the cyclic collector's sight. Each full collection walked all of it, 80 to
+    190 ms with the event loop stopped: a Tab now and then took that much more (issue 16). Once only,
+    and here only: `gc.freeze` does not collect first, so a later freeze would also keep for good the
+    garbage cycles waiting then, such as a screen closed since (a step left, a round started over)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.freeze()
+
+
+_frozen = False

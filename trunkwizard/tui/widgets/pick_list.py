@@ -12,12 +12,10 @@ from typing import Any
 
 from textual.widgets import Select
 
-from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped
-
 __all__ = ["PickList"]
 
 
-class PickList(Select[Any], KeysWhereTyped):
+class PickList(Select[Any]):
     DEFAULT_CSS = """
     PickList > SelectOverlay {
         overlay: none;
