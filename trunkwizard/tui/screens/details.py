@@ -57,7 +57,7 @@ class DetailsScreen(FormScreen):
     def offers_password(self) -> bool:
         """This mode's SIP account and its password are offered to other sides (the mode declares an
         offering): known from this provider alone. Only then are the other providers loaded, for their
-        needs' rules; a form that offers nothing (Yeastar's register trunk) never loads them (issue 16:
+        needs' rules; a form that offers nothing (a PBX's register trunk, say) never loads them (issue 16:
         memory)."""
         return any(f.secret and not f.confirm_of for f in self.mode.fields) and any(
             offering.mode == self.mode.key for offering in self.provider.offerings
