@@ -15,7 +15,7 @@ from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.services import StepSession
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
-from trunkwizard.tui.widgets.form_view import FormView
+from trunkwizard.tui.widgets.form_view import FormView, scroll_into_sight
 from trunkwizard.tui.widgets.secret_editor import SecretEditor
 
 __all__ = ["FormScreen"]
@@ -62,8 +62,8 @@ class FormScreen(WizardScreen):
         # in the frame that moves the highlight (issue 16: one refresh per key).
         at_once = scroll_visible and widget is not None and bool(widget.region)
         super().set_focus(widget, scroll_visible and not at_once, from_app_focus)
-        if at_once and widget is not None and self.focused is widget and not self.can_view_entire(widget):
-            self.scroll_to_center(widget, animate=False, origin_visible=True, immediate=True)
+        if at_once and widget is not None and self.focused is widget:
+            scroll_into_sight(widget)
         if self._closing or self._pruning:
             return  # focus moves as the screen's widgets are removed (quitting): nothing to check
         # The form learns of the move now, not from its DescendantFocus a message later: the old row's

@@ -32,7 +32,7 @@ from trunkwizard.tui.widgets.secret_editor import SecretEditor
 from trunkwizard.tui.widgets.text_editor import TextEditor
 from trunkwizard.tui.widgets.toggle_editor import ToggleEditor
 
-__all__ = ["FormView", "describe_problem", "editor_for", "row_id"]
+__all__ = ["FormView", "describe_problem", "editor_for", "row_id", "scroll_into_sight"]
 
 # Sections a technician rarely needs: folded until opened (or until a message lands in them).
 _COLLAPSED = ("advanced", "legacy")
@@ -317,8 +317,8 @@ class FormView(VerticalScroll, can_focus=False):
         # The footer takes a second row when the focused field offers a key more (a toggle set gets
         # "⌫ Not set"): the form loses its last line, and the field being edited could be that line.
         focused = self.screen.focused
-        if focused is not None and self in focused.ancestors and not self.screen.can_view_entire(focused):
-            self.screen.scroll_to_center(focused, animate=False, origin_visible=True, immediate=True)
+        if focused is not None and self in focused.ancestors:
+            scroll_into_sight(focused)
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         try:
@@ -333,3 +333,11 @@ class FormView(VerticalScroll, can_focus=False):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.screen.focus_next()
+
+
+def scroll_into_sight(widget: Widget) -> None:
+    """Scroll `widget` into view now, unanimated, in the frame being drawn (Textual's own scroll on focus
+    waits a refresh and animates: a second frame, a whole form's bytes again over SSH)."""
+    screen = widget.screen
+    if not screen.can_view_entire(widget):
+        screen.scroll_to_center(widget, animate=False, origin_visible=True, immediate=True)
