@@ -9,6 +9,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,17 @@ from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.widgets.step_footer import StepFooter, shown_keys
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@asynccontextmanager
+async def on_the_yeastar_form() -> AsyncIterator[tuple[WizardApp, KeyboardDriver]]:
+    """The largest form (Yeastar's register trunk), at 80x24, settled."""
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(get_provider("yeastar"), "register")
+        await keys.settle()
+        yield app, keys
 
 
 def _footer_says(app: WizardApp) -> list[tuple[str, str, bool]]:
@@ -62,11 +75,7 @@ async def test_tab_through_a_form_never_rebuilds_the_footer_and_it_shows_the_foc
         await original(self)
 
     monkeypatch.setattr(StepFooter, "recompose", counting)
-    app = WizardApp(sandbox=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        keys = KeyboardDriver(pilot)
-        await keys.to_details(get_provider("yeastar"), "register")
-        await keys.settle()
+    async with on_the_yeastar_form() as (app, keys):
         seen = [shown_keys(app.screen)]
         footer = app.screen.query_one(StepFooter)
         rows = [footer.region.height]
@@ -99,11 +108,7 @@ async def test_a_tab_repaints_what_it_changes_not_the_whole_screen(monkeypatch: 
         return original(self, *regions, **kwargs)
 
     monkeypatch.setattr(DetailsScreen, "refresh", counting)
-    app = WizardApp(sandbox=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        keys = KeyboardDriver(pilot)
-        await keys.to_details(get_provider("yeastar"), "register")
-        await keys.settle()
+    async with on_the_yeastar_form() as (_, keys):
         whole.clear()
         for _ in range(6):
             await keys.press("tab")
@@ -117,11 +122,7 @@ async def test_a_row_has_a_message_line_only_once_it_has_something_to_say() -> N
     from trunkwizard.tui.widgets.error_label import ErrorLabel
     from trunkwizard.tui.widgets.field_row import FieldRow
 
-    app = WizardApp(sandbox=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        keys = KeyboardDriver(pilot)
-        await keys.to_details(get_provider("yeastar"), "register")
-        await keys.settle()
+    async with on_the_yeastar_form() as (app, keys):
         rows = list(app.screen.query(FieldRow))
         assert len(rows) > 10 and list(app.screen.query(ErrorLabel)) == []
         # a row is its label and its editor, side by side in its own grid: no container between (issue 16:
@@ -172,11 +173,7 @@ async def test_tab_moves_highlight_help_and_check_at_once_before_any_refresh() -
     from trunkwizard.tui.widgets.field_help import FieldHelp
     from trunkwizard.tui.widgets.field_row import FieldRow
 
-    app = WizardApp(sandbox=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        keys = KeyboardDriver(pilot)
-        await keys.to_details(get_provider("yeastar"), "register")
-        await keys.settle()
+    async with on_the_yeastar_form() as (app, keys):
         screen = app.screen
         assert isinstance(screen, FormScreen)
         await keys.type_text("bad name with spaces!")  # the first field: a warning when it is left
@@ -192,11 +189,7 @@ async def test_a_toggle_shows_its_rows_at_once() -> None:
     from trunkwizard.tui.screens.form_screen import FormScreen
     from trunkwizard.tui.widgets.toggle_editor import ToggleEditor
 
-    app = WizardApp(sandbox=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        keys = KeyboardDriver(pilot)
-        await keys.to_details(get_provider("yeastar"), "register")
-        await keys.settle()
+    async with on_the_yeastar_form() as (app, _):
         screen = app.screen
         assert isinstance(screen, FormScreen)
         form = screen.form
@@ -312,11 +305,7 @@ async def test_a_tab_draws_one_frame(monkeypatch: pytest.MonkeyPatch) -> None:
         original(self, screen, renderable)
 
     monkeypatch.setattr(WizardApp, "_display", display)
-    app = WizardApp(sandbox=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        keys = KeyboardDriver(pilot)
-        await keys.to_details(get_provider("yeastar"), "register")
-        await keys.settle()
+    async with on_the_yeastar_form() as (app, keys):
         form = app.screen.query_one("#form")
         footer = app.screen.query_one(StepFooter)
         per_tab: list[tuple[int, str]] = []
@@ -326,7 +315,7 @@ async def test_a_tab_draws_one_frame(monkeypatch: pytest.MonkeyPatch) -> None:
             before, rows = form.scroll_y, footer.size.height
             await keys.press("tab")
             await keys.settle()
-            await pilot.pause(0.1)  # a frame drawn later would come within this
+            await keys.pilot.pause(0.1)  # a frame drawn later would come within this
             if footer.size.height == rows:
                 per_tab.append((len(frames), type(app.focused).__name__))
             scrolled += form.scroll_y != before
@@ -371,11 +360,7 @@ async def test_the_field_being_edited_stays_in_sight_when_the_footer_takes_a_sec
     from trunkwizard.tui.screens.form_screen import FormScreen
     from trunkwizard.tui.widgets.step_footer import StepFooter
 
-    app = WizardApp(sandbox=True)
-    async with app.run_test(size=(80, 24)) as pilot:
-        keys = KeyboardDriver(pilot)
-        await keys.to_details(get_provider("yeastar"), "register")
-        await keys.settle()
+    async with on_the_yeastar_form() as (app, keys):
         screen = app.screen
         assert isinstance(screen, FormScreen)
         switch = screen.form.rows["enb_outbound_proxy"]
