@@ -12,17 +12,26 @@ from tests.tui.test_drafts_pty import ENTER, ROOT, TAB, Terminal, _row_of
 DOWN, CTRL_N = "\x1b[B", "\x0e"
 
 
-def test_a_burst_with_tabs_puts_each_part_in_its_own_field(private_home: PrivateHome) -> None:
-    env = {**private_home.env, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
-    terminal = Terminal(env)
+def _at_the_form(private_home: PrivateHome, provider: str, *to_mode: str) -> Terminal:
+    """The wizard in a pty, on `provider`'s form: the sandbox account, the mode `to_mode` keys reach."""
+    terminal = Terminal({**private_home.env, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)})
     try:
-        terminal.wait_for(lambda t: "Which provider?" in t and "Chorus AI" in t, "the provider list")
-        terminal.keys(*"Chorus", ENTER)
+        terminal.wait_for(lambda t: "Which provider?" in t and provider in t, "the provider list")
+        terminal.keys(*provider, ENTER)
         terminal.wait_for(lambda t: "which account?" in t, "the account step")
         terminal.keys(CTRL_N)
         terminal.wait_for(lambda t: "which kind of" in t, "the mode step")
-        terminal.keys(DOWN, ENTER)
-        terminal.wait_for(lambda t: "Phone number" in t or "* required" in t, "the details step")
+        terminal.keys(*to_mode, ENTER)
+        terminal.wait_for(lambda t: "* required" in t, "the details step")
+    except BaseException:
+        terminal.quit()
+        raise
+    return terminal
+
+
+def test_a_burst_with_tabs_puts_each_part_in_its_own_field(private_home: PrivateHome) -> None:
+    terminal = _at_the_form(private_home, "Chorus", DOWN)
+    try:
         terminal.process.write(f"+14155550125{TAB}Front desk{TAB}{TAB}chorus-1002".encode())
         terminal.wait_for(lambda t: "chorus-1002" in t, "the burst on screen")
         terminal.settle()
@@ -40,16 +49,8 @@ def test_a_burst_with_tabs_puts_each_part_in_its_own_field(private_home: Private
 def test_an_arrow_or_backspace_typed_just_before_tab_acts_on_its_own_field(private_home: PrivateHome) -> None:
     """Tab moves focus at once, but a field's own keys (an arrow on a choice, Backspace in a text) were
     resolved after it, against the next field: `→→<Tab>` never picked tls, `comm⌫<Tab>` kept the typo."""
-    env = {**private_home.env, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
-    terminal = Terminal(env)
+    terminal = _at_the_form(private_home, "Yeastar")  # register trunk: name, country, transport, host, port
     try:
-        terminal.wait_for(lambda t: "Which provider?" in t and "Yeastar" in t, "the provider list")
-        terminal.keys(*"Yeastar", ENTER)
-        terminal.wait_for(lambda t: "which account?" in t, "the account step")
-        terminal.keys(CTRL_N)
-        terminal.wait_for(lambda t: "which kind of" in t, "the mode step")
-        terminal.keys(ENTER)  # register trunk: name, country, transport, host, port
-        terminal.wait_for(lambda t: "Transport" in t and "* required" in t, "the details step")
         right, backspace = "\x1b[C", "\x7f"
         burst = f"Typed_ahead{TAB}{TAB}{right}{right}{TAB}sip.example.comm{backspace}{TAB}5061"
         terminal.process.write(burst.encode())
