@@ -1,3 +1,3 @@
-from trunkwizard.cli import main
+from trunkwizard.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

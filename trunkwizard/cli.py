@@ -6,6 +6,7 @@ This module and the command modules import neither Textual nor the HTTP stack at
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from trunkwizard import __version__
 if TYPE_CHECKING:
     import argparse
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 # (name, module under trunkwizard.commands, one-line help)
 COMMANDS: list[tuple[str, str, str]] = [
@@ -94,6 +95,18 @@ def build_parser(only: set[str] | None = None, *, list_all: bool = True) -> argp
         if only is None or name in only:
             _command(module).configure(command_parser)
     return parser
+
+
+def run() -> int:
+    """What the `trunkwizard` command and `python -m trunkwizard` call: `main`, and then the process ends.
+
+    Before it ends, all that is loaded is frozen out of the cyclic garbage collector's sight: the
+    interpreter's teardown otherwise runs collections that walk every module, model and validator
+    loaded (about 25 ms of a 0.2 s `create --dry-run`), only to free memory the OS takes back anyway.
+    `atexit` handlers still run. Not in `main`, which tests call many times in one process."""
+    code = main()
+    gc.freeze()
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
