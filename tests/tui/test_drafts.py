@@ -4,9 +4,11 @@ the next start and restored at the same step, discarded on request and after a s
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from trunkwizard.store import AppDirs, DraftStore, HistoryStore
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.quit_confirm import QuitScreen
 from trunkwizard.tui.screens.resume import ResumeScreen
+from trunkwizard.tui.widgets.wizard_input import WizardInput
 
 CHORUS = get_provider("chorus")
 MODE = "sip-registration"
@@ -296,3 +299,47 @@ async def test_quitting_with_a_typed_password_asks_and_n_keeps_it(
         assert current is details and app.is_running
         password = details.form.values()["sipPassword"]
         assert password is not None and password.get_secret_value() == CANARY
+
+
+async def test_a_draft_held_by_a_slow_disk_never_holds_the_keys(
+    private_home: PrivateHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A draft's write ends with an fsync, which a busy disk can hold for tens of milliseconds: the keys
+    typed meanwhile show at once, and the draft lands when the disk lets it. A slow disk cannot be made
+    here, so the fsync of a draft waits until the test lets it go (5 s at most)."""
+    released, began, waiting = threading.Event(), threading.Event(), threading.Event()
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        if "drafts" in os.readlink(f"/proc/self/fd/{fd}"):
+            waiting.set()
+            began.set()
+            released.wait(5)
+            waiting.clear()
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    app = keeping_app(tmp_path)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            keys = KeyboardDriver(pilot)
+            await ready(keys)
+            await _type_details(keys)
+            assert await asyncio.to_thread(began.wait, 5), "no draft was written"
+            field = next(w for w in app.screen.query(WizardInput) if w.value == TYPED["name"])
+            field.focus()
+            await pilot.pause()
+            field.cursor_position = len(field.value)
+            before = field.value
+            await keys.press("9")
+            assert field.value == before + "9"
+            assert waiting.is_set(), "the key waited for the draft's fsync"
+            released.set()
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if _draft_file().exists() and before + "9" in _draft_file().read_text():
+                    break
+            draft = json.loads(_draft_file().read_text())
+            assert before + "9" in draft["answers"]["details"].values()
+    finally:
+        released.set()

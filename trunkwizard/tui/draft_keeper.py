@@ -1,8 +1,12 @@
 """Keeping the wizard's draft: every non-secret answer, with provider, profile, mode and step.
 
 The app calls `schedule()` when a form changes or the step changes; the save follows shortly after
-(debounced, one small atomic write, skipped when nothing changed). `save_now()` is what the SIGHUP /
-SIGTERM handlers and the crash path call: synchronous, never raising. Secrets are left out three ways:
+(debounced, one small atomic write, skipped when nothing changed). The answers are read on the event
+loop and written by one thread of the keeper's own: the write ends with an fsync, which a busy disk can
+hold for tens of milliseconds, and the next key must not wait for it. `save_now()` is what the SIGHUP /
+SIGTERM handlers, the quit question and the crash path call: synchronous, never raising; a write still
+waiting for the thread is dropped (this one is newer), one the thread has begun lands first (the store
+orders saves by when they began: `DraftStore.save`). Secrets are left out three ways:
 the fields the provider marks secret, `SecretStr` values, and the store's own scrub.
 """
 
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from trunkwizard.tui.screens.base import WizardScreen
@@ -52,6 +57,8 @@ class DraftKeeper:
         self._chosen_profile = chosen_profile
         self._timer: Timer | None = None
         self.suspended = False
+        self._writer: ThreadPoolExecutor | None = None  # one thread, so saves land in the order made
+        self._writing: Future[None] | None = None
 
     @property
     def store(self) -> DraftStore:
@@ -117,9 +124,9 @@ class DraftKeeper:
 
     def save_now(self) -> bool:
         """Write the draft now; False when there was nothing to keep or it could not be written."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._stop_timer()
+        if self._writing is not None:
+            self._writing.cancel()  # not begun: this save is newer; begun: it lands before this one
         if self.suspended:
             return False
         try:
@@ -128,11 +135,37 @@ class DraftKeeper:
                 return False
             self.store.save(**snapshot)
         except Exception as exc:  # a draft must never take the wizard down; say it in the log only
-            from trunkwizard.redact import redact
-
-            log.warning("draft not saved: %s", redact(f"{type(exc).__name__}: {exc}"))
+            _not_saved(exc)
             return False
         return True
+
+    def save_soon(self) -> None:
+        """Read the answers now and hand their write to the keeper's thread."""
+        self._stop_timer()
+        if self.suspended:
+            return
+        try:
+            snapshot = self.snapshot()
+            if snapshot is None:
+                return
+            store = self.store
+        except Exception as exc:
+            _not_saved(exc)
+            return
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trunkwizard-draft")
+        self._writing = self._writer.submit(_save, store, snapshot)
+
+    def close(self) -> None:
+        """At the app's end: the write handed to the thread lands before the app returns."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
 
     def schedule(self) -> None:
         """Save shortly, once typing pauses."""
@@ -145,14 +178,28 @@ class DraftKeeper:
 
     def _timer_fired(self) -> None:
         self._timer = None
-        self.save_now()
+        self.save_soon()
 
     def discard(self) -> None:
         """Forget the draft (after a successful submit, or when the technician says so)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._stop_timer()
+        writing, self._writing = self._writing, None
+        if writing is not None and not writing.cancel():
+            writing.result()  # begun: let it land, then remove it (never raises: _save logs)
         try:
             self.store.discard()
         except Exception as exc:
             log.warning("draft not removed: %s", type(exc).__name__)
+
+
+def _save(store: DraftStore, snapshot: dict[str, Any]) -> None:
+    try:
+        store.save(**snapshot)
+    except Exception as exc:
+        _not_saved(exc)
+
+
+def _not_saved(exc: Exception) -> None:
+    from trunkwizard.redact import redact
+
+    log.warning("draft not saved: %s", redact(f"{type(exc).__name__}: {exc}"))

@@ -154,6 +154,7 @@ class PersistentWizardApp(WizardApp):
 
     def on_unmount(self) -> None:
         hangup.detach(self)
+        self.keeper.close()
 
     def keep_before_exit(self) -> None:
         """SIGHUP or SIGTERM (tui/hangup.py): keep the draft, and record a create in flight as unknown.
