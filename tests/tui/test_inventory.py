@@ -14,13 +14,17 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from tests.support.canary import CANARY
 from tests.support.recording import Recorder, recording_sandbox
+from tests.support.secret_service import PrivateHome
 from tests.tui.driver import KeyboardDriver, richest_per_mode
+from tests.tui.keeping import keeping_app, ready
 from trunkwizard.client import load_account
 from trunkwizard.providers import all_providers, get_provider
 from trunkwizard.sandbox import wavix, yeastar
 from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.screens.confirm import ConfirmScreen
 from trunkwizard.tui.screens.inventory import InventoryDetailsScreen, InventoryScreen
 from trunkwizard.tui.screens.inventory_edit import EditReviewScreen, InventoryEditScreen
+from trunkwizard.tui.screens.quit_confirm import QuitScreen
 from trunkwizard.tui.screens.review import ReviewScreen
 from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
 from trunkwizard.tui.widgets.form_view import FormView
@@ -359,3 +363,75 @@ async def test_a_password_alone_changed_says_the_get_call_does_not_return_it(
         assert review.sent and [w.method for w in recorder.writes] == ["PUT"]
         shown = str(review.query_one("#review-text", Static).render())
         assert "the get call does not return password" in shown, shown
+
+
+async def _edit_office_peer(keys: KeyboardDriver) -> InventoryEditScreen:
+    await _details_of(keys, "yeastar", "Office_Peer")
+    await keys.press("e")
+    await keys.settle()
+    edit = keys.app.screen
+    assert isinstance(edit, InventoryEditScreen)
+    return edit
+
+
+async def test_changes_typed_in_an_edit_are_never_dropped_without_a_question(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    """No draft keeps an edit: with a change typed, Esc asks before leaving it and ctrl+q before quitting
+    (both left at once, the typed port lost); with nothing changed, or once the review sent it, neither
+    asks."""
+    app, recorder = _recorded_app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await _edit_office_peer(keys)
+        await keys.press("escape")  # nothing typed: back to the details at once
+        await keys.settle()
+        assert isinstance(app.screen, InventoryDetailsScreen)
+        await keys.press("e")
+        await keys.settle()
+        edit = app.screen
+        assert isinstance(edit, InventoryEditScreen)
+        await _type_into(keys, "port", "5070")
+        await keys.press("escape")
+        await keys.settle()
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert "Nothing was sent" in str(question.query_one("#confirm-text", Static).render())
+        await keys.press("n")  # keep it: the form is as it was left
+        await keys.settle()
+        assert app.screen_stack[-1] is edit
+        assert edit.query_one(FormView).rows["port"].editor.get_value() in ("5070", 5070)
+        await keys.press("ctrl+q")
+        await keys.settle()
+        assert isinstance(app.screen, QuitScreen)
+        assert "nothing was sent" in str(app.screen.query_one("#quit-text", Static).render())
+        await keys.press("n")
+        await keys.settle()
+        await keys.press("ctrl+n", "ctrl+n")  # review, send
+        await keys.settle()
+        review = app.screen
+        assert isinstance(review, EditReviewScreen) and review.sent
+        assert [w.method for w in recorder.writes] == ["POST"]
+        await keys.press("ctrl+q")  # sent: nothing at risk
+        await keys.settle()
+    assert app.return_code == 0
+
+
+async def test_the_wizard_with_drafts_asks_too_before_quitting_an_edit(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    """The wizard as run (drafts, profiles): nothing typed in its steps, so no draft to keep, yet the
+    edit's typed change is at risk."""
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        edit = await _edit_office_peer(keys)
+        await _type_into(keys, "port", "5070")
+        assert edit.has_changes()
+        await keys.press("ctrl+q")
+        await keys.settle()
+        assert isinstance(app.screen, QuitScreen)
+        await keys.press("y")
+        await keys.settle()
+    assert app.return_code == 0

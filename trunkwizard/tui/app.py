@@ -957,7 +957,16 @@ class WizardApp(App[int]):
 
     # --- quitting -----------------------------------------------------------------------------------
 
+    def unsent_edit(self) -> bool:
+        """An edit of an item at the provider, typed and not sent: no draft keeps it."""
+        from trunkwizard.tui.screens.inventory_edit import InventoryEditScreen
+
+        editing = (s for s in self.screen_stack if isinstance(s, InventoryEditScreen))
+        return any(screen.has_changes() for screen in editing)
+
     def answers_at_risk(self) -> bool:
+        if self.unsent_edit():
+            return True
         from trunkwizard.tui.screens.result import ResultScreen
 
         if isinstance(self.screen, ResultScreen):
@@ -979,6 +988,8 @@ class WizardApp(App[int]):
         return any(editor.typed for screen in self.screen_stack for editor in screen.query(SecretEditor))
 
     def quit_question(self) -> str:
+        if self.unsent_edit():
+            return "The changes typed in the edit would be lost: nothing was sent, and drafts keep no edit."
         return "The answers typed so far would be lost (secrets are never saved)."
 
     def action_move_focus(self, direction: str) -> None:

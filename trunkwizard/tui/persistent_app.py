@@ -645,10 +645,12 @@ class PersistentWizardApp(WizardApp):
         # nothing typed, or the draft saved: quitting loses nothing (the next start offers the draft),
         # except typed secrets, which no draft keeps
         if self.keeper.snapshot() is None or self.keeper.save_now():
-            return self.typed_secrets()
+            return self.unsent_edit() or self.typed_secrets()
         return super().answers_at_risk()
 
     def quit_question(self) -> str:
+        if self.unsent_edit():
+            return super().quit_question()
         if self.keeper.snapshot() is not None and self.keeper.save_now():
             return (
                 "The passwords and keys typed so far would be lost (secrets are never saved); "

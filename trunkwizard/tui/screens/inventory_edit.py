@@ -203,8 +203,34 @@ class InventoryEditScreen(Screen[None]):
         self.set_banner(None)
         self.app.push_screen(EditReviewScreen(self.inventory, edit, action="edit"))
 
+    def has_changes(self) -> bool:
+        """Something typed that the item does not have yet: Esc and ctrl+q ask before losing it (no draft
+        keeps an edit)."""
+        stack = self.app.screen_stack
+        above = stack[stack.index(self) + 1 :] if self in stack else []
+        if any(isinstance(screen, EditReviewScreen) and screen.sent for screen in above):
+            return False  # sent from its review: the provider holds them now
+        if self.edit_form is not None:
+            return self.query_one(FormView).is_modified()
+        return bool(self.answers())
+
     def action_close(self) -> None:
-        self.dismiss(None)
+        if not self.has_changes():
+            self.dismiss(None)
+            return
+        from trunkwizard.tui.screens.confirm import ConfirmScreen
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        question = ConfirmScreen(
+            "Discard the changes typed?",
+            f"Nothing was sent: {self.details.ref.id} keeps its values at the provider. ctrl+n reviews "
+            "the changes and sends them.",
+            yes="Discard",
+        )
+        self.app.push_screen(question, decided)
 
 
 class EditReviewScreen(Screen[None]):
