@@ -133,9 +133,13 @@ async def test_a_created_trunk_is_connected_to_the_pbx_from_the_result_screen(
         assert any("from Wavix's answer: name" in o for o in origins)
         assert screen.form.rows["password"].editor.disabled  # the password, typed once, for both sides
         await _reviewed_and_sent(keys, screen.form, {"name": "wavix_office", "codec_sel": ["ulaw", "alaw"]})
-        assert isinstance(app.screen, ResultScreen)
+        result = app.screen
+        assert isinstance(result, ResultScreen)
         second = app.state.created
         assert second is not None and second.ref.provider == "yeastar"
+        # the result names the half it was connected to, as a joined run's does
+        assert result.heading() == "✓ Connected: Yeastar P-Series to Wavix, both created"
+        assert result.context.connected_to is not None and result.context.connected_to[0] == "Wavix"
         # the PBX emulator holds the Wavix login and the password typed once
         account = load_account(YEASTAR, sandbox_account("yeastar"))
         async with ProviderClient(YEASTAR, account, transport=app.transport()) as client:

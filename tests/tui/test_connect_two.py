@@ -36,7 +36,7 @@ from trunkwizard.tui.screens.joined import (
     JoinedSubmitScreen,
     joined_renderable,
 )
-from trunkwizard.tui.screens.result import ResultScreen
+from trunkwizard.tui.screens.result import ResultScreen, result_renderable
 
 YEASTAR = get_provider("yeastar")
 TRUNK = {"label": "Office", "password": CANARY, "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]}
@@ -147,6 +147,12 @@ async def test_a_pair_from_the_start_is_reviewed_as_one_and_joined(
                 break
             await pilot.pause(0.02)
         first_entry, second_entry = HistoryStore().entries()
+        # the result names both halves, with their providers: the first one no longer only in a toast
+        assert result.heading() == "✓ Connected: Yeastar P-Series to Wavix, both created"
+        shown = _as_text(result_renderable(result.created, result.context.connected_to))
+        assert shown.startswith("Both halves exist, created in this order:\n  1. Wavix: SIP trunk ")
+        assert f", ID {first_entry.created_id}\n  2. Yeastar P-Series: SIP trunk pair_office" in shown
+        assert f", ID {second_entry.created_id}: below" in shown
         # the PBX emulator holds the login Wavix answered and the password typed once
         login = _returned_login(app, first_entry.created_id or "")
         account = load_account(YEASTAR, sandbox_account("yeastar"))

@@ -592,9 +592,16 @@ class WizardApp(App[int]):
         from trunkwizard.tui.services import ResultContext
         from trunkwizard.tui.sip_check import plans_for
 
+        connecting = self.state.connecting
+        connected_to = None
+        if connecting is not None and connecting.targets(created.ref.provider, created.ref.mode):
+            first = connecting.first_provider.title if connecting.first_provider else "the other side"
+            first_id = connecting.first_ref.id if connecting.first_ref else ""
+            connected_to = (first, connecting.first_title, first_id)
         context = ResultContext(
             sip_checkable=bool(plans_for(self.state, submitted=True)),
             connecting=lambda: self.state.connecting is not None,
+            connected_to=connected_to,
         )
         if push:
             self.push_screen(ResultScreen(created, context, session=self))

@@ -153,10 +153,13 @@ def _no_connection() -> bool:
 @dataclass(frozen=True)
 class ResultContext:
     """What the result screen offers besides what was created: a SIP check, and connecting it to
-    another side (not while a connection is under way: `connecting` reads the session as it is now)."""
+    another side (not while a connection is under way: `connecting` reads the session as it is now);
+    and the half it was connected to, when it is the second half of a connection."""
 
     sip_checkable: bool = False
     connecting: Callable[[], bool] = _no_connection
+    # what was created is the second half of a connection: the first half's provider, title and id
+    connected_to: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from trunkwizard.providers import Created
+from trunkwizard.providers import Created, get_provider
 from trunkwizard.redact import redact
 from trunkwizard.tui.messages import ConnectRequested, CopyRequested, EditAgain, SipCheckRequested, StartOver
 from trunkwizard.tui.screens.base import WizardScreen
@@ -31,8 +31,16 @@ def _cell(value: Any) -> str:
     return redact("" if value is None else str(value))
 
 
-def result_renderable(created: Created) -> Group:
+def result_renderable(created: Created, connected_to: tuple[str, str, str] | None = None) -> Group:
+    """What was created; `connected_to`, the first half's provider, title and id when this is the second
+    half of a connection (both exist: the first was created before it, and its values fill this one)."""
     head = Text()
+    if connected_to is not None:
+        provider, title, first_id = connected_to
+        head.append("Both halves exist, created in this order:\n", style="bold")
+        head.append(f"  1. {provider}: {redact(title)}" + (f", ID {first_id}" if first_id else "") + "\n")
+        this = get_provider(created.ref.provider).title
+        head.append(f"  2. {this}: {redact(created.title)}, ID {created.ref.id or '(none)'}: below\n\n")
     for warning in created.warnings:
         # a follow-up call failed: the resource exists but is not fully set up; say so first
         head.append("⚠ Not finished: ", style="bold reverse")
@@ -74,11 +82,14 @@ class ResultScreen(WizardScreen):
     def heading(self) -> str:
         if self.created.warnings:
             return f"⚠ Created, but a follow-up call failed: {self.created.title}"
+        if self.context.connected_to is not None:
+            this = get_provider(self.created.ref.provider).title
+            return f"✓ Connected: {this} to {self.context.connected_to[0]}, both created"
         return f"✓ Created: {self.created.title}"
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="result-scroll"):
-            yield Static(result_renderable(self.created), id="result")
+            yield Static(result_renderable(self.created, self.context.connected_to), id="result")
 
     def on_mount(self) -> None:
         self.query_one("#result-scroll").focus()
@@ -93,7 +104,6 @@ class ResultScreen(WizardScreen):
 
     def connectable(self) -> bool:
         """Whether what was created offers something another side can take (the providers declare it)."""
-        from trunkwizard.providers import get_provider
         from trunkwizard.tui.screens.connect import needs_for
 
         ref = self.created.ref
