@@ -145,6 +145,29 @@ def test_usage_errors_exit_2_with_one_line_each(secret_service: KeyringSession) 
     assert not (secret_service.home.config_home / "trunkwizard" / "profiles.toml").exists()
 
 
+def test_a_setting_an_inferred_rule_doubts_is_saved_with_a_warning(secret_service: KeyringSession) -> None:
+    """A Project ID that is not a UUID: an inferred rule (SignalWire documents a string, its examples are
+    UUIDs) warns, as `create` does, and the profile is saved; an edit that corrects it says nothing more.
+    A documented rule refuses (exit 2), nothing saved."""
+    env = secret_service.env
+    secrets = json.dumps({"api_token": CANARY})
+    settings = ["--set", "space=acme", "--set", "project_id=not-a-uuid", "--secrets-from-stdin"]
+    added = _run(env, "profile", "add", "acme", "--provider", "signalwire", *settings, stdin=secrets)
+    assert added.returncode == 0, added.stderr
+    assert "trunkwizard: warning: project_id: SignalWire's Project IDs are UUIDs" in added.stderr
+    assert CANARY not in added.stdout + added.stderr
+    uuid = "d369a402-7b43-4512-8735-9d5e1f387814"
+    edited = _run(env, "profile", "edit", "acme", "--set", f"project_id={uuid}")
+    assert edited.returncode == 0, edited.stderr
+    assert "warning" not in edited.stderr
+    doubted = _run(env, "profile", "edit", "acme", "--set", "project_id=again-not-one")
+    assert doubted.returncode == 0 and "warning: project_id:" in doubted.stderr
+    refused = _run(env, "profile", "add", "acme2", "--provider", "signalwire", "--set", "space=not a label")
+    assert refused.returncode == 2 and "warning" not in refused.stderr
+    profiles = _list(env)["profiles"]
+    assert isinstance(profiles, list) and [p["name"] for p in profiles] == ["acme"]
+
+
 def test_help_names_the_secret_variables(private_home: PrivateHome) -> None:
     result = _run(private_home.env, "profile", "add", "--help")
     assert result.returncode == 0

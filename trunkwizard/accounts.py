@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -214,7 +214,7 @@ class Accounts:
         for field in spec.account_fields:
             if not field.secret and field.required and field.default is None and field.wire not in clean:
                 problems.append(Problem(field.wire, f"required: set {field.wire}=<{field.label.lower()}>"))
-        problems.extend(self._model_problems(spec, clean))
+        problems.extend(_model_check(spec, clean)[0])  # https base URL, id formats
         if ca_file is not None:
             try:
                 ca_file = check_ca_file(ca_file)
@@ -224,20 +224,10 @@ class Accounts:
             raise ValidationFailed(problems)
         return Profile(name=name, provider=provider, settings=clean, ca_file=ca_file)
 
-    @staticmethod
-    def _model_problems(spec: AccountSpec, settings: Mapping[str, SettingValue]) -> list[Problem]:
-        """The provider's own rules on the settings (https base URL, id formats), secrets left out."""
-        model = getattr(spec, "account_model", None)
-        if model is None:
-            return []
-        from trunkwizard.fields import validate_answers
-
-        secret_wires = {f.wire for f in spec.account_fields if f.secret}
-        try:
-            validate_answers(model, settings)
-        except ValidationFailed as exc:
-            return [p for p in exc.problems if p.field.split(".")[0] not in secret_wires]
-        return []
+    def setting_warnings(self, profile: Profile) -> list[Problem]:
+        """What the provider's inferred rules say about a profile's settings (e.g. an id that does not
+        look like the documented examples): said, never a reason to refuse it (trunkwizard.rules)."""
+        return _model_check(self.spec(profile.provider), profile.settings)[1]
 
     def _check_secrets(self, provider: str, secrets: Mapping[str, SecretStr | str]) -> dict[str, SecretStr]:
         by_wire = {f.wire: f for f in self.profile_secret_fields(provider)}
@@ -363,3 +353,25 @@ class Accounts:
         cleared = self.vault.persistent
         self.profiles.delete(name)
         return RemoveOutcome(profile, cleared, self.vault.status)
+
+
+def _model_check(
+    spec: AccountSpec, settings: Mapping[str, SettingValue]
+) -> tuple[list[Problem], list[Problem]]:
+    """What the account model refuses in the settings and what it warns about, secrets left out (a
+    profile's settings never hold them; their absence is not a problem of the settings)."""
+    model = getattr(spec, "account_model", None)
+    if model is None:
+        return [], []
+    from trunkwizard.fields import check_answers
+
+    secret_wires = {f.wire for f in spec.account_fields if f.secret}
+
+    def settings_only(found: Iterable[Problem]) -> list[Problem]:
+        return [p for p in found if p.field.split(".")[0] not in secret_wires]
+
+    try:
+        _, warnings = check_answers(model, settings)
+    except ValidationFailed as exc:
+        return settings_only(exc.problems), settings_only(exc.warnings)
+    return [], settings_only(warnings)

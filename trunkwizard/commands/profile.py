@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from trunkwizard.accounts import AccountField, Accounts
     from trunkwizard.secrets import KeyringStatus
+    from trunkwizard.store import Profile
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # the older, provider-less names; still read after TRUNKWIZARD_<PROVIDER>_<FIELD>
@@ -160,6 +161,12 @@ def _say(message: str) -> None:
     print(f"trunkwizard: {redact(message)}", file=sys.stderr)
 
 
+def _say_setting_warnings(accounts: Accounts, profile: Profile) -> None:
+    # an inferred rule: the provider may refuse the value, but no document says it will; saved anyway
+    for warning in accounts.setting_warnings(profile):
+        _say(f"warning: {warning}")
+
+
 def _say_status(status: KeyringStatus) -> None:
     _say(status.message)
     if status.hint:
@@ -249,6 +256,7 @@ def _add(args: argparse.Namespace) -> int:
     )
     outcome = accounts.add(profile, secrets)
     _say(f"saved profile {profile.name!r} ({profile.provider}) in {accounts.profiles.path}")
+    _say_setting_warnings(accounts, profile)
     stored = [f for f in fields if f.wire in outcome.stored]
     _report_secrets(profile.provider, outcome.status, stored, fields)
     if stored and not outcome.status.persistent:
@@ -306,6 +314,7 @@ def _edit(args: argparse.Namespace) -> int:
     )
     outcome = accounts.update(profile, secrets)
     _say(f"updated profile {profile.name!r}")
+    _say_setting_warnings(accounts, profile)
     if secrets or not outcome.status.persistent:
         _report_secrets(profile.provider, outcome.status, [f for f in fields if f.wire in outcome.stored], ())
     return EXIT_OK
