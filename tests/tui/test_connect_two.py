@@ -177,6 +177,35 @@ def _returned_login(app: PersistentWizardApp, trunk_id: str) -> str:
     return connecting.offer.username.value
 
 
+async def test_an_offered_value_changed_on_purpose_stays_changed_when_its_form_opens_again(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    """Unlocked (ctrl+o) and changed on the second form, the offered gateway is sent instead of Wavix's.
+    Back to the account step and on again, the form shows it changed and unlocked, not the offered
+    value locked again (which would have sent the offered one without a word)."""
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        answers = {"name": "pair_office", "codec_sel": ["ulaw"], "hostname": "eu.wavix.net"}
+        review = await to_the_joined_review(keys, answers)
+        assert '"hostname": "eu.wavix.net"' in _as_text(joined_renderable(review.plan))
+        await keys.press("escape", "escape")  # the review, then the second form: its account step
+        await keys.settle()
+        await keys.accept_account()
+        second = app.screen
+        assert isinstance(second, JoinedDetailsScreen)
+        host = second.form.rows["hostname"].editor
+        assert host.get_value() == "eu.wavix.net" and not host.disabled
+        # the values left as offered still come from the first side
+        assert second.form.rows["username"].editor.get_value() == "<from wavix: name>"
+        await keys.press("ctrl+n")
+        await keys.settle()
+        again = app.screen
+        assert isinstance(again, JoinedReviewScreen)
+        assert '"hostname": "eu.wavix.net"' in _as_text(joined_renderable(again.plan))
+
+
 async def test_a_refused_second_half_offers_retry_delete_or_keep(
     private_home: PrivateHome, tmp_path: Path
 ) -> None:

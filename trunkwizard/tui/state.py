@@ -49,6 +49,9 @@ class Joining:
     need: Need | None = None
     first: PreparedRequest | None = field(default=None, repr=False)
     first_account: ProviderModel | None = field(default=None, repr=False)
+    # offered values unlocked and changed on the second form (editor values): they stay so when it is
+    # left and opened again, as a retry keeps them
+    changed_offered: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass

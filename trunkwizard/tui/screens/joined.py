@@ -100,6 +100,23 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
         first = self.joining.first_provider.title
         return f"{self.provider.title} · {self.mode.title}: second side, from {first}. * required"
 
+    def on_mount(self) -> None:
+        if self.joining.changed_offered:
+            # after every class's on_mount (Textual calls each, this one first): the base locks them
+            self.call_later(self._changed_as_left)
+
+    def _changed_as_left(self) -> None:
+        """Unlocked and changed before this form was left: still so, not the offered values locked."""
+        self.action_unlock()
+        for wire, value in self.joining.changed_offered.items():
+            if wire in self.form.rows:
+                self.form.rows[wire].editor.set_value(value)
+
+    def remember(self) -> None:
+        super().remember()
+        values = self.form.values()
+        self.joining.changed_offered = {wire: values[wire] for wire in self.changed_offered()}
+
     def status_hint(self) -> str:
         return "ctrl+o unlocks the offered values · ctrl+n reviews both"
 
