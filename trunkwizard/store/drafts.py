@@ -74,6 +74,10 @@ class DraftStore:
         # per draft id: (generation, file bytes, content without the time stamp) of the last write
         self._landed: dict[str, tuple[int, bytes, bytes]] = {}
 
+    def next_generation(self) -> int:
+        """A place in the order of saves: a save made with it loses to every save given a later one."""
+        return next(self._generations)
+
     def path(self, draft_id: str = DEFAULT_DRAFT) -> Path:
         validate_profile_name(draft_id)
         return self.dirs.drafts_dir / f"{draft_id}.json"
@@ -88,10 +92,15 @@ class DraftStore:
         answers: Mapping[str, Any],
         secret_fields: Collection[str] = (),
         draft_id: str = DEFAULT_DRAFT,
+        generation: int | None = None,
     ) -> Draft:
-        """Write the draft, dropping keys in `secret_fields`, secret-looking keys and known secret values."""
+        """Write the draft, dropping keys in `secret_fields`, secret-looking keys and known secret values.
+
+        `generation` (from `next_generation`, taken when the answers were read) orders this save among
+        the others; by default it is taken now. A save never covers one made after it."""
         # first: a signal handler that interrupts this call gets a later generation, so its save wins
-        generation = next(self._generations)
+        if generation is None:
+            generation = self.next_generation()
         clean, dropped = strip_secrets(answers, secret_fields)
         path = self.path(draft_id)
         body: dict[str, Any] = {"id": draft_id, "provider": provider, "profile": profile, "mode": mode}

@@ -4,14 +4,16 @@ The app calls `schedule()` when a form changes or the step changes; the save fol
 (debounced, one small atomic write, skipped when nothing changed). The answers are read on the event
 loop and written by one thread of the keeper's own: the write ends with an fsync, which a busy disk can
 hold for tens of milliseconds, and the next key must not wait for it. `save_now()` is what the SIGHUP /
-SIGTERM handlers, the quit question and the crash path call: synchronous, never raising; a write still
-waiting for the thread is dropped (this one is newer), one the thread has begun lands first (the store
-orders saves by when they began: `DraftStore.save`). Secrets are left out three ways:
-the fields the provider marks secret, `SecretStr` values, and the store's own scrub.
+SIGTERM handlers, the quit question and the crash path call: synchronous, never raising. A write still
+waiting for the thread is dropped (this one is newer), and one the thread has begun never covers it:
+the store orders saves by when their answers were read (`DraftStore.next_generation`). Secrets are
+left out three ways: the fields the provider marks secret, `SecretStr` values, and the store's own
+scrub.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -58,7 +60,7 @@ class DraftKeeper:
         self._timer: Timer | None = None
         self.suspended = False
         self._writer: ThreadPoolExecutor | None = None  # one thread, so saves land in the order made
-        self._writing: Future[None] | None = None
+        self._writes: list[Future[None]] = []  # handed to the thread: at most one begun, one waiting
 
     @property
     def store(self) -> DraftStore:
@@ -125,8 +127,7 @@ class DraftKeeper:
     def save_now(self) -> bool:
         """Write the draft now; False when there was nothing to keep or it could not be written."""
         self._stop_timer()
-        if self._writing is not None:
-            self._writing.cancel()  # not begun: this save is newer; begun: it lands before this one
+        self._drop_waiting_writes()  # this save is newer; a begun one never covers it
         if self.suspended:
             return False
         try:
@@ -149,12 +150,21 @@ class DraftKeeper:
             if snapshot is None:
                 return
             store = self.store
+            # the thread reads them while keys change the form: its own copy, ordered as read now
+            snapshot["answers"] = copy.deepcopy(snapshot["answers"])
+            snapshot["generation"] = store.next_generation()
         except Exception as exc:
             _not_saved(exc)
             return
+        self._drop_waiting_writes()  # older than this one
         if self._writer is None:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trunkwizard-draft")
-        self._writing = self._writer.submit(_save, store, snapshot)
+        self._writes.append(self._writer.submit(_save, store, snapshot))
+
+    def _drop_waiting_writes(self) -> None:
+        for write in self._writes:
+            write.cancel()  # only one not begun yet is cancelled
+        self._writes = [write for write in self._writes if not write.done()]
 
     def close(self) -> None:
         """At the app's end: the write handed to the thread lands before the app returns."""
@@ -183,9 +193,10 @@ class DraftKeeper:
     def discard(self) -> None:
         """Forget the draft (after a successful submit, or when the technician says so)."""
         self._stop_timer()
-        writing, self._writing = self._writing, None
-        if writing is not None and not writing.cancel():
-            writing.result()  # begun: let it land, then remove it (never raises: _save logs)
+        self._drop_waiting_writes()
+        for write in self._writes:
+            write.result()  # begun: let it land, then remove it (never raises: _save logs)
+        self._writes = []
         try:
             self.store.discard()
         except Exception as exc:
