@@ -139,7 +139,7 @@ async def test_a_created_trunk_is_connected_to_the_pbx_from_the_result_screen(
         assert second is not None and second.ref.provider == "yeastar"
         # the result names the half it was connected to, as a joined run's does
         assert result.heading() == "✓ Connected: Yeastar P-Series to Wavix, both created"
-        assert result.context.connected_to is not None and result.context.connected_to[0] == "Wavix"
+        assert result.context.connected_to is not None and result.context.connected_to.provider == "Wavix"
         # the PBX emulator holds the Wavix login and the password typed once
         account = load_account(YEASTAR, sandbox_account("yeastar"))
         async with ProviderClient(YEASTAR, account, transport=app.transport()) as client:

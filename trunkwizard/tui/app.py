@@ -589,15 +589,18 @@ class WizardApp(App[int]):
         self.state.created = created
         self.unknown_attempts.discard(_attempt_key(created.ref.provider, self.state.prepared))
         self._password_into_offer(created)
-        from trunkwizard.tui.services import ResultContext
+        from trunkwizard.tui.services import ConnectedHalf, ResultContext
         from trunkwizard.tui.sip_check import plans_for
 
         connecting = self.state.connecting
         connected_to = None
         if connecting is not None and connecting.targets(created.ref.provider, created.ref.mode):
-            first = connecting.first_provider.title if connecting.first_provider else "the other side"
-            first_id = connecting.first_ref.id if connecting.first_ref else ""
-            connected_to = (first, connecting.first_title, first_id)
+            offered_by = connecting.offer.provider_title  # a resumed pair may not have its provider
+            connected_to = ConnectedHalf(
+                connecting.first_provider.title if connecting.first_provider else offered_by,
+                connecting.first_title,
+                connecting.first_ref.id if connecting.first_ref else "",
+            )
         context = ResultContext(
             sip_checkable=bool(plans_for(self.state, submitted=True)),
             connecting=lambda: self.state.connecting is not None,

@@ -151,6 +151,15 @@ def _no_connection() -> bool:
 
 
 @dataclass(frozen=True)
+class ConnectedHalf:
+    """The first half of a connection, as the result of its second half names it."""
+
+    provider: str  # its provider's title
+    title: str
+    id: str
+
+
+@dataclass(frozen=True)
 class ResultContext:
     """What the result screen offers besides what was created: a SIP check, and connecting it to
     another side (not while a connection is under way: `connecting` reads the session as it is now);
@@ -158,8 +167,8 @@ class ResultContext:
 
     sip_checkable: bool = False
     connecting: Callable[[], bool] = _no_connection
-    # what was created is the second half of a connection: the first half's provider, title and id
-    connected_to: tuple[str, str, str] | None = None
+    # what was created is the second half of a connection: its first half
+    connected_to: ConnectedHalf | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from trunkwizard.providers import Created, get_provider
 from trunkwizard.redact import redact
 from trunkwizard.tui.messages import ConnectRequested, CopyRequested, EditAgain, SipCheckRequested, StartOver
 from trunkwizard.tui.screens.base import WizardScreen
-from trunkwizard.tui.services import ResultContext, StepSession
+from trunkwizard.tui.services import ConnectedHalf, ResultContext, StepSession
 from trunkwizard.tui.sip_check import SipCheckCommands
 from trunkwizard.tui.steps import Step
 
@@ -31,14 +31,14 @@ def _cell(value: Any) -> str:
     return redact("" if value is None else str(value))
 
 
-def result_renderable(created: Created, connected_to: tuple[str, str, str] | None = None) -> Group:
-    """What was created; `connected_to`, the first half's provider, title and id when this is the second
-    half of a connection (both exist: the first was created before it, and its values fill this one)."""
+def result_renderable(created: Created, connected_to: ConnectedHalf | None = None) -> Group:
+    """What was created; `connected_to`, the first half when this is the second half of a connection
+    (both exist: the first was created before it, and its values fill this one)."""
     head = Text()
     if connected_to is not None:
-        provider, title, first_id = connected_to
+        first = connected_to.provider + (f": {redact(connected_to.title)}" if connected_to.title else "")
         head.append("Both halves exist, created in this order:\n", style="bold")
-        head.append(f"  1. {provider}: {redact(title)}" + (f", ID {first_id}" if first_id else "") + "\n")
+        head.append(f"  1. {first}" + (f", ID {connected_to.id}" if connected_to.id else "") + "\n")
         this = get_provider(created.ref.provider).title
         head.append(f"  2. {this}: {redact(created.title)}, ID {created.ref.id or '(none)'}: below\n\n")
     for warning in created.warnings:
@@ -84,7 +84,7 @@ class ResultScreen(WizardScreen):
             return f"⚠ Created, but a follow-up call failed: {self.created.title}"
         if self.context.connected_to is not None:
             this = get_provider(self.created.ref.provider).title
-            return f"✓ Connected: {this} to {self.context.connected_to[0]}, both created"
+            return f"✓ Connected: {this} to {self.context.connected_to.provider}, both created"
         return f"✓ Created: {self.created.title}"
 
     def compose_body(self) -> Iterable[Widget]:
