@@ -81,6 +81,7 @@ class InventoryEditScreen(Screen[None]):
         self.details = details
         # the form of the resource's mode, filled from the get call (None: a generic list of its fields)
         self.edit_form = edit_form(inventory.provider, details)
+        self._review: EditReviewScreen | None = None  # the last review of these changes
 
     def compose(self) -> ComposeResult:
         from trunkwizard.inventory import listing_of
@@ -201,14 +202,13 @@ class InventoryEditScreen(Screen[None]):
                 form.focus_field(first)
             return
         self.set_banner(None)
-        self.app.push_screen(EditReviewScreen(self.inventory, edit, action="edit"))
+        self._review = EditReviewScreen(self.inventory, edit, action="edit")
+        self.app.push_screen(self._review)
 
     def has_changes(self) -> bool:
         """Something typed that the item does not have yet: Esc and ctrl+q ask before losing it (no draft
         keeps an edit)."""
-        stack = self.app.screen_stack
-        above = stack[stack.index(self) + 1 :] if self in stack else []
-        if any(isinstance(screen, EditReviewScreen) and screen.sent for screen in above):
+        if self._review is not None and self._review.sent:
             return False  # sent from its review: the provider holds them now
         if self.edit_form is not None:
             return self.query_one(FormView).is_modified()
