@@ -301,24 +301,32 @@ async def test_quitting_with_a_typed_password_asks_and_n_keeps_it(
         assert password is not None and password.get_secret_value() == CANARY
 
 
+class SlowDraftDisk:
+    """A busy disk cannot be made here: the fsync of a draft written off the event loop's thread waits
+    until `released` (30 s at most). `began` is set once one has waited, `holding` while one waits."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.released, self.began, self.holding = threading.Event(), threading.Event(), threading.Event()
+        self._fsync = os.fsync
+        monkeypatch.setattr(os, "fsync", self.fsync)
+
+    def fsync(self, fd: int) -> None:
+        off_the_loop = threading.current_thread() is not threading.main_thread()
+        if off_the_loop and "drafts" in os.readlink(f"/proc/self/fd/{fd}"):
+            self.holding.set()
+            self.began.set()
+            self.released.wait(30)
+            self.holding.clear()
+        self._fsync(fd)
+
+
 async def test_a_draft_held_by_a_slow_disk_never_holds_the_keys(
     private_home: PrivateHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A draft's write ends with an fsync, which a busy disk can hold for tens of milliseconds: the keys
-    typed meanwhile show at once, and the draft lands when the disk lets it. A slow disk cannot be made
-    here, so the fsync of a draft waits until the test lets it go."""
-    released, began, waiting = threading.Event(), threading.Event(), threading.Event()
-    real_fsync = os.fsync
-
-    def slow_fsync(fd: int) -> None:
-        if "drafts" in os.readlink(f"/proc/self/fd/{fd}"):
-            waiting.set()
-            began.set()
-            released.wait(30)
-            waiting.clear()
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", slow_fsync)
+    typed meanwhile show at once, and the draft lands when the disk lets it."""
+    disk = SlowDraftDisk(monkeypatch)
+    released, began, waiting = disk.released, disk.began, disk.holding
     app = keeping_app(tmp_path)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -352,17 +360,8 @@ async def test_writes_held_by_a_slow_disk_never_cover_a_newer_save_or_a_discard(
     """The disk holds the thread's first write while two more are handed to it; then the quit question
     saves at once (or a successful create discards the draft). What is left is the newest answers (or
     no draft): never an older write that waited behind the first."""
-    released, began = threading.Event(), threading.Event()
-    real_fsync = os.fsync
-
-    def slow_fsync(fd: int) -> None:
-        held = threading.current_thread() is not threading.main_thread()
-        if held and "drafts" in os.readlink(f"/proc/self/fd/{fd}"):
-            began.set()
-            released.wait(30)
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", slow_fsync)
+    disk = SlowDraftDisk(monkeypatch)
+    released, began = disk.released, disk.began
     app = keeping_app(tmp_path)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
