@@ -4,11 +4,9 @@ other tests imported does not count."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.python import python_stdout
 
 PROBE = """
 import sys
@@ -63,17 +61,7 @@ def test_the_first_frame_has_the_provider_list_and_none_of_the_heavy_imports(tmp
         "XDG_STATE_HOME": str(tmp_path / "s"),
         "XDG_DATA_HOME": str(tmp_path / "d"),
     }
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    lines = python_stdout(PROBE, env=env).splitlines()
     listed = next(line for line in lines if line.startswith("LIST "))
     from trunkwizard.catalog import CATALOG
 
@@ -104,16 +92,7 @@ def test_the_wizard_opens_without_argparse_when_only_switches_are_given() -> Non
     first frame), the same options as argparse gives; anything else goes through argparse."""
 
     def run(*words: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-c", WIZARD_SWITCHES, *words],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout.strip()
+        return python_stdout(WIZARD_SWITCHES, *words).strip()
 
     expected = (
         "[('insecure_http', {h}), ('mouse', {m}), ('profile', {p}), ('read_only', {r}), ('sandbox', {s})] {a}"

@@ -5,19 +5,13 @@ not count."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.python import python_stdout, run_python
 
 
 def _probe(code: str) -> dict[str, object]:
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    loaded = json.loads(python_stdout(code).strip().splitlines()[-1])
     assert isinstance(loaded, dict)
     return loaded
 
@@ -78,14 +72,7 @@ def test_a_phone_number_check_loads_the_metadata_then() -> None:
 
 
 def test_httpx_main_says_where_the_cli_is() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", "import trunkwizard, httpx; httpx.main()"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python("import trunkwizard, httpx; httpx.main()")
     assert result.returncode == 1
     assert "run `httpx`" in result.stderr
 

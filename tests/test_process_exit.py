@@ -6,27 +6,14 @@ freezes."""
 from __future__ import annotations
 
 import gc
-import subprocess
-import sys
 import tomllib
-from pathlib import Path
 
+from tests.support.python import ROOT, python_stdout
 from trunkwizard.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _frozen_after(code: str) -> int:
-    result = subprocess.run(
-        [sys.executable, "-c", code + "\nimport gc; print(gc.get_freeze_count())"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return int(result.stdout.strip().splitlines()[-1])
+    return int(python_stdout(code + "\nimport gc; print(gc.get_freeze_count())").strip().splitlines()[-1])
 
 
 def test_the_console_script_and_python_m_end_through_run() -> None:
