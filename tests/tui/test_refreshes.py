@@ -377,3 +377,55 @@ async def test_the_field_being_edited_stays_in_sight_when_the_footer_takes_a_sec
         assert screen.can_view_entire(switch), "the switch is still in sight"
         assert screen.form.shown("outbound_proxy_server")
         assert screen.can_view_entire(screen.form.rows["outbound_proxy_server"])
+
+
+async def test_a_toggle_that_shows_rows_draws_them_without_a_second_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Showing or hiding the proxy's rows changes the switch's width ("on", "off"), its section's height
+    and the form's: each change of a virtual size asked Textual for one layout more, which drew the
+    switch and its section again a frame after the first (about 600 bytes of each toggle's 5 KB over
+    SSH). They are drawn in the toggle's first frame, not again."""
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    from trunkwizard.tui.screens.form_screen import FormScreen
+    from trunkwizard.tui.widgets.form_view import FormSection
+
+    drawn: list[str] = []
+    render_lines = Widget.render_lines
+
+    def counting(self: Widget, crop: Any) -> list[Strip]:
+        drawn.append(type(self).__name__)
+        return render_lines(self, crop)
+
+    original_display = WizardApp._display
+
+    def display(self: WizardApp, screen: Any, renderable: Any) -> None:
+        drawn.append("FRAME")
+        original_display(self, screen, renderable)
+
+    async with on_the_yeastar_form() as (app, keys):
+        screen = app.screen
+        assert isinstance(screen, FormScreen)
+        switch = screen.form.rows["enb_outbound_proxy"]
+        section = next(a for a in switch.ancestors if isinstance(a, FormSection))
+        for _ in range(40):
+            if app.focused is not None and switch in app.focused.ancestors:
+                break
+            await keys.press("tab")
+        await keys.press("space")  # set: the footer takes its second row for "⌫ Not set"
+        await keys.settle()
+        monkeypatch.setattr(Widget, "render_lines", counting)
+        monkeypatch.setattr(WizardApp, "_display", display)
+        for shown in (False, True, False):
+            drawn.clear()
+            await keys.press("space")
+            await keys.settle()
+            await keys.pilot.pause(0.1)  # a frame drawn later would come within this
+            assert screen.form.shown("outbound_proxy_server") is shown
+            first_frame = drawn.index("FRAME")
+            assert {"OnOff", "FormSection", "FieldRow"} <= set(drawn[:first_frame]), drawn
+            # a later frame draws what its region overlaps (the scrollbar's: the form and the screen)
+            assert not {"OnOff", "FormSection", "FieldRow"} & set(drawn[first_frame:]), " ".join(drawn)
+        assert section.size.height == 3  # its title line, the title and the switch

@@ -29,6 +29,7 @@ from trunkwizard.tui.widgets.field_row import FieldRow
 from trunkwizard.tui.widgets.lookup_editor import LookupEditor
 from trunkwizard.tui.widgets.rows_editor import RowsEditor
 from trunkwizard.tui.widgets.secret_editor import SecretEditor
+from trunkwizard.tui.widgets.settled_size import settled_virtual_size
 from trunkwizard.tui.widgets.text_editor import TextEditor
 from trunkwizard.tui.widgets.toggle_editor import ToggleEditor
 
@@ -74,16 +75,18 @@ def describe_problem(field: FormField, problem: Problem) -> str:
     return (", ".join(where) + ": " if where else "") + problem.message
 
 
+class FormSection(Vertical):
+    """A titled group of rows; it grows and shrinks with the rows a toggle shows, in the same frame."""
+
+    virtual_size: Reactive[Size] = settled_virtual_size()
+
+
 class FormView(VerticalScroll, can_focus=False):
     """A form over `fields`, filled from `values` (wire -> value) or the fields' defaults."""
 
     BINDINGS = [Binding("enter", "next_field", "Next field", show=False)]
 
-    # The form's virtual size follows from its rows, which the layout that shows or hides them has just
-    # arranged; Widget.virtual_size asks for one layout more when it changes, and that second frame
-    # repainted the whole form again after each toggle (issue 16). Its scrollbar still follows
-    # (Widget._size_updated updates it).
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
+    virtual_size: Reactive[Size] = settled_virtual_size()
 
     class Edited(Message):
         def __init__(self, form: FormView, field: FormField) -> None:
@@ -135,7 +138,7 @@ class FormView(VerticalScroll, can_focus=False):
                     for field in fields:
                         yield self._row(field)
             else:
-                with Vertical(classes="form-section"):
+                with FormSection(classes="form-section"):
                     yield Static(section, classes="section-title", markup=False)
                     for field in fields:
                         yield self._row(field)

@@ -9,10 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.style import Style
 from textual.widgets import Checkbox
 
 from trunkwizard.tui.widgets.editor_base import FieldEditor
+from trunkwizard.tui.widgets.settled_size import settled_virtual_size
 from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped
 
 __all__ = ["OnOff", "ToggleEditor"]
@@ -29,6 +32,7 @@ class OnOff(Checkbox, KeysWhereTyped, inherit_bindings=False):
         Binding("backspace,delete", "unset", "Not set", key_display="⌫", id="toggle-unset"),
     ]
     can_unset = False
+    virtual_size: Reactive[Size] = settled_virtual_size()  # "on" and "off" differ in width
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "unset":
