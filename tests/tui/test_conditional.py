@@ -160,6 +160,49 @@ async def test_fields_hidden_by_a_toggle_are_not_sent_and_come_back(
             assert screen.form.rows[wire].editor.get_value() == _editor_value(siblings[wire], answers[wire])
 
 
+def _unsettable_toggle_walks() -> Iterator[tuple[str, str, str]]:
+    """Toggles that reveal answered fields and can go back to "not set" (⌫): no default, not required."""
+    for provider_key, mode_key in _toggle_walks():
+        provider = get_provider(provider_key)
+        mode = provider.mode(mode_key)
+        siblings = {f.wire: f for f in mode.fields}
+        for wire in _revealed_by_toggles(provider, mode, richest_per_mode(provider)[mode_key]):
+            controller = siblings[wire]
+            if controller.default is None and not controller.needed():
+                yield provider_key, mode_key, wire
+
+
+@pytest.mark.parametrize(("provider_key", "mode_key", "controller"), list(_unsettable_toggle_walks()))
+async def test_a_toggle_put_back_to_not_set_hides_its_fields_and_they_are_not_sent(
+    provider_key: str, mode_key: str, controller: str, make_app: Callable[..., WizardApp]
+) -> None:
+    """"⌫ Not set" on a switch that was on left the rows it had shown on screen, Tab still went into
+    them, and the review sent none of them, without a word: not set hides them, as off does."""
+    provider = get_provider(provider_key)
+    mode = provider.mode(mode_key)
+    answers = richest_per_mode(provider)[mode_key]
+    hidden = _revealed_by_toggles(provider, mode, answers)[controller]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(provider, mode_key)
+        screen = app.screen
+        assert isinstance(screen, DetailsScreen)
+        await keys.fill_form(screen.form, answers)
+        await _set_controller(keys, screen.form, controller, True)
+        assert all(screen.form.shown(wire) for wire in hidden)
+        await keys.press("backspace")
+        await keys.settle()
+        assert screen.form.rows[controller].editor.get_value() is None
+        assert not any(screen.form.shown(wire) for wire in hidden), "not set: its fields are hidden"
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        assert app.state.prepared is not None
+        body = app.state.prepared.preview.json or {}
+        assert controller not in body and not set(hidden) & set(body)
+
+
 def _editor_value(field: FormField, answer: Any) -> Any:
     typed = as_typed(field, answer)
     if field.kind is Kind.INTEGER:

@@ -46,6 +46,8 @@ class OnOff(Checkbox, KeysWhereTyped, inherit_bindings=False):
             self.unset = True
             self.label = _UNSET
             self.refresh_bindings()
+            if self.toggled is not None:
+                self.toggled()  # the rows an "on" showed go, and their values are no longer answers
             self.post_message(Checkbox.Changed(self, self.value))
 
     @property
