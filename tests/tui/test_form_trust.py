@@ -180,3 +180,50 @@ def test_help_texts_speak_the_technicians_words() -> None:
         for field in [*every(provider.account_fields), *(f for m in provider.modes for f in every(m.fields))]:
             for title, text in help_lines(field):
                 assert "seed" not in text.lower(), (provider.key, field.wire, title, text)
+
+
+async def test_the_review_of_a_request_already_created_says_a_submit_creates_another(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    """Found by hand: Esc on a result ("Edit"), then on to the review and Enter created a second, same
+    resource, the review saying nothing of the first (a provider that does not refuse duplicates keeps
+    both). The review of the same request names what it created; a changed request is reviewed as new."""
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        await keys.type_text("chorus")
+        await keys.press("enter")
+        await keys.settle()
+        await keys.accept_account()
+        await keys.pick_mode(CHORUS, "voximplant")
+        assert isinstance(app.screen, DetailsScreen)
+        form = app.screen.form
+        await keys.fill_form(form, {"number": "+14155550190"})
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        assert not app.screen.query("#review-created-before")
+        await keys.press("enter")
+        await keys.settle()
+        assert app.screen.STEP == "result"  # type: ignore[attr-defined]
+        assert app.state.created is not None
+        created_id = app.state.created.ref.id
+        await keys.press("escape")
+        await keys.settle()
+        assert isinstance(app.screen, DetailsScreen)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        said = str(app.screen.query_one("#review-created-before", Static).render())
+        assert f"ID {created_id}" in said and "creates another" in said
+        await keys.press("escape")
+        await keys.settle()
+        assert isinstance(app.screen, DetailsScreen)
+        await keys.fill_form(app.screen.form, {"number": "+14155550191"})
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        assert not app.screen.query("#review-created-before")

@@ -127,6 +127,9 @@ class WizardApp(App[int]):
         self._sandbox_transport: httpx.AsyncBaseTransport | None = None
         # requests sent this session whose outcome is unknown and not looked up since
         self.unknown_attempts: set[str] = set()
+        # what each request created in this session (its title and id), by _attempt_key: the review of
+        # the same request again (Esc on a result, then on) says that submitting creates another
+        self.created_requests: dict[str, str] = {}
         # connecting: the offer read from what was created, and its history entry (persistent app)
         self._offer: Offer | None = None
         self.first_entry: str | None = None
@@ -562,6 +565,7 @@ class WizardApp(App[int]):
             sip_checkable=bool(plans_for(self.state, submitted=False)),
             cleartext=cleartext_credentials(prepared.provider, account) if account is not None else None,
             sixteen_colours=self.terminal.sixteen_colours,
+            created_before=self.created_requests.get(_attempt_key(prepared.provider.key, prepared)),
         )
         return ReviewScreen(prepared, context, session=self)
 
@@ -587,7 +591,9 @@ class WizardApp(App[int]):
         from trunkwizard.tui.screens.result import ResultScreen
 
         self.state.created = created
-        self.unknown_attempts.discard(_attempt_key(created.ref.provider, self.state.prepared))
+        attempt = _attempt_key(created.ref.provider, self.state.prepared)
+        self.unknown_attempts.discard(attempt)
+        self.created_requests[attempt] = f"{created.title}, ID {created.ref.id or '(none)'}"
         self._password_into_offer(created)
         from trunkwizard.tui.services import ConnectedHalf, ResultContext
         from trunkwizard.tui.sip_check import plans_for

@@ -137,13 +137,17 @@ class Rotating(Protocol):
 @dataclass(frozen=True)
 class ReviewContext:
     """What the review screen shows besides the plan: whether the SIP side can be checked before
-    submitting, a cleartext-credentials warning (only with --insecure-http), where exports go, and
-    whether the terminal has only 16 colours (the body is drawn in its own colours then)."""
+    submitting, a cleartext-credentials warning (only with --insecure-http), where exports go,
+    whether the terminal has only 16 colours (the body is drawn in its own colours then), and what
+    the same request already created in this session."""
 
     export_dir: Path
     sip_checkable: bool = False
     cleartext: str | None = None
     sixteen_colours: bool = False
+    # what this same request created earlier in this session (its title and id): a second submit
+    # creates another one
+    created_before: str | None = None
 
 
 def _no_connection() -> bool:

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from trunkwizard.client import PreparedRequest
 from trunkwizard.errors import TrunkwizardError
+from trunkwizard.redact import redact
 from trunkwizard.tui.export import curl_script, save_private_text
 from trunkwizard.tui.messages import CopyRequested, ExportWritten, SipCheckRequested, SubmitRequested
 from trunkwizard.tui.screens.base import WizardScreen
@@ -102,6 +103,13 @@ class ReviewScreen(WizardScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="preview-scroll"):
+            if self.context.created_before:
+                yield Static(
+                    f"⚠ This same request already created {redact(self.context.created_before)} in this "
+                    "session: submitting creates another.",
+                    id="review-created-before",
+                    markup=False,
+                )
             if self.prepared.warnings:
                 yield Static(warnings_renderable(self.prepared), id="review-warnings")
             sixteen_colours = self.context.sixteen_colours
