@@ -204,11 +204,11 @@ async def test_the_review_of_a_request_already_created_says_a_submit_creates_ano
         await keys.fill_form(form, {"number": "+14155550190"})
         await keys.press("ctrl+n")
         await keys.settle()
-        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        assert app.screen.STEP == "review"
         assert not app.screen.query("#review-created-before")
         await keys.press("enter")
         await keys.settle()
-        assert app.screen.STEP == "result"  # type: ignore[attr-defined]
+        assert app.screen.STEP == "result"
         assert app.state.created is not None
         created_id = app.state.created.ref.id
         await keys.press("escape")
@@ -216,7 +216,7 @@ async def test_the_review_of_a_request_already_created_says_a_submit_creates_ano
         assert isinstance(app.screen, DetailsScreen)
         await keys.press("ctrl+n")
         await keys.settle()
-        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        assert app.screen.STEP == "review"
         said = str(app.screen.query_one("#review-created-before", Static).render())
         assert f"ID {created_id}" in said and "creates another" in said
         await keys.press("escape")
@@ -225,5 +225,5 @@ async def test_the_review_of_a_request_already_created_says_a_submit_creates_ano
         await keys.fill_form(app.screen.form, {"number": "+14155550191"})
         await keys.press("ctrl+n")
         await keys.settle()
-        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        assert app.screen.STEP == "review"
         assert not app.screen.query("#review-created-before")
