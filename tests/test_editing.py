@@ -187,9 +187,9 @@ def test_cli_edit_rotate_and_read_only(private_home: PrivateHome, served: Any) -
         env={"TRUNKWIZARD_WAVIX_PASSWORD": CANARY},
     )
     assert curl.returncode == 0, curl.stderr
-    assert (
-        curl.stdout.startswith("curl -X PUT") and '"password": "${TRUNKWIZARD_WAVIX_PASSWORD}"' in curl.stdout
-    )
+    # the secret is JSON-escaped at run time by the json_escape function printed above the command
+    assert curl.stdout.startswith("json_escape() {") and "\n\ncurl -X PUT" in curl.stdout
+    assert '"password": "$(json_escape "${TRUNKWIZARD_WAVIX_PASSWORD}")"' in curl.stdout
     assert not recorder.writes
     edited = trunkwizard(
         private_home,

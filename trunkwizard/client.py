@@ -33,6 +33,7 @@ import httpx
 from pydantic import SecretStr
 
 from trunkwizard import __version__
+from trunkwizard.curl_body import JSON_ESCAPE_FUNCTION, SecretVariable, heredoc_body, holds_secret
 from trunkwizard.errors import (
     NetworkError,
     OutcomeUnknown,
@@ -119,21 +120,25 @@ class RequestPreview:
         return "\n".join(lines)
 
     def as_curl(self) -> str:
-        """A curl command with every secret as an environment-variable reference."""
+        """A curl command with every secret as an environment-variable reference; a secret in the body is
+        JSON-escaped at run time by the `json_escape` shell function written above the command."""
+        return _with_json_escape(self._curl_command(), [self])
+
+    def _curl_command(self) -> str:
         parts = [f"curl -X {self.method} {_shell_url(self.url)}"]
         for name, value in self.headers.items():
             parts.append(f"-H {_shell_word(f'{name}: {value}')}")
         if self.curl_body is None:
             return " \\\n  ".join(parts)
         parts.append("--data-binary @- <<JSON")
-        body = json.dumps(self.curl_body, indent=2, ensure_ascii=False)
-        body = body.replace("\\", "\\\\").replace("`", "\\`")
-        body = _restore_env_refs(body.replace("$", "\\$"))
-        return " \\\n  ".join(parts) + "\n" + body + "\nJSON"
+        return " \\\n  ".join(parts) + "\n" + heredoc_body(self.curl_body) + "\nJSON"
 
 
-def _restore_env_refs(text: str) -> str:
-    return re.sub(r"\\\$\{(TRUNKWIZARD_[A-Z0-9_]+)\}", r"${\1}", text)
+def _with_json_escape(commands: str, previews: Sequence[RequestPreview]) -> str:
+    """The commands, after the shell function their bodies' secrets call, when one has a secret."""
+    if any(holds_secret(preview.curl_body) for preview in previews):
+        return f"{JSON_ESCAPE_FUNCTION}\n\n{commands}"
+    return commands
 
 
 def _shell_word(text: str) -> str:
@@ -224,12 +229,12 @@ def _plan_curl(calls: Sequence[Call], previews: Sequence[RequestPreview]) -> str
     for index, (call, preview) in enumerate(zip(calls, previews, strict=True)):
         if call.takes_created_id:
             url = preview.url.replace("{created_id}", f"${CREATED_ID_ENV}")
-            text = replace(preview, url=url).as_curl()
+            text = replace(preview, url=url)._curl_command()
             text = f"# then, with {CREATED_ID_ENV} set to the id the first call answered with:\n{text}"
         else:
-            text = preview.as_curl()
+            text = preview._curl_command()
         parts.append(_numbered(index, len(calls), text, comment="# "))
-    return "\n\n".join(parts)
+    return _with_json_escape("\n\n".join(parts), previews)
 
 
 def _numbered(index: int, count: int, text: str, comment: str = "") -> str:
@@ -318,9 +323,9 @@ def _masked(value: Any) -> Any:
 
 
 def _env_refs(provider: Provider, value: Any, key: str = "") -> Any:
-    """The body for curl: each secret as `${TRUNKWIZARD_<PROVIDER>_<FIELD>}`."""
+    """The body for curl: each secret as the variable `TRUNKWIZARD_<PROVIDER>_<FIELD>` that holds it."""
     if isinstance(value, SecretStr):
-        return "${" + env_var(provider.key, key) + "}"
+        return SecretVariable(env_var(provider.key, key))
     if isinstance(value, Mapping):
         return {k: _env_refs(provider, v, str(k)) for k, v in value.items()}
     if isinstance(value, list):

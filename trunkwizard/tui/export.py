@@ -6,16 +6,26 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from trunkwizard.curl_body import JSON_ESCAPE_FUNCTION
+
 __all__ = ["curl_script", "default_export_dir", "save_private_text"]
 
 
 def curl_script(curl: str) -> str:
     """The curl command as a script that runs as saved: a shebang, `set -eu`, and a check that stops
-    with a message when a secret's variable is unset (curl would otherwise send an empty key)."""
+    with a message when a secret's variable is unset (curl would otherwise send an empty key), or when
+    awk, which writes a secret into the JSON body, is missing (the body would carry an empty one)."""
     # the created id is set by hand between two calls (the script says so above the second): not checked
-    names = sorted(set(re.findall(r"\$\{?(TRUNKWIZARD_[A-Z0-9_]+)", curl)) - {"TRUNKWIZARD_CREATED_ID"})
+    # an answer's own `$` is escaped (`\$`): only the references the shell expands are checked
+    found = re.findall(r"(?<!\\)\$\{?(TRUNKWIZARD_[A-Z0-9_]+)", curl)
+    names = sorted(set(found) - {"TRUNKWIZARD_CREATED_ID"})
     lines = ["#!/bin/sh", "# made by trunkwizard: the secrets are environment variables", "set -eu"]
     lines += [f': "${{{name}:?set {name} first (export {name}=...)}}"' for name in names]
+    if JSON_ESCAPE_FUNCTION in curl:
+        lines.append(
+            "command -v awk >/dev/null || "
+            '{ echo "this script needs awk to put the secrets in the JSON body" >&2; exit 1; }'
+        )
     return "\n".join(lines) + "\n" + curl
 
 
