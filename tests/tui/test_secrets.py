@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.canary import CANARY
 from tests.tui.driver import KeyboardDriver
+from tests.tui.screen_text import screen_lines
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.review import ReviewScreen
@@ -90,3 +91,28 @@ async def test_a_crash_prints_a_redacted_traceback_without_locals(
     assert "RuntimeError: boom with ********" in printed
     assert CANARY not in printed
     assert "│" not in printed and "locals" not in printed, "no rich traceback with local variables"
+
+
+async def test_the_result_shows_the_secrets_sent_masked_until_asked(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    """Found by hand: a generated password had to be set on the other side, but the result said "the
+    password you entered" and ctrl+t did nothing there; a provider that never returns it left no other
+    place to read it. The result lists the secrets sent, masked until ctrl+t, and masked again."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = await _to_review(app, pilot)
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+        assert app.screen.STEP == "result"  # type: ignore[attr-defined]
+        assert CANARY not in app.export_screenshot()
+        lines = [line.strip() for line in screen_lines(app)]
+        assert "Twilio Auth Token: ********" in lines, lines
+        await keys.press("ctrl+t")
+        await keys.settle()
+        assert CANARY in app.export_screenshot(), "ctrl+t shows the secret sent"
+        await keys.press("ctrl+t")
+        await keys.settle()
+        assert CANARY not in app.export_screenshot()

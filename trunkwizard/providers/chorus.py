@@ -411,7 +411,7 @@ class Chorus(Provider[ChorusAccount, ChorusRequest]):
         steps: list[str] = []
         if isinstance(request, ChorusSipRegistration):
             steps = [
-                f"On the PBX, create SIP user {request.sip_username} with the password you entered; Chorus "
+                f"On the PBX, create SIP user {request.sip_username} with the password sent; Chorus "
                 f"registers to {_registrar_address(request)} "
                 f"over {request.sip_register_transport.upper()}.",
                 "Route inbound calls for the number from that registration to your PBX's dial plan.",

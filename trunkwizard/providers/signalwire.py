@@ -386,7 +386,7 @@ class SignalWire(Provider[SignalWireAccount, SignalWireSipEndpoint]):
         returned = {k: v for k, v in data.items() if k not in ("password", "password_confirmation")}
         username = str(data.get("username") or request.username)
         steps = [
-            f"Register the device or PBX as sip:{username}@<SIP domain> with the password you entered "
+            f"Register the device or PBX as sip:{username}@<SIP domain> with the password sent "
             "(SignalWire never returns it). Read the SIP domain in the Dashboard (SIP > SIP Profile) or "
             "from GET /api/relay/rest/sip_profile (field domain): it looks like "
             f"{account.space}.sip.signalwire.com but may carry a suffix, e.g. "
@@ -427,7 +427,7 @@ class SignalWire(Provider[SignalWireAccount, SignalWireSipEndpoint]):
             return created
         username = str(created.returned.get("username") or getattr(request, "username", ""))
         first = (
-            f"Register the device or PBX as sip:{username}@{domain} with the password you entered "
+            f"Register the device or PBX as sip:{username}@{domain} with the password sent "
             "(SignalWire never returns it); the domain is the account's SIP profile "
             "(GET /api/relay/rest/sip_profile)."
         )

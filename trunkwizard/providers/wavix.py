@@ -519,7 +519,7 @@ class Wavix(Provider[WavixAccount, WavixTrunk]):
         gateways = ", ".join(GATEWAYS)
         steps = [
             f"On the PBX, register the trunk to a Wavix gateway near you ({gateways}; port 5060) with "
-            f"username {login or '<the trunk name Wavix shows>'} and the password you entered (Wavix never "
+            f"username {login or '<the trunk name Wavix shows>'} and the password sent (Wavix never "
             "returns it).",
             f"Route a number to the trunk: PATCH /v1/numbers/<number id> with destinations "
             f'[{{"destination": "{login}", "priority": 1, "transport": 5, "trunk_id": {trunk_id or 0}}}], '

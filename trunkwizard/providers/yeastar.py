@@ -868,7 +868,7 @@ class Yeastar(Provider[YeastarAccount, YeastarRequest]):
             steps.append(
                 f"{where}: configure the other PBX or device to register to this PBX's SIP port "
                 f"(default 5060) over {request.transport.upper()} with username {request.number}, "
-                f"authentication name {request.auth_name} and the password you entered. " + _STATUS_HINT
+                f"authentication name {request.auth_name} and the password sent. " + _STATUS_HINT
             )
         steps.append(
             "Add an inbound route (Call Control > Inbound Routes) and an outbound route using this "

@@ -34,6 +34,7 @@ from trunkwizard.tui.terminal import TerminalProfile
 
 if TYPE_CHECKING:
     import httpx
+    from pydantic import SecretStr
     from textual.events import DescendantFocus
 
     from trunkwizard.client import PreparedRequest, ProviderClient
@@ -611,6 +612,7 @@ class WizardApp(App[int]):
             sip_checkable=bool(plans_for(self.state, submitted=True)),
             connecting=lambda: self.state.connecting is not None,
             connected_to=connected_to,
+            secrets=_secrets_sent(self.state.prepared, created),
         )
         if push:
             self.push_screen(ResultScreen(created, context, session=self))
@@ -1133,6 +1135,25 @@ class WizardApp(App[int]):
         self.bell()
         self._exit_renderables.append(Text(redact(traceback.format_exc())))
         self._close_messages_no_wait()
+
+
+def _secrets_sent(prepared: PreparedRequest | None, created: Created) -> tuple[tuple[str, SecretStr], ...]:
+    """The secrets in the body of the request that created `created` (label, value), in form order."""
+    from pydantic import SecretStr
+
+    from trunkwizard.fields import Kind, wire_body
+
+    if prepared is None or (prepared.provider.key, prepared.mode.key) != (
+        created.ref.provider,
+        created.ref.mode,
+    ):
+        return ()
+    sent = wire_body(prepared.request, keep_secrets=True)
+    return tuple(
+        (field.label, value)
+        for field in prepared.mode.fields
+        if field.kind is Kind.SECRET and isinstance(value := sent.get(field.wire), SecretStr) and value
+    )
 
 
 def _attempt_key(provider: str, prepared: PreparedRequest | None) -> str:

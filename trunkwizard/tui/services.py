@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import httpx
+    from pydantic import SecretStr
 
     from trunkwizard.client import PreparedRequest, ProviderClient
     from trunkwizard.fields import ProviderModel
@@ -167,12 +168,15 @@ class ConnectedHalf:
 class ResultContext:
     """What the result screen offers besides what was created: a SIP check, and connecting it to
     another side (not while a connection is under way: `connecting` reads the session as it is now);
-    and the half it was connected to, when it is the second half of a connection."""
+    the half it was connected to, when it is the second half of a connection; the secrets sent."""
 
     sip_checkable: bool = False
     connecting: Callable[[], bool] = _no_connection
     # what was created is the second half of a connection: its first half
     connected_to: ConnectedHalf | None = None
+    # the secrets the request sent (label, value), masked until asked for: a generated password is
+    # set on the other side from here, and a provider that never returns it cannot show it later
+    secrets: tuple[tuple[str, SecretStr], ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
@@ -15,12 +15,15 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from trunkwizard.providers import Created, get_provider
-from trunkwizard.redact import redact
+from trunkwizard.redact import MASK, redact
 from trunkwizard.tui.messages import ConnectRequested, CopyRequested, EditAgain, SipCheckRequested, StartOver
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.services import ConnectedHalf, ResultContext, StepSession
 from trunkwizard.tui.sip_check import SipCheckCommands
 from trunkwizard.tui.steps import Step
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
 
 __all__ = ["ResultScreen", "result_renderable"]
 
@@ -31,9 +34,15 @@ def _cell(value: Any) -> str:
     return redact("" if value is None else str(value))
 
 
-def result_renderable(created: Created, connected_to: ConnectedHalf | None = None) -> Group:
+def result_renderable(
+    created: Created,
+    connected_to: ConnectedHalf | None = None,
+    secrets: tuple[tuple[str, SecretStr], ...] = (),
+    revealed: bool = False,
+) -> Group:
     """What was created; `connected_to`, the first half when this is the second half of a connection
-    (both exist: the first was created before it, and its values fill this one)."""
+    (both exist: the first was created before it, and its values fill this one); the secrets sent,
+    masked unless `revealed`."""
     head = Text()
     if connected_to is not None:
         first = connected_to.provider + (f": {redact(connected_to.title)}" if connected_to.title else "")
@@ -47,6 +56,15 @@ def result_renderable(created: Created, connected_to: ConnectedHalf | None = Non
         head.append(redact(warning) + "\n\n", style="bold")
     head.append("ID: ", style="bold")
     head.append(created.ref.id or "(the provider returned none)")
+    if secrets:
+        state = "shown, ctrl+t hides them" if revealed else "masked, ctrl+t shows them"
+        head.append(f"\nSecrets sent ({state})", style="bold")
+        for label, value in secrets:
+            head.append(f"\n  {label}: ")
+            if revealed:
+                head.append(value.get_secret_value(), style="reverse")
+            else:
+                head.append(MASK)
     table = Table(show_header=True, header_style="bold", expand=True, box=None, pad_edge=False)
     table.add_column("Returned field", no_wrap=True, ratio=1)
     table.add_column("Value", overflow="fold", ratio=3)
@@ -66,6 +84,7 @@ class ResultScreen(WizardScreen):
     BACK_LABEL = "Edit"
     COMMANDS = WizardScreen.COMMANDS | {SipCheckCommands}
     BINDINGS = [
+        Binding("ctrl+t", "reveal", "Show secrets", id="result-reveal"),
         Binding("escape", "back", "Edit again", id="back"),
         Binding("ctrl+n", "next", "New", id="next"),
         Binding("n", "next", "New", show=False, id="new"),
@@ -78,6 +97,7 @@ class ResultScreen(WizardScreen):
         super().__init__(session=session)
         self.created = created
         self.context = context
+        self.revealed = False
 
     def heading(self) -> str:
         if self.created.warnings:
@@ -87,9 +107,18 @@ class ResultScreen(WizardScreen):
             return f"✓ Connected: {this} to {self.context.connected_to.provider}, both created"
         return f"✓ Created: {self.created.title}"
 
+    def _renderable(self) -> Group:
+        context = self.context
+        return result_renderable(self.created, context.connected_to, context.secrets, self.revealed)
+
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="result-scroll"):
-            yield Static(result_renderable(self.created, self.context.connected_to), id="result")
+            yield Static(self._renderable(), id="result")
+
+    def action_reveal(self) -> None:
+        self.revealed = not self.revealed
+        self.query_one("#result", Static).update(self._renderable())
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
         self.query_one("#result-scroll").focus()
@@ -100,6 +129,8 @@ class ResultScreen(WizardScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "connect":
             return self.connectable()
+        if action == "reveal":
+            return bool(self.context.secrets)
         return super().check_action(action, parameters)
 
     def connectable(self) -> bool:
