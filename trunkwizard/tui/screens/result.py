@@ -84,7 +84,7 @@ class ResultScreen(WizardScreen):
     BACK_LABEL = "Edit"
     COMMANDS = WizardScreen.COMMANDS | {SipCheckCommands}
     BINDINGS = [
-        Binding("ctrl+t", "reveal", "Show secrets", id="result-reveal"),
+        Binding("ctrl+t", "reveal", "Show secrets", show=False, id="result-reveal"),  # the list names it
         Binding("escape", "back", "Edit again", id="back"),
         Binding("ctrl+n", "next", "New", id="next"),
         Binding("n", "next", "New", show=False, id="new"),
