@@ -35,6 +35,7 @@ __all__ = [
     "ValidationFailed",
     "first_field",
     "problems_under",
+    "wire_place",
 ]
 
 
@@ -57,16 +58,24 @@ class Problem:
     script_message: str | None = dataclass_field(default=None, compare=False)
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
+        return f"{wire_place(self.field)}: {self.message}" if self.field else self.message
 
     def for_script(self) -> str:
-        """The problem as the command line says it: the wire path, and other fields named by wire name."""
+        """The problem as the command line says it: the field by its wire name, rows counted from 1
+        (`allowed_ips, row 1, ip: ...`), and other fields named by wire name."""
         message = self.script_message or self.message
-        return f"{self.field}: {message}" if self.field else message
+        return f"{wire_place(self.field)}: {message}" if self.field else message
 
     def redacted(self) -> Problem:
         script = redact(self.script_message) if self.script_message is not None else None
         return Problem(self.field, redact(self.message), script)
+
+
+def wire_place(path: str) -> str:
+    """A wire path as a person reads it, by wire names: `allowed_ips.0.ip` -> `allowed_ips, row 1, ip`.
+    The path counts rows from 0, as the wire does; a person counts the rows of an answers file from 1.
+    (`trunkwizard.fields.describe_path` names the fields by their labels instead, as the form does.)"""
+    return ", ".join(f"row {int(part) + 1}" if part.isdigit() else part for part in path.split("."))
 
 
 def first_field(path: str) -> str:

@@ -48,9 +48,12 @@ __all__ = [
     "check_answers",
     "check_row",
     "controllers",
+    "describe_path",
+    "describe_problem",
     "form_fields",
     "is_blank",
     "path_values",
+    "problem_text",
     "problems_of",
     "required_problems",
     "shown_fields",
@@ -620,6 +623,42 @@ def _required_problem(path: str, field: FormField, siblings: Mapping[str, FormFi
         _required_message(field, siblings),
         _required_message(field, siblings, wire=True) if field.shown_when is not None else None,
     )
+
+
+# --- problems as a person reads them --------------------------------------------------------------------
+
+
+def _places(level: tuple[FormField, ...], parts: list[str]) -> list[str]:
+    """Each part of a wire path as the form names it: a field by its label, a row index counted from 1."""
+    where: list[str] = []
+    for part in parts:
+        if part.isdigit():
+            where.append(f"row {int(part) + 1}")
+            continue
+        match = next((f for f in level if f.wire == part or f.name == part), None)
+        where.append(match.label if match else part)
+        level = match.rows if match else ()
+    return where
+
+
+def describe_path(fields: Iterable[FormField], path: str) -> str:
+    """`allowed_ips.0.ip` as the form names it: `Allowed IPs, row 1, Public static IP`. The path counts
+    rows from 0 (the wire's, and the JSON outputs'); a person counts them from 1, as the form shows them."""
+    return ", ".join(_places(tuple(fields), path.split("."))) if path else ""
+
+
+def describe_problem(field: FormField, problem: Problem) -> str:
+    """A problem as the form shows it under its top-level `field`: `row 2, DID: required` for a row's
+    field, the message alone for the field itself."""
+    where = _places(field.rows, problem.field.split(".")[1:])
+    return (", ".join(where) + ": " if where else "") + problem.message
+
+
+def problem_text(fields: Iterable[FormField], problem: Problem) -> str:
+    """A problem where its field is not in sight (the review's warnings, a banner): the field named as
+    the form names it, `Allowed IPs, row 1, Public static IP: 10.0.0.1 is not a public IPv4 address`."""
+    where = describe_path(fields, problem.field)
+    return f"{where}: {problem.message}" if where else problem.message
 
 
 # --- errors as Problems ---------------------------------------------------------------------------------

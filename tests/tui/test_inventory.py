@@ -255,7 +255,8 @@ async def test_edit_in_the_tui_reviewed_as_a_diff_and_read_back(
         await keys.settle()
         assert review.sent
         assert not review.check_action("send", ())  # the footer no longer offers ctrl+n Send
-        assert f"{field}: {value}" in str(review.query_one("#review-text", Static).render())
+        label = form.rows[field].field.label  # read back by label, as the form names it
+        assert f"{label}: {value}" in str(review.query_one("#review-text", Static).render())
         assert [w.method for w in recorder.writes] == [method]
         assert CANARY not in app.export_screenshot()
 

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from trunkwizard.errors import Problem, ValidationFailed
-from trunkwizard.fields import FormField, ProviderModel, check_answers
+from trunkwizard.fields import FormField, ProviderModel, check_answers, problem_text
 from trunkwizard.tui.commands import SHOW_OR_HIDE_SECRETS, ScreenCommand
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.services import StepSession
@@ -94,7 +94,7 @@ class FormScreen(WizardScreen):
         """Each problem at its field, the rest in the banner; focus the first field to fix."""
         unplaced = self.form.show_problems(problems)
         lines = [headline] if headline else []
-        lines += [str(p) for p in unplaced]
+        lines += [problem_text(self.form.fields, p) for p in unplaced]
         placed = len(problems) - len(unplaced)
         self._counting = bool(placed and not lines)
         if self._counting:

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from trunkwizard.errors import TrunkwizardError, ValidationFailed
+from trunkwizard.fields import describe_path, problem_text
 from trunkwizard.redact import redact
 from trunkwizard.tui.messages import CopyRequested
 from trunkwizard.tui.widgets.form_view import FormView
@@ -192,7 +193,7 @@ class InventoryEditScreen(Screen[None]):
             form = self.query_one(FormView)
             unplaced = form.show_problems(failure.problems)
             placed = len(failure.problems) - len(unplaced)
-            lines = [str(p) for p in unplaced]
+            lines = [problem_text(self.edit_form.fields, p) for p in unplaced]
             if placed:
                 fields = f"{placed} field{'s' if placed > 1 else ''}"
                 lines.insert(0, f"{fields} to fix: see the messages under them")
@@ -346,7 +347,7 @@ class EditReviewScreen(Screen[None]):
             if key in changed or key.split("[", 1)[0].split(".", 1)[0] in changed
         ]
         for key, value in read_back:
-            text.append(f"  {key}: {value}\n")
+            text.append(f"  {self._read_back_name(key)}: {value}\n")
         if not read_back:
             # a changed password alone: the get call never returns it, and the screen read as blank
             text.append(f"  the get call does not return {', '.join(sorted(changed))}\n", style="italic")
@@ -359,6 +360,15 @@ class EditReviewScreen(Screen[None]):
         self.query_one("#review-text", Static).update(text)
         self.query_one("#review-hint", Static).update("Esc back to the list")
         self.inventory.load(select=self.inventory.selected_key())
+
+    def _read_back_name(self, key: str) -> str:
+        """A read-back key (`allowed_ips[0].ip`) as the form names it: `Allowed IPs, row 1, Public static
+        IP`, rows counted from 1 as the edit screen counts them; a key of no known field keeps its name."""
+        try:
+            fields = self.edit.provider.mode(self.edit.details.ref.mode).fields
+        except KeyError:
+            fields = ()
+        return describe_path(fields, key.replace("[", ".").replace("]", ""))
 
     def action_reveal(self) -> None:
         if not self.sent or self.password is None:

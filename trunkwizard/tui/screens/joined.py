@@ -25,7 +25,7 @@ from textual.worker import Worker
 from trunkwizard.connect import PasswordRule
 from trunkwizard.connect.joined import ConnectionPlan, ConnectionState, plan_connection, run_connection
 from trunkwizard.errors import TrunkwizardError, ValidationFailed
-from trunkwizard.fields import ProviderModel
+from trunkwizard.fields import ProviderModel, problem_text
 from trunkwizard.outcome import Verdict
 from trunkwizard.providers import Mode, Provider, get_provider
 from trunkwizard.tui.messages import ConnectionSent, JoinedReviewRequested, JoinedSubmitRequested
@@ -210,9 +210,10 @@ def joined_renderable(plan: ConnectionPlan, *, sixteen_colours: bool = False) ->
 
 def _warnings(plan: ConnectionPlan) -> Text:
     text = Text()
-    for warning in (*plan.first.warnings, *plan.second_preview.warnings):
-        text.append("⚠ ", style="bold")
-        text.append(f"{warning}\n")
+    for prepared in (plan.first, plan.second_preview):
+        for warning in prepared.warnings:
+            text.append("⚠ ", style="bold")
+            text.append(f"{problem_text(prepared.mode.fields, warning)}\n")
     return text
 
 

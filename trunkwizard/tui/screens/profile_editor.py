@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from trunkwizard.errors import CredentialsUnavailable, Problem, StoreError, TrunkwizardError, ValidationFailed
-from trunkwizard.fields import Kind
+from trunkwizard.fields import Kind, problem_text
 from trunkwizard.tui.commands import SHOW_OR_HIDE_SECRETS, CommandSource, ScreenCommand
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.error_label import ErrorLabel
@@ -276,7 +276,8 @@ class ProfileEditorScreen(CommandSource, ModalScreen["Profile | None"]):
             else:
                 rest.append(problem)
         unplaced = self.form.show_problems(rest)
-        self._banner("; ".join(str(p) for p in unplaced) or "fix the fields marked below")
+        shown = "; ".join(problem_text(self.form.fields, p) for p in unplaced)
+        self._banner(shown or "fix the fields marked below")
         first = self.form.first_problem()
         if self.query_one("#profile-name-error", ErrorLabel).message:
             self.query_one("#profile-name", Input).focus()

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from trunkwizard.client import PreparedRequest
 from trunkwizard.errors import TrunkwizardError
+from trunkwizard.fields import problem_text
 from trunkwizard.redact import redact
 from trunkwizard.tui.export import curl_script, save_private_text
 from trunkwizard.tui.messages import CopyRequested, ExportWritten, SipCheckRequested, SubmitRequested
@@ -75,7 +76,7 @@ def warnings_renderable(prepared: PreparedRequest) -> Text:
     text = Text()
     for warning in prepared.warnings:
         text.append("⚠ ", style="bold")
-        text.append(f"{warning}\n")
+        text.append(f"{problem_text(prepared.mode.fields, warning)}\n")  # rows as the form counts them
     text.append("Sent as shown if you submit; go back (Esc) to change a value.", style="italic")
     return text
 

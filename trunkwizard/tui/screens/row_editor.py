@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from trunkwizard.errors import Problem
-from trunkwizard.fields import Choice, FormField, Kind, check_row, required_problems
+from trunkwizard.fields import Choice, FormField, Kind, check_row, problem_text, required_problems
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
 from trunkwizard.tui.widgets.form_view import FormView
@@ -57,6 +57,10 @@ class RowEditorScreen(ModalScreen[Any]):
         self.fields = (value_field(field),) if self.plain else field.rows
         self.values: dict[str, Any] = {"value": row} if self.plain else dict(row or {})
         self.problems = problems
+        # a refused save's banner: shown until no field is marked any more (the main form's recount);
+        # with what its problems said that names no field of the row
+        self._refused = False
+        self._unplaced = ""
 
     def compose(self) -> ComposeResult:
         number = "new row" if self.index is None else f"row {self.index + 1}"
@@ -82,6 +86,20 @@ class RowEditorScreen(ModalScreen[Any]):
     def on_form_view_field_focused(self, event: FormView.FieldFocused) -> None:
         self.query_one("#row-help", FieldHelp).show_field(event.field)
 
+    def on_form_view_edited(self, event: FormView.Edited) -> None:
+        if self._refused:
+            self._show_banner()  # a field acted on loses its ✗: the banner goes with the last one
+
+    def _show_banner(self) -> None:
+        form = self.form
+        marked = any(row.error and form.shown(wire) for wire, row in form.rows.items())
+        if marked:
+            text = "✗ fix the fields marked ✗" + (f": {self._unplaced}" if self._unplaced else "")
+        else:
+            text = f"✗ {self._unplaced}" if self._unplaced else ""
+        self._refused = bool(text)
+        self.query_one("#row-banner", Static).update(text)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "row-save":
@@ -102,9 +120,8 @@ class RowEditorScreen(ModalScreen[Any]):
         if missing:
             unplaced = self.form.show_problems(missing)
             self.form.show_warnings(warnings)
-            banner = self.query_one("#row-banner", Static)
-            extra = "; ".join(p.message for p in unplaced)
-            banner.update("✗ fix the fields marked ✗" + (f": {extra}" if extra else ""))
+            self._unplaced = "; ".join(problem_text(self.fields, p) for p in unplaced)
+            self._show_banner()
             first = next((p.field for p in missing if p.field), None)
             if first:
                 self.form.focus_field(first.split(".")[0])

@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Collapsible, Input, Static
 
 from trunkwizard.errors import Problem, first_field
-from trunkwizard.fields import FormField, Kind, applicable_answers, controllers
+from trunkwizard.fields import FormField, Kind, applicable_answers, controllers, describe_problem
 from trunkwizard.tui.widgets.choice_editor import ChoiceEditor
 from trunkwizard.tui.widgets.editor_base import FieldEditor
 from trunkwizard.tui.widgets.field_row import FieldRow
@@ -33,7 +33,7 @@ from trunkwizard.tui.widgets.settled_size import settled_virtual_size
 from trunkwizard.tui.widgets.text_editor import TextEditor
 from trunkwizard.tui.widgets.toggle_editor import ToggleEditor
 
-__all__ = ["FormView", "describe_problem", "editor_for", "row_id", "scroll_into_sight"]
+__all__ = ["FormView", "editor_for", "row_id", "scroll_into_sight"]
 
 # Sections a technician rarely needs: folded until opened (or until a message lands in them).
 _COLLAPSED = ("advanced", "legacy")
@@ -57,22 +57,6 @@ def editor_for(field: FormField, value: Any) -> FieldEditor:
     if kind in (Kind.ROWS, Kind.MULTI_CHOICE, Kind.ORDERED_CHOICE):
         return RowsEditor(field, value)  # rows, or a free list of values
     return TextEditor(field, value)
-
-
-def describe_problem(field: FormField, problem: Problem) -> str:
-    """A problem's message at the top-level field: `row 2, DID: required` for rows."""
-    parts = problem.field.split(".")[1:]
-    where: list[str] = []
-    level = field.rows
-    while parts:
-        head = parts.pop(0)
-        if head.isdigit():
-            where.append(f"row {int(head) + 1}")
-            continue
-        match = next((f for f in level if f.wire == head or f.name == head), None)
-        where.append(match.label if match else head)
-        level = match.rows if match else ()
-    return (", ".join(where) + ": " if where else "") + problem.message
 
 
 class FormSection(Vertical):
