@@ -34,6 +34,7 @@ from trunkwizard.connect import (
     generate_password,
     password_problems,
     password_rules,
+    rules_in_words,
 )
 from trunkwizard.connect.catalog import available_pairs, read_offer
 from trunkwizard.fields import validate_answers
@@ -272,12 +273,15 @@ def test_a_fill_may_be_a_function_of_the_offer() -> None:
 
 # --- passwords ---------------------------------------------------------------------------------------------
 
-YEASTAR_RULE = PasswordRule("Yeastar", min_length=10, digit=True, upper=True, lower=True)
+YEASTAR_RULE = PasswordRule(
+    "seed 003 lines 33-35", "Yeastar's API documentation", min_length=10, digit=True, upper=True, lower=True
+)
 
 
 @given(length=st.integers(min_value=3, max_value=64), minimum=st.integers(min_value=1, max_value=40))
 def test_a_generated_password_meets_every_rule_of_both_sides(length: int, minimum: int) -> None:
-    rules = password_rules([YEASTAR_RULE], [PasswordRule("other", min_length=minimum, max_length=64)])
+    other = PasswordRule("other", "another document", min_length=minimum, max_length=64)
+    rules = password_rules([YEASTAR_RULE], [other])
     password = generate_password(rules, length=length).get_secret_value()
     assert password_problems(password, rules) == []
     assert len(password) >= max(length, minimum, 10)
@@ -288,7 +292,7 @@ def test_a_generated_password_meets_every_rule_of_both_sides(length: int, minimu
 def test_generated_passwords_differ_and_contradictory_rules_are_refused() -> None:
     assert len({generate_password().get_secret_value() for _ in range(20)}) == 20
     with pytest.raises(ValueError):
-        generate_password([PasswordRule("a", min_length=30), PasswordRule("b", max_length=12)])
+        generate_password([PasswordRule("a", "A", min_length=30), PasswordRule("b", "B", max_length=12)])
 
 
 def test_every_declared_pair_gets_a_password_both_sides_accept() -> None:
@@ -298,6 +302,56 @@ def test_every_declared_pair_gets_a_password_both_sides_accept() -> None:
         assert password_problems(password, rules) == [], (owner, need.owner)
     yeastar_rules = next(n for n in get_provider("yeastar").needs if n.mode == "register").password_rules
     assert password_problems("short", yeastar_rules)
+
+
+def test_what_a_technician_reads_of_a_connection_names_no_seed_file() -> None:
+    """Found by hand: the ctrl+g toast said "(Yeastar (seed 003 lines 33-35))" and the second form
+    "(mapped by inference: seed 003 line 74: ...)": our copies of the providers' documents, which mean
+    nothing to a technician. The sources stay in the declarations; what is shown names the document
+    as a technician knows it, and an inferred mapping says what it is inferred from."""
+    yeastar_rules = next(n for n in get_provider("yeastar").needs if n.mode == "register").password_rules
+    assert [rule.source for rule in yeastar_rules] == ["seed 003 lines 33-35"]  # kept for the code
+    assert password_problems("short", yeastar_rules) == [
+        "at least 10 characters (Yeastar's API documentation)",
+        "a digit (Yeastar's API documentation)",
+        "an uppercase letter (Yeastar's API documentation)",
+    ]
+    assert rules_in_words(yeastar_rules) == "it meets the password rules of Yeastar's API documentation"
+    assert rules_in_words(()) == "no password rule is documented for it"
+    for owner, offering, need in available_pairs():
+        for rule in (*offering.password_rules, *need.password_rules):
+            assert rule.stated_in and "seed" not in rule.stated_in.lower(), (owner, need.owner, rule)
+
+    def answered(value: Any, where: str) -> Sourced[Any]:
+        return Sourced(value, Origin.ANSWER, where)
+
+    full = {  # every part an offer can carry, so that every fill of every need is labelled
+        OfferKind.REGISTRATION: Offer(
+            "first", "First", "trunk", OfferKind.REGISTRATION, answered("sip.example.com", "host"),
+            port=answered(5060, "port"), transport=answered("udp", "transport"),
+            domain=answered("sip.example.com", "domain"),
+            username=answered("desk", "username"), auth_name=answered("auth", "auth"),
+            password=Sourced(SecretStr("Offered-secret-1"), Origin.REQUEST, "password"),
+            outbound_proxy=answered("proxy.example.com:5070", "proxy"),
+            caller_id=Sourced("+14155550124", Origin.REQUEST, "callerid"),
+            codecs=answered(("PCMU", "PCMA"), "codecs"),
+        ),
+        OfferKind.PEER_ADDRESS: Offer(
+            "first", "First", "peer", OfferKind.PEER_ADDRESS, answered("203.0.113.10", "host"),
+            port=answered(5060, "port"), transport=answered("udp", "transport"),
+        ),
+    }  # fmt: skip
+    labels: dict[tuple[str, str], str] = {}
+    for _, _, need in available_pairs():
+        for wire, label in fill(full[need.kind], need).origins.items():
+            labels[(need.owner, wire)] = label
+    assert not [label for label in labels.values() if "seed" in label.lower()], labels
+    assert labels[("yeastar", "def_outbound_cid")] == (
+        "from the First form: callerid (mapped by inference: the other side's caller ID as the trunk's "
+        "default)"
+    )
+    inferred = [f for _, _, need in available_pairs() for f in need.fills if f.inferred]
+    assert inferred and all(f.why and "seed" not in f.why.lower() for f in inferred), inferred
 
 
 # --- end to end in the sandbox over loopback ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from tests.support.canary import CANARY
 from tests.support.leaks import assert_no_leak
 from tests.support.secret_service import PrivateHome
 from tests.test_connect_offers import PAIRS, _need_rest, _offering_answers, _read_back
+from tests.tui.conftest import STEADY
 from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, ready
 from trunkwizard.client import ProviderClient, load_account
@@ -363,3 +364,111 @@ async def test_a_refused_first_half_sends_nothing_to_the_second(tmp_path: Path) 
         async with ProviderClient(YEASTAR, account, transport=app.transport()) as client:
             found, searched = await client.find_existing(second.mode, second.request)
         assert searched and found is None  # the PBX has no trunk of that name
+
+
+def _origin_lines(form: ConnectDetailsScreen) -> dict[str, str]:
+    """The line under each offered value, by wire name."""
+    lines: dict[str, str] = {}
+    for wire, row in form.form.rows.items():
+        for line in row.query(".offered-origin"):
+            lines[wire] = str(line.render())
+    return lines
+
+
+def _unlock_toasts(app: WizardApp) -> list[str]:
+    """The identities of the live "Offered values unlocked" notifications."""
+    return [n.identity for n in app._notifications if n.message.startswith("Offered values unlocked")]
+
+
+def _footer_keys(screen: Any) -> list[str]:
+    from trunkwizard.tui.widgets.step_footer import StepFooter
+
+    return [entry.description for entry in screen.query_one(StepFooter).entries]
+
+
+async def test_unlocked_offered_values_say_so_and_the_toast_comes_once(tmp_path: Path) -> None:
+    """Found by hand (Wavix to Vox.ai from the start): after ctrl+o the form still showed every offered
+    value locked (🔒), its hint still said "ctrl+o unlocks" and the footer "Unlock offered"; a changed
+    value still said "Wavix documents it". The "unlocked" toast came again on the form opened again,
+    on the review and on the result. The ctrl+g toast said "(no stated rule)"."""
+    app = WizardApp(sandbox=True, terminal=STEADY, export_dir=tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        await keys.press("ctrl+o")
+        await keys.settle()
+        offerings = app.screen
+        assert isinstance(offerings, OfferingScreen)
+        firsts = [(p.key, o.mode) for p, o in offerings.offerings]
+        await keys.press("home", *["down"] * firsts.index(("wavix", "sip-trunk")), "enter")
+        await keys.settle()
+        needs = app.screen
+        assert isinstance(needs, NeedScreen)
+        await keys.press("home", *["down"] * [n.owner for n in needs.needs].index("vox"), "enter")
+        await keys.settle()
+        await keys.accept_account()
+        first = app.screen
+        assert isinstance(first, DetailsScreen) and first.provider.key == "wavix"
+        await keys.fill_form(first.form, {"label": "Office", "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]})
+        await keys.press("ctrl+g")  # a password for both sides: neither Wavix nor Vox documents a rule
+        await keys.settle()
+        (generated,) = [n.message for n in app._notifications if n.message.startswith("Generated")]
+        assert generated == (
+            "Generated a password for both sides (Wavix, then Vox.ai): no password rule is documented "
+            "for it. ctrl+t shows it."
+        )
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.accept_account()
+        second = app.screen
+        assert isinstance(second, JoinedDetailsScreen) and second.provider.key == "vox"
+        locked = _origin_lines(second)
+        assert locked["address"] == "🔒 Wavix documents it: regional SIP gateways (Wavix FreeSWITCH guide)"
+        # an inferred mapping says what it is inferred from, not which line of our copy of a document
+        assert locked["auth_username"].startswith("⚠ from Wavix's answer: name (mapped by inference: the ")
+        assert not any("seed" in line for line in locked.values()), locked
+        assert "ctrl+o unlocks the offered values" in str(second.query_one("#status").render())
+        assert "Unlock offered" in _footer_keys(second)
+        await keys.type_text("0709988776")  # the phone number, the first field
+        await keys.press("tab", "ctrl+o")
+        await keys.settle()
+        unlocked = _origin_lines(second)
+        assert unlocked["address"] == (
+            "🔓 unlocked, as offered: Wavix documents it: regional SIP gateways (Wavix FreeSWITCH guide)"
+        )
+        assert not any(line.startswith("🔒") for line in unlocked.values()), unlocked
+        status = str(second.query_one("#status").render())
+        assert status == "offered values unlocked, editable · ctrl+n reviews both"
+        assert "Unlock offered" not in _footer_keys(second)
+        (toast,) = _unlock_toasts(app)
+        await keys.fill_form(second.form, {"address": "sip:nl.wavix.net:5060"})
+        await keys.settle()
+        assert _origin_lines(second)["address"] == (
+            "✎ changed here; offered: sip:us.wavix.net:5060 "
+            "(Wavix documents it: regional SIP gateways (Wavix FreeSWITCH guide))"
+        )
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert isinstance(app.screen, JoinedReviewScreen)
+        assert _unlock_toasts(app) in ([toast], [])  # the same toast (gone once its time is up), no other
+        await keys.press("escape", "escape")  # the review, then the form: back at its account step
+        await keys.settle()
+        await keys.accept_account()
+        again = app.screen
+        assert isinstance(again, JoinedDetailsScreen) and again is not second
+        lines = _origin_lines(again)
+        assert lines["address"].startswith("✎ changed here; offered: sip:us.wavix.net:5060 ")
+        assert lines["auth_username"].startswith("⚠ unlocked, as offered: from Wavix's answer: name")
+        assert "Unlock offered" not in _footer_keys(again)
+        assert _unlock_toasts(app) in ([toast], [])
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert isinstance(app.screen, JoinedReviewScreen)
+        assert _unlock_toasts(app) in ([toast], [])
+        await keys.press("enter")
+        for _ in range(400):
+            if isinstance(app.screen, ResultScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, ResultScreen), app.screen
+        assert _unlock_toasts(app) in ([toast], [])

@@ -30,7 +30,7 @@ from trunkwizard.connect.offers import (
     canonical_codecs,
 )
 from trunkwizard.connect.pairing import Filled, fill, pairs, password_rules
-from trunkwizard.connect.passwords import generate_password, password_problems
+from trunkwizard.connect.passwords import generate_password, password_problems, rules_in_words
 
 __all__ = [
     "Fill",
@@ -50,4 +50,5 @@ __all__ = [
     "pairs",
     "password_problems",
     "password_rules",
+    "rules_in_words",
 ]

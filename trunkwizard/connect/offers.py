@@ -59,8 +59,9 @@ class Origin(enum.StrEnum):
 class Sourced(Generic[T]):
     """One offered value and where it came from.
 
-    `where` is the wire name in the answer or request (`name`), or the document line ("seed 003 line
-    207"), or for an inference what it was inferred from.
+    `where` is the wire name in the answer or request (`name`), or the document by the name a technician
+    knows it by ("regional SIP gateways (Wavix FreeSWITCH guide)"), or for an inference what it was
+    inferred from. The second form shows it: never a line of our copies of the documents (seed files).
     """
 
     value: T
@@ -94,9 +95,15 @@ class Sourced(Generic[T]):
 
 @dataclass(frozen=True)
 class PasswordRule:
-    """A password rule one side states; a generated password meets every rule of both sides."""
+    """A password rule one side states; a generated password meets every rule of both sides.
+
+    `source` is the document line it follows, for the code and its tests ("seed 003 lines 33-35");
+    `stated_in` names that document as a technician knows it ("Yeastar's API documentation"): what the
+    screens and messages say.
+    """
 
     source: str
+    stated_in: str
     min_length: int = 1
     max_length: int | None = None
     digit: bool = False
@@ -308,13 +315,15 @@ class Fill:
     """One wire field a need fills from an offer.
 
     `source` says where the mapping itself comes from (the need's document line); `inferred` marks a
-    mapping no document states (the technician is warned to check it).
+    mapping no document states (the technician is warned to check it), and `why` says in the
+    technician's words what it is inferred from: the second form shows it, never `source`.
     """
 
     wire: str
     take: str | Take
     source: str
     inferred: bool = False
+    why: str = ""
 
     def value_of(self, offer: Offer) -> Sourced[Any] | None:
         if isinstance(self.take, str):

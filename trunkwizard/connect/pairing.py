@@ -44,7 +44,8 @@ def fill(offer: Offer, need: Need) -> Filled:
         answers[item.wire] = list(taken.value) if isinstance(taken.value, tuple) else taken.value
         label = taken.label(offer.provider_title)
         if item.inferred and not taken.inferred:
-            label += f" (mapped by inference: {item.source})"
+            # what the mapping is inferred from, in the technician's words (its source is a seed line)
+            label += f" (mapped by inference: {item.why})" if item.why else " (mapped by inference)"
         origins[item.wire] = label
         if item.inferred or taken.inferred:
             inferred.add(item.wire)

@@ -22,7 +22,13 @@ from pydantic import SecretStr
 from trunkwizard.connect.offers import PasswordRule
 from trunkwizard.redact import register_secret
 
-__all__ = ["DEFAULT_LENGTH", "PASSWORD_ALPHABET", "generate_password", "password_problems"]
+__all__ = [
+    "DEFAULT_LENGTH",
+    "PASSWORD_ALPHABET",
+    "generate_password",
+    "password_problems",
+    "rules_in_words",
+]
 
 DEFAULT_LENGTH = 24
 PASSWORD_ALPHABET = string.ascii_letters + string.digits + "-_."
@@ -30,8 +36,16 @@ _CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
 
 
 def password_problems(password: str, rules: Iterable[PasswordRule]) -> list[str]:
-    """What `password` misses of `rules`, each with the rule's source."""
-    return [f"{rule.source}: {miss}" for rule in rules for miss in rule.problems(password)]
+    """What `password` misses of `rules`, each with the document that states the rule."""
+    return [f"{miss} ({rule.stated_in})" for rule in rules for miss in rule.problems(password)]
+
+
+def rules_in_words(rules: Iterable[PasswordRule]) -> str:
+    """Which documents' password rules a generated password meets, as a technician reads it."""
+    documents = list(dict.fromkeys(rule.stated_in for rule in rules))
+    if not documents:
+        return "no password rule is documented for it"
+    return "it meets the password rules of " + " and ".join(documents)
 
 
 def generate_password(rules: Iterable[PasswordRule] = (), length: int = DEFAULT_LENGTH) -> SecretStr:

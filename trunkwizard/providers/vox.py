@@ -355,7 +355,11 @@ _NEEDS = (
             Fill("address", _sip_address, "seed 004 line 78: the SIP address of the trunk"),
             # Vox has one digest user name: the offer's authentication name, which a registrar checks
             Fill(
-                "auth_username", _digest_user, "seed 004 line 84: username for SIP trunk auth", inferred=True
+                "auth_username",
+                _digest_user,
+                "seed 004 line 84: username for SIP trunk auth",
+                inferred=True,
+                why="the authentication name, as Vox's one SIP user name",
             ),
             Fill("auth_password", "password", "seed 004 line 89: password for SIP trunk authentication"),
         ),

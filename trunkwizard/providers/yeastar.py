@@ -696,7 +696,12 @@ _MODES = (
 
 # seed 003 lines 33-35: the register trunk's password rule (line 208, the account trunk's password, has none)
 STRONG_PASSWORD = PasswordRule(
-    "Yeastar (seed 003 lines 33-35)", min_length=10, digit=True, upper=True, lower=True
+    "seed 003 lines 33-35",
+    "Yeastar's API documentation",
+    min_length=10,
+    digit=True,
+    upper=True,
+    lower=True,
 )
 _PBX_HOST = "the PBX's web address; behind NAT its public SIP address may differ"
 _PBX_PORT = "the PBX's default SIP port"
@@ -773,12 +778,19 @@ _NEEDS = (
             Fill("codec_sel", _yeastar_codecs, "seed 003 line 37: codec settings of the trunk"),
             Fill("enb_outbound_proxy", _proxy_part(0), "seed 003 line 64"),
             Fill("outbound_proxy_server", _proxy_part(1), "seed 003 line 72"),
-            Fill("outbound_proxy_port", _proxy_part(2), "seed 003 line 73", inferred=True),
+            Fill(
+                "outbound_proxy_port",
+                _proxy_part(2),
+                "seed 003 line 73",
+                inferred=True,
+                why="the proxy's own port, else SIP's default 5060",
+            ),
             Fill(
                 "def_outbound_cid",
                 "caller_id",
                 "seed 003 line 74: the other side's caller ID as the trunk's default",
                 inferred=True,
+                why="the other side's caller ID as the trunk's default",
             ),
         ),
         password_rules=(STRONG_PASSWORD,),

@@ -854,11 +854,9 @@ class WizardApp(App[int]):
             plan.second_provider, plan.second_provider.mode(plan.need.mode), typed, connecting, session=self
         )
         await self.push_screen(form)
-        if plan.unlocked:  # values unlocked and changed on purpose stay so for a retry
-            form.action_unlock()
-            for wire in plan.unlocked:
-                if wire in form.form.rows and wire in plan.typed_second:
-                    form.form.rows[wire].editor.set_value(plan.typed_second[wire])
+        if plan.unlocked:  # values unlocked and changed on purpose stay so for a retry (no second toast)
+            typed_second = plan.typed_second
+            form.unlock({wire: typed_second[wire] for wire in plan.unlocked if wire in typed_second})
         second = result.second_created
         if not failed and second is not None:
             state.prepared = result.second_prepared

@@ -9,7 +9,8 @@ here names a provider.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from rich.console import Group
 from textual.binding import Binding
@@ -28,6 +29,7 @@ from trunkwizard.tui.services import DetailsSession, StepSession
 from trunkwizard.tui.state import Connecting
 from trunkwizard.tui.steps import Step
 from trunkwizard.tui.widgets.choice_prompt import choice_prompt
+from trunkwizard.tui.widgets.form_view import FormView
 
 __all__ = ["ConnectDetailsScreen", "NeedScreen", "OfferingScreen", "needs_for"]
 
@@ -143,7 +145,9 @@ class NeedScreen(_SideScreen):
 
 class ConnectDetailsScreen(DetailsScreen):
     """The other side's form: the offered values filled in and locked (ctrl+o unlocks them on purpose),
-    each with a line saying where it came from."""
+    each with a line saying where it came from. Once unlocked, that line says whether the value is still
+    the one offered or was changed here (and is sent instead); ctrl+o is gone from the footer then, as
+    nothing locks them again."""
 
     BINDINGS = [
         Binding("ctrl+o", "unlock", "Unlock offered", id="unlock-offered"),
@@ -166,6 +170,7 @@ class ConnectDetailsScreen(DetailsScreen):
         self.unlocked = False
         # the second half was sent and failed: the first exists; retry, delete it or keep it
         self.failed = False
+        self._origin_lines: dict[str, Static] = {}  # under each offered value: where it came from
 
     def heading(self) -> str:
         title = f"{self.provider.title} · {self.mode.title}"
@@ -174,14 +179,15 @@ class ConnectDetailsScreen(DetailsScreen):
 
     def on_mount(self) -> None:
         filled = self.connecting.filled
-        for wire, origin in filled.origins.items():
+        for wire in filled.origins:
             row = self.form.rows.get(wire)
             if row is None:
                 continue
-            row.editor.disabled = True
+            row.editor.disabled = not self.unlocked
             row.add_class("-offered")
-            marker = ("⚠ " if wire in filled.inferred else "🔒 ") + origin
-            row.mount(Static(marker, classes="offered-origin", markup=False))
+            line = Static(self.origin_line(wire), classes="offered-origin", markup=False)
+            self._origin_lines[wire] = line
+            row.mount(line)
         password = password_wire(self.connecting.need)
         row = self.form.rows.get(password) if password is not None else None
         if row is not None and password not in filled.answers:
@@ -192,14 +198,48 @@ class ConnectDetailsScreen(DetailsScreen):
         super().on_mount()
         self.set_status(self.status_hint())
 
+    def origin_line(self, wire: str) -> str:
+        """The line under an offered value: where it came from (the core's words), and whether it is
+        locked (🔒, or ⚠ for an inference), unlocked as offered, or changed here."""
+        filled = self.connecting.filled
+        origin, inferred = filled.origins[wire], wire in filled.inferred
+        if not self.unlocked:
+            return ("⚠ " if inferred else "🔒 ") + origin
+        if not self.changed_here(wire):
+            return f"{'⚠' if inferred else '🔓'} unlocked, as offered: {origin}"
+        offered = filled.answers[wire]
+        if self.form.rows[wire].field.secret:
+            return f"✎ changed here, not the value offered ({origin})"
+        shown = ", ".join(map(str, offered)) if isinstance(offered, list | tuple) else str(offered)
+        return f"✎ changed here; offered: {shown} ({origin})"
+
+    def changed_here(self, wire: str) -> bool:
+        """An offered value that the editor no longer holds (unlocked and changed, or emptied)."""
+        return bool(self.form.rows[wire].editor.get_value() != self.connecting.filled.answers[wire])
+
+    def _show_origin(self, wire: str) -> None:
+        line = self._origin_lines.get(wire)
+        if line is not None:
+            line.update(self.origin_line(wire))
+
+    def on_form_view_edited(self, event: FormView.Edited) -> None:
+        # Textual calls FormScreen's handler as well (each class's own, in turn): only the origin line here
+        if self.unlocked:
+            self._show_origin(event.field.wire)
+
     def status_hint(self) -> str:
         if self.connecting.resumed:
             return "ctrl+n reviews · F6 deletes the first half · F7 keeps it"
-        return "ctrl+o unlocks the offered values · ctrl+n reviews"
+        return f"{self.lock_hint()} · ctrl+n reviews"
+
+    def lock_hint(self) -> str:
+        return "offered values unlocked, editable" if self.unlocked else "ctrl+o unlocks the offered values"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("delete_first", "keep_first"):
             return self.failed or self.connecting.resumed
+        if action == "unlock":
+            return not self.unlocked
         return super().check_action(action, parameters)
 
     def show_provider_error(self, error: ProviderError | ValidationFailed) -> None:
@@ -230,8 +270,24 @@ class ConnectDetailsScreen(DetailsScreen):
             wire for wire, row in self.form.rows.items() if row.has_class("-offered") and row.editor.disabled
         ]
 
-    def action_unlock(self) -> None:
+    def unlock(self, changed: Mapping[str, Any] | None = None) -> None:
+        """Unlock the offered values, with `changed` (editor values) in place of some: how the form is
+        opened again after they were unlocked and changed on purpose. Says nothing: the toast is for the
+        key (ctrl+o), once."""
         for wire in self.locked():
             self.form.rows[wire].editor.disabled = False
         self.unlocked = True
+        for wire, value in (changed or {}).items():
+            if wire in self.form.rows:
+                self.form.rows[wire].editor.set_value(value)
+        for wire in self._origin_lines:
+            self._show_origin(wire)
+        if not self.failed:
+            self.set_status(self.status_hint())
+        self.refresh_bindings()
+
+    def action_unlock(self) -> None:
+        if self.unlocked:
+            return
+        self.unlock()
         self.notify("Offered values unlocked: a change here no longer matches the other side.", timeout=6)

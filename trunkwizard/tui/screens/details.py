@@ -95,7 +95,7 @@ class DetailsScreen(FormScreen):
     def action_generate_password(self) -> None:
         """A password that meets this side's rules and every other side's it can connect to, filled in
         every password field (and its confirmation), never shown unless asked (ctrl+t)."""
-        from trunkwizard.connect import generate_password
+        from trunkwizard.connect import generate_password, rules_in_words
 
         rules = self.password_rules()
         if rules is None:
@@ -104,9 +104,9 @@ class DetailsScreen(FormScreen):
         for row in self.form.rows.values():
             if row.field.secret and not row.editor.disabled:
                 row.editor.set_value(password)
-        sources = "; ".join(dict.fromkeys(rule.source for rule in rules)) or "no stated rule"
         self.notify(
-            f"Generated a password {self.password_meant_for()} ({sources}); ctrl+t shows it.", timeout=8
+            f"Generated a password {self.password_meant_for()}: {rules_in_words(rules)}. ctrl+t shows it.",
+            timeout=8,
         )
 
     def password_meant_for(self) -> str:

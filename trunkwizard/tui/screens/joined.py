@@ -106,11 +106,9 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
             self.call_later(self._changed_as_left)
 
     def _changed_as_left(self) -> None:
-        """Unlocked and changed before this form was left: still so, not the offered values locked."""
-        self.action_unlock()
-        for wire, value in self.joining.changed_offered.items():
-            if wire in self.form.rows:
-                self.form.rows[wire].editor.set_value(value)
+        """Unlocked and changed before this form was left: still so, not the offered values locked (and
+        no second "unlocked" toast: that was said when ctrl+o was pressed)."""
+        self.unlock(self.joining.changed_offered)
 
     def remember(self) -> None:
         super().remember()
@@ -118,7 +116,7 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
         self.joining.changed_offered = {wire: values[wire] for wire in self.changed_offered()}
 
     def status_hint(self) -> str:
-        return "ctrl+o unlocks the offered values · ctrl+n reviews both"
+        return f"{self.lock_hint()} · ctrl+n reviews both"
 
     def changed_offered(self) -> dict[str, Any]:
         """The offered values unlocked and changed here (answers): sent instead of the offered ones."""
@@ -167,8 +165,9 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
                 headline = (
                     f"{len(carried)} value{'s' if many else ''} carried from {first} "
                     f"{'fail' if many else 'fails'} this side's rules (see under "
-                    f"{'them' if many else 'it'}): ctrl+o unlocks to type another, or change it on the "
-                    "first side (Esc)."
+                    f"{'them' if many else 'it'}): "
+                    f"{'type another here' if self.unlocked else 'ctrl+o unlocks to type another'}, or "
+                    "change it on the first side (Esc)."
                 )
             self.show_problems(failure.problems, headline=headline)
             return
