@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from rich.console import Console
 from textual.app import App
 
-__all__ = ["footer_text", "screen_lines", "screen_text"]
+__all__ = ["footer_text", "screen_lines", "screen_text", "terminal_lines"]
 
 
 def screen_lines(app: App[Any]) -> list[str]:
@@ -22,3 +24,13 @@ def footer_text(app: App[Any]) -> str:
     footers = app.screen.query("StepFooter, Footer")
     region = footers.first().region
     return "\n".join(screen_lines(app)[region.y : region.bottom])
+
+
+def terminal_lines(app: App[Any]) -> list[str]:
+    """What the terminal shows now, line by line: under a dialog, the screens beneath it show through its
+    translucent background (`screen_lines` draws the top screen alone), as in `App.export_screenshot`."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, force_terminal=True)
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(update)
+    return console.export_text(styles=False).splitlines()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from tests.tui.driver import KeyboardDriver
-from tests.tui.screen_text import footer_text, screen_lines
+from tests.tui.screen_text import footer_text, screen_lines, terminal_lines
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.row_editor import RowEditorScreen
@@ -107,3 +109,46 @@ async def test_the_row_editor_shows_its_keys_in_a_footer(make_app: Callable[...,
         assert isinstance(app.screen, RowEditorScreen)
         footer = footer_text(app)
         assert "^s Save row" in footer and "esc Cancel" in footer and "f1 Help" in footer, footer
+
+
+@pytest.mark.parametrize(
+    ("provider_key", "mode_key", "wire", "toggle"),
+    [
+        ("yeastar", "register", "outbound_cid_list", None),
+        ("wavix", "sip-trunk", "allowed_ips", "ip_restrict"),
+    ],
+)
+async def test_the_row_editor_shows_only_its_own_keys(
+    provider_key: str, mode_key: str, wire: str, toggle: str | None, make_app: Callable[..., WizardApp]
+) -> None:
+    # Reported at 80x24: the form's footer takes two rows there, the editor's one; the form's first row
+    # showed through above the editor's keys ("a Add row  e Edit  d Delete  [ ] Move  esc Back  ^n Next"),
+    # none of which works in the editor.
+    provider = get_provider(provider_key)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(provider, mode_key)
+        form = app.screen.form  # type: ignore[attr-defined]
+        if toggle is not None:
+            form.focus_field(toggle)
+            await keys.press("space")
+        form.focus_field(wire)
+        await keys.settle()
+        beneath = footer_text(app)
+        assert "a Add row" in beneath and "^n Next" in beneath and len(beneath.splitlines()) == 2, beneath
+        await keys.press("a")
+        await keys.settle()
+        assert isinstance(app.screen, RowEditorScreen)
+        shown = terminal_lines(app)
+        assert len(shown) == 24
+        own = footer_text(app)
+        assert "^s Save row" in own and "esc Cancel" in own, own
+        assert shown[-len(own.splitlines()) :] == own.splitlines()
+        for key in ("a Add row", "e Edit", "d Delete", "[ ] Move", "esc Back", "^n Next"):
+            assert not any(key in line for line in shown), (key, "\n".join(shown))
+        await keys.press("escape")  # back on the form, its keys are shown again
+        await keys.settle()
+        assert not isinstance(app.screen, RowEditorScreen)
+        assert footer_text(app) == beneath
+        assert terminal_lines(app)[-2:] == beneath.splitlines()

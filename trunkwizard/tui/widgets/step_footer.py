@@ -8,7 +8,11 @@ widgets their new keys in place still laid out the whole screen and drew a secon
 keys changed (a key that changes width is resized, and a resize repaints a frame later): about 15 ms of
 a Tab's 30 ms of CPU on the largest form (issue 16: one refresh per key). Here the keys are one line of
 text (two or more when they do not fit), redrawn as focus moves; a layout only when the number of rows
-changes. A click on a key presses it, as on Textual's Footer."""
+changes. A click on a key presses it, as on Textual's Footer.
+
+While another screen is on top, the footer keeps its rows but shows no key: a dialog or the row editor
+lets the screen beneath show through, dimmed, and the form's keys showed there beside (or above) the
+editor's own, though none of them works until the dialog is gone."""
 
 from __future__ import annotations
 
@@ -106,6 +110,8 @@ class StepFooter(Widget, can_focus=False):
         self._entries: tuple[FooterEntry, ...] = ()
         self._palette: FooterEntry | None = None
         self._spans: list[_Span] = []
+        self._covered = False  # another screen is on top of this one
+        self._drawn_covered = False  # as the last render drew it
 
     @property
     def entries(self) -> tuple[FooterEntry, ...]:
@@ -114,11 +120,21 @@ class StepFooter(Widget, can_focus=False):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.app.screen_change_signal.subscribe(self, self.screen_changed)
         # The screen's bindings are known now: the keys are drawn with the rest of the screen.
         self._take(self.screen, self.screen.active_bindings)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
+        self.app.screen_change_signal.unsubscribe(self)
+
+    def screen_changed(self, top: Screen[Any]) -> None:
+        if self._closing or self._pruning or not self.is_attached:
+            return
+        self._covered = top is not self.screen
+        # a hidden screen's footer is drawn again when its screen shows (on top, or beneath a dialog)
+        if self._covered != self._drawn_covered and self.screen.is_current:
+            self.refresh()
 
     def on_resize(self) -> None:
         self._fit()
@@ -162,6 +178,10 @@ class StepFooter(Widget, can_focus=False):
 
     def render(self) -> Text:
         width = self.size.width or self.app.size.width
+        self._drawn_covered = self._covered
+        if self._covered:
+            self._spans = []
+            return Text("\n" * (self.size.height - 1), no_wrap=True, end="")
         key_style = self.get_component_rich_style("step-footer--key")
         description_style = self.get_component_rich_style("step-footer--description")
         dim = Style(dim=True)
