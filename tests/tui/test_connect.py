@@ -31,6 +31,7 @@ from trunkwizard.store import HistoryStore
 from trunkwizard.tui.persistent_app import PersistentWizardApp
 from trunkwizard.tui.screens.connect import ConnectDetailsScreen, NeedScreen
 from trunkwizard.tui.screens.details import DetailsScreen
+from trunkwizard.tui.screens.quit_confirm import QuitScreen
 from trunkwizard.tui.screens.result import ResultScreen
 from trunkwizard.tui.screens.sip_check import SipCheckScreen
 from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
@@ -186,6 +187,47 @@ async def test_the_offered_values_unlock_only_on_purpose(private_home: PrivateHo
         await keys.press("ctrl+o")
         await keys.settle()
         assert screen.locked() == []
+
+
+async def test_a_password_typed_after_a_result_is_asked_about_on_quitting(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    """On a result, ctrl+q quits: what was typed under it was sent. A password typed on the other side's
+    form, opened from that result, is not sent yet: quitting asks first, as on any form."""
+    need_index = [
+        need.owner + ":" + need.mode
+        for owner, offering, need in available_pairs()
+        if owner == "wavix" and offering.mode == "sip-trunk"
+    ].index("yeastar:register")
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.to_details(WAVIX, "sip-trunk")
+        assert isinstance(app.screen, DetailsScreen)
+        answers = {"label": "Office", "password": CANARY, "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]}
+        await _reviewed_and_sent(keys, app.screen.form, answers)
+        assert isinstance(app.screen, ResultScreen)
+        assert not app.answers_at_risk()
+        await keys.press("o")
+        await keys.settle()
+        await keys.press("home", *["down"] * need_index, "enter")
+        await keys.settle()
+        await keys.accept_account()
+        screen = app.screen
+        assert isinstance(screen, ConnectDetailsScreen)
+        await keys.press("ctrl+o")  # unlock the offered values, the password among them
+        await keys.settle()
+        await keys.fill_form(screen.form, {"password": CANARY + "-other"})
+        await keys.press("ctrl+q")
+        await keys.settle()
+        assert isinstance(app.screen, QuitScreen)
+        question = str(app.screen.query_one("#quit-text").render())
+        assert "passwords and keys typed so far would be lost" in question
+        await keys.press("n")
+        await keys.settle()
+        assert app.screen is screen and app.is_running
+    assert_no_leak(CANARY, private_home.scanned_roots())
 
 
 # --- the second half fails: the first is kept, and the user retries, deletes or keeps it --------------------

@@ -22,7 +22,9 @@ from trunkwizard.providers import get_provider
 from trunkwizard.store import AppDirs, DraftStore, HistoryStore
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.quit_confirm import QuitScreen
+from trunkwizard.tui.screens.result import ResultScreen
 from trunkwizard.tui.screens.resume import ResumeScreen
+from trunkwizard.tui.widgets.secret_editor import SecretEditor
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
 CHORUS = get_provider("chorus")
@@ -299,6 +301,32 @@ async def test_quitting_with_a_typed_password_asks_and_n_keeps_it(
         assert current is details and app.is_running
         password = details.form.values()["sipPassword"]
         assert password is not None and password.get_secret_value() == CANARY
+
+
+async def test_quitting_on_a_result_asks_nothing(private_home: PrivateHome, tmp_path: Path) -> None:
+    # Reported: after "✓ Created", ctrl+q asked, saying the answers typed so far would be lost. What was
+    # typed (the password too) was sent and exists at the provider, and no draft is offered on the next
+    # start: nothing is lost, so it quits.
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        details = await _type_details(keys)
+        password = details.form.rows["sipPassword"].editor
+        assert isinstance(password, SecretEditor) and password.typed
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert app.screen.STEP == "review"  # type: ignore[attr-defined]
+        await keys.press("enter")
+        await keys.settle()
+        assert isinstance(app.screen, ResultScreen)
+        assert details in app.screen_stack  # under the result, with its typed password
+        await keys.press("ctrl+q")
+        await keys.settle()
+        assert not isinstance(app.screen, QuitScreen), shown(app, "#quit-text")
+    assert app.return_code == 0
+    assert not _draft_file().exists()
+    assert_no_leak(CANARY, private_home.scanned_roots())
 
 
 class SlowDraftDisk:

@@ -980,17 +980,25 @@ class WizardApp(App[int]):
         editing = (s for s in self.screen_stack if isinstance(s, InventoryEditScreen))
         return any(screen.has_changes() for screen in editing)
 
+    def unsent_screens(self) -> list[Screen[Any]]:
+        """The screens whose answers were not sent: those above the last result (what a result shows
+        was sent and exists at the provider; nothing typed under it is lost by quitting)."""
+        from trunkwizard.tui.screens.result import ResultScreen
+
+        stack = self.screen_stack
+        sent = max((index + 1 for index, s in enumerate(stack) if isinstance(s, ResultScreen)), default=0)
+        return stack[sent:]
+
     def answers_at_risk(self) -> bool:
         if self.unsent_edit():
             return True
-        from trunkwizard.tui.screens.result import ResultScreen
-
-        if isinstance(self.screen, ResultScreen):
+        unsent = self.unsent_screens()
+        if not unsent:  # on a result
             return False
         from trunkwizard.tui.screens.account import AccountScreen
         from trunkwizard.tui.screens.details import DetailsScreen
 
-        for screen in self.screen_stack:
+        for screen in unsent:
             if isinstance(screen, DetailsScreen) and screen.form.is_modified():
                 return True
             if isinstance(screen, AccountScreen) and not self.sandbox and screen.form.is_modified():
@@ -998,10 +1006,11 @@ class WizardApp(App[int]):
         return any(values for values in self.state.detail_values.values())
 
     def typed_secrets(self) -> bool:
-        """A password or key typed in an open step: no draft keeps it, so quitting loses it."""
+        """A password or key typed in an open step and not sent: no draft keeps it, so quitting loses it.
+        (One typed under a result was sent: asking then said answers would be lost, and none were.)"""
         from trunkwizard.tui.widgets.secret_editor import SecretEditor
 
-        return any(editor.typed for screen in self.screen_stack for editor in screen.query(SecretEditor))
+        return any(editor.typed for screen in self.unsent_screens() for editor in screen.query(SecretEditor))
 
     def quit_question(self) -> str:
         if self.unsent_edit():
