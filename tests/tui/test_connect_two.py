@@ -5,6 +5,7 @@ review holds both halves; both are sent in order, and a failed second half offer
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from tests.test_connect_offers import PAIRS, _need_rest, _offering_answers, _rea
 from tests.tui.conftest import STEADY
 from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, ready
+from tests.tui.screen_text import screen_lines
 from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.connect import OfferKind, generate_password, password_rules
 from trunkwizard.connect.catalog import available_pairs
@@ -472,3 +474,30 @@ async def test_unlocked_offered_values_say_so_and_the_toast_comes_once(tmp_path:
             await pilot.pause(0.02)
         assert isinstance(app.screen, ResultScreen), app.screen
         assert _unlock_toasts(app) in ([toast], [])
+
+
+async def test_what_the_first_side_offers_is_one_column_in_on_every_line(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    # Found at 80x24: a leading space indented "Offered: ..." on its first line only; a long offer wrapped
+    # onto a second line that began at the screen's edge, where nothing else does.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.settle()
+        await keys.press("ctrl+o")  # Connect two
+        await keys.settle()
+        offerings = app.screen
+        assert isinstance(offerings, OfferingScreen)
+        lengths = [len(offering.description) for _, offering in offerings.offerings]
+        await keys.press("home", *["down"] * lengths.index(max(lengths)), "enter")
+        await keys.settle()
+        needs = app.screen
+        assert isinstance(needs, NeedScreen)
+        region = needs.query_one("#offered").region
+        lines = screen_lines(app)[region.y : region.bottom]
+        assert len(lines) >= 2, lines  # the longest offer wraps at 80 columns
+        assert " ".join(line.strip() for line in lines) == f"Offered: {needs.offered}"
+        heading = screen_lines(app)[needs.query_one("#heading").region.y]
+        assert heading.index("Connect") == 1
+        assert all(line[0] == " " and line[1] != " " for line in lines), lines

@@ -18,6 +18,7 @@ from tests.support.leaks import assert_no_leak, assert_private_tree
 from tests.support.secret_service import KeyringSession, PrivateHome
 from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, keyring_known, palette, ready, shown
+from tests.tui.screen_text import screen_lines
 from trunkwizard.accounts import Accounts
 from trunkwizard.providers import get_provider
 from trunkwizard.secrets import SecretVault
@@ -184,6 +185,32 @@ async def test_clearing_the_picker_takes_the_profile_out_of_the_form(
         assert values["api_key"] is None  # the profile's secret left the form
         assert values["base_url"] == CHORUS.account_fields[1].default
         assert "type one in" in shown(app, "#status")
+    assert_no_leak(CANARY, secret_service.home.scanned_roots())
+
+
+async def test_the_saved_accounts_picker_lines_up_with_the_fields(
+    secret_service: KeyringSession, tmp_path: Path
+) -> None:
+    # Found at 80x24: "saved accounts…" began at the screen's edge; the notice above it and the fields
+    # under it begin one column in.
+    _store_profile("acme", CANARY, base_url="https://chorus.example.test/v1")
+    app = keeping_app(tmp_path, sandbox=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.pick_provider(CHORUS)
+        await keys.settle()
+        account = app.screen
+        assert isinstance(account, AccountScreen)
+        picker = account.query_one("#saved", Select)
+        assert picker.display
+        lines = screen_lines(app)
+        shown_picker = lines[picker.region.y]
+        field = lines[account.form.rows["api_key"].region.y]
+        notice = lines[account.query_one("#notice").region.y]
+        assert shown_picker.index("saved accounts…") == field.index("API key *") == notice.index("Enter") == 1
+        # and its right edge is the fields' (the form keeps its width)
+        assert len(shown_picker.rstrip()) == len(field.rstrip()), (shown_picker, field)
     assert_no_leak(CANARY, secret_service.home.scanned_roots())
 
 

@@ -137,7 +137,7 @@ class NeedScreen(_SideScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         yield from super().compose_body()
-        yield Static(f" Offered: {self.offered}", id="offered", markup=False)
+        yield Static(f"Offered: {self.offered}", id="offered", markup=False)
 
     def picked(self, index: int) -> None:
         self.post_message(NeedChosen(self, self.needs[index]))
