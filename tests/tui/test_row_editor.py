@@ -95,6 +95,27 @@ async def test_a_deleted_row_comes_back_with_u(make_app: Callable[..., WizardApp
         assert dids == ["+13125550100", "+13125550101", "+13125550102"]
 
 
+async def test_the_row_cursor_stops_at_the_last_row_and_the_first(make_app: Callable[..., WizardApp]) -> None:
+    """Found by hand: Down on the last row wrapped to row 1, so a quick "down, d" deleted row 1."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(YEASTAR, "register")
+        form = app.screen.form  # type: ignore[attr-defined]
+        form.focus_field("did_list")
+        await keys.settle()
+        for n in range(3):
+            await _add_did(keys, f"+1312555010{n}")
+        await keys.press("down", "d")  # the cursor is on the row just added, the last
+        await keys.settle()
+        dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
+        assert dids == ["+13125550100", "+13125550101"]
+        await keys.press("up", "up", "up", "d")
+        await keys.settle()
+        dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
+        assert dids == ["+13125550101"]
+
+
 async def test_the_row_editor_shows_its_keys_in_a_footer(make_app: Callable[..., WizardApp]) -> None:
     # Reported: ctrl+s and esc were only in the buttons' labels, a field's keys only behind F1.
     app = make_app()

@@ -179,8 +179,11 @@ class RowList(Widget, KeysWhereTyped, can_focus=True):
             widget = container
 
     def action_cursor(self, step: int) -> None:
-        if self.rows:
-            self.cursor = (self.cursor + step) % len(self.rows)
+        # stops at the first and last row: a cursor that wrapped from the last row to the first put a
+        # quick "down, d" on row 1
+        target = min(max(self.cursor + step, 0), len(self.rows) - 1)
+        if self.rows and target != self.cursor:
+            self.cursor = target
             self.refresh()
             self.show_cursor()
 
