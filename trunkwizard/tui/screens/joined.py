@@ -122,11 +122,11 @@ class JoinedDetailsScreen(ConnectDetailsScreen):
         """The offered values unlocked and changed here (answers): sent instead of the offered ones."""
         if not self.unlocked:
             return {}
-        offered, values, answers = self.connecting.filled.answers, self.form.values(), self.form.answers()
+        answers = self.form.answers()
         return {
             wire: answers.get(wire)
-            for wire in offered
-            if wire in values and values[wire] != offered[wire] and self.form.shown(wire)
+            for wire in self.connecting.filled.answers
+            if wire in self.form.rows and self.changed_here(wire) and self.form.shown(wire)
         }
 
     def typed_values(self) -> dict[str, Any]:

@@ -91,9 +91,7 @@ class RowEditorScreen(ModalScreen[Any]):
             self._show_banner()  # a field acted on loses its ✗: the banner goes with the last one
 
     def _show_banner(self) -> None:
-        form = self.form
-        marked = any(row.error and form.shown(wire) for wire, row in form.rows.items())
-        if marked:
+        if self.form.first_problem() is not None:  # a shown field still marked
             text = "✗ fix the fields marked ✗" + (f": {self._unplaced}" if self._unplaced else "")
         else:
             text = f"✗ {self._unplaced}" if self._unplaced else ""
