@@ -8,11 +8,31 @@ import pytest
 
 from tests.tui.driver import KeyboardDriver
 from tests.tui.screen_text import footer_text, screen_lines, terminal_lines
-from trunkwizard.providers import get_provider
+from trunkwizard.providers import Provider, get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.row_editor import RowEditorScreen
+from trunkwizard.tui.widgets.form_view import FormView
 
 WAVIX = get_provider("wavix")
+
+
+async def _on_the_list(
+    keys: KeyboardDriver, provider: Provider, mode_key: str, wire: str, toggle: str | None = None
+) -> FormView:
+    """The form of `mode_key`, focus on its row list `wire` (shown by switching `toggle` on first)."""
+    await keys.to_details(provider, mode_key)
+    form = keys.app.screen.form  # type: ignore[attr-defined]
+    assert isinstance(form, FormView)
+    if toggle is not None:
+        form.focus_field(toggle)
+        await keys.press("space")
+    form.focus_field(wire)
+    await keys.settle()
+    return form
+
+
+def _dids(form: FormView) -> list[str]:
+    return [row["did"] for row in form.rows["did_list"].editor.get_value()]
 
 
 async def test_saving_rows_with_ctrl_s_keeps_the_app_running(make_app: Callable[..., WizardApp]) -> None:
@@ -21,12 +41,7 @@ async def test_saving_rows_with_ctrl_s_keeps_the_app_running(make_app: Callable[
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
-        await keys.to_details(WAVIX, WAVIX.modes[0].key)
-        form = app.screen.form  # type: ignore[attr-defined]
-        form.focus_field("ip_restrict")
-        await keys.press("space")
-        form.focus_field("allowed_ips")
-        await keys.settle()
+        form = await _on_the_list(keys, WAVIX, WAVIX.modes[0].key, "allowed_ips", toggle="ip_restrict")
         for n in range(6):
             await keys.press("a")
             await keys.settle()
@@ -61,10 +76,7 @@ async def test_every_row_is_one_line_in_sight_with_its_number_first(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
-        await keys.to_details(YEASTAR, "register")
-        form = app.screen.form  # type: ignore[attr-defined]
-        form.focus_field("did_list")
-        await keys.settle()
+        await _on_the_list(keys, YEASTAR, "register", "did_list")
         for n in range(3):
             await _add_did(keys, f"+1312555010{n}")
             lines = screen_lines(app)
@@ -78,21 +90,16 @@ async def test_a_deleted_row_comes_back_with_u(make_app: Callable[..., WizardApp
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
-        await keys.to_details(YEASTAR, "register")
-        form = app.screen.form  # type: ignore[attr-defined]
-        form.focus_field("did_list")
-        await keys.settle()
+        form = await _on_the_list(keys, YEASTAR, "register", "did_list")
         for n in range(3):
             await _add_did(keys, f"+1312555010{n}")
         await keys.press("up", "d")
         await keys.settle()
-        dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
-        assert dids == ["+13125550100", "+13125550102"]
+        assert _dids(form) == ["+13125550100", "+13125550102"]
         assert "u Undo" in footer_text(app), "the footer offers the undo"
         await keys.press("u")
         await keys.settle()
-        dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
-        assert dids == ["+13125550100", "+13125550101", "+13125550102"]
+        assert _dids(form) == ["+13125550100", "+13125550101", "+13125550102"]
 
 
 async def test_the_row_cursor_stops_at_the_last_row_and_the_first(make_app: Callable[..., WizardApp]) -> None:
@@ -100,20 +107,15 @@ async def test_the_row_cursor_stops_at_the_last_row_and_the_first(make_app: Call
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
-        await keys.to_details(YEASTAR, "register")
-        form = app.screen.form  # type: ignore[attr-defined]
-        form.focus_field("did_list")
-        await keys.settle()
+        form = await _on_the_list(keys, YEASTAR, "register", "did_list")
         for n in range(3):
             await _add_did(keys, f"+1312555010{n}")
         await keys.press("down", "d")  # the cursor is on the row just added, the last
         await keys.settle()
-        dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
-        assert dids == ["+13125550100", "+13125550101"]
+        assert _dids(form) == ["+13125550100", "+13125550101"]
         await keys.press("up", "up", "up", "d")
         await keys.settle()
-        dids = [row["did"] for row in form.rows["did_list"].editor.get_value()]
-        assert dids == ["+13125550101"]
+        assert _dids(form) == ["+13125550101"]
 
 
 async def test_the_row_editor_shows_its_keys_in_a_footer(make_app: Callable[..., WizardApp]) -> None:
@@ -121,10 +123,7 @@ async def test_the_row_editor_shows_its_keys_in_a_footer(make_app: Callable[...,
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
-        await keys.to_details(YEASTAR, "register")
-        form = app.screen.form  # type: ignore[attr-defined]
-        form.focus_field("did_list")
-        await keys.settle()
+        await _on_the_list(keys, YEASTAR, "register", "did_list")
         await keys.press("a")
         await keys.settle()
         assert isinstance(app.screen, RowEditorScreen)
@@ -149,13 +148,7 @@ async def test_the_row_editor_shows_only_its_own_keys(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
-        await keys.to_details(provider, mode_key)
-        form = app.screen.form  # type: ignore[attr-defined]
-        if toggle is not None:
-            form.focus_field(toggle)
-            await keys.press("space")
-        form.focus_field(wire)
-        await keys.settle()
+        await _on_the_list(keys, provider, mode_key, wire, toggle)
         beneath = footer_text(app)
         assert "a Add row" in beneath and "^n Next" in beneath and len(beneath.splitlines()) == 2, beneath
         await keys.press("a")
