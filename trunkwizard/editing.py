@@ -21,6 +21,7 @@ from pydantic import SecretStr
 
 from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.fields import FormField, Kind
+from trunkwizard.readable import returned_text, value_text
 from trunkwizard.redact import MASK, register_secret
 
 if TYPE_CHECKING:
@@ -61,9 +62,9 @@ def _shown(value: Any) -> str:
     if isinstance(value, list) and all(isinstance(row, Mapping) for row in value):
         # a list of rows: how many, and each row's values (a DID and its name), not a Python repr; a
         # change to a row's second value shows too
-        rows = [" · ".join(str(v) for v in row.values()) for row in value]
+        rows = [" · ".join(value_text(v) for v in row.values()) for row in value]
         return f"{len(value)} row{'s' if len(value) != 1 else ''}" + (f": {', '.join(rows)}" if rows else "")
-    return "(none)" if value in (None, "") else str(value)
+    return "(none)" if value is None or value == "" else value_text(value)
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,7 @@ def edit_form(provider: Provider, details: Details) -> EditForm | None:
         if field.fixed or field.confirm_of or field.location == "path":
             continue
         current = details.body.get(field.wire)
-        shown = "" if current is None else str(current)
+        shown = "" if current is None else returned_text(provider, field.wire, current)
         reason = listing.read_only_fields.get(field.wire)
         if reason is None and not field.sent:
             reason = "not part of this update call"
@@ -285,7 +286,8 @@ def edit_form(provider: Provider, details: Details) -> EditForm | None:
     taken = {f.wire for f in mode.fields}
     for wire, reason in listing.read_only_fields.items():
         if wire not in taken and wire in details.body and not isinstance(details.body[wire], Mapping | list):
-            read_only.append((wire, str(details.body[wire]), reason))
+            value = details.body[wire]
+            read_only.append((wire, "" if value is None else returned_text(provider, wire, value), reason))
     return EditForm(tuple(fields), values, tuple(read_only))
 
 

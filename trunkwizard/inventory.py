@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from trunkwizard.errors import ProviderError
+from trunkwizard.readable import returned_text
 from trunkwizard.redact import MASK, register_secret
 
 if TYPE_CHECKING:
@@ -159,6 +160,7 @@ class Details:
     """One resource as the get call returns it, secrets masked; `reveal` shows one on purpose."""
 
     ref: ResourceRef
+    # (dotted path, the value as people read it: true/false/null, declared times as UTC date-times)
     fields: tuple[tuple[str, str], ...]
     body: Mapping[str, Any]
     secrets: Mapping[str, SecretStr] = field(default_factory=dict, repr=False)
@@ -169,20 +171,21 @@ class Details:
         return self.secrets[path].get_secret_value()
 
 
-def _flatten(body: Any, path: str = "") -> list[tuple[str, str]]:
+def _flatten(provider: Provider, body: Any, path: str = "") -> list[tuple[str, str]]:
+    """Each value of the answer by its dotted path, as people read it (trunkwizard.readable)."""
     if isinstance(body, Mapping):
         rows: list[tuple[str, str]] = []
         for key, value in body.items():
-            rows += _flatten(value, f"{path}.{key}" if path else str(key))
+            rows += _flatten(provider, value, f"{path}.{key}" if path else str(key))
         return rows
     if isinstance(body, list):
         if all(not isinstance(v, Mapping | list) for v in body):
-            return [(path, ", ".join(str(v) for v in body))]
+            return [(path, ", ".join(returned_text(provider, path, v) for v in body))]
         rows = []
         for n, value in enumerate(body):
-            rows += _flatten(value, f"{path}[{n}]")
+            rows += _flatten(provider, value, f"{path}[{n}]")
         return rows
-    return [(path, "" if body is None else str(body))]
+    return [(path, returned_text(provider, path, body))]
 
 
 def _unwrap(body: Any) -> Any:
@@ -222,7 +225,7 @@ async def show(
         modes = client.provider.modes
         mode = listing_of(client.provider).mode_of(resource) or (modes[0].key if len(modes) == 1 else "")
         ref = replace(ref, mode=mode)
-    return Details(ref, tuple(_flatten(body)), resource, secrets, status)
+    return Details(ref, tuple(_flatten(client.provider, body)), resource, secrets, status)
 
 
 @dataclass(frozen=True)

@@ -222,11 +222,15 @@ def _print_created(created: Created, as_json: bool) -> None:
         }
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return
+    from trunkwizard.providers import get_provider
+    from trunkwizard.readable import returned_text
+
+    provider = get_provider(created.ref.provider)
     print(f"Created {created.title}")
     print(f"  id: {created.ref.id}")
     for key, value in created.returned.items():
         if key != "id" and value not in (None, "", [], {}):
-            print(f"  {key}: {value if not isinstance(value, dict | list) else json.dumps(value)}")
+            print(f"  {key}: {returned_text(provider, key, value)}")
     for warning in created.warnings:
         print(f"Warning: {warning}")
     if created.next_steps:

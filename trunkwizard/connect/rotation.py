@@ -233,7 +233,7 @@ def resource_name(provider: Provider, details: Details) -> str:
     wire = provider.listing.confirm_wire if provider.listing is not None else ""
     found = details.body.get(wire) if wire else None
     if found in (None, "") and wire:
-        found = next((v for k, v in details.fields if k.endswith(f".{wire}") and v), None)
+        found = next((v for k, v in details.fields if k.endswith(f".{wire}") and v not in ("", "null")), None)
     return f"{provider.title} {provider.creates} {found or details.ref.id}"
 
 

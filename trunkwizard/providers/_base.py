@@ -326,6 +326,9 @@ class Provider(ABC, Generic[A, R]):
     sip_hints: ClassVar[Mapping[str, str]] = {}
     # the provider's own listing (inventory, show, delete): trunkwizard.providers._listing
     listing: ClassVar[Listing | None] = None
+    # returned fields the provider's documents give as unix milliseconds: shown to people as a UTC
+    # date-time (trunkwizard.readable); `--json` keeps the number
+    epoch_ms_fields: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -379,6 +379,12 @@ class Vox(Provider[VoxAccount, VoxCustomSip]):
     auth_scheme = BearerScheme("api_key")
     existing = Match(items="items", key="number")
     lookups = {"agents": "Vox agents of the organization", "agent_versions": "versions of a Vox agent"}
+    # OrganizationTelephoneNumber, seed 004 lines 143 (start_at "unix timestamp (ms)"), 149 and 155
+    # (created_at, updated_at "unix milliseconds"), 195 (end_at) and 200 (cancel_requested_at); the delete
+    # answer's effective_at is unix ms too (reference providers-chorus-vox-wavix.md line 262)
+    epoch_ms_fields = frozenset(
+        {"start_at", "created_at", "updated_at", "end_at", "cancel_requested_at", "effective_at"}
+    )
     # The agent PATCH names nested fields; the form has them flat.
     error_fields = {
         "inbound_agent.agent_id": "inbound_agent_id",

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from trunkwizard.errors import TrunkwizardError, ValidationFailed
 from trunkwizard.fields import describe_path, problem_text
+from trunkwizard.readable import returned_text, value_text
 from trunkwizard.redact import redact
 from trunkwizard.tui.messages import CopyRequested
 from trunkwizard.tui.widgets.form_view import FormView
@@ -109,9 +110,11 @@ class InventoryEditScreen(Screen[None]):
                     continue
                 if key in listing.read_only_fields:
                     reason = listing.read_only_fields[key]
-                    yield Static(f"{key}: {value}  (read-only: {reason})", classes="edit-fixed", markup=False)
+                    shown = returned_text(provider, key, value)
+                    yield Static(f"{key}: {shown}  (read-only: {reason})", classes="edit-fixed", markup=False)
                     continue
-                shown = "" if key in secrets or value is None else str(value)
+                # read back by _typed (true/false for a flag; a time stays its number, as the update takes it)
+                shown = "" if key in secrets or value is None else value_text(value)
                 yield from self._row(key, shown, key in secrets)
             for key in sorted(secrets - set(body)):
                 yield from self._row(key, "", True)
@@ -170,7 +173,7 @@ class InventoryEditScreen(Screen[None]):
                     answers[key] = SecretStr(field.value)
                 continue
             current = body.get(key)
-            shown = "" if current is None else str(current)
+            shown = "" if current is None else value_text(current)
             if field.value != shown:
                 answers[key] = _typed(field.value, current)
         return answers

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.table import Table
@@ -15,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from trunkwizard.providers import Created, get_provider
+from trunkwizard.readable import returned_text
 from trunkwizard.redact import MASK, redact
 from trunkwizard.tui.messages import ConnectRequested, CopyRequested, EditAgain, SipCheckRequested, StartOver
 from trunkwizard.tui.screens.base import WizardScreen
@@ -26,12 +26,6 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
 __all__ = ["ResultScreen", "result_renderable"]
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, Mapping | list):
-        return redact(json.dumps(value, ensure_ascii=False))
-    return redact("" if value is None else str(value))
 
 
 def result_renderable(
@@ -66,10 +60,14 @@ def result_renderable(
             else:
                 head.append(MASK)
     table = Table(show_header=True, header_style="bold", expand=True, box=None, pad_edge=False)
-    table.add_column("Returned field", no_wrap=True, ratio=1)
-    table.add_column("Value", overflow="fold", ratio=3)
+    # the longest field name whole (a quarter of 80 columns cut a 19-letter one), up to a third of them
+    heading = "Returned field"
+    longest = max((len(str(key)) for key in created.returned), default=0)
+    table.add_column(heading, no_wrap=True, width=min(max(longest, len(heading)), 26))
+    table.add_column("Value", overflow="fold", ratio=1)
+    provider = get_provider(created.ref.provider)
     for key, value in created.returned.items():
-        table.add_row(str(key), _cell(value))
+        table.add_row(str(key), redact(returned_text(provider, str(key), value)))
     steps = Text()
     if created.next_steps:
         steps.append("Next steps\n", style="bold")
