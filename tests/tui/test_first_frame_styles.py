@@ -44,7 +44,7 @@ STEADY = {
     ("StepIndicator", "None"),
     ("Static", "heading"),
     ("Static", "banner"),
-    ("Vertical", "body"),
+    ("StepBody", "body"),
     ("OptionList", "providers"),
     ("Horizontal", "nav"),
     ("Static", "status"),

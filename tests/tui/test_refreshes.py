@@ -429,3 +429,35 @@ async def test_a_toggle_that_shows_rows_draws_them_without_a_second_layout(
             # a later frame draws what its region overlaps (the scrollbar's: the form and the screen)
             assert not {"OnOff", "FormSection", "FieldRow"} & set(drawn[first_frame:]), " ".join(drawn)
         assert section.size.height == 3  # its title line, the title and the switch
+
+
+async def test_a_tab_that_takes_the_footer_a_row_more_or_less_lays_the_screen_out_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The footer's new height resizes the step's body, the form and the form's scrollbar in the same
+    layout; each of their virtual sizes then asked Textual for one layout more, which arranged the same
+    screen again (half of the layouts of a walk through the form)."""
+    from textual.screen import Screen
+
+    layouts: list[int] = []
+    original = Screen._refresh_layout
+
+    def counting(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        if self._layout_required:  # a full layout (a scroll only re-places what is arranged)
+            layouts.append(1)
+        original(self, *args, **kwargs)
+
+    async with on_the_yeastar_form() as (app, keys):
+        monkeypatch.setattr(Screen, "_refresh_layout", counting)
+        footer = app.screen.query_one(StepFooter)
+        rows_changed = 0
+        for _ in range(30):  # through the form: a field's keys take the footer one row or two
+            before = footer.region.height
+            layouts.clear()
+            await keys.press("tab")
+            await keys.settle()
+            await keys.pilot.pause(0.05)  # a layout asked for by the first would come within this
+            changed = footer.region.height != before
+            rows_changed += changed
+            assert len(layouts) == int(changed), (before, footer.region.height, len(layouts))
+        assert rows_changed >= 2

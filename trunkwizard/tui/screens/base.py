@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 
 from trunkwizard.tui.commands import CommandSource, ScreenCommand
 from trunkwizard.tui.steps import Step
+from trunkwizard.tui.widgets.step_body import StepBody
 from trunkwizard.tui.widgets.step_footer import StepFooter
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
 
@@ -84,7 +85,7 @@ class WizardScreen(CommandSource, Screen[None]):
         yield StepIndicator(self.STEP, skipped=session.skipped_steps(), badge=session.badge)
         yield Static(self.heading(), id="heading", markup=False)
         yield Static("", id="banner", markup=False)
-        with Vertical(id="body"):
+        with StepBody(id="body"):
             yield from self.compose_body()
         with Horizontal(id="nav"):
             yield Button(f"← {self.BACK_LABEL}", id="back", compact=True)

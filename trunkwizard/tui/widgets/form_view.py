@@ -18,6 +18,7 @@ from textual.dom import NoScreen
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
+from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 from textual.widgets import Collapsible, Input, Static
 
@@ -65,12 +66,31 @@ class FormSection(Vertical):
     virtual_size: Reactive[Size] = settled_virtual_size()
 
 
+class FormScrollBar(ScrollBar):
+    """The form's scrollbar: its height follows the form's (a Tab that takes the footer a row more or
+    less), and Textual draws it from the form's sizes, not from its own virtual size."""
+
+    virtual_size: Reactive[Size] = settled_virtual_size()
+
+
 class FormView(VerticalScroll, can_focus=False):
     """A form over `fields`, filled from `values` (wire -> value) or the fields' defaults."""
 
     BINDINGS = [Binding("enter", "next_field", "Next field", show=False)]
 
     virtual_size: Reactive[Size] = settled_virtual_size()
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's `Widget.vertical_scrollbar`, made a FormScrollBar: a second layout after each footer
+        resize only drew the same form again."""
+        if self._vertical_scrollbar is None:
+            self._vertical_scrollbar = bar = FormScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     class Edited(Message):
         def __init__(self, form: FormView, field: FormField) -> None:

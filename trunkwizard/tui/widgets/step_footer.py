@@ -24,8 +24,12 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import ActiveBinding
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
+
+from trunkwizard.tui.widgets.settled_size import settled_virtual_size
 
 __all__ = ["FooterEntry", "StepFooter", "footer_columns", "shown_keys"]
 
@@ -82,6 +86,7 @@ class StepFooter(Widget, can_focus=False):
     the keys are laid out in columns on a second row (or more) rather than cut any."""
 
     ALLOW_SELECT = False
+    virtual_size: Reactive[Size] = settled_virtual_size()  # a row more or less: laid out once (_fit)
     COMPONENT_CLASSES = {"step-footer--key", "step-footer--description", "step-footer--edge"}
     DEFAULT_CSS = """
     StepFooter {
