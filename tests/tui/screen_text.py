@@ -7,8 +7,9 @@ from typing import Any
 
 from rich.console import Console
 from textual.app import App
+from textual.geometry import Region
 
-__all__ = ["footer_text", "screen_lines", "screen_text", "terminal_lines"]
+__all__ = ["footer_text", "region_words", "screen_lines", "screen_text", "terminal_lines"]
 
 
 def screen_lines(app: App[Any]) -> list[str]:
@@ -17,6 +18,14 @@ def screen_lines(app: App[Any]) -> list[str]:
 
 def screen_text(app: App[Any]) -> str:
     return "\n".join(screen_lines(app))
+
+
+def region_words(app: App[Any], region: Region) -> str:
+    """The words the screen shows inside `region` (a widget's, say), lines joined by one space: a text
+    wrapped in it reads as one, and a text cut at its right edge or bottom does not."""
+    strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+    lines = ("".join(segment.text for segment in strip.crop(region.x, region.right)) for strip in strips)
+    return " ".join(" ".join(lines).split())
 
 
 def footer_text(app: App[Any]) -> str:

@@ -19,6 +19,7 @@ from tests.support.leaks import assert_no_leak
 from tests.support.secret_service import PrivateHome
 from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, ready
+from tests.tui.screen_text import region_words, screen_lines
 from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.connect import password_problems
 from trunkwizard.connect.catalog import available_pairs
@@ -282,6 +283,22 @@ async def test_a_refused_second_half_is_retried_with_its_answers(
         assert app.state.created is not None and app.state.created.ref.provider == "yeastar"
         await _wait_for_entries(pilot, 2)
     assert HistoryStore().half_done() == []
+
+
+async def test_a_refused_second_half_says_all_of_it_at_80_columns(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    # Found by hand at 80x24: the banner stopped after four lines, at "(name: 'Carrier_Main' is already
+    # used by": which trunk has the name, and "choose another", were not on screen.
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        screen = await _second_half_refused(keys, app)
+        banner = screen.query_one("#banner")
+        said = " ".join(str(banner.render()).split())
+        assert "exists; this side was not created" in said and "DUPLICATE KEY VALUE" in said, said
+        assert said in region_words(app, banner.region), screen_lines(app)
+    assert_no_leak(CANARY, private_home.scanned_roots())
 
 
 async def test_a_refused_second_half_deletes_the_first_after_confirmation(

@@ -16,10 +16,15 @@ from tests.support.secret_service import PrivateHome
 from tests.tui.conftest import STEADY
 from tests.tui.driver import KeyboardDriver, richest_per_mode
 from tests.tui.keeping import keeping_app, ready
-from tests.tui.screen_text import screen_lines
+from tests.tui.screen_text import region_words, screen_lines
+from trunkwizard.client import ProviderClient, load_account
+from trunkwizard.errors import ProviderError
 from trunkwizard.providers import get_provider
+from trunkwizard.sandbox import sandbox_account
 from trunkwizard.store import HistoryStore
 from trunkwizard.tui.app import WizardApp
+from trunkwizard.tui.screens.account import AccountScreen
+from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.history import HistoryScreen
 from trunkwizard.tui.screens.inventory import InventoryDetailsScreen, InventoryScreen
 from trunkwizard.tui.screens.result import ResultScreen
@@ -193,3 +198,32 @@ async def test_a_cut_history_cell_is_marked_and_the_id_shown_whole(
         (row,) = [line for line in screen_lines(app) if "· +1415" in line]
         assert "Chorus… · +14155550177" in row and "434e4781-…" in row, row
         assert f"Created ID {created}" in _flat(app)
+
+
+async def test_a_look_up_that_failed_says_why_whole(make_app: Callable[..., WizardApp]) -> None:
+    # Found by hand at 80x24: with a wrong Client Secret, the PBX form's ITSP country read "type the id
+    # (Yeastar P-Series refused the login" (its input's placeholder): what to check, and that the PBX
+    # blocks the IP after 5 failed logins, were cut at the right edge.
+    yeastar = get_provider("yeastar")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(yeastar)
+        account_step = app.screen
+        assert isinstance(account_step, AccountScreen)
+        account_step.form.focus_field("client_secret")
+        await keys.press("ctrl+u")
+        await keys.type_text("not-the-secret")
+        await keys.accept_account()
+        await keys.pick_mode(yeastar, "register")
+        details = app.screen
+        assert isinstance(details, DetailsScreen)
+        # what the PBX answers this secret, asked apart from the form
+        wrong = load_account(yeastar, {**sandbox_account("yeastar"), "client_secret": "not-the-secret"})
+        async with ProviderClient(yeastar, wrong, transport=app.transport()) as client:
+            with pytest.raises(ProviderError) as refused:
+                await client.lookup("itsp_countries")
+        said = " ".join(refused.value.message.split())
+        assert "Client Secret" in said, said
+        country = details.form.rows["country"]
+        assert said in region_words(app, country.region), screen_lines(app)

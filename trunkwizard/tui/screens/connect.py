@@ -252,7 +252,7 @@ class ConnectDetailsScreen(DetailsScreen):
         self.failed = True
         self.refresh_bindings()
         first = self.connecting.first_title
-        # the choices first: at 80x24 the banner shows four lines, and the provider's message can be long
+        # the choices first: the provider's message can be long, and a banner over eight lines scrolls
         self.set_banner(
             f"{first} exists; this side was not created. ctrl+n retries (answers kept) · F6 deletes "
             f"the first half · F7 keeps it. {problem}"

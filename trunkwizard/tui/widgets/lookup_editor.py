@@ -1,7 +1,8 @@
 """A choice whose options come from the provider account (`choices_from`), loaded by a worker.
 
 The editor asks for its options with a `Wanted` message; the screen runs the look-up in a worker and
-calls `loaded` or `failed`. On failure the technician can still type the value.
+calls `loaded` or `failed`. On failure the technician can still type the value, and a line under it says
+why the list is missing (wrapped: in the input's placeholder a provider's message was cut at the edge).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 
 from trunkwizard.fields import Choice, FormField
 from trunkwizard.tui.widgets.editor_base import FieldEditor
@@ -37,6 +38,7 @@ class LookupEditor(FieldEditor):
         super().__init__(field, value, id=id)
         self._wanted = value
         self._values: list[Any] | None = None  # None until the look-up answered
+        self._failure: Static | None = None  # mounted the first time a look-up fails
 
     def compose(self) -> ComposeResult:
         yield PickList([], prompt="loading…", allow_blank=True, compact=True)
@@ -57,6 +59,7 @@ class LookupEditor(FieldEditor):
         with select.prevent(Select.Changed):
             select.set_options([])
         select.prompt = "loading…"
+        self._say_failure(None)
         # posted from the editor's own queue: a message made in the form's handler would count the form
         # as its sender and stop bubbling there, short of the screen that runs the look-up
         self.call_later(self._want)
@@ -80,6 +83,7 @@ class LookupEditor(FieldEditor):
             elif len(values) == 1 and self.field.needed():
                 select.value = values[0]
         select.prompt = "choose…" if choices else "none found: nothing to pick"
+        self._say_failure(None)
         if wanted not in (None, "") and wanted not in values:
             self._type_instead(focus=False)  # a value the list does not have stays as it was typed
             return
@@ -99,7 +103,20 @@ class LookupEditor(FieldEditor):
         self.query_one(Select).display = False
         typed = self.query_one(Input)
         typed.display = True
-        typed.placeholder = f"type the id ({message[:60]})"
+        typed.placeholder = "type the id"
+        self._say_failure(f"⚠ no list to pick from: {message}")
+
+    def _say_failure(self, text: str | None) -> None:
+        if self._failure is None:
+            if text is None:
+                return
+            if not self.is_attached:
+                return  # the row was hidden while its look-up ran
+            self._failure = Static(text, classes="lookup-failure", markup=False)
+            self.mount(self._failure)
+        else:
+            self._failure.update(text or "")
+        self._failure.display = text is not None
 
     def get_value(self) -> Any:
         if self.typing:
