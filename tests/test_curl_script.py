@@ -4,6 +4,8 @@ as set, whatever characters it holds; the answers' own text reaches it as typed;
 
 from __future__ import annotations
 
+import base64
+import itertools
 import json
 import os
 import shutil
@@ -170,3 +172,65 @@ def test_without_awk_the_script_stops_before_sending(
 
     assert run.returncode == 1 and "needs awk" in run.stderr, run.stderr
     assert not tap.requests, "nothing was sent"
+
+
+def _printing_curl(tmp_path: Path) -> str:
+    """A PATH whose curl prints its arguments, a NUL after each, reads its input and sends nothing."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    script = '#!/bin/sh\nfor arg in "$@"; do printf "%s\\0" "$arg"; done\ncat >/dev/null\n'
+    (tools / "curl").write_text(script)
+    (tools / "curl").chmod(0o700)
+    return f"{tools}:{os.environ['PATH']}"
+
+
+# A user name an inferred rule only warns about: a space, both quotes, a command substitution, a backquote,
+# a backslash and a $ that reads like a variable.
+ODD_USER = "p r'o\"j $(touch pwned) `touch pwned` \\ $HOME"
+
+
+@pytest.mark.parametrize("shell", ["sh", "bash"])
+def test_basic_auth_sends_the_user_and_the_secret_exactly_as_set(shell: str, tmp_path: Path) -> None:
+    """SignalWire's curl computes its HTTP Basic header at run time (printf | base64): the user name
+    reaches it as typed, never run, and the secret as set, as one word."""
+    provider, case = get_provider("signalwire"), CASES["signalwire"]
+    values = {**sandbox_account("signalwire", "http://127.0.0.1:9"), "project_id": ODD_USER}
+    account = load_account(provider, values)
+    prepared = prepare(provider, case.mode, {**case.answers, "password": SECRET}, account)
+    environment = {
+        "PATH": _printing_curl(tmp_path),
+        env_var("signalwire", "api_token"): SECRET,
+        env_var("signalwire", "password"): SECRET,
+    }
+
+    run = subprocess.run(
+        [shell, "-c", prepared.as_curl()], env=environment, cwd=tmp_path, capture_output=True, timeout=30
+    )
+
+    assert run.returncode == 0, run.stderr
+    arguments = run.stdout.decode().split("\0")
+    headers = [value for flag, value in itertools.pairwise(arguments) if flag == "-H"]
+    sent = [header for header in headers if header.startswith("Authorization")]
+    assert len(sent) == len(prepared.calls)
+    for header in sent:
+        scheme, _, encoded = header.removeprefix("Authorization: ").partition(" ")
+        assert scheme == "Basic"
+        assert base64.b64decode(encoded).decode() == f"{ODD_USER}:{SECRET}"
+    assert not (tmp_path / "pwned").exists(), "the user name was run as a command"
+
+
+@pytest.mark.parametrize("shell", ["sh", "bash"])
+def test_a_url_with_a_reference_expands_the_reference_and_nothing_else(shell: str, tmp_path: Path) -> None:
+    from trunkwizard.client import RequestPreview
+
+    url = "https://pbx.example.com/api/$(touch pwned)/`touch pwned`/$HOME/$TRUNKWIZARD_CREATED_ID?q=\"x\\"
+    preview = RequestPreview("GET", url, {"Accept": "application/json"}, None, None)
+    environment = {"PATH": _printing_curl(tmp_path), "TRUNKWIZARD_CREATED_ID": "42"}
+
+    run = subprocess.run(
+        [shell, "-c", preview.as_curl()], env=environment, cwd=tmp_path, capture_output=True, timeout=30
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode().split("\0")[2] == url.replace("$TRUNKWIZARD_CREATED_ID", "42")
+    assert not (tmp_path / "pwned").exists()

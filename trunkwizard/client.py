@@ -54,7 +54,7 @@ from trunkwizard.fields import (
 from trunkwizard.nesting import TooDeep, loads_json
 from trunkwizard.outcome import Outcome, Verdict, judge_failure, looked_up_empty, unknown
 from trunkwizard.providers import Call, Created, Mode, Provider, ResourceRef
-from trunkwizard.providers._auth import SessionAuth, env_var
+from trunkwizard.providers._auth import SessionAuth, ShellExpression, env_var
 from trunkwizard.providers._base import CREATED_ID
 from trunkwizard.redact import MASK, RedactingFilter, redact
 
@@ -127,7 +127,10 @@ class RequestPreview:
     def _curl_command(self) -> str:
         parts = [f"curl -X {self.method} {_shell_url(self.url)}"]
         for name, value in self.headers.items():
-            parts.append(f"-H {_shell_word(f'{name}: {value}')}")
+            if isinstance(value, ShellExpression):
+                parts.append(f'-H "{name}: {value}"')
+            else:
+                parts.append(f"-H {_shell_word(f'{name}: {value}')}")
         if self.curl_body is None:
             return " \\\n  ".join(parts)
         parts.append("--data-binary @- <<JSON")
@@ -142,11 +145,14 @@ def _with_json_escape(commands: str, previews: Sequence[RequestPreview]) -> str:
 
 
 def _shell_word(text: str) -> str:
-    """Quote for a POSIX shell, leaving `$TRUNKWIZARD_...` references to expand."""
-    if "$TRUNKWIZARD_" in text:
+    """Quote for a POSIX shell, leaving `$TRUNKWIZARD_...` references to expand, and nothing else."""
+    if "$TRUNKWIZARD_" in text or "${TRUNKWIZARD_" in text:
         escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`")
-        return f'"{escaped}"'
+        return '"' + _OTHER_DOLLAR.sub(r"\\$", escaped) + '"'
     return shlex.quote(text)
+
+
+_OTHER_DOLLAR = re.compile(r"\$(?!\{?TRUNKWIZARD_)")
 
 
 def _shell_url(url: str) -> str:

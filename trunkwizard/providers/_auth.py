@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shlex
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -24,11 +25,19 @@ __all__ = [
     "BearerScheme",
     "SameOriginBasicAuth",
     "SessionAuth",
+    "ShellExpression",
     "TokenSessionScheme",
     "env_var",
 ]
 
 Preview = tuple[dict[str, str], dict[str, str]]
+
+
+class ShellExpression(str):
+    """A previewed value that a shell computes when a curl export runs, written for the inside of double
+    quotes: every part that is not to expand is already quoted. The curl writer puts it as it is."""
+
+    __slots__ = ()
 
 
 def env_var(provider_key: str, wire: str) -> str:
@@ -137,10 +146,13 @@ class BasicScheme(AuthScheme):
         return SameOriginBasicAuth(user, secret, base_url, title)
 
     def preview(self, provider_key: str, account: Any) -> Preview:
-        # The user is not secret; the secret stays a variable the shell expands into the header.
+        # The user is not secret; the secret stays a variable the shell expands into the header. The
+        # user is quoted and the secret expands as one word, whatever characters either holds (a user
+        # name is checked only by an inferred rule, so it may hold a space, a quote or a `$(`).
         secret = env_var(provider_key, self.secret)
-        user = getattr(account, self.user)
-        return {"Authorization": f"Basic $(printf %s {user}:${secret} | base64 | tr -d '[:space:]')"}, {}
+        user = shlex.quote(f"{getattr(account, self.user)}:")
+        computed = f'$(printf %s {user}"${secret}" | base64 | tr -d \'[:space:]\')'
+        return {"Authorization": ShellExpression(f"Basic {computed}")}, {}
 
 
 @dataclass(frozen=True)
