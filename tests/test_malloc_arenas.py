@@ -5,6 +5,7 @@ process's own memory map: a thread's arena is a heap glibc maps at a 64 MiB boun
 from __future__ import annotations
 
 import os
+import platform
 import subprocess
 import sys
 import textwrap
@@ -19,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAP_MAX = 64 * 2**20  # glibc's HEAP_MAX_SIZE on 64-bit
 
 pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux") or os.confstr("CS_GNU_LIBC_VERSION") is None, reason="glibc only"
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc", reason="glibc only"
 )
+USERS_SETTINGS = ("MALLOC_ARENA_MAX", "GLIBC_TUNABLES")
 
 
 def thread_arenas(pid: int | str = "self") -> int:
@@ -61,7 +63,7 @@ THREADS_THAT_ALLOCATE = textwrap.dedent(
 
 
 def run_threads(mode: str, **env: str) -> tuple[str, int]:
-    environment = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"} | env
+    environment = {k: v for k, v in os.environ.items() if k not in USERS_SETTINGS} | env
     environment["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(
         [sys.executable, "-c", THREADS_THAT_ALLOCATE, mode],
@@ -85,15 +87,26 @@ def test_after_the_cap_threads_allocate_in_the_one_arena() -> None:
     assert run_threads("capped") == ("True", 0)
 
 
-def test_the_users_malloc_arena_max_wins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+@pytest.mark.parametrize(
+    ("name", "value"), [("MALLOC_ARENA_MAX", "4"), ("GLIBC_TUNABLES", "glibc.malloc.arena_max=4")]
+)
+def test_the_users_own_setting_wins(name: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(name, value)
     assert limit_malloc_arenas() is False
-    applied, arenas = run_threads("capped", MALLOC_ARENA_MAX="4")
+    applied, arenas = run_threads("capped", **{name: value})
     assert applied == "False"
     assert arenas >= 1
 
 
-def test_the_wizard_keeps_one_arena_while_its_steps_load_in_worker_threads(tmp_path: Path) -> None:
+def test_no_arena_at_all_is_not_a_cap() -> None:
+    assert limit_malloc_arenas(0) is False
+
+
+def test_the_wizard_keeps_one_arena_while_its_steps_load_in_worker_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in USERS_SETTINGS:  # a machine's own (containers often set MALLOC_ARENA_MAX) would win
+        monkeypatch.delenv(name, raising=False)
     terminal = Pty({"TERM": "xterm-256color", "SSH_CONNECTION": "10.0.0.1 5 10.0.0.2 22"}, tmp_path)
     try:
         terminal.wait_for("Yeastar")
