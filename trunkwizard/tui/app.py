@@ -498,6 +498,7 @@ class WizardApp(App[int]):
             and kept.mode.key == mode_key
             and kept not in self.screen_stack
         ):
+            kept.shown_again_with(self.chosen_account)
             return kept
         self.drop_kept_details()
         screen = DetailsScreen(

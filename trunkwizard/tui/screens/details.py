@@ -37,6 +37,7 @@ class DetailsScreen(FormScreen):
         self._values = values
         self._pairs_loaded = False
         self._paired: tuple[PasswordRule, ...] | None = None
+        self._listed_for = session.chosen_account  # the account its look-ups list the options of
 
     def heading(self) -> str:
         title = self.provider.title
@@ -138,6 +139,16 @@ class DetailsScreen(FormScreen):
         self.show_problems(problems, headline=error.message)
 
     # --- look-ups (choices_from) ----------------------------------------------------------------------
+
+    def shown_again_with(self, account: ProviderModel | None) -> None:
+        """Kept while the account step was shown again: if that step changed the account (another
+        profile, a corrected key), the look-ups ask it again. Their lists (or why there is none) were
+        the other account's."""
+        if account == self._listed_for:
+            return
+        self._listed_for = account
+        for editor in self.query(LookupEditor):
+            editor.reload()
 
     def on_lookup_editor_wanted(self, event: LookupEditor.Wanted) -> None:
         event.stop()
