@@ -62,3 +62,24 @@ def test_an_arrow_or_backspace_typed_just_before_tab_acts_on_its_own_field(priva
         assert "sip.example.com" in host and "comm" not in host, shown
     finally:
         terminal.quit()
+
+
+def test_editing_keys_in_a_burst_act_in_turn_with_the_letters_around_them(private_home: PrivateHome) -> None:
+    """A field's editing keys (Backspace, arrows, Home, ctrl+u) reached its binding only after the keys
+    typed after them had gone in: `abc⌫d` left "abc", ctrl+u then a new value left the field empty, and
+    `Walk←←X` gave "WalkX"."""
+    terminal = _at_the_form(private_home, "Yeastar")  # the trunk name has focus
+    try:
+        left, home, end, backspace, ctrl_u = "\x1b[D", "\x1b[H", "\x1b[F", "\x7f", "\x15"
+        terminal.process.write(f"abc{backspace}d".encode())
+        terminal.wait_for(lambda t: "ab" in _row_of(t, "Trunk name *"), "the first burst on screen")
+        terminal.settle()
+        assert "abd" in _row_of(terminal.text(), "Trunk name *"), terminal.text()
+
+        terminal.process.write(f"{ctrl_u}Walk{left}{left}X{home}_{end}_1".encode())
+        terminal.wait_for(lambda t: "_1" in _row_of(t, "Trunk name *"), "the second burst on screen")
+        terminal.settle()
+        name = _row_of(terminal.text(), "Trunk name *")
+        assert "_WaXlk_1" in name and "abd" not in name, terminal.text()
+    finally:
+        terminal.quit()
