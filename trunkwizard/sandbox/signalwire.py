@@ -11,8 +11,9 @@ Sources: the current official spec
   has `unevaluatedProperties: {not: {}}`, so the older API's `password_confirmation` and `call_handler`
   are rejected as unknown parameters.
 - Lists: `{"data": [...], "links": {self, first, next?, prev?}}` with absolute links carrying page_number,
-  page_size and page_token (required past the first page). The sandbox's default page size is 3, so its
-  7 subscribers take three pages and paging is exercised.
+  page_size and page_token (required past the first page: without it, 404 `{"error": "Not Found"}`, a
+  status the list operations declare). The sandbox's default page size is 3, so its 7 subscribers take
+  three pages and paging is exercised.
 - `PATCH .../sip_endpoints/{id}`: every body field optional (update_subscriber_sip_credential), each
   given one checked as on create; 200 with the endpoint.
 
@@ -212,27 +213,21 @@ class SignalWireSandbox:
         return None
 
     def _page(self, request: Request, items: list[dict[str, Any]]) -> Response:
+        # The spec's two list operations (GET /api/fabric/resources/subscribers and
+        # .../{fabric_subscriber_id}/sip_endpoints) declare no query parameters and only 200, 401, 404 and
+        # 500: not the 422 `page_token_is_invalid` other SignalWire lists answer. A page the links did not
+        # lead to (past the first without their page_token, or page parameters out of range) is therefore
+        # a page not found.
         query = request.query_params
         try:
             number = int(query.get("page_number", "0"))
             size = int(query.get("page_size", str(DEFAULT_PAGE_SIZE)))
         except ValueError:
-            return reply(
-                {"errors": [_error("invalid_parameter", "Page parameters must be integers", None)]}, 422
-            )
+            return reply({"error": "Not Found"}, 404)
         if number < 0 or not 1 <= size <= MAX_PAGE_SIZE:
-            return reply(
-                {
-                    "errors": [
-                        _error("invalid_parameter", f"page_size must be 1 to {MAX_PAGE_SIZE}", "page_size")
-                    ]
-                },
-                422,
-            )
+            return reply({"error": "Not Found"}, 404)
         if number > 0 and query.get("page_token") != self.page_token:
-            return reply(
-                {"errors": [_error("page_token_is_invalid", "Page token is invalid", "page_token")]}, 422
-            )
+            return reply({"error": "Not Found"}, 404)
 
         def link(page: int) -> str:
             params: dict[str, str | int] = {"page_number": page, "page_size": size}

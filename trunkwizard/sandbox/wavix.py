@@ -14,10 +14,12 @@ our models.
   `format: int32` bounds, IP addresses where the spec says "IP address", digits where it says "digits",
   and the account's own limits and numbers. What we only infer (call_limit required with call_restrict,
   positive limits, public addresses, callerid as bare digits) is accepted, as the spec accepts it.
-- `GET /v1/trunks` (page, per_page), `GET /v1/trunks/{id}`, `DELETE /v1/trunks/{id}`
-  (200 `{"success": true}`), 404 `{"success": false, "message": "Record not found"}`.
+- `GET /v1/trunks` (page, per_page; one that is not a number reads as its default, the operation declares
+  no 400), `GET /v1/trunks/{id}`, `DELETE /v1/trunks/{id}` (200 `{"success": true}`), 404
+  `{"success": false, "message": "Record not found"}`.
 - `PUT /v1/trunks/{id}`: the create body again ("Replaces the configuration... Omitted fields revert to
   their defaults"), so a PUT without `password` is refused like a create without it; 200 with the trunk.
+  PUT declares no 422: what the account refuses is a 400 there.
 
 The account starts with trunks already in it (`SEEDED`), one of them pending IP-auth review.
 """
@@ -151,6 +153,15 @@ def _int32(value: Any) -> bool:
     return _is(value, int) and INT32[0] <= value <= INT32[1]
 
 
+def _positive(raw: str | None, default: int) -> int:
+    """A page parameter: a positive int32 (the parameters' `format: int32`), else its default."""
+    try:
+        value = int(raw) if raw is not None else default
+    except ValueError:
+        return default
+    return value if 1 <= value <= INT32[1] else default
+
+
 def _check(body: dict[str, Any]) -> None:
     """Raise Invalid naming the first broken rule, as the documented error message does."""
     for key in body:
@@ -239,9 +250,10 @@ class WavixSandbox:
         try:
             _check(body)
         except Invalid as invalid:
+            # PUT /v1/trunks/{id} declares 400 ValidationErrorResponse and no 422 (POST declares both):
+            # what the account refuses is a 400 here.
             return reply(
-                {"success": False, "message": f"Missing or invalid parameter {invalid.parameter}"},
-                invalid.status,
+                {"success": False, "message": f"Missing or invalid parameter {invalid.parameter}"}, 400
             )
         # Omitted fields revert to their defaults: the trunk is rebuilt from this body alone.
         kept = {k: trunk[k] for k in ("id", "name", "created_at", "access_token")}
@@ -335,11 +347,10 @@ class WavixSandbox:
     async def list(self, request: Request) -> Response:
         if (denied := self._denied(request)) is not None:
             return denied
-        try:
-            page = max(1, int(request.query_params.get("page", "1")))
-            per_page = max(1, int(request.query_params.get("per_page", "25")))
-        except ValueError:
-            return reply({"success": False, "message": "Missing or invalid parameter page"}, 400)
+        # GET /v1/trunks declares 200, 401 and 403 only, no 400: a page or per_page that is not a positive
+        # number is read as its documented default ("Default `1`", "Default `25`"), never refused.
+        page = _positive(request.query_params.get("page"), 1)
+        per_page = _positive(request.query_params.get("per_page"), 25)
         trunks = list(self.trunks.values())
         shown = trunks[(page - 1) * per_page : page * per_page]
         pagination = {
