@@ -293,7 +293,9 @@ def test_the_spec_check_catches_a_sandbox_that_accepts_everything() -> None:
     loose.add_middleware(SpecCheck, violations=violations)
     with TestClient(loose, base_url="http://127.0.0.1") as client:
         client.post("/wavix/v1/trunks", json={"label": "x"})
-    assert len(violations) == 1 and "'password' is a required property" in violations[0]
+    assert "'password' is a required property" in violations[0]
+    # and its answer is no SIPTrunkResponse (tests/test_spec_answers.py checks answers on their own)
+    assert len(violations) == 2 and "HTTP 201 (body): 'name' is a required property" in violations[1]
 
 
 def test_the_spec_check_reads_a_deep_body_as_no_json() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,27 @@ def _integer_within(bits: int) -> Callable[[object], bool]:
 
 OPENAPI_FORMATS.checks("int32")(_integer_within(32))
 OPENAPI_FORMATS.checks("int64")(_integer_within(64))
+
+# The answers' formats (created_at, links.next): jsonschema checks these only with optional packages
+# (rfc3339-validator, rfc3987) that we do not install; a client that parses them must get what they say.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+@OPENAPI_FORMATS.checks("date-time", raises=ValueError)
+def _rfc3339_date_time(value: object) -> bool:
+    """RFC 3339 section 5.6 date-time: a full date, T, a full time and an offset."""
+    if not isinstance(value, str):
+        return True
+    if _RFC3339.fullmatch(value) is None:
+        return False
+    datetime.fromisoformat(value.upper().replace("Z", "+00:00"))  # a real date and time, or ValueError
+    return True
+
+
+@OPENAPI_FORMATS.checks("uri")
+def _absolute_uri(value: object) -> bool:
+    """RFC 3986 URI (not a relative reference): a scheme, then no space."""
+    return not isinstance(value, str) or re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S+", value) is not None
 
 
 def schema_validator(document_name: str, pointer: str) -> Draft202012Validator:

@@ -2,10 +2,14 @@
 
 `SpecCheck` is ASGI middleware around the sandbox app. For a request to a Wavix or SignalWire operation
 the official document declares, it validates the path parameters and the JSON body (Draft 2020-12,
-OpenAPI's int32/int64 formats) and watches the answer. Two outcomes are violations:
+OpenAPI's int32/int64 formats) and the answer. These outcomes are violations:
 - the sandbox answers 5xx (the emulator crashed);
 - the document refuses the request and the sandbox accepts it (2xx/3xx): the emulator is looser than
-  the provider, so a sandbox run would hide a mismatch.
+  the provider, so a sandbox run would hide a mismatch;
+- the answer is not one the document declares for the operation: a status it does not list, or a body
+  its response schema refuses (a required property missing, a type wrong, a property it does not know),
+  or a body where it declares none. Our client's parsing would pass against such an emulator and fail
+  against the provider.
 A request the document allows may still be refused for what only the account knows (a caller ID that
 is not on the account, a username taken): that is the provider's right, not a violation.
 """
@@ -20,7 +24,16 @@ from typing import Any
 from tests.support.openapi import _document, schema_errors, schema_validator
 from trunkwizard.nesting import loads_json
 
-__all__ = ["DOCUMENTS", "Operation", "SpecCheck", "load_documents", "operation_for", "spec_problems"]
+__all__ = [
+    "DOCUMENTS",
+    "DeclaredResponse",
+    "Operation",
+    "SpecCheck",
+    "load_documents",
+    "operation_for",
+    "response_problems",
+    "spec_problems",
+]
 
 # sandbox mount -> the provider's official document in ../shared/openapi/
 DOCUMENTS = {
@@ -36,6 +49,15 @@ def load_documents() -> None:
 
 
 @dataclass(frozen=True)
+class DeclaredResponse:
+    """One entry of an operation's `responses`: a status code, a range ("4XX") or "default"."""
+
+    code: str
+    schema: str | None  # JSON pointer of its application/json schema
+    content: bool  # False: the document declares no body at all (204 "There is no content")
+
+
+@dataclass(frozen=True)
 class Operation:
     document: str
     template: str
@@ -43,6 +65,37 @@ class Operation:
     pattern: re.Pattern[str]
     parameters: tuple[tuple[str, str], ...]  # (path parameter name, JSON pointer of its schema)
     body: str | None  # JSON pointer of the application/json request body schema
+    responses: tuple[DeclaredResponse, ...]
+
+    def declared(self, status: int) -> DeclaredResponse | None:
+        """The response the document declares for `status`: the exact code before its range before
+        "default" (OAS 3.1, Responses Object)."""
+        for kind in (str(status), f"{status // 100}XX", "default"):
+            for response in self.responses:
+                if response.code.upper() == kind.upper():
+                    return response
+        return None
+
+    def answer_problems(self, status: int, content_type: str, raw: bytes) -> list[str]:
+        """What the document refuses in the answer the emulator gave."""
+        response = self.declared(status)
+        if response is None:
+            codes = ", ".join(r.code for r in self.responses)
+            return [f"HTTP {status} is not a status the document declares (it declares {codes})"]
+        if not response.content:
+            return [] if not raw else [f"HTTP {status} declares no body, the sandbox sent {len(raw)} bytes"]
+        if response.schema is None:
+            return []  # content the document gives in some other media type: not ours to read
+        if content_type.split(";")[0].strip().lower() != "application/json":
+            return [f"HTTP {status} declares application/json, the sandbox sent {content_type or 'none'!r}"]
+        try:
+            body = loads_json(raw)
+        except ValueError:
+            return [f"HTTP {status}: the body is not JSON"]
+        return [
+            f"HTTP {status} {e}"
+            for e in schema_errors(schema_validator(self.document, response.schema), body)
+        ]
 
     def problems(self, path: str, body: Any) -> list[str]:
         match = self.pattern.fullmatch(path)
@@ -88,6 +141,46 @@ def _escape(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1")
 
 
+def _declared_responses(document: str, base: str, operation: dict[str, Any]) -> tuple[DeclaredResponse, ...]:
+    declared: list[DeclaredResponse] = []
+    for code, response in operation.get("responses", {}).items():
+        declared.append(_response_at(document, f"{base}/{code}", str(code), response))
+    secured = operation.get("security", _document(document).get("security"))
+    unauthorized = _shared_unauthorized(document)
+    if secured and unauthorized is not None and not any(r.code == "401" for r in declared):
+        # The document is not consistent here: Wavix puts every operation behind bearerAuth and declares
+        # 401 UnauthorizedErrorResponse on most trunk operations, but lists no 401 on GET /v1/trunks/{id}
+        # or GET /v1/profile/config. A key refused there is the same 401 as on their siblings.
+        declared.append(unauthorized)
+    return tuple(declared)
+
+
+def _response_at(document: str, pointer: str, code: str, response: dict[str, Any]) -> DeclaredResponse:
+    if "$ref" in response:  # "#/components/responses/NotFoundErrorResponse"
+        pointer, response = response["$ref"], _resolve(document, response["$ref"])
+    content = response.get("content", {})
+    schema = f"{pointer}/content/application~1json/schema" if "application/json" in content else None
+    return DeclaredResponse(code, schema, bool(content))
+
+
+@cache
+def _shared_unauthorized(document: str) -> DeclaredResponse | None:
+    """The 401 the document's operations declare, when every one that declares a 401 refers to the same
+    shared response (Wavix's #/components/responses/UnauthorizedErrorResponse)."""
+    refs = {
+        response.get("$ref")
+        for item in _document(document)["paths"].values()
+        for method, operation in item.items()
+        if method in _METHODS
+        for code, response in operation.get("responses", {}).items()
+        if str(code) == "401"
+    }
+    if len(refs) != 1 or None in refs:
+        return None
+    ref = refs.pop()
+    return _response_at(document, ref, "401", {"$ref": ref})
+
+
 @cache
 def _operations(document: str) -> tuple[Operation, ...]:
     spec = _document(document)
@@ -113,8 +206,11 @@ def _operations(document: str) -> tuple[Operation, ...]:
             if "application/json" in content:
                 body = f"{base}/{method}/requestBody/content/application~1json/schema"
             regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+            responses = _declared_responses(document, f"{base}/{method}/responses", operation)
             found.append(
-                Operation(document, template, method.upper(), re.compile(regex), tuple(parameters), body)
+                Operation(
+                    document, template, method.upper(), re.compile(regex), tuple(parameters), body, responses
+                )
             )
     # literal paths before templated ones: /subscribers before /subscribers/{id}
     return tuple(sorted(found, key=lambda o: o.template.count("{")))
@@ -146,8 +242,19 @@ def spec_problems(mount: str, method: str, path: str, raw_body: bytes) -> list[s
     return operation.problems(path, body)
 
 
+def response_problems(
+    mount: str, method: str, path: str, status: int, content_type: str, raw_body: bytes
+) -> list[str] | None:
+    """What the official document refuses in this answer; None when it declares no such operation."""
+    operation = operation_for(mount, method, path)
+    if operation is None:
+        return None
+    return operation.answer_problems(status, content_type, raw_body)
+
+
 class SpecCheck:
-    """ASGI middleware: records a violation whenever the sandbox crashes or accepts what the spec refuses."""
+    """ASGI middleware: records a violation whenever the sandbox crashes, accepts what the spec refuses,
+    or answers what the spec does not declare."""
 
     def __init__(self, app: Any, violations: list[str]) -> None:
         self.app = app
@@ -176,11 +283,18 @@ class SpecCheck:
             return following
 
         status = 0
+        content_type = ""
+        answer: list[bytes] = []
 
         async def watch(message: dict[str, Any]) -> None:
-            nonlocal status
+            nonlocal status, content_type
             if message["type"] == "http.response.start":
                 status = message["status"]
+                for name, value in message.get("headers", []):
+                    if name.lower() == b"content-type":
+                        content_type = value.decode("latin-1")
+            elif message["type"] == "http.response.body":
+                answer.append(message.get("body", b""))
             await send(message)
 
         await self.app(scope, replay, watch)
@@ -193,4 +307,10 @@ class SpecCheck:
             self.violations.append(
                 f"{where}: the official document refuses it ({'; '.join(problems)[:300]}) but the sandbox "
                 f"answered HTTP {status}"
+            )
+        wrong = response_problems(mount, scope["method"], "/" + rest, status, content_type, b"".join(answer))
+        if wrong:
+            self.violations.append(
+                f"{where}: the sandbox's answer is not what the official document declares: "
+                f"{'; '.join(wrong)[:400]}"
             )
