@@ -136,6 +136,10 @@ def account(root: str) -> dict[str, Any]:
 
 
 def _error(code: str, message: str, attribute: str | None) -> dict[str, Any]:
+    """One entry of a 422's `errors` (Types.StatusCodes.RestApiErrorItem). The document contradicts itself
+    around it: SipEndpointCreateStatusCode422 and SipEndpointUpdateStatusCode422 give an example with a
+    top-level `"statusCode": 422` that their own `unevaluatedProperties: {not: {}}` refuses. The 422 here
+    follows the schema: `{"errors": [...]}` and nothing else."""
     return {
         "type": "validation_error",
         "code": code,

@@ -272,6 +272,8 @@ class WavixSandbox:
                 {"success": False, "message": "The service is not provisioned for your account."}, 403
             )
         if key != API_KEY:
+            # UnauthorizedErrorResponse, on every operation: the document lists no 401 on GET /v1/trunks/{id}
+            # or GET /v1/profile/config, yet puts them behind bearerAuth like their siblings that declare it.
             return reply({"success": False, "error": True, "message": "Unauthorized"}, 401)
         return None
 
