@@ -30,6 +30,7 @@ __all__ = [
     "ProviderError",
     "ReadOnlyRefused",
     "RequestTimedOut",
+    "SessionMismatch",
     "StoreError",
     "TrunkwizardError",
     "ValidationFailed",
@@ -152,6 +153,10 @@ class CredentialsUnavailable(TrunkwizardError):
     def __init__(self, message: str, *, hint: str = "") -> None:
         self.hint = hint
         super().__init__(message)
+
+
+class SessionMismatch(TrunkwizardError):
+    """A saved account this session cannot use: a real one in the sandbox, or the sandbox's outside it."""
 
 
 class StoreError(TrunkwizardError):

@@ -15,7 +15,7 @@ import importlib
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +32,10 @@ __all__ = [
     "emulator",
     "free_port",
     "in_process_transport",
+    "reaches_in_process",
     "sandbox_account",
     "sandbox_accounts",
+    "session_mismatch",
 ]
 
 IN_PROCESS_ROOT = "http://sandbox.trunkwizard.invalid"
@@ -66,6 +68,30 @@ def sandbox_account(provider_key: str, root: str = IN_PROCESS_ROOT) -> dict[str,
     """Account settings and secrets (wire names) that the sandbox at `root` accepts for a provider."""
     account: Callable[[str], dict[str, Any]] = emulator(provider_key).account
     return account(root.rstrip("/"))
+
+
+def reaches_in_process(values: Mapping[str, Any]) -> bool:
+    """Whether an account's settings point at the in-process sandbox (a profile saved from the sandbox's
+    own account): every emulator's account names its base URL under IN_PROCESS_ROOT."""
+    root = IN_PROCESS_ROOT + "/"
+    return any(isinstance(value, str) and value.startswith(root) for value in values.values())
+
+
+def session_mismatch(values: Mapping[str, Any], *, sandbox: bool) -> str | None:
+    """Why a saved account cannot be used in this session, or None when it can.
+
+    In the sandbox every request goes to the emulator inside this program, whatever URL an account
+    names: a real account would be refused there (an unknown key, a 404 under its URL) and must never
+    be mistaken for a working one. Outside it, an account saved from the sandbox names a host that
+    never resolves (.invalid, RFC 6761 section 6.4)."""
+    if sandbox and not reaches_in_process(values):
+        return (
+            "The sandbox sends requests only to its own emulator, never to a real provider: "
+            "start trunkwizard without --sandbox to use a real account."
+        )
+    if not sandbox and reaches_in_process(values):
+        return "Saved from the sandbox's own account, these work only with trunkwizard --sandbox."
+    return None
 
 
 def sandbox_accounts(root: str = IN_PROCESS_ROOT) -> dict[str, dict[str, Any]]:

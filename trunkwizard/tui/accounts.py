@@ -16,16 +16,19 @@ __all__ = ["AccountSource", "NoSavedAccounts", "SavedAccount"]
 
 @dataclass(frozen=True)
 class SavedAccount:
-    """A saved account as the picker lists it: no secret here."""
+    """A saved account as the picker lists it: no secret here. `unusable` is why this session cannot use
+    it (the core's words, trunkwizard.sandbox.session_mismatch): not offered, and that is said."""
 
     name: str
     provider: str
     description: str = ""
+    unusable: str | None = None
 
 
 class AccountSource(Protocol):
     def saved_accounts(self, provider_key: str) -> Sequence[SavedAccount]:
-        """The saved accounts for a provider (fast, no secret is read)."""
+        """The saved accounts for a provider (fast, no secret is read), those this session cannot use
+        with the reason in `unusable`."""
         ...
 
     def account_values(self, account: SavedAccount) -> Mapping[str, Any]:

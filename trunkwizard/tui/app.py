@@ -402,18 +402,21 @@ class WizardApp(App[int]):
 
         values = self.state.account_values.get(provider.key)
         notice = "Enter the account; secrets stay in memory and are masked (ctrl+t shows them)."
-        if values is None and self.sandbox:
-            try:
-                from trunkwizard.sandbox import sandbox_account
+        own: dict[str, Any] | None = None  # the sandbox's own account, always one pick away
+        if self.sandbox:
+            from trunkwizard.sandbox import sandbox_account
 
-                values = as_form_values(provider, sandbox_account(provider.key))
-                notice = (
-                    "SANDBOX: the built-in emulator's account is filled in. Requests go to the "
-                    "emulator inside this program; nothing leaves this machine."
-                )
-            except KeyError:
-                notice = f"SANDBOX: the emulator has no {provider.title} yet; enter a real account."
-        return AccountScreen(provider, values or {}, notice, session=self)
+            with contextlib.suppress(KeyError):
+                own = as_form_values(provider, sandbox_account(provider.key))
+        if values is None and self.sandbox:
+            values = own
+            notice = (
+                f"SANDBOX: the emulator has no {provider.title} yet; enter a real account."
+                if own is None
+                else "SANDBOX: the built-in emulator's account is filled in. Requests go to the "
+                "emulator inside this program; nothing leaves this machine."
+            )
+        return AccountScreen(provider, values or {}, notice, session=self, sandbox_account=own)
 
     def account_ready(self, account: ProviderModel) -> None:
         provider = self.state.provider

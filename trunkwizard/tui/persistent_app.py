@@ -81,7 +81,7 @@ class PersistentWizardApp(WizardApp):
     ) -> None:
         # the stores (and their imports) wait until first used, after the first screen is drawn
         self._given_dirs = dirs
-        self.profile_accounts = ProfileAccounts(dirs, open_vault)
+        self.profile_accounts = ProfileAccounts(dirs, open_vault, sandbox=bool(options.get("sandbox")))
         if options.get("accounts") is None:
             options["accounts"] = self.profile_accounts
         super().__init__(**options)

@@ -52,9 +52,14 @@ class ProfileAccounts:
     """
 
     def __init__(
-        self, dirs: AppDirs | None = None, open_vault: Callable[[], SecretVault] | None = None
+        self,
+        dirs: AppDirs | None = None,
+        open_vault: Callable[[], SecretVault] | None = None,
+        *,
+        sandbox: bool = False,
     ) -> None:
         self._dirs = dirs
+        self._sandbox = sandbox
         self._open_vault = open_vault
         self._lock = threading.Lock()
         self._accounts: Accounts | None = None
@@ -93,8 +98,10 @@ class ProfileAccounts:
         return ProfileStore(self._dirs).list()
 
     def saved_accounts(self, provider_key: str) -> Sequence[SavedAccount]:
+        from trunkwizard.sandbox import session_mismatch
+
         return [
-            SavedAccount(p.name, p.provider, describe(p))
+            SavedAccount(p.name, p.provider, describe(p), session_mismatch(p.settings, sandbox=self._sandbox))
             for p in self.profiles()
             if p.provider == provider_key
         ]
@@ -102,10 +109,15 @@ class ProfileAccounts:
     def account_values(self, account: SavedAccount) -> Mapping[str, Any]:
         """Settings and secrets of the profile. ProfileSecretMissing (with the rest of the values) when a
         required secret is neither in the keyring nor in this session's memory."""
+        from trunkwizard.errors import SessionMismatch
+        from trunkwizard.sandbox import session_mismatch
         from trunkwizard.secrets import SecretMissing
 
         accounts = self.accounts
         loaded = accounts.load(account.name)
+        mismatch = session_mismatch(loaded.profile.settings, sandbox=self._sandbox)
+        if mismatch is not None:
+            raise SessionMismatch(f"{account.name}: {mismatch}")
         self.choose(loaded.profile)
         values = loaded.answers()
         required = {f.wire: f for f in accounts.secret_fields(loaded.profile.provider) if f.required}

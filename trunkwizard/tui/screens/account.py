@@ -13,7 +13,12 @@ from textual.widget import Widget
 from textual.widgets import Select, Static
 
 from trunkwizard.client import load_account
-from trunkwizard.errors import AuthenticationFailed, CredentialsUnavailable, ValidationFailed
+from trunkwizard.errors import (
+    AuthenticationFailed,
+    CredentialsUnavailable,
+    SessionMismatch,
+    ValidationFailed,
+)
 from trunkwizard.fields import Kind, ProviderModel
 from trunkwizard.providers import Provider
 from trunkwizard.tui.accounts import SavedAccount
@@ -26,7 +31,10 @@ from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
 from trunkwizard.tui.widgets.pick_list import PickList
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
 
-__all__ = ["AccountScreen", "as_form_values"]
+__all__ = ["SANDBOX_PICK", "AccountScreen", "as_form_values"]
+
+# the picker's value for the sandbox's own account (no profile can be named this: see PROFILE_NAME_RULE)
+SANDBOX_PICK = ".sandbox"
 
 
 def as_form_values(provider: Provider, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -42,13 +50,21 @@ class AccountScreen(FormScreen):
     BINDINGS = [Binding("f4", "inventory", "Inventory", id="inventory")]
 
     def __init__(
-        self, provider: Provider, values: Mapping[str, Any], notice: str, *, session: AccountSession
+        self,
+        provider: Provider,
+        values: Mapping[str, Any],
+        notice: str,
+        *,
+        session: AccountSession,
+        sandbox_account: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(session=session)
         self.session = session
         self.provider = provider
         self.model: type[ProviderModel] = provider.account_model
         self._values = dict(values)
+        # the sandbox's own account (form values), offered first in the picker; None outside the sandbox
+        self._sandbox_account = dict(sandbox_account) if sandbox_account is not None else None
         self._notice = notice
         self._saved: list[SavedAccount] = []
         self._from_profile: set[str] = set()  # wire names the loaded profile filled in
@@ -64,6 +80,10 @@ class AccountScreen(FormScreen):
         saved = PickList([], prompt="saved accounts…", id="saved", compact=True)
         saved.display = False
         yield saved
+        # saved accounts this session cannot use, and why (the core says: trunkwizard.sandbox)
+        unusable = Static("", id="unusable", markup=False)
+        unusable.display = False
+        yield unusable
         yield from self.form_widgets(self.provider.account_fields, self._values)
 
     def on_mount(self) -> None:
@@ -75,22 +95,49 @@ class AccountScreen(FormScreen):
     @work(group="accounts", exclusive=True)
     async def list_saved(self) -> None:
         source = self.session.accounts
-        self._saved = list(await asyncio.to_thread(source.saved_accounts, self.provider.key))
-        if not self._saved:
-            if self.session.profile:
-                self.set_banner(f"No saved {self.provider.title} account named {self.session.profile!r}.")
-            return
-        picker = self.query_one("#saved", Select)
-        picker.set_options([(f"{a.name}  {a.description}".strip(), a.name) for a in self._saved])
-        picker.display = True
+        listed = list(await asyncio.to_thread(source.saved_accounts, self.provider.key))
+        self._saved = [a for a in listed if a.unusable is None]
+        unusable = [a for a in listed if a.unusable is not None]
         wanted = self.session.profile
+        not_here = next((a for a in unusable if a.name == wanted), None)
+        if not_here is not None:
+            self.set_banner(f"{not_here.name!r} is not offered here: why is said under the picker.")
+        elif wanted and not any(a.name == wanted for a in self._saved):
+            self.set_banner(f"No saved {self.provider.title} account named {wanted!r}.")
+        if unusable:
+            note = self.query_one("#unusable", Static)
+            names = ", ".join(a.name for a in unusable)
+            note.update(f"Not offered here: {names}. {unusable[0].unusable}")
+            note.display = True
+        if not listed:
+            return
+        options = [(f"{a.name}  {a.description}".strip(), a.name) for a in self._saved]
+        if self._sandbox_account is not None:
+            own = "sandbox  the emulator's own account: requests stay in this program"
+            options.insert(0, (own, SANDBOX_PICK))
+        picker = self.query_one("#saved", Select)
+        picker.set_options(options)
+        picker.display = True
         if wanted and any(a.name == wanted for a in self._saved):
             picker.value = wanted
+        elif self._holds_sandbox_account():
+            with picker.prevent(Select.Changed):  # already in the form: nothing to fill in
+                picker.value = SANDBOX_PICK
+
+    def _holds_sandbox_account(self) -> bool:
+        own = self._sandbox_account
+        if own is None or self._from_profile:
+            return False
+        values = self.form.values()
+        return all(values.get(wire) == value for wire, value in own.items() if wire in self.form.rows)
 
     @on(Select.Changed, "#saved")
     def _saved_picked(self, event: Select.Changed) -> None:
         if event.value is Select.NULL:
             self._clear_saved()
+            return
+        if event.value == SANDBOX_PICK:
+            self._use_sandbox_account()
             return
         chosen = next((a for a in self._saved if a.name == event.value), None)
         if chosen is not None:
@@ -112,12 +159,34 @@ class AccountScreen(FormScreen):
         self.set_status("no saved account: type one in")
         self.form.focus_first()
 
+    def _use_sandbox_account(self) -> None:
+        """The sandbox's own account back in the form, in place of a saved one or what was typed."""
+        own = self._sandbox_account
+        if own is None:
+            return
+        self.session.accounts.typed_in(self.provider.key)
+        for wire, row in self.form.rows.items():
+            if wire in own:
+                row.editor.set_value(own[wire])
+            elif wire in self._from_profile:
+                row.editor.set_value(row.field.default)
+        self.form.take_as_start({wire: value for wire, value in own.items() if wire in self.form.rows})
+        self._from_profile.clear()
+        self.form.refresh_visibility()
+        self.set_banner(None)
+        self.set_status("the sandbox's own account: requests go to the emulator inside this program")
+        self.query_one(StepIndicator).badge = self.session.badge
+
     @work(group="accounts", exclusive=True)
     async def load_saved(self, account: SavedAccount) -> None:
         self.set_status(f"reading {account.name} from the keyring…")
         missing: str | None = None
         try:
             values = await asyncio.to_thread(self.session.accounts.account_values, account)
+        except SessionMismatch as exc:
+            self.set_status("")
+            self.set_banner(exc.message)
+            return
         except CredentialsUnavailable as exc:
             self.set_status("")
             self.set_banner(f"{exc.message} {exc.hint}".strip() + " Type the secret for this session.")
