@@ -9,6 +9,7 @@ way round."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from trunkwizard.sandbox import sandbox_account, session_mismatch
 from trunkwizard.secrets import SecretVault
 from trunkwizard.store import ProfileStore
 from trunkwizard.tui.accounts import SavedAccount
+from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.saved_accounts import ProfileAccounts
 from trunkwizard.tui.screens.account import SANDBOX_PICK, AccountScreen
 from trunkwizard.tui.screens.inventory import InventoryScreen
@@ -141,3 +143,33 @@ async def test_outside_the_sandbox_a_profile_saved_from_it_is_not_offered(
     with pytest.raises(SessionMismatch):
         ProfileAccounts().account_values(SavedAccount("practice", "chorus"))
     assert_no_leak(CANARY, secret_service.home.scanned_roots())
+
+
+async def test_an_address_typed_in_the_sandbox_is_refused_before_any_request_and_its_account_is_a_pick_away(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    """No profile at all: the sandbox's own account still heads the picker, an address typed over it
+    that the sandbox never answers is refused at Next (it went to the emulator and came back 404), and
+    picking the sandbox's account again puts it back."""
+    yeastar = get_provider("yeastar")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(yeastar)
+        account = app.screen
+        assert isinstance(account, AccountScreen)
+        picker = account.query_one("#saved", Select)
+        assert picker.display and _picker_values(account) == [SANDBOX_PICK] and picker.value == SANDBOX_PICK
+
+        await keys.fill_form(account.form, {"base_url": "https://10.0.0.5:8088"})
+        assert picker.value is Select.NULL  # the form no longer holds the sandbox's account
+        await keys.accept_account()
+        assert app.screen is account and isinstance(account, AccountScreen)
+        assert "without --sandbox" in str(account.query_one("#banner").render())
+        assert app.focused is picker
+
+        await keys.pick_in_select(picker, SANDBOX_PICK)
+        await keys.settle()
+        assert account.form.values()["base_url"] == sandbox_account("yeastar")["base_url"]
+        await keys.accept_account()
+        assert app.screen.STEP == "mode"

@@ -78,7 +78,8 @@ def reaches_in_process(values: Mapping[str, Any]) -> bool:
 
 
 def session_mismatch(values: Mapping[str, Any], *, sandbox: bool) -> str | None:
-    """Why a saved account cannot be used in this session, or None when it can.
+    """Why an account (a profile's settings, or the API URL a typed-in account reaches) cannot be used
+    in this session, or None when it can.
 
     In the sandbox every request goes to the emulator inside this program, whatever URL an account
     names: a real account would be refused there (an unknown key, a 404 under its URL) and must never

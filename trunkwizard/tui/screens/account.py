@@ -27,6 +27,7 @@ from trunkwizard.tui.messages import AccountReady, InventoryRequested
 from trunkwizard.tui.screens.form_screen import FormScreen
 from trunkwizard.tui.services import AccountSession
 from trunkwizard.tui.steps import Step
+from trunkwizard.tui.widgets.form_view import FormView
 from trunkwizard.tui.widgets.keyring_notice import KeyringNotice
 from trunkwizard.tui.widgets.pick_list import PickList
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
@@ -77,8 +78,11 @@ class AccountScreen(FormScreen):
         yield KeyringNotice(
             self.session.keyring, id="keyring"
         )  # where secrets go this session (hidden without profiles)
-        saved = PickList([], prompt="saved accounts…", id="saved", compact=True)
-        saved.display = False
+        # in the sandbox its own account heads the list from the first frame: always one pick away
+        own = self._own_options()
+        start = SANDBOX_PICK if own and self._holds_sandbox_account(self._values) else Select.NULL
+        saved = PickList(own, prompt="saved accounts…", id="saved", compact=True, value=start)
+        saved.display = bool(own)
         yield saved
         # saved accounts this session cannot use, and why (the core says: trunkwizard.sandbox)
         unusable = Static("", id="unusable", markup=False)
@@ -109,27 +113,33 @@ class AccountScreen(FormScreen):
             names = ", ".join(a.name for a in unusable)
             note.update(f"Not offered here: {names}. {unusable[0].unusable}")
             note.display = True
-        if not listed:
+        if not self._saved:
             return
-        options = [(f"{a.name}  {a.description}".strip(), a.name) for a in self._saved]
-        if self._sandbox_account is not None:
-            own = "sandbox  the emulator's own account: requests stay in this program"
-            options.insert(0, (own, SANDBOX_PICK))
+        options = [
+            *self._own_options(),
+            *((f"{a.name}  {a.description}".strip(), a.name) for a in self._saved),
+        ]
         picker = self.query_one("#saved", Select)
-        picker.set_options(options)
+        current = picker.value
+        with picker.prevent(Select.Changed):  # listed again (profiles edited): the same account stays
+            picker.set_options(options)
+            if any(value == current for _, value in options):
+                picker.value = current
+            elif not self._from_profile and self._holds_sandbox_account(self.form.values()):
+                picker.value = SANDBOX_PICK
         picker.display = True
         if wanted and any(a.name == wanted for a in self._saved):
             picker.value = wanted
-        elif self._holds_sandbox_account():
-            with picker.prevent(Select.Changed):  # already in the form: nothing to fill in
-                picker.value = SANDBOX_PICK
 
-    def _holds_sandbox_account(self) -> bool:
+    def _own_options(self) -> list[tuple[str, str]]:
+        """The sandbox's own account as the picker's first line (none outside the sandbox)."""
+        if self._sandbox_account is None:
+            return []
+        return [("sandbox  the emulator's own account: requests stay in this program", SANDBOX_PICK)]
+
+    def _holds_sandbox_account(self, values: Mapping[str, Any]) -> bool:
         own = self._sandbox_account
-        if own is None or self._from_profile:
-            return False
-        values = self.form.values()
-        return all(values.get(wire) == value for wire, value in own.items() if wire in self.form.rows)
+        return own is not None and all(values.get(wire) == value for wire, value in own.items())
 
     @on(Select.Changed, "#saved")
     def _saved_picked(self, event: Select.Changed) -> None:
@@ -137,11 +147,27 @@ class AccountScreen(FormScreen):
             self._clear_saved()
             return
         if event.value == SANDBOX_PICK:
-            self._use_sandbox_account()
+            if self._from_profile or not self._holds_sandbox_account(self.form.values()):
+                self._use_sandbox_account()
             return
         chosen = next((a for a in self._saved if a.name == event.value), None)
         if chosen is not None:
             self.load_saved(chosen)
+
+    @on(FormView.Edited)
+    def _sandbox_pick_follows_the_form(self) -> None:
+        """The picker says "sandbox" exactly while the form holds the sandbox's own account, so picking
+        it after an edit brings the account back."""
+        picker = self.query_one("#saved", Select)
+        if (
+            self._sandbox_account is None
+            or self._from_profile
+            or picker.value not in (SANDBOX_PICK, Select.NULL)
+        ):
+            return
+        holds = self._holds_sandbox_account(self.form.values())
+        with picker.prevent(Select.Changed):
+            picker.value = SANDBOX_PICK if holds else Select.NULL
 
     def _clear_saved(self) -> None:
         """No saved account after all: take out what the profile filled in (its secrets first of all)
@@ -222,9 +248,25 @@ class AccountScreen(FormScreen):
         except ValidationFailed as failure:
             self.show_problems(failure.problems)
             return
+        if self._leaves_the_sandbox(account):
+            return
         self.set_banner(None)
         self.remember()
         self.post_message(AccountReady(self, account))
+
+    def _leaves_the_sandbox(self, account: ProviderModel) -> bool:
+        """In the sandbox, an account whose API is elsewhere (typed in, or edited) would only meet the
+        emulator under a wrong address: said here, before any request, with the way back."""
+        if self._sandbox_account is None:
+            return False
+        from trunkwizard.sandbox import session_mismatch
+
+        reason = session_mismatch({"api": self.provider.base_url(account)}, sandbox=True)
+        if reason is None:
+            return False
+        self.set_banner(f"{reason} Here, pick the sandbox's own account in the list above.")
+        self.query_one("#saved", Select).focus()
+        return True
 
     def palette_commands(self) -> tuple[ScreenCommand, ...]:
         inventory = ScreenCommand(
@@ -238,6 +280,8 @@ class AccountScreen(FormScreen):
             account = load_account(self.provider, self.form.answers())
         except ValidationFailed as failure:
             self.show_problems(failure.problems)
+            return
+        if self._leaves_the_sandbox(account):
             return
         self.set_banner(None)
         self.remember()
