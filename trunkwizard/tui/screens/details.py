@@ -163,7 +163,7 @@ class DetailsScreen(FormScreen):
         if editor.field.choices_of:
             of = str(self.form.values().get(editor.field.choices_of) or "")
             if not of:
-                editor.failed(f"choose the {self._label(editor.field.choices_of)} first")
+                editor.waiting(f"choose the {self._label(editor.field.choices_of)} first")
                 return
         try:
             async with self.session.client() as client:

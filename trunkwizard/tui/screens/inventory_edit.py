@@ -145,9 +145,12 @@ class InventoryEditScreen(Screen[None]):
     async def _lookup(self, editor: LookupEditor) -> None:
         of = None
         if editor.field.choices_of:
-            of = str(self.query_one(FormView).values().get(editor.field.choices_of) or "")
+            form = self.query_one(FormView)
+            of = str(form.values().get(editor.field.choices_of) or "")
             if not of:
-                editor.failed("nothing to list it from yet")
+                row = form.rows.get(editor.field.choices_of)
+                label = row.field.label.lower() if row is not None else editor.field.choices_of
+                editor.waiting(f"choose the {label} first")
                 return
         try:
             async with self.inventory.client() as client:

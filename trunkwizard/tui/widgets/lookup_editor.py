@@ -1,8 +1,10 @@
 """A choice whose options come from the provider account (`choices_from`), loaded by a worker.
 
 The editor asks for its options with a `Wanted` message; the screen runs the look-up in a worker and
-calls `loaded` or `failed`. On failure the technician can still type the value, and a line under it says
-why the list is missing (wrapped: in the input's placeholder a provider's message was cut at the edge).
+calls `loaded`, `failed`, or `waiting` (the field the list is of, `choices_of`, is still empty). In both of
+the last two the technician can still type the value, and a line under it says why there is no list
+(wrapped: in the input's placeholder a provider's message was cut at the edge). A refusal reads as a
+warning; a wait is an ordinary step of filling the form and reads muted, without a warning sign.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class LookupEditor(FieldEditor):
         super().__init__(field, value, id=id)
         self._wanted = value
         self._values: list[Any] | None = None  # None until the look-up answered
-        self._failure: Static | None = None  # mounted the first time a look-up fails
+        self._note: Static | None = None  # why there is no list: mounted the first time it is needed
 
     def compose(self) -> ComposeResult:
         yield PickList([], prompt="loading…", allow_blank=True, compact=True)
@@ -59,7 +61,7 @@ class LookupEditor(FieldEditor):
         with select.prevent(Select.Changed):
             select.set_options([])
         select.prompt = "loading…"
-        self._say_failure(None)
+        self._say(None)
         # posted from the editor's own queue: a message made in the form's handler would count the form
         # as its sender and stop bubbling there, short of the screen that runs the look-up
         self.call_later(self._want)
@@ -83,7 +85,7 @@ class LookupEditor(FieldEditor):
             elif len(values) == 1 and self.field.needed():
                 select.value = values[0]
         select.prompt = "choose…" if choices else "none found: nothing to pick"
-        self._say_failure(None)
+        self._say(None)
         if wanted not in (None, "") and wanted not in values:
             self._type_instead(focus=False)  # a value the list does not have stays as it was typed
             return
@@ -99,24 +101,34 @@ class LookupEditor(FieldEditor):
             typed.focus()
 
     def failed(self, message: str) -> None:
-        """Could not list the options: let the value be typed, and say why."""
+        """Could not list the options: let the value be typed, and say why, as a warning."""
+        self._typed_without_list()
+        self._say(f"⚠ no list to pick from: {message}", failure=True)
+
+    def waiting(self, message: str) -> None:
+        """The options are listed from a field still empty (`message`: which one to fill first). Nothing
+        failed: the value can be typed meanwhile, and the note reads muted, without a warning sign."""
+        self._typed_without_list()
+        self._say(message, failure=False)
+
+    def _typed_without_list(self) -> None:
         self.query_one(Select).display = False
         typed = self.query_one(Input)
         typed.display = True
         typed.placeholder = "type the id"
-        self._say_failure(f"⚠ no list to pick from: {message}")
 
-    def _say_failure(self, text: str | None) -> None:
-        if self._failure is None:
+    def _say(self, text: str | None, *, failure: bool = False) -> None:
+        if self._note is None:
             if text is None:
                 return
             if not self.is_attached:
                 return  # the row was hidden while its look-up ran
-            self._failure = Static(text, classes="lookup-failure", markup=False)
-            self.mount(self._failure)
+            self._note = Static(text, classes="lookup-note", markup=False)
+            self.mount(self._note)
         else:
-            self._failure.update(text or "")
-        self._failure.display = text is not None
+            self._note.update(text or "")
+        self._note.set_class(failure, "-failure")
+        self._note.display = text is not None
 
     def get_value(self) -> Any:
         if self.typing:
