@@ -17,8 +17,9 @@ import pytest
 from tests.support.canary import CANARY
 from tests.support.leaks import assert_no_leak, assert_private_tree
 from tests.support.secret_service import PrivateHome
-from trunkwizard.errors import StoreError, ValidationFailed
+from trunkwizard.errors import Problem, ProviderError, StoreError, ValidationFailed
 from trunkwizard.redact import register_secret
+from trunkwizard.refusals import Refusal, refusals_of
 from trunkwizard.store import (
     AppDirs,
     DraftStore,
@@ -235,6 +236,44 @@ def test_a_draft_drops_every_secret_it_is_handed(dirs: AppDirs, private_home: Pr
     assert content["answers"] == {"sipUsername": "pbx-user", "rows": [{"user": "a"}]}
     assert_no_leak(CANARY, private_home.scanned_roots())
     assert "typed-into-the-form" not in drafts.path().read_text()
+
+
+def test_a_providers_refusal_round_trips_in_the_draft_without_a_secret(
+    dirs: AppDirs, private_home: PrivateHome
+) -> None:
+    register_secret(CANARY)
+    values = {"name": "Carrier_Main", "port": 5060, "password": CANARY, "memo": f"x {CANARY}"}
+    refused = refusals_of(
+        ProviderError(
+            "errcode 40003 DUPLICATE KEY VALUE",
+            problems=[
+                Problem("name", "'Carrier_Main' is already used by trunk Carrier_Main: choose another"),
+                Problem("password", "too weak"),
+            ],
+        ),
+        values,
+    )
+    # texts the store is handed as they are: it redacts them itself, as every text it writes
+    leaky = Refusal("port", 5060, f"port taken (password={CANARY})", f"refused: {CANARY}")
+    by_value = Refusal("memo", values["memo"], "not allowed")  # the refused value is a secret's
+    drafts = DraftStore(dirs)
+    saved = drafts.save(
+        provider="yeastar",
+        profile=None,
+        mode="register",
+        step="details",
+        answers={"details": values},
+        secret_fields={"password"},
+        refused=(*refused, leaky, by_value),
+    )
+    loaded = drafts.load()
+    assert loaded is not None and loaded.refused == saved.refused
+    name, port = loaded.refused
+    assert name == refused[0] and name.headline == "errcode 40003 DUPLICATE KEY VALUE"
+    assert name.holds_for({"name": "Carrier_Main"}) and not name.holds_for({"name": "Carrier_Main2"})
+    assert (port.field, port.value) == ("port", 5060) and CANARY not in port.message + port.headline
+    assert_no_leak(CANARY, private_home.scanned_roots())
+    assert "too weak" not in drafts.path().read_text()  # a secret field's refusal is not kept at all
 
 
 def test_an_unchanged_draft_is_not_rewritten(dirs: AppDirs) -> None:

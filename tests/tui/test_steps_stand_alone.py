@@ -17,6 +17,7 @@ from tests.tui.test_screen_messages import Posted
 from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.fields import ProviderModel
 from trunkwizard.providers import Provider, get_provider
+from trunkwizard.refusals import Refusal
 from trunkwizard.sandbox import in_process_transport, sandbox_account
 from trunkwizard.secrets import KeyringState, KeyringStatus
 from trunkwizard.store import HistoryEntry
@@ -68,6 +69,12 @@ class RecordingSession:
 
     def keep_detail_answers(self, provider_key: str, mode_key: str, values: dict[str, Any]) -> None:
         self.kept.append(("details", provider_key, mode_key, values))
+
+    def refusals(self, provider_key: str, mode_key: str) -> tuple[Refusal, ...]:
+        return ()
+
+    def keep_refusals(self, provider_key: str, mode_key: str, refusals: tuple[Refusal, ...]) -> None:
+        self.kept.append(("refusals", provider_key, mode_key, refusals))
 
 
 class Host(App[None]):

@@ -13,13 +13,15 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from trunkwizard.errors import StoreError
+from trunkwizard.errors import StoreError, first_field
+from trunkwizard.redact import redact
+from trunkwizard.refusals import Refusal
 from trunkwizard.store.files import AppDirs, read_private_file, remove_file, write_private_file
 from trunkwizard.store.profiles import validate_profile_name
 from trunkwizard.store.scrub import strip_secrets
@@ -47,6 +49,41 @@ class Draft:
     id: str = DEFAULT_DRAFT
     # answer paths `save` refused to write because they looked secret (not stored in the file)
     dropped: tuple[str, ...] = ()
+    # what the provider refused on the details step, with its words: marked again when resumed
+    refused: tuple[Refusal, ...] = ()
+
+
+def _refusals_for_file(refused: Iterable[Refusal], secret_fields: Collection[str]) -> list[dict[str, Any]]:
+    """The refusals as the file keeps them: texts redacted, none of a secret field or with a secret value
+    (a secret is never written, not even to recognise it again)."""
+    kept = []
+    for refusal in refused:
+        wire = first_field(refusal.field)
+        _, dropped = strip_secrets({wire: refusal.value}, secret_fields)
+        if dropped:
+            continue
+        kept.append(
+            {
+                "field": refusal.field,
+                "value": refusal.value,
+                "message": redact(refusal.message),
+                "headline": redact(refusal.headline),
+            }
+        )
+    return kept
+
+
+def _refusals_from_file(data: Any) -> tuple[Refusal, ...]:
+    """The refusals a file keeps; an entry that is not one (edited by hand, a newer version) is skipped."""
+    if not isinstance(data, list):
+        return ()
+    return tuple(
+        Refusal(item["field"], item.get("value"), item["message"], str(item.get("headline") or ""))
+        for item in data
+        if isinstance(item, dict)
+        and isinstance(item.get("field"), str)
+        and isinstance(item.get("message"), str)
+    )
 
 
 def _draft_from_json(data: Any, path: Path) -> Draft:
@@ -61,6 +98,7 @@ def _draft_from_json(data: Any, path: Path) -> Draft:
             answers=dict(data.get("answers") or {}),
             saved_at=str(data.get("saved_at", "")),
             id=str(data.get("id", path.stem)),
+            refused=_refusals_from_file(data.get("refused")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"{path} is not a usable draft ({exc})") from None
@@ -93,11 +131,13 @@ class DraftStore:
         secret_fields: Collection[str] = (),
         draft_id: str = DEFAULT_DRAFT,
         generation: int | None = None,
+        refused: Iterable[Refusal] = (),
     ) -> Draft:
         """Write the draft, dropping keys in `secret_fields`, secret-looking keys and known secret values.
 
-        `generation` (from `next_generation`, taken when the answers were read) orders this save among
-        the others; by default it is taken now. A save never covers one made after it."""
+        `refused`: what the provider refused on the details step (`trunkwizard.refusals`), kept without
+        secrets. `generation` (from `next_generation`, taken when the answers were read) orders this
+        save among the others; by default it is taken now. A save never covers one made after it."""
         # first: a signal handler that interrupts this call gets a later generation, so its save wins
         if generation is None:
             generation = self.next_generation()
@@ -105,11 +145,15 @@ class DraftStore:
         path = self.path(draft_id)
         body: dict[str, Any] = {"id": draft_id, "provider": provider, "profile": profile, "mode": mode}
         body.update(step=step, answers=clean)
+        refusals = _refusals_for_file(refused, secret_fields)
+        if refusals:
+            body["refused"] = refusals
         try:
             content = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
         except (TypeError, ValueError) as exc:
             raise StoreError(f"draft answers cannot be saved as JSON ({exc})") from None
-        draft = Draft(provider, profile, mode, step, clean, utc_now(), draft_id, tuple(dropped))
+        kept = _refusals_from_file(refusals)
+        draft = Draft(provider, profile, mode, step, clean, utc_now(), draft_id, tuple(dropped), kept)
         with self._lock:
             landed = self._landed.get(draft_id)
             if landed is not None and (landed[0] > generation or landed[2] == content) and path.exists():

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from trunkwizard.fields import ProviderModel
     from trunkwizard.inventory import DeleteConfirmation
     from trunkwizard.providers import Created, Provider
+    from trunkwizard.refusals import Refusal
     from trunkwizard.store import HistoryEntry
     from trunkwizard.tui.messages import (
         AccountReady,
@@ -285,6 +286,13 @@ class WizardApp(App[int]):
     def keep_detail_answers(self, provider_key: str, mode_key: str, values: dict[str, Any]) -> None:
         """A details step's answers, kept per provider and mode (switching mode loses nothing)."""
         self.state.detail_values[(provider_key, mode_key)] = values
+
+    def refusals(self, provider_key: str, mode_key: str) -> tuple[Refusal, ...]:
+        return self.state.refusals.get((provider_key, mode_key), ())
+
+    def keep_refusals(self, provider_key: str, mode_key: str, refusals: tuple[Refusal, ...]) -> None:
+        """What the provider refused on a details step, kept with its answers (trunkwizard/refusals.py)."""
+        self.state.refusals[(provider_key, mode_key)] = refusals
 
     # --- rotating a joined connection (tui/screens/rotation.py, through tui/services.Rotating) ----------
 

@@ -1,4 +1,5 @@
-"""Keeping the wizard's draft: every non-secret answer, with provider, profile, mode and step.
+"""Keeping the wizard's draft: every non-secret answer, with provider, profile, mode and step, and what
+the provider refused of them (its words, marked again on the refused field when the draft is resumed).
 
 The app calls `schedule()` when a form changes or the step changes; the save follows shortly after
 (debounced, one small atomic write, skipped when nothing changed). The answers are read on the event
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from trunkwizard.fields import FormField
+    from trunkwizard.refusals import Refusal
     from trunkwizard.store import DraftStore
     from trunkwizard.tui.app import WizardApp
 
@@ -102,11 +104,13 @@ class DraftKeeper:
             account = state.account_values.get(provider.key, {})
         mode_key = state.mode_key if any(m.key == state.mode_key for m in provider.modes) else None
         details: dict[str, Any] = {}
+        refused: tuple[Refusal, ...] = ()
         defaults: dict[str, Any] = {}
         secrets = set(secret_wires(provider.account_fields))
         if mode_key is not None:
             live = self._live_values(Step.DETAILS)
             details = live if live is not None else state.detail_values.get((provider.key, mode_key), {})
+            refused = state.refusals.get((provider.key, mode_key), ())
             fields = provider.mode(mode_key).fields
             secrets.update(secret_wires(fields))
             defaults = {f.wire: f.default for f in fields}
@@ -120,6 +124,7 @@ class DraftKeeper:
             "step": step,
             "answers": {ACCOUNT: account, DETAILS: details, SANDBOX: self.app.sandbox},
             "secret_fields": secrets,
+            "refused": refused,
         }
 
     # --- saving -----------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from trunkwizard.fields import ProviderModel
     from trunkwizard.inventory import DeleteConfirmation
     from trunkwizard.providers import Created, Provider
+    from trunkwizard.refusals import Refusal
     from trunkwizard.secrets import KeyringStatus, SecretVault
     from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryEntry, HistoryStore, Profile
     from trunkwizard.tui.messages import ConnectionResumeRequested
@@ -228,6 +229,10 @@ class PersistentWizardApp(WizardApp):
     def on_form_view_edited(self, _event: object) -> None:
         self.keeper.schedule()
 
+    def keep_refusals(self, provider_key: str, mode_key: str, refusals: tuple[Refusal, ...]) -> None:
+        super().keep_refusals(provider_key, mode_key, refusals)
+        self.keeper.schedule()  # the draft keeps them too
+
     async def _offer_draft(self) -> None:
         from trunkwizard.errors import StoreError
 
@@ -319,6 +324,8 @@ class PersistentWizardApp(WizardApp):
         if draft.mode is not None and any(m.key == draft.mode for m in provider.modes):
             self.state.mode_key = draft.mode
             self.state.detail_values[(provider.key, draft.mode)] = dict(details)
+            if bool(answers.get(SANDBOX)) == self.sandbox:  # the sandbox's refusals are no real provider's
+                self.state.refusals[(provider.key, draft.mode)] = draft.refused
         await self._build_steps(provider, draft.step, problem)
 
     async def _build_steps(self, provider: Provider, step: str, problem: str | None) -> None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from trunkwizard.client import PreparedRequest, ProviderClient
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Provider
+    from trunkwizard.refusals import Refusal
     from trunkwizard.store import HistoryEntry, HistoryStore
     from trunkwizard.tui.accounts import AccountSource
     from trunkwizard.tui.saved_accounts import ProfileAccounts
@@ -101,7 +102,7 @@ class AccountSession(StepSession, Protocol):
 class DetailsSession(StepSession, Protocol):
     """What the details step needs of the session (WizardApp is one): the account chosen on the step
     before (it can change while the form is kept), a client for look-ups, and where the answers are
-    kept while other steps are shown."""
+    kept while other steps are shown, with what the provider refused of them."""
 
     @property
     def chosen_account(self) -> ProviderModel | None: ...
@@ -109,6 +110,12 @@ class DetailsSession(StepSession, Protocol):
     def client(self) -> ProviderClient: ...
 
     def keep_detail_answers(self, provider_key: str, mode_key: str, values: dict[str, Any]) -> None: ...
+
+    def refusals(self, provider_key: str, mode_key: str) -> tuple[Refusal, ...]:
+        """What the provider refused on this form before (trunkwizard/refusals.py)."""
+        ...
+
+    def keep_refusals(self, provider_key: str, mode_key: str, refusals: tuple[Refusal, ...]) -> None: ...
 
 
 @runtime_checkable

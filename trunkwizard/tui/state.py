@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from trunkwizard.connect import Filled, Need, Offer, Offering
     from trunkwizard.fields import ProviderModel
     from trunkwizard.providers import Created, Provider, ResourceRef
+    from trunkwizard.refusals import Refusal
 
 __all__ = ["Connecting", "Joining", "WizardState"]
 
@@ -64,6 +65,8 @@ class WizardState:
     mode_key: str | None = None
     account_values: dict[str, dict[str, Any]] = field(default_factory=dict)
     detail_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # what the provider refused on a details step, per (provider, mode): marked while the value stays
+    refusals: dict[tuple[str, str], tuple[Refusal, ...]] = field(default_factory=dict)
     prepared: PreparedRequest | None = None
     created: Created | None = None
     # connecting what was created to another side (tui/screens/connect.py)
@@ -81,6 +84,7 @@ class WizardState:
         self.account = None
         self.mode_key = None
         self.detail_values.clear()
+        self.refusals.clear()
         self.prepared = None
         self.created = None
         self.connecting = None

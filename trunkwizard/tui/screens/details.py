@@ -13,6 +13,7 @@ from trunkwizard.connect import PasswordRule
 from trunkwizard.errors import Problem, ProviderError, TrunkwizardError, ValidationFailed
 from trunkwizard.fields import ProviderModel
 from trunkwizard.providers import Mode, Provider
+from trunkwizard.refusals import Refusal, kept_refusals, refusal_headline, refusals_of, standing
 from trunkwizard.tui.messages import ReviewRequested
 from trunkwizard.tui.screens.form_screen import FormScreen
 from trunkwizard.tui.services import DetailsSession
@@ -65,6 +66,9 @@ class DetailsScreen(FormScreen):
         )
 
     def on_mount(self) -> None:
+        refused = self.refusals()
+        if refused and standing(refused, self.form.values()):  # a resumed draft: marked as before quitting
+            self.show_problems([], headline=refusal_headline(refused, self.form.values()))
         if self.offers_password():  # every provider's needs, imported in a thread, not on the event loop
             self.run_worker(self._load_pairs(), group="password-rules", exclusive=True)
 
@@ -115,6 +119,9 @@ class DetailsScreen(FormScreen):
         can be connected to (their rules are met too, so a later connection keeps it)."""
         return f"that {self.provider.title} and every side it can connect to accept"
 
+    def refusals(self) -> tuple[Refusal, ...]:
+        return self.session.refusals(self.provider.key, self.mode.key)
+
     def remember(self) -> None:
         self.session.keep_detail_answers(self.provider.key, self.mode.key, self.remembered_values())
 
@@ -131,7 +138,12 @@ class DetailsScreen(FormScreen):
         self.post_message(ReviewRequested(self, prepared))
 
     def show_provider_error(self, error: ProviderError | ValidationFailed) -> None:
-        """The provider refused the request: its message, each named field marked, answers as typed."""
+        """The provider refused the request: its message, each named field marked, answers as typed.
+        What it refused is kept: marked while the field holds that value, in a draft too."""
+        if isinstance(error, ProviderError):
+            earlier = self.refusals()
+            refused = kept_refusals(earlier, refusals_of(error, self.form.values()))
+            self.session.keep_refusals(self.provider.key, self.mode.key, refused)
         problems = list(error.problems)
         field = getattr(error, "field", None)
         if field and not any(p.field == field for p in problems):

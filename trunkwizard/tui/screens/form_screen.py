@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.fields import FormField, ProviderModel, check_answers, problem_text
+from trunkwizard.refusals import Refusal, with_refusals
 from trunkwizard.tui.commands import SHOW_OR_HIDE_SECRETS, ScreenCommand
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.services import StepSession
@@ -82,6 +83,14 @@ class FormScreen(WizardScreen):
     def problems(self, answers: dict[str, Any]) -> list[Problem]:
         return self.checked(answers)[0]
 
+    def refusals(self) -> tuple[Refusal, ...]:
+        """What the provider refused on this form: marked on its field while the value stays."""
+        return ()
+
+    def _with_refusals(self, problems: list[Problem]) -> list[Problem]:
+        refused = self.refusals()  # none, nearly always: the form's values are read only when some are
+        return with_refusals(problems, refused, self.form.values()) if refused else problems
+
     def checked(self, answers: dict[str, Any]) -> tuple[list[Problem], list[Problem]]:
         """The core's answer for these answers: (problems that block, warnings that do not)."""
         try:
@@ -91,7 +100,9 @@ class FormScreen(WizardScreen):
         return [], list(warnings)
 
     def show_problems(self, problems: list[Problem], *, headline: str | None = None) -> None:
-        """Each problem at its field, the rest in the banner; focus the first field to fix."""
+        """Each problem at its field (and each refusal that stands), the rest in the banner; focus the
+        first field to fix."""
+        problems = self._with_refusals(problems)
         unplaced = self.form.show_problems(problems)
         lines = [headline] if headline else []
         lines += [problem_text(self.form.fields, p) for p in unplaced]
@@ -138,7 +149,7 @@ class FormScreen(WizardScreen):
         if wire not in self._touched and wire not in answers:
             return  # passing through an empty field is not a mistake yet; Next will say
         problems, warnings = self.checked(answers)
-        form.show_problems(problems, only={wire})
+        form.show_problems(self._with_refusals(problems), only={wire})
         form.show_warnings(warnings, only={wire})
         self._recount()
 
