@@ -62,7 +62,7 @@ def test_a_list_change_reads_as_rows_not_as_a_repr() -> None:
     change = Change("did_list", SEEDED_DIDS, [{"did": "4155550113"}])
     shown = "did_list: 2 rows: 4155550111 · Main line, 4155550112 · Sales -> 1 row: 4155550113"
     assert change.text() == shown
-    assert Change("did_list", None, []).text() == "did_list: (none) -> 0 rows"
+    assert Change("did_list", None, []).text() == "did_list: null -> 0 rows"
 
 
 async def test_a_renamed_did_shows_in_the_diff(served: Any) -> None:  # noqa: F811

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from tests.support.secret_service import PrivateHome
 from trunkwizard.client import ProviderClient, load_account
-from trunkwizard.editing import plan_edit
+from trunkwizard.editing import Change, edit_form, plan_edit
 from trunkwizard.inventory import show
 from trunkwizard.providers import all_providers, get_provider
 from trunkwizard.readable import epoch_ms_text, returned_text, value_text
@@ -158,3 +158,21 @@ async def test_an_edit_diff_reads_a_flag_as_true_and_false(seeded_url: str) -> N
     assert trunk.body["didinfo_enabled"] is False
     edit = plan_edit(WAVIX, trunk, {"didinfo_enabled": True, "password": "Xk7#mPq2vL9!"})
     assert "didinfo_enabled: false -> true" in edit.lines(), edit.lines()
+
+
+async def test_an_edit_reads_null_as_the_details_do(seeded_url: str) -> None:
+    # Found reviewing: the details and the result said `null`, the edit's read-only lines and its diff
+    # `(none)` for the same value: two words for one thing.
+    async with _client("vox", seeded_url) as client:
+        number = await show(client, "0215550101")
+    assert number.body["inbound_agent"] is None and dict(number.fields)["inbound_agent"] == "null"
+    form = edit_form(get_provider("vox"), number)
+    assert form is not None
+    read_only = {label: shown for label, shown, _ in form.read_only}
+    assert read_only["inbound_agent"] == "null" and read_only["Inbound agent"] == "null", read_only
+    assert "(none)" not in read_only.values() and "" not in read_only.values(), read_only
+
+    edit = plan_edit(get_provider("vox"), number, {"memo": None})
+    assert "memo: Seoul head office -> null" in edit.lines(), edit.lines()
+    # an empty string is not null: it reads as JSON writes it
+    assert Change("rewrite_prefix", "", "9").text() == 'rewrite_prefix: "" -> 9'

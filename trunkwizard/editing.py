@@ -64,7 +64,7 @@ def _shown(value: Any) -> str:
         # change to a row's second value shows too
         rows = [" · ".join(value_text(v) for v in row.values()) for row in value]
         return f"{len(value)} row{'s' if len(value) != 1 else ''}" + (f": {', '.join(rows)}" if rows else "")
-    return "(none)" if value is None or value == "" else value_text(value)
+    return '""' if value == "" else value_text(value)  # an empty string, told apart from null
 
 
 @dataclass(frozen=True)
@@ -227,9 +227,11 @@ def _rows_in_the_form(fields: tuple[FormField, ...], value: Any) -> list[Any]:
 
 def _shown_list(field: FormField, value: Any) -> str:
     """A read-only list in one line: how many rows, and what tells each apart."""
+    if value is None:
+        return value_text(value)
     rows = _rows_in_the_form(field.rows, value)
     if not rows:
-        return ""
+        return "0 rows"
     first = [str(next(iter(row.values()), "")) if isinstance(row, Mapping) else str(row) for row in rows]
     return f"{len(rows)} row{'s' if len(rows) != 1 else ''}: {', '.join(first)}"
 
@@ -266,7 +268,7 @@ def edit_form(provider: Provider, details: Details) -> EditForm | None:
         if field.fixed or field.confirm_of or field.location == "path":
             continue
         current = details.body.get(field.wire)
-        shown = "" if current is None else returned_text(provider, field.wire, current)
+        shown = returned_text(provider, field.wire, current)
         reason = listing.read_only_fields.get(field.wire)
         if reason is None and not field.sent:
             reason = "not part of this update call"
@@ -287,7 +289,7 @@ def edit_form(provider: Provider, details: Details) -> EditForm | None:
     for wire, reason in listing.read_only_fields.items():
         if wire not in taken and wire in details.body and not isinstance(details.body[wire], Mapping | list):
             value = details.body[wire]
-            read_only.append((wire, "" if value is None else returned_text(provider, wire, value), reason))
+            read_only.append((wire, returned_text(provider, wire, value), reason))
     return EditForm(tuple(fields), values, tuple(read_only))
 
 

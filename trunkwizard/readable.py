@@ -2,9 +2,12 @@
 and `create` without `--json`.
 
 Scalars read as JSON writes them (`true`, `false`, `null`), the same words the nested objects beside
-them use, never Python's `True`/`None`. A field the provider module declares as unix milliseconds
-(`Provider.epoch_ms_fields`, from its API documents) reads as a UTC date-time with the number after it.
-Machine output (`--json`) keeps the provider's own values and never goes through here.
+them use, never Python's `True`/`None`; null reads `null` wherever a value is shown (the edit's
+read-only lines and its old -> new diff too), and only an input being edited holds it as empty. A field
+the provider module declares as unix milliseconds (`Provider.epoch_ms_fields`, from its API documents)
+reads as a UTC date-time with the number after it.
+Machine output (`--json`) keeps the provider's own values; only `edit --json`'s "changes", lines written
+for people, read as here (`false -> true`, `null`).
 
     readable.value_text(False)                                   # 'false'
     readable.returned_text(vox, "start_at", 1764460800000)       # '2025-11-30 00:00:00 UTC (1764460800000)'
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from trunkwizard.providers import Provider
 
-__all__ = ["epoch_ms_text", "returned_text", "value_text"]
+__all__ = ["epoch_ms_text", "input_text", "returned_text", "value_text"]
 
 
 def value_text(value: Any) -> str:
@@ -35,6 +38,12 @@ def value_text(value: Any) -> str:
     if isinstance(value, Mapping | list | tuple):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
+
+
+def input_text(value: Any) -> str:
+    """A value as an input holds it to be edited: `value_text`, and an empty input for null (typing
+    "null" would send the string). Compared with the input's text to tell a change from none."""
+    return "" if value is None else value_text(value)
 
 
 def epoch_ms_text(value: Any) -> str | None:

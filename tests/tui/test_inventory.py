@@ -19,6 +19,7 @@ from tests.tui.driver import KeyboardDriver, richest_per_mode
 from tests.tui.keeping import keeping_app, ready
 from trunkwizard.client import load_account
 from trunkwizard.providers import all_providers, get_provider
+from trunkwizard.readable import value_text
 from trunkwizard.sandbox import wavix, yeastar
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.confirm import ConfirmScreen
@@ -240,7 +241,7 @@ async def test_edit_in_the_tui_reviewed_as_a_diff_and_read_back(
         await keys.settle()
         review = app.screen
         assert isinstance(review, EditReviewScreen)
-        assert f"{field}: {old if old is not None else '(none)'} -> {value}" in review.edit.lines()
+        assert f"{field}: {value_text(old)} -> {value}" in review.edit.lines()
         # the untouched fields of the form change nothing
         typed = [field, "password"] if provider_key == "wavix" else [field]
         assert sorted(change.wire for change in review.edit.changes) == sorted(typed)

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from trunkwizard.errors import TrunkwizardError, ValidationFailed
 from trunkwizard.fields import describe_path, problem_text
-from trunkwizard.readable import returned_text, value_text
+from trunkwizard.readable import input_text, returned_text
 from trunkwizard.redact import redact
 from trunkwizard.tui.messages import CopyRequested
 from trunkwizard.tui.widgets.form_view import FormView
@@ -97,7 +97,7 @@ class InventoryEditScreen(Screen[None]):
             yield FormView(self.edit_form.fields, dict(self.edit_form.values), id="edit-form")
             fixed = Text()
             for label, value, reason in self.edit_form.read_only:
-                fixed.append(f"{label}: {value or '(none)'}", style="bold")
+                fixed.append(f"{label}: {value}", style="bold")
                 fixed.append(f"  read-only: {reason}\n")
             yield Static(fixed, id="edit-read-only", classes="edit-fixed")
             yield Footer()
@@ -114,7 +114,7 @@ class InventoryEditScreen(Screen[None]):
                     yield Static(f"{key}: {shown}  (read-only: {reason})", classes="edit-fixed", markup=False)
                     continue
                 # read back by _typed (true/false for a flag; a time stays its number, as the update takes it)
-                shown = "" if key in secrets or value is None else value_text(value)
+                shown = "" if key in secrets else input_text(value)
                 yield from self._row(key, shown, key in secrets)
             for key in sorted(secrets - set(body)):
                 yield from self._row(key, "", True)
@@ -176,7 +176,7 @@ class InventoryEditScreen(Screen[None]):
                     answers[key] = SecretStr(field.value)
                 continue
             current = body.get(key)
-            shown = "" if current is None else value_text(current)
+            shown = input_text(current)
             if field.value != shown:
                 answers[key] = _typed(field.value, current)
         return answers
