@@ -83,3 +83,20 @@ def test_editing_keys_in_a_burst_act_in_turn_with_the_letters_around_them(privat
         assert "_WaXlk_1" in name and "abd" not in name, terminal.text()
     finally:
         terminal.quit()
+
+
+def test_a_burst_with_enter_puts_each_part_in_its_own_field(private_home: PrivateHome) -> None:
+    """Enter in a form's text field moves to the next one; typed ahead, the text after it went into the
+    field it left, as it did after Tab."""
+    terminal = _at_the_form(private_home, "Chorus", DOWN)
+    try:
+        terminal.process.write(f"+14155550125{ENTER}Front desk".encode())
+        terminal.wait_for(lambda t: "desk" in t, "the burst on screen")
+        terminal.settle()
+        shown = terminal.text()
+        number = _row_of(shown, "Phone number")
+        assert "+14155550125" in number and "Front" not in number, shown
+        name_row = next(line for line in shown.splitlines() if line.strip().startswith("Name "))
+        assert "Front desk" in name_row, shown  # the row, above the help line that names the field
+    finally:
+        terminal.quit()

@@ -95,6 +95,7 @@ class WizardApp(App[int]):
         Binding("ctrl+c", "request_quit", "Quit", show=False, id="quit-ctrl-c"),
         Binding("tab", "move_focus('next')", show=False, priority=True, id="focus-next"),
         Binding("shift+tab", "move_focus('previous')", show=False, priority=True, id="focus-previous"),
+        Binding("enter", "next_field", show=False, priority=True, id="form-next-field"),
     ]
     keep_loaded = False  # see ProviderLoading.keep_loaded; run_app sets it
 
@@ -1045,6 +1046,25 @@ class WizardApp(App[int]):
             self.screen.focus_next()
         else:
             self.screen.focus_previous()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":  # off: Enter stays the focused widget's, and out of the footer's keys
+            return self._in_a_form_field()
+        return super().check_action(action, parameters)
+
+    def action_next_field(self) -> None:
+        """Enter in a form's text field moves to the next field (FormView), here on the app's queue as
+        Tab does (see action_move_focus): `+14155550125<Enter>Front desk` in one burst put all of it in
+        the first field. Anywhere else Enter is the focused widget's own."""
+        if not self._in_a_form_field():
+            raise SkipAction()
+        self.screen.focus_next()
+
+    def _in_a_form_field(self) -> bool:
+        focused = self.focused
+        return isinstance(focused, Input) and any(
+            getattr(ancestor, "enter_moves_to_next_field", False) for ancestor in focused.ancestors
+        )
 
     def action_request_quit(self) -> None:
         if not self.answers_at_risk():

@@ -77,6 +77,7 @@ class FormView(VerticalScroll, can_focus=False):
     """A form over `fields`, filled from `values` (wire -> value) or the fields' defaults."""
 
     BINDINGS = [Binding("enter", "next_field", "Next field", show=False)]
+    enter_moves_to_next_field = True  # from a text field, on the app's queue (WizardApp.action_next_field)
 
     virtual_size: Reactive[Size] = settled_virtual_size()
 
