@@ -23,11 +23,12 @@ from trunkwizard.connect.rotation import (
     put_back,
     read_offer_of,
     recorded_other_side,
+    resource_name,
     retry_rest,
     run_rotation,
 )
 from trunkwizard.errors import ValidationFailed
-from trunkwizard.inventory import show
+from trunkwizard.inventory import Details, show
 from trunkwizard.preflight import CheckStatus, run_checks
 from trunkwizard.providers import ResourceRef, get_provider
 from trunkwizard.sandbox import SandboxServer, sandbox_account, wavix, yeastar
@@ -416,3 +417,24 @@ def test_a_side_deleted_with_the_cli_is_deleted_in_the_history_and_not_rotated(
     rotated = trunkwizard(private_home, "rotate", "yeastar", "wx_gone", *url, "--dry-run")
     assert "Record not found" not in rotated.stderr, rotated.stderr
     assert "found by the connection recorded in the history" not in rotated.stderr
+
+
+@pytest.mark.parametrize(
+    ("username", "named"),
+    [("null", "null"), (None, "ep-1"), ("", "ep-1")],
+    ids=["the-name-null", "null", "blank"],
+)
+def test_a_nested_name_is_read_from_the_answer_not_from_its_display_text(
+    username: str | None, named: str
+) -> None:
+    # Found reviewing: the name below the top level was looked up in the details' display text, where
+    # null and a login really called "null" read alike, so that login was named by its id instead.
+    provider = get_provider("signalwire")
+    body = {"id": "ep-1", "credential": {"username": username}}
+    shown = "null" if username is None else username
+    details = Details(
+        ResourceRef("signalwire", provider.modes[0].key, "ep-1"),
+        (("id", "ep-1"), ("credential.username", shown)),
+        body,
+    )
+    assert resource_name(provider, details) == f"{provider.title} {provider.creates} {named}"

@@ -30,6 +30,7 @@ from pydantic import SecretStr
 
 from trunkwizard.connect.offers import Need, Offer, Offering, OfferInput, OfferKind, PasswordRule
 from trunkwizard.errors import Problem, TrunkwizardError, ValidationFailed
+from trunkwizard.readable import value_text
 
 if TYPE_CHECKING:
     from trunkwizard.client import ProviderClient
@@ -233,8 +234,23 @@ def resource_name(provider: Provider, details: Details) -> str:
     wire = provider.listing.confirm_wire if provider.listing is not None else ""
     found = details.body.get(wire) if wire else None
     if found in (None, "") and wire:
-        found = next((v for k, v in details.fields if k.endswith(f".{wire}") and v not in ("", "null")), None)
-    return f"{provider.title} {provider.creates} {found or details.ref.id}"
+        found = _named_below(details.body, wire)
+    name = details.ref.id if found in (None, "") else value_text(found)
+    return f"{provider.title} {provider.creates} {name}"
+
+
+def _named_below(body: Any, wire: str) -> Any:
+    """The first value called `wire` nested in the answer as returned, None when none is set. Read from
+    the raw answer, not from its display text: a name that is the string "null" is a name."""
+    children = body.values() if isinstance(body, Mapping) else body if isinstance(body, list) else ()
+    for child in children:
+        if isinstance(child, Mapping):
+            value = child.get(wire)
+            if value not in (None, "") and not isinstance(value, Mapping | list):
+                return value
+        if (found := _named_below(child, wire)) is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True)
