@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.readable import PYTHON_WORDS
 from tests.support.secret_service import PrivateHome
 from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.editing import Change, edit_form, plan_edit
@@ -30,7 +31,6 @@ VOX = get_provider("vox")
 WAVIX = get_provider("wavix")
 # a date-time then the number the provider returned, in brackets
 WHEN = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \((\d+)\)")
-PYTHON_WORDS = re.compile(r"\b(True|False|None)\b")
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
 

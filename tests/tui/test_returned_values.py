@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from tests.support.readable import PYTHON_WORDS
 from tests.tui.driver import KeyboardDriver, richest_per_mode
 from tests.tui.screen_text import screen_lines
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.result import ResultScreen
-
-PYTHON_WORDS = re.compile(r"\b(True|False|None)\b")
 
 
 async def _result_lines(app: WizardApp, provider_key: str, mode: str) -> tuple[ResultScreen, list[str]]:
