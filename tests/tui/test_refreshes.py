@@ -509,3 +509,41 @@ async def test_a_kept_form_asks_its_look_ups_again_when_the_account_step_changed
         await keys.settle()
         assert not country.typing, "the list of ITSP countries, from the corrected account"
         assert not any("no list to pick from" in line for line in screen_lines(app)), screen_lines(app)
+
+
+async def test_focusing_a_look_up_whose_list_failed_reaches_its_typed_input() -> None:
+    """A look-up that could not list its options hides its picker and shows an input to type the value
+    in; a jump to the field (a problem marked there, the draft's field) focused the hidden picker, where
+    keys went unseen."""
+    from textual.widgets import Input
+
+    from trunkwizard.tui.screens.account import AccountScreen
+    from trunkwizard.tui.screens.details import DetailsScreen
+    from trunkwizard.tui.widgets.lookup_editor import LookupEditor
+
+    yeastar = get_provider("yeastar")
+    app = WizardApp(sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(yeastar)
+        step = app.screen
+        assert isinstance(step, AccountScreen)
+        step.form.focus_field("client_secret")
+        await keys.press("ctrl+u")
+        await keys.type_text("not-the-secret")
+        await keys.accept_account()
+        await keys.pick_mode(yeastar, "register")
+        details = app.screen
+        assert isinstance(details, DetailsScreen)
+        await app.workers.wait_for_complete()
+        await keys.settle()
+        country = details.form.rows["country"].editor
+        assert isinstance(country, LookupEditor) and country.typing
+
+        assert details.form.focus_field("country")
+        await keys.settle()
+        assert isinstance(app.focused, Input) and app.focused.display, app.focused
+        assert country in app.focused.ancestors
+        await keys.press("ctrl+u")
+        await keys.type_text("Germany")
+        assert country.get_value() == "Germany"

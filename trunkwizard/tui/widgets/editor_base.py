@@ -38,10 +38,22 @@ class FieldEditor(Widget):
         raise NotImplementedError
 
     def focus_editor(self) -> None:
+        """Focus the first part of the editor a key can reach: shown, not only focusable (a look-up
+        whose list failed hides its picker and shows its typed input; Textual counts a hidden widget
+        as focusable)."""
         for widget in self.query("*"):
-            if widget.focusable:
+            if widget.focusable and self._shown(widget):
                 widget.focus()
                 return
+
+    def _shown(self, widget: Widget) -> bool:
+        node: Widget | None = widget
+        while node is not None and node is not self:
+            if not node.display:
+                return False
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        return True
 
     def changed(self) -> None:
         if self.on_change is not None:
