@@ -100,3 +100,18 @@ def test_a_burst_with_enter_puts_each_part_in_its_own_field(private_home: Privat
         assert "Front desk" in name_row, shown  # the row, above the help line that names the field
     finally:
         terminal.quit()
+
+
+def test_arrows_and_enter_in_a_burst_pick_the_row_they_reach(private_home: PrivateHome) -> None:
+    """On the provider list the filter has focus: Down moves the list's highlight (the screen's binding)
+    and Enter picks it (the filter's). `↓↓⏎` in one burst must pick the third provider, not the first."""
+    terminal = Terminal({**private_home.env, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)})
+    try:
+        terminal.wait_for(lambda t: "Which provider?" in t and "Vox" in t, "the provider list")
+        terminal.settle()
+        assert "▶ Chorus AI" in terminal.text(), terminal.text()  # then SignalWire, then Wavix
+        terminal.process.write(f"{DOWN}{DOWN}{ENTER}".encode())
+        terminal.wait_for(lambda t: "which account?" in t, "the account step")
+        assert "Wavix: which account?" in terminal.text(), terminal.text()
+    finally:
+        terminal.quit()

@@ -1,19 +1,16 @@
-"""Keys typed ahead act on the field they were typed into, in the order they were typed.
+"""Keys typed ahead act on the field they were typed into.
 
 Textual hands a key to the focused widget by its message queue, and resolves the widget's bindings
-(arrows, Backspace, ctrl+u, space) only when the key bubbles back up to the app. The keys typed after it
-meanwhile reach the widget's queue and are handled first: in a burst such as `abc⌫d` or `ctrl+u` and a
-new value, typed fast or delivered at once over SSH, the `d` went in before the Backspace ran, which
-then deleted it ("abc" was left), and ctrl+u deleted the new value it was meant to make room for. And
-Tab moves focus at once, on the app's queue (WizardApp.action_move_focus), so in `→<Tab>` or
-`comm⌫<Tab>` the arrow or the Backspace acted on the next field. A widget with this mixin runs its own
-binding for such a key when it handles the key, in turn with the keys around it, whether it still has
-focus or not: the binding Textual would have run first, since the focused widget heads the chain of
-bindings it looks through. Not a Select (PickList): its keys open its list, which takes focus: run late,
-they would pull focus back from the next field.
+(arrows, Backspace, space) only when the key bubbles back up to the app, against whatever has focus
+then. Tab moves focus at once, on the app's queue (WizardApp.action_move_focus: the text typed after a
+Tab belongs to the next field). So in a burst such as `→<Tab>` or `comm⌫<Tab>`, typed ahead or pasted
+over SSH, the arrow or the Backspace reached the app after the Tab and acted on the next field: the
+choice was never picked, the letter never deleted. A widget with this mixin runs its own binding for
+such a key when it handles the key, if focus has left it in the meantime. Not a Select (PickList): its
+keys open its list, which takes focus: run late, they would pull focus back from the next field.
 
-A key that bubbled up from a focused child (an overlay) is left to the app, which looks through the
-child's bindings first."""
+It narrows the race rather than closing it: a key the widget handled while it still had focus goes on
+bubbling up, a queue per ancestor, and a Tab that reaches the app meanwhile still wins."""
 
 from __future__ import annotations
 
@@ -34,8 +31,8 @@ class KeysWhereTyped:
         if widget is None:
             return
         focused = widget.app.focused
-        if focused is not None and focused is not widget and widget in focused.ancestors:
-            return  # bubbling up from its own overlay: the app resolves it, the overlay's bindings first
+        if focused is widget or (focused is not None and widget in focused.ancestors):
+            return  # the usual case (or a key bubbling up from its own overlay): the app resolves it
         for binding in widget._bindings.key_to_bindings.get(event.key, ()):
             if not binding.priority and await widget.app.run_action(binding.action, widget):
                 event.stop()

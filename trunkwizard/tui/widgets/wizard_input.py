@@ -1,8 +1,10 @@
-"""The Input every editor uses: it follows the session's cursor-blink setting (off over SSH), and a
-keystroke repaints the input only, not the layout of the whole form."""
+"""The Input every editor uses: it follows the session's cursor-blink setting (off over SSH), a
+keystroke repaints the input only, not the layout of the whole form, and its editing keys act in turn
+with the letters typed around them."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input
@@ -11,8 +13,43 @@ from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped
 
 __all__ = ["WizardInput"]
 
+# Input's own bindings that edit its text or move its cursor (not submit, copy or paste)
+_EDITING = frozenset(
+    {
+        "cursor_left",
+        "cursor_left_word",
+        "cursor_right",
+        "cursor_right_word",
+        "delete_left",
+        "delete_left_all",
+        "delete_left_word",
+        "delete_right",
+        "delete_right_all",
+        "delete_right_word",
+        "end",
+        "home",
+    }
+)
+
 
 class WizardInput(Input, KeysWhereTyped):
+    async def _on_key(self, event: events.Key) -> None:
+        """Backspace, the arrows, Home/End and ctrl+u/w/k run here, in the input's queue with the letters.
+
+        Textual resolves them only once the key has bubbled up to the app, and the input handles the
+        keys typed after it meanwhile: `abc⌫d` in one burst (typed fast, or arriving at once over SSH)
+        left "abc", and ctrl+u then a new value deleted the new value. Only these: a key another widget
+        binds (Down in a filter moves its list's highlight) still bubbles, and Enter with it, in order."""
+        if self.app.focused is not self:
+            return  # focus left it meanwhile: KeysWhereTyped runs its binding
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if binding.priority or binding.action.partition("(")[0] not in _EDITING:
+                continue
+            if await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
+
     def on_mount(self) -> None:
         self.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
 
