@@ -608,11 +608,17 @@ def _in_sentence(label: str) -> str:
     return " ".join(word if word[1:2].isupper() else word.lower() for word in label.split(" "))
 
 
+_PICKED = {Kind.CHOICE, Kind.MULTI_CHOICE, Kind.ORDERED_CHOICE}
+
+
 def _required_message(field: FormField, siblings: Mapping[str, FormField], *, wire: bool = False) -> str:
+    # a pick-list or a look-up is chosen, not typed
+    picked = field.kind in _PICKED or field.choices_from is not None or field.choices_of is not None
+    asked = f"{'choose' if picked else 'enter'} {_in_sentence(field.label)}"
     if field.shown_when is not None:
         condition = _condition_text(field.shown_when, siblings, wire=wire)
-        return f"required {condition}: enter {_in_sentence(field.label)}"
-    return f"required: enter {_in_sentence(field.label)}"
+        return f"required {condition}: {asked}"
+    return f"required: {asked}"
 
 
 def _required_problem(path: str, field: FormField, siblings: Mapping[str, FormField]) -> Problem:

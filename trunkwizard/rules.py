@@ -148,11 +148,11 @@ def length(source: Source, *, at_most: int | None = None, at_least: int | None =
         size = _size(value)
         if at_most is not None and size > at_most:
             raise ValueError(
-                _length_message(source, f"at most {at_most} characters", size - at_most, "fewer")
+                _length_message(source, f"at most {at_most} characters", size - at_most, over=True)
             )
         if at_least is not None and size < at_least:
             raise ValueError(
-                _length_message(source, f"at least {at_least} characters", at_least - size, "more")
+                _length_message(source, f"at least {at_least} characters", at_least - size, over=False)
             )
         return value
 
@@ -166,12 +166,13 @@ def length(source: Source, *, at_most: int | None = None, at_least: int | None =
     )
 
 
-def _length_message(source: Source, rule: str, off_by: int, direction: str) -> str:
-    amount = f"{off_by} {direction} character{'s' if off_by > 1 else ''}"
+def _length_message(source: Source, rule: str, off_by: int, *, over: bool) -> str:
+    characters = f"character{'s' if off_by > 1 else ''}"
     if source.documented:
-        return f"{rule}: type {amount}"
+        return f"{rule}: type {off_by} {'fewer' if over else 'more'} {characters}"
     return (
-        f"{rule} is what the provider's other pages allow; this is {amount} off: the provider may refuse it"
+        f"{rule} is what the provider's other pages allow; this is {off_by} {characters} "
+        f"too {'many' if over else 'few'}: the provider may refuse it"
     )
 
 
