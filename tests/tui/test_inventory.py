@@ -230,7 +230,7 @@ async def test_edit_in_the_tui_reviewed_as_a_diff_and_read_back(
             await keys.press("ctrl+n")
             await keys.settle()
             banner = str(app.screen.query_one("#edit-banner", Static).render())
-            assert banner == "✗ 1 field to fix: see the messages under them"
+            assert banner == "✗ 1 field to fix: see the message under it"
             assert "needs the password again" in (password.error or "")
             assert app.focused is password.query_one(Input)
             await _type_into(keys, "password", CANARY)

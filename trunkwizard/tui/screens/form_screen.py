@@ -16,7 +16,7 @@ from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.services import StepSession
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
-from trunkwizard.tui.widgets.form_view import FormView, scroll_into_sight
+from trunkwizard.tui.widgets.form_view import FormView, fields_to_fix, scroll_into_sight
 from trunkwizard.tui.widgets.secret_editor import SecretEditor
 
 __all__ = ["FormScreen"]
@@ -122,7 +122,7 @@ class FormScreen(WizardScreen):
             return
         left = sum(1 for wire, row in self.form.rows.items() if row.error and self.form.shown(wire))
         if left:
-            self.set_banner(f"{left} field{'s' if left > 1 else ''} to fix: see the messages under them")
+            self.set_banner(fields_to_fix(left))
         else:
             self._counting = False
             self.set_banner(None)

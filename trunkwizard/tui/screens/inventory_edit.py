@@ -24,7 +24,7 @@ from trunkwizard.fields import describe_path, problem_text
 from trunkwizard.readable import input_text, returned_text
 from trunkwizard.redact import redact
 from trunkwizard.tui.messages import CopyRequested
-from trunkwizard.tui.widgets.form_view import FormView
+from trunkwizard.tui.widgets.form_view import FormView, fields_to_fix
 from trunkwizard.tui.widgets.lookup_editor import LookupEditor
 
 if TYPE_CHECKING:
@@ -201,8 +201,7 @@ class InventoryEditScreen(Screen[None]):
             placed = len(failure.problems) - len(unplaced)
             lines = [problem_text(self.edit_form.fields, p) for p in unplaced]
             if placed:
-                fields = f"{placed} field{'s' if placed > 1 else ''}"
-                lines.insert(0, f"{fields} to fix: see the messages under them")
+                lines.insert(0, fields_to_fix(placed))
             self.set_banner("; ".join(lines))
             first = form.first_problem()
             if first is not None:

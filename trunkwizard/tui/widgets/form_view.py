@@ -40,6 +40,13 @@ __all__ = ["FormView", "editor_for", "row_id", "scroll_into_sight"]
 _COLLAPSED = ("advanced", "legacy")
 
 
+def fields_to_fix(count: int) -> str:
+    """The banner over a form with `count` messages under its fields, in the right number."""
+    if count == 1:
+        return "1 field to fix: see the message under it"
+    return f"{count} fields to fix: see the messages under them"
+
+
 def row_id(wire: str) -> str:
     return "field-" + re.sub(r"[^A-Za-z0-9_-]", "_", wire)
 
