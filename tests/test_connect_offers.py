@@ -273,14 +273,12 @@ def test_a_fill_may_be_a_function_of_the_offer() -> None:
 
 # --- passwords ---------------------------------------------------------------------------------------------
 
-YEASTAR_RULE = PasswordRule(
-    "seed 003 lines 33-35", "Yeastar's API documentation", min_length=10, digit=True, upper=True, lower=True
-)
+YEASTAR_RULE = PasswordRule("seed 003 lines 33-35", min_length=10, digit=True, upper=True, lower=True)
 
 
 @given(length=st.integers(min_value=3, max_value=64), minimum=st.integers(min_value=1, max_value=40))
 def test_a_generated_password_meets_every_rule_of_both_sides(length: int, minimum: int) -> None:
-    other = PasswordRule("other", "another document", min_length=minimum, max_length=64)
+    other = PasswordRule("other", min_length=minimum, max_length=64)
     rules = password_rules([YEASTAR_RULE], [other])
     password = generate_password(rules, length=length).get_secret_value()
     assert password_problems(password, rules) == []
@@ -292,7 +290,7 @@ def test_a_generated_password_meets_every_rule_of_both_sides(length: int, minimu
 def test_generated_passwords_differ_and_contradictory_rules_are_refused() -> None:
     assert len({generate_password().get_secret_value() for _ in range(20)}) == 20
     with pytest.raises(ValueError):
-        generate_password([PasswordRule("a", "A", min_length=30), PasswordRule("b", "B", max_length=12)])
+        generate_password([PasswordRule("a", min_length=30), PasswordRule("b", max_length=12)])
 
 
 def test_every_declared_pair_gets_a_password_both_sides_accept() -> None:
@@ -312,15 +310,16 @@ def test_what_a_technician_reads_of_a_connection_names_no_seed_file() -> None:
     yeastar_rules = next(n for n in get_provider("yeastar").needs if n.mode == "register").password_rules
     assert [rule.source for rule in yeastar_rules] == ["seed 003 lines 33-35"]  # kept for the code
     assert password_problems("short", yeastar_rules) == [
-        "at least 10 characters (Yeastar's API documentation)",
-        "a digit (Yeastar's API documentation)",
-        "an uppercase letter (Yeastar's API documentation)",
+        "at least 10 characters",
+        "a digit",
+        "an uppercase letter",
     ]
-    assert rules_in_words(yeastar_rules) == "it meets the password rules of Yeastar's API documentation"
+    # found by hand: the toast said it "meets the password rules of Yeastar's API documentation": it says
+    # what the rule is, not where it is written
+    assert rules_in_words(yeastar_rules) == (
+        "it has at least 10 characters, a digit, an uppercase letter and a lowercase letter"
+    )
     assert rules_in_words(()) == "no password rule is documented for it"
-    for owner, offering, need in available_pairs():
-        for rule in (*offering.password_rules, *need.password_rules):
-            assert rule.stated_in and "seed" not in rule.stated_in.lower(), (owner, need.owner, rule)
 
     def answered(value: Any, where: str) -> Sourced[Any]:
         return Sourced(value, Origin.ANSWER, where)

@@ -47,9 +47,9 @@ async def test_a_password_generated_on_a_form_of_its_own_says_whom_it_suits(
         await keys.settle()
         (message,) = [notification.message for notification in app._notifications]
         assert "both sides" not in message
-        # the rules it meets by the document a technician knows (found by hand: "(Yeastar (seed 003 lines
-        # 33-35))", our copy of that document)
+        # the rules it meets, said as rules (found by hand: "(Yeastar (seed 003 lines 33-35))", then "the
+        # password rules of Yeastar's API documentation": a document, not what the password holds)
         assert message == (
-            "Generated a password that Wavix and every side it can connect to accept: it meets the password "
-            "rules of Yeastar's API documentation. ctrl+t shows it."
+            "Generated a password that Wavix and every side it can connect to accept: it has at least 10 "
+            "characters, a digit, an uppercase letter and a lowercase letter. ctrl+t shows it."
         )

@@ -97,13 +97,11 @@ class Sourced(Generic[T]):
 class PasswordRule:
     """A password rule one side states; a generated password meets every rule of both sides.
 
-    `source` is the document line it follows, for the code and its tests ("seed 003 lines 33-35");
-    `stated_in` names that document as a technician knows it ("Yeastar's API documentation"): what the
-    screens and messages say.
+    `source` is the document line it follows, for the code and its tests ("seed 003 lines 33-35"); what
+    the screens and messages say is the rule itself, never where it is written.
     """
 
     source: str
-    stated_in: str
     min_length: int = 1
     max_length: int | None = None
     digit: bool = False

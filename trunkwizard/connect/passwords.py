@@ -36,16 +36,38 @@ _CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
 
 
 def password_problems(password: str, rules: Iterable[PasswordRule]) -> list[str]:
-    """What `password` misses of `rules`, each with the document that states the rule."""
-    return [f"{miss} ({rule.stated_in})" for rule in rules for miss in rule.problems(password)]
+    """What `password` misses of `rules`: "at least 10 characters", "a digit"."""
+    return list(dict.fromkeys(miss for rule in rules for miss in rule.problems(password)))
 
 
 def rules_in_words(rules: Iterable[PasswordRule]) -> str:
-    """Which documents' password rules a generated password meets, as a technician reads it."""
-    documents = list(dict.fromkeys(rule.stated_in for rule in rules))
-    if not documents:
+    """What a generated password holds to meet `rules`, as a technician reads it: the rule itself,
+    not the document that states it."""
+    listed = list(rules)
+    if not listed:
         return "no password rule is documented for it"
-    return "it meets the password rules of " + " and ".join(documents)
+    parts: list[str] = []
+    low = max(rule.min_length for rule in listed)
+    highs = [rule.max_length for rule in listed if rule.max_length is not None]
+    if low > 1 and highs:
+        parts.append(f"{low} to {min(highs)} characters")
+    elif low > 1:
+        parts.append(f"at least {low} characters")
+    elif highs:
+        parts.append(f"at most {min(highs)} characters")
+    parts += [
+        kind
+        for kind, asked in (
+            ("a digit", any(rule.digit for rule in listed)),
+            ("an uppercase letter", any(rule.upper for rule in listed)),
+            ("a lowercase letter", any(rule.lower for rule in listed)),
+        )
+        if asked
+    ]
+    if not parts:
+        return "no password rule is documented for it"
+    held = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"it has {held}"
 
 
 def generate_password(rules: Iterable[PasswordRule] = (), length: int = DEFAULT_LENGTH) -> SecretStr:

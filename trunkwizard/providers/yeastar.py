@@ -697,7 +697,6 @@ _MODES = (
 # seed 003 lines 33-35: the register trunk's password rule (line 208, the account trunk's password, has none)
 STRONG_PASSWORD = PasswordRule(
     "seed 003 lines 33-35",
-    "Yeastar's API documentation",
     min_length=10,
     digit=True,
     upper=True,
