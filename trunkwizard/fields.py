@@ -222,6 +222,16 @@ class FormField:
         """True when the field must have a value whenever it is shown."""
         return self.required or self.required_when_shown
 
+    @property
+    def can_be_empty(self) -> bool:
+        """True when an empty answer sends nothing. A field with a default cannot be emptied: the model
+        fills a blank answer with that default and sends it, so the form must show it."""
+        return not self.needed() and self.default is None
+
+    def as_sent(self, value: Any) -> Any:
+        """The value the request holds for `value`: a blank answer is the model's default."""
+        return self.default if is_blank(value) and self.default is not None else value
+
     def shown(self, answers: Mapping[str, Any], siblings: Mapping[str, FormField]) -> bool:
         return _condition_holds(self.shown_when, answers, siblings)
 

@@ -39,21 +39,22 @@ class ChoiceEditor(FieldEditor):
 
     def compose(self) -> ComposeResult:
         style = self._grid_style()
+        initial = self.field.as_sent(self.initial)  # a blank answer sends the default: show it chosen
         if style is None:
             yield PickList(
                 [(c.label, c.value) for c in self.field.choices],
-                value=self.initial if self.initial is not None else Select.NULL,
-                allow_blank=not self.field.needed() or self.initial is None,
+                value=initial if initial is not None else Select.NULL,
+                allow_blank=self.field.can_be_empty or initial is None,
                 prompt="choose…",
                 compact=True,
             )
             return
-        value = self.initial if style == "single" else as_list(self.field, self.initial)
+        value = initial if style == "single" else as_list(self.field, initial)
         yield ChoiceGrid(
             self.field.choices,
             style=style,
             value=value,
-            allow_none=not self.field.needed(),
+            allow_none=self.field.can_be_empty,
         )
 
     def get_value(self) -> Any:
@@ -64,6 +65,7 @@ class ChoiceEditor(FieldEditor):
         return None if value is Select.NULL else value
 
     def set_value(self, value: Any) -> None:
+        value = self.field.as_sent(value)
         grids = self.query(ChoiceGrid)
         if grids:
             grid = grids.first()

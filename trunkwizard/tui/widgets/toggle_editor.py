@@ -91,7 +91,7 @@ class ToggleEditor(FieldEditor):
     def compose(self) -> ComposeResult:
         on_now = _as_bool(self.initial)
         box = OnOff("on" if on_now else "off", on_now, compact=True)
-        box.can_unset = self.initial is None or (not self.field.needed() and self.field.default is None)
+        box.can_unset = self.initial is None or self.field.can_be_empty
         if self.initial is None:
             box.unset = True
             box.label = _UNSET
