@@ -19,7 +19,7 @@ from tests.support.leaks import assert_no_leak
 from tests.support.secret_service import PrivateHome
 from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, ready
-from tests.tui.screen_text import region_words, screen_lines
+from tests.tui.screen_text import footer_text, region_words, screen_lines
 from trunkwizard.client import ProviderClient, load_account
 from trunkwizard.connect import password_problems
 from trunkwizard.connect.catalog import available_pairs
@@ -165,6 +165,40 @@ async def test_a_created_trunk_is_connected_to_the_pbx_from_the_result_screen(
     assert second_entry.connection["first_entry"] == first_entry.id
     assert second_entry.connection["other"] == {"provider": "wavix", "mode": "sip-trunk"}
     assert_no_leak(CANARY, private_home.scanned_roots())
+
+
+async def test_a_trunk_authenticated_by_ip_offers_no_connect_key(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    """Found by hand: the result of a trunk authenticated by IP showed "o: connect" (and the footer's
+    Connect key), and pressing it said "Cannot connect it: ...". The core knows it beforehand: the key
+    is not shown, and the hint says why."""
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.to_details(WAVIX, "sip-trunk")
+        assert isinstance(app.screen, DetailsScreen)
+        answers = {
+            "label": "Office",
+            "password": CANARY,
+            "callerid": wavix_emulator.ACCOUNT_NUMBERS[0],
+            "host_request": "8.8.8.8",
+        }
+        await _reviewed_and_sent(keys, app.screen.form, answers)
+        result = app.screen
+        assert isinstance(result, ResultScreen)
+        assert result.check_action("connect", ()) is False
+        assert "Connect" not in footer_text(app)
+        hint = region_words(app, result.query_one("#status").region)
+        assert "o: connect" not in hint
+        assert hint.endswith("cannot connect: the trunk is authenticated by IP")
+        # the hint names the key the footer shows for a new one
+        assert hint.startswith("ctrl+n: new") and "^n New" in footer_text(app)
+        await keys.press("o")
+        await keys.settle()
+        assert isinstance(app.screen, ResultScreen)
+        assert not [n for n in app._notifications if "Cannot connect" in n.message]
 
 
 async def test_the_offered_values_unlock_only_on_purpose(private_home: PrivateHome, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ __all__ = [
     "all_needs",
     "all_offerings",
     "available_pairs",
+    "not_connectable",
     "offer_input",
     "read_offer",
     "recorded_offers",
@@ -43,6 +44,19 @@ def all_needs(*, exporters: bool = False) -> list[Need]:
 def available_pairs(*, exporters: bool = False) -> list[tuple[str, Offering, Need]]:
     """Every offering provider, offering and need that pair, whatever the providers."""
     return pairs(all_offerings(), all_needs(exporters=exporters))
+
+
+def not_connectable(provider: Provider, prepared: PreparedRequest, created: Created) -> str | None:
+    """Why what was created offers nothing another side can take, read from the request as sent
+    (a trunk authenticated by IP has no account to register); None when one of its offerings can."""
+    from trunkwizard.fields import wire_body
+
+    offerings = [o for o in provider.offerings if o.mode == created.ref.mode]
+    if not offerings:
+        return None
+    request = wire_body(prepared.request, reveal=False)
+    reasons = [o.withheld(request) for o in offerings]
+    return None if any(reason is None for reason in reasons) else reasons[0]
 
 
 def offer_input(

@@ -129,6 +129,8 @@ class Offering:
 
     `reads` are GET calls (name -> path relative to the account's base URL) whose answers the offer is
     built from besides the create's own answer (SignalWire's SIP domain lives in its `sip_profile`).
+    `withheld_by` reads the request as sent (wire names) and says why that one offers nothing (a
+    Wavix trunk authenticated by IP has no account to register), or None when it offers its account.
     """
 
     mode: str
@@ -136,6 +138,11 @@ class Offering:
     description: str
     reads: Mapping[str, str] = field(default_factory=dict)
     password_rules: tuple[PasswordRule, ...] = ()
+    withheld_by: Callable[[Mapping[str, Any]], str | None] | None = None
+
+    def withheld(self, request: Mapping[str, Any]) -> str | None:
+        """Why what was created with `request` offers nothing to another side; None when it does."""
+        return None if self.withheld_by is None else self.withheld_by(request)
 
 
 @dataclass(frozen=True)

@@ -599,6 +599,15 @@ class WizardApp(App[int]):
         spinner = self.animation_level != "none"
         self.push_screen(SubmitScreen(self.state.prepared, self, spinner=spinner, session=self))
 
+    def _not_connectable(self, created: Created) -> str | None:
+        from trunkwizard.connect.catalog import not_connectable
+        from trunkwizard.providers import get_provider
+
+        prepared = self.state.prepared
+        if prepared is None:
+            return None
+        return not_connectable(get_provider(created.ref.provider), prepared, created)
+
     def show_created(self, created: Created, *, recorded: bool = False, push: bool = False) -> None:
         """Show what was created; `recorded` when a look-up settled an attempt already in the history;
         `push` to put the result over the current screen instead of in its place."""
@@ -626,6 +635,7 @@ class WizardApp(App[int]):
             connecting=lambda: self.state.connecting is not None,
             connected_to=connected_to,
             secrets=_secrets_sent(self.state.prepared, created),
+            not_connectable=self._not_connectable(created),
         )
         if push:
             self.push_screen(ResultScreen(created, context, session=self))

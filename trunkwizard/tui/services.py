@@ -184,6 +184,8 @@ class ResultContext:
     # the secrets the request sent (label, value), masked until asked for: a generated password is
     # set on the other side from here, and a provider that never returns it cannot show it later
     secrets: tuple[tuple[str, SecretStr], ...] = field(default=(), repr=False)
+    # why what was created offers nothing another side can take (the core reads it from the request)
+    not_connectable: str | None = None
 
 
 @dataclass(frozen=True)

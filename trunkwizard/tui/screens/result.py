@@ -122,7 +122,9 @@ class ResultScreen(WizardScreen):
         self.query_one("#result-scroll").focus()
         connect = " · o: connect" if self.connectable() else ""
         hint = " · p: check SIP" if self.context.sip_checkable else ""
-        self.set_status("n: new · Esc: edit answers" + connect + hint)
+        withheld = self.context.not_connectable
+        why = f" · cannot connect: {withheld}" if withheld and not self.context.connecting() else ""
+        self.set_status("ctrl+n: new · Esc: edit answers" + connect + hint + why)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "connect":
@@ -136,6 +138,8 @@ class ResultScreen(WizardScreen):
         from trunkwizard.tui.screens.connect import needs_for
 
         ref = self.created.ref
+        if self.context.not_connectable is not None:
+            return False
         return bool(needs_for(get_provider(ref.provider), ref.mode)) and not self.context.connecting()
 
     def action_connect(self) -> None:
