@@ -18,7 +18,7 @@ from tests.support.leaks import assert_no_leak, assert_private_tree
 from tests.support.secret_service import KeyringSession, PrivateHome
 from tests.tui.driver import KeyboardDriver
 from tests.tui.keeping import keeping_app, keyring_known, palette, ready, shown
-from tests.tui.screen_text import screen_lines
+from tests.tui.screen_text import footer_text, screen_lines
 from trunkwizard.accounts import Accounts
 from trunkwizard.providers import get_provider
 from trunkwizard.secrets import SecretVault
@@ -58,6 +58,9 @@ async def test_profiles_screen_creates_edits_renames_and_deletes(
         assert isinstance(app.screen, ProfilesScreen)
         assert "No profiles yet" in shown(app, "#profiles-hint")
         assert "Saved profiles keep their secrets in the Secret Service (keyring)." in shown(app, "#keyring")
+        # found by hand: with no profile, e Edit, r Rename and d Delete were shown and did nothing
+        footer = footer_text(app)
+        assert "New" in footer and not {"Edit", "Rename", "Delete"} & set(footer.split())
 
         await keys.press("n")  # which provider: the first one is highlighted
         await keys.settle()
@@ -75,6 +78,7 @@ async def test_profiles_screen_creates_edits_renames_and_deletes(
         table = app.screen.query_one(DataTable)
         assert table.get_row("acme")[:2] == ["acme", "Chorus AI"]
         assert table.get_cell("acme", "secrets") == "stored"
+        assert {"Edit", "Rename", "Delete"} <= set(footer_text(app).split())
 
         # saved read-only outside the wizard (profile edit --read-only): the editor keeps it so
         ProfileStore().save(dataclasses.replace(ProfileStore().get("acme"), read_only=True))

@@ -147,6 +147,7 @@ class ProfilesScreen(Screen[None]):
         if wanted in names:
             table.move_cursor(row=names.index(wanted))
         self._hint()
+        self.refresh_bindings()  # Edit, Rename and Delete show only when there is a profile to act on
         self.read_secrets()
 
     @work(group="profile-secrets", exclusive=True, exit_on_error=False)
@@ -191,6 +192,11 @@ class ProfilesScreen(Screen[None]):
             return None
         index = table.cursor_row
         return self.profiles[index] if 0 <= index < len(self.profiles) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"edit", "rename", "delete"}:
+            return bool(self.profiles) and self.selected() is not None
+        return super().check_action(action, parameters)
 
     # --- actions --------------------------------------------------------------------------------------
 
