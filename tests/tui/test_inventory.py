@@ -17,6 +17,7 @@ from tests.support.recording import Recorder, recording_sandbox
 from tests.support.secret_service import PrivateHome
 from tests.tui.driver import KeyboardDriver, richest_per_mode
 from tests.tui.keeping import keeping_app, ready
+from tests.tui.screen_text import footer_text
 from trunkwizard.client import load_account
 from trunkwizard.providers import all_providers, get_provider
 from trunkwizard.readable import value_text
@@ -179,6 +180,24 @@ TUI_EDITS = [
     ("yeastar", "Office_Peer", "port", "5070", "POST"),
     ("vox", "0215550104", "memo", "Night desk", "PATCH"),
 ]
+
+
+async def test_a_refused_listing_shows_no_key_for_an_item(make_app: Callable[..., WizardApp]) -> None:
+    """Found by hand: with the account refused, the inventory showed its error and still listed
+    f8 Delete (and Enter Details), which had no item to act on."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(get_provider("wavix"))
+        await _type_into(keys, "api_key", "a-key-the-sandbox-refuses")
+        await keys.press("f4")
+        await keys.settle()
+        screen = app.screen
+        assert isinstance(screen, InventoryScreen)
+        assert str(screen.query_one("#inventory-banner", Static).render()).startswith("✗")
+        footer = footer_text(app).split()
+        assert "Refresh" in footer and "Delete" not in footer and "Details" not in footer
+        assert screen.check_action("delete", ()) is False
 
 
 async def _details_of(keys: KeyboardDriver, provider_key: str, needle: str) -> InventoryDetailsScreen:

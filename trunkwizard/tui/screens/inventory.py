@@ -149,6 +149,7 @@ class InventoryScreen(Screen[None]):
         if select in keys:
             table.move_cursor(row=keys.index(select))
         self.show_status()
+        self.refresh_bindings()  # Details and Delete show only while a row is there to act on
         total, pages = len(self.inventory.items), self.inventory.pages
         count = f"{len(self.shown)} of {total}" if needle else str(total)
         self.set_hint(
@@ -211,6 +212,11 @@ class InventoryScreen(Screen[None]):
 
     def set_hint(self, text: str) -> None:
         self.query_one("#inventory-hint", Static).update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"details", "delete"}:
+            return bool(self.shown) and self.selected() is not None
+        return super().check_action(action, parameters)
 
     # --- actions --------------------------------------------------------------------------------------
 
