@@ -275,6 +275,54 @@ async def test_the_sandbox_never_contacts_a_providers_real_server(make_app: Call
         assert not screen.check_action("register", ())
 
 
+@pytest.mark.parametrize(
+    ("mode_key", "answers"),
+    [
+        ("sip-ip-allowlist", {"number": "+14155550124", "sipIp": "203.0.113.10"}),
+        ("sip-registration", {**_answers(5060), "sipProxy": "pbx.example.com"}),
+        ("sip-registration", {**_answers(5060), "sipOutboundProxy": "edge.example.com:5070"}),
+    ],
+    ids=["pbx-address", "pbx-name", "proxy-name"],
+)
+async def test_the_sandbox_never_contacts_a_host_off_this_machine(
+    make_app: Callable[..., WizardApp], mode_key: str, answers: dict[str, Any]
+) -> None:
+    # The sandbox's promise: "nothing leaves this machine": no DNS lookup, no OPTIONS, no REGISTER.
+    account = load_account(CHORUS, sandbox_account("chorus"))
+    runner = RecordingRunner()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.state.provider, app.state.account, app.state.mode_key = CHORUS, account, mode_key
+        app.state.prepared = prepare(CHORUS, mode_key, answers, account)
+        screen = sip_check_screen(app, submitted=False, runner=runner)
+        assert screen is not None
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert "nothing leaves this machine" in str(screen.query_one("#sip-plan-note", Static).render())
+
+        await pilot.press("enter", "r")
+        await pilot.pause()
+
+        assert runner.targets == []
+        assert not screen.check_action("register", ())
+
+
+async def test_the_sandbox_checks_a_peer_on_this_machine(make_app: Callable[..., WizardApp]) -> None:
+    account = load_account(CHORUS, sandbox_account("chorus"))
+    runner = RecordingRunner()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.state.provider, app.state.account, app.state.mode_key = CHORUS, account, "sip-registration"
+        app.state.prepared = prepare(CHORUS, "sip-registration", _answers(5070), account)
+        screen = sip_check_screen(app, submitted=False, runner=runner)
+        assert screen is not None
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.pause()
+
+        assert [target.host for target in runner.targets] == ["127.0.0.1"]
+
+
 async def test_a_request_without_a_sip_side_says_so(make_app: Callable[..., WizardApp]) -> None:
     account = load_account(CHORUS, sandbox_account("chorus"))
     prepared = prepare(CHORUS, "voximplant", {"number": "+14155550126"}, account)

@@ -122,7 +122,8 @@ class FixedRunner:
 
 
 def _app(tmp_path: Path, terminal: TerminalProfile = STEADY, **options: Any) -> WizardApp:
-    options.setdefault("sandbox", True)
+    # Not the sandbox: a check of pbx.example.com happens only outside it (nothing leaves the machine in it).
+    options.setdefault("sandbox", False)
     return WizardApp(terminal=terminal, export_dir=tmp_path, **options)
 
 

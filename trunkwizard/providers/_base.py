@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -208,6 +209,27 @@ class SipCheckPlan:
     def applies(self, *, submitted: bool) -> bool:
         return self.after_submit if submitted else self.before_submit
 
+    @property
+    def leaves_this_machine(self) -> bool:
+        """True when checking it reaches the network: its host or proxy is not this machine (a name
+        needs DNS, an address gets SIP packets)."""
+        return not all(_on_this_machine(host) for host in (self.host, self.proxy) if host)
+
+    def sandbox_refusal(self) -> str | None:
+        """Why the sandbox, which promises that nothing leaves this machine, does not check this plan;
+        None when it may (a peer on this machine, such as a local test PBX)."""
+        if self.provider_host:
+            return (
+                "this is the provider's real server, which holds nothing made or changed in the sandbox: "
+                "not contacted"
+            )
+        if self.leaves_this_machine:
+            return (
+                "nothing leaves this machine in the sandbox, so this host is not contacted (no DNS lookup, "
+                "no SIP packet)"
+            )
+        return None
+
     def target(
         self,
         *,
@@ -234,6 +256,21 @@ class SipCheckPlan:
             dns_timeout=dns_timeout,
             overall_timeout=overall_timeout,
         )
+
+
+def _on_this_machine(host: str) -> bool:
+    """`localhost` or a loopback address, with or without a port ("127.0.0.1:5070", "[::1]:5070")."""
+    name = host.strip()
+    if name.startswith("["):
+        name = name[1 : name.find("]")] if "]" in name else name[1:]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    if name.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 ERROR_TEXT_LIMIT = 300

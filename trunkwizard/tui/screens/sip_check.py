@@ -182,17 +182,13 @@ class SipCheckScreen(Screen[None]):
         return self.plans[index or 0]
 
     def _blocked(self, plan: SipCheckPlan) -> bool:
-        # In the sandbox nothing exists at the provider: its real server is never contacted.
-        return self.sandbox and plan.provider_host
+        return self.sandbox and plan.sandbox_refusal() is not None
 
     def _describe(self, plan: SipCheckPlan) -> None:
         note = self.query_one("#sip-plan-note", Static)
         blocked = self._blocked(plan)
         if blocked:
-            text = (
-                "SANDBOX: this is the provider's real server, which holds nothing made or changed in the "
-                "sandbox: not contacted. Run trunkwizard without --sandbox to check it."
-            )
+            text = f"SANDBOX: {plan.sandbox_refusal()}. Run trunkwizard without --sandbox to check it."
         elif plan.can_register:
             text = f"{plan.note} r sends a REGISTER as {plan.register_user} (asks first).".strip()
         else:
@@ -231,7 +227,7 @@ class SipCheckScreen(Screen[None]):
 
     def start(self, plan: SipCheckPlan, *, register: bool) -> None:
         if self._blocked(plan):
-            self.set_status("Not checked: in the sandbox the provider's real server is never contacted.")
+            self.set_status("Not checked in the sandbox: the note above says why. Esc back.")
             return
         try:
             target = plan.target(
