@@ -138,6 +138,11 @@ class Form:
     location:  "path" fields fill the URL, not the body.
     join:  a list sent as one string joined by this separator (Yeastar's codec_sel).
     wrap:  a value sent as a one-key object, {wrap: value} (Wavix's host_request {"host": ...}).
+    placeholder:  an example value, shown "e.g. ..." in the empty field and in messages: it must pass
+        every rule of the field, inferred ones too.
+    described:  what an empty field shows instead, where no example would pass the field's rules (every
+        public address is someone's, and the documentation ranges are not public): "your PBX's public
+        IPv4 address", shown as it is.
     fixed:  the mode decides the value (its discriminator): never shown, always the model's default.
     """
 
@@ -146,6 +151,7 @@ class Form:
     shown_when: When | None = None
     required_when_shown: bool = False
     placeholder: str = ""
+    described: str = ""
     section: str = ""
     legacy: bool = False
     sent: bool = True
@@ -204,6 +210,7 @@ class FormField:
     rules: tuple[Rule, ...] = ()
     row_model: type[BaseModel] | None = None
     choices_of: str | None = None
+    described: str = ""
 
     @property
     def warned_by(self) -> tuple[Rule, ...]:
@@ -478,6 +485,7 @@ def form_fields(model: type[BaseModel]) -> tuple[FormField, ...]:
                 choices_of=form.choices_of,
                 location=form.location,
                 placeholder=form.placeholder,
+                described=form.described,
                 section=form.section,
                 legacy=form.legacy,
                 join=form.join,

@@ -158,7 +158,7 @@ class ChorusTwilio(_NumberBase):
         Form(
             label="Twilio Account SID",
             help="Required if provider is 'twilio'. From the Twilio console.",
-            placeholder="AC…",
+            described="AC followed by 32 hex characters",
         ),
     ]
     twilio_auth_token: Annotated[

@@ -158,9 +158,9 @@ class WavixAllowedIp(ProviderModel):
         _PUBLIC_IPV4,
         Form(
             label="Public static IP",
-            help="Public static IPv4 address allowed to register with the SIP trunk, e.g. 198.51.100.7 "
-            "(your PBX's public address as Wavix sees it).",
-            placeholder="198.51.100.7",
+            help="Public static IPv4 address allowed to register with the SIP trunk (your PBX's public "
+            "address as Wavix sees it).",
+            described="your PBX's public IPv4 address",
         ),
     ]
 
@@ -272,7 +272,7 @@ class WavixTrunk(ProviderModel):
             help="Optional. For a trunk authenticated by IP instead of registration: the public static IP "
             "address of your SIP endpoint; Wavix authenticates all SIP traffic from it. Wavix reviews "
             "the request: the trunk stays pending until approved. Empty: the PBX registers.",
-            placeholder="203.0.113.10",
+            described="your SIP endpoint's public IPv4 address",
             wrap="host",
         ),
     ] = None

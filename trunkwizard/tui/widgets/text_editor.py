@@ -22,6 +22,8 @@ def placeholder_of(field: FormField) -> str:
         return field.placeholder
     if field.placeholder:
         return f"e.g. {field.placeholder}"
+    if field.described:
+        return field.described
     if field.kind is Kind.INTEGER:
         return field.constraint_hint() or "a whole number"
     if field.kind is Kind.NUMBER:
