@@ -19,8 +19,13 @@ from tests.test_cli_create import write
 from trunkwizard.cli import main
 from trunkwizard.client import load_account, prepare
 from trunkwizard.commands._profiles import history_request
-from trunkwizard.commands.check_connection import connection_entries
-from trunkwizard.providers import get_provider
+from trunkwizard.commands.check_connection import (
+    SANDBOX_OFF_MACHINE,
+    ConnectionCheck,
+    connection_entries,
+    run_connection_check,
+)
+from trunkwizard.providers import SipCheckPlan, get_provider
 from trunkwizard.sandbox import sandbox_account
 from trunkwizard.store import HistoryStore
 
@@ -249,3 +254,16 @@ def test_connect_checks_the_joined_connection_and_never_contacts_a_providers_ser
         out.splitlines()[-1]
         == "Connection check: 0 ends checked, 0 with a failure, 1 not contacted (sandbox)"
     )
+
+
+def test_a_sandbox_connection_check_contacts_no_host_off_this_machine() -> None:
+    """The sandbox's promise, "nothing leaves this machine", holds for a PBX the user typed too."""
+    typed = SipCheckPlan("Your PBX/SBC", "pbx.example.com", 5060, proxy="127.0.0.1:5070")
+    local = SipCheckPlan("A local PBX", "127.0.0.1", 9, proxy="edge.example.com:5070")
+    lines: list[str] = []
+    done = asyncio.run(
+        run_connection_check(ConnectionCheck([(typed, {}), (local, {})], sandbox=True), show=lines.append)
+    )
+    assert [checked.skipped for checked in done] == [SANDBOX_OFF_MACHINE] * 2
+    assert all(checked.results == [] for checked in done)
+    assert lines.count(f"SKIP  {SANDBOX_OFF_MACHINE}") == 2

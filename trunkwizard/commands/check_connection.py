@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["CheckedPlan", "ConnectionCheck", "run_connection_check", "run_from_history"]
 
 SANDBOX_SKIP = "not contacted: in the sandbox nothing exists at the provider, and this is its real server"
+SANDBOX_OFF_MACHINE = "not contacted: in the sandbox nothing leaves this machine, and this host is not on it"
 
 
 @dataclass
@@ -93,10 +94,10 @@ async def run_connection_check(
         if show is not None:
             show(f"== {plan.title}")
             show(f"   {plan.address}" + (f": {plan.note}" if plan.note else ""))
-        if check.sandbox and plan.provider_host:
-            checked.skipped = SANDBOX_SKIP
+        if check.sandbox and plan.sandbox_refusal() is not None:
+            checked.skipped = SANDBOX_SKIP if plan.provider_host else SANDBOX_OFF_MACHINE
             if show is not None:
-                show(f"SKIP  {SANDBOX_SKIP}")
+                show(f"SKIP  {checked.skipped}")
             continue
         if check.register and not plan.can_register and show is not None:
             show("      no REGISTER here: this end has no account to register with (DNS and OPTIONS only)")

@@ -352,11 +352,8 @@ async def _check(rotation: JoinedRotation, args: argparse.Namespace) -> int:
     if plan is None:
         _say("No SIP check: the registrar side offers nothing to check.")
         return EXIT_OK
-    if (args.sandbox or args.sandbox_url) and plan.provider_host:
-        _say(
-            f"SIP check of {plan.address}: not run in the sandbox (the provider's real server is "
-            "never contacted)."
-        )
+    if (args.sandbox or args.sandbox_url) and (reason := plan.sandbox_refusal()) is not None:
+        _say(f"SIP check of {plan.address}: not run in the sandbox ({reason}).")
         return EXIT_OK
     register = bool(args.check_register)
     what = "DNS, OPTIONS and REGISTER with the new password" if register else "DNS and OPTIONS"
