@@ -99,6 +99,16 @@ async def test_each_valid_case_is_created_found_and_deleted(case: str, sandbox_c
     assert "access_token" not in created.returned and "password" not in created.returned
 
 
+async def test_a_trunk_authenticated_by_ip_is_not_told_to_register(sandbox_client: Any) -> None:
+    """Found by hand: the result of a trunk authenticated by IP said to register it with its login."""
+    async with sandbox_client("wavix") as client:
+        answers = {**BASE, "label": "By IP", "host_request": PUBLIC_IP}
+        created = await client.create(prepare(WAVIX, MODE.key, answers, client.account))
+        await client.delete(created.ref)
+    first = created.next_steps[0]
+    assert PUBLIC_IP in first and "without registering" in first and "username" not in first
+
+
 async def test_created_trunk_carries_every_toggle(sandbox_client: Any) -> None:
     async with sandbox_client("wavix") as client:
         created = await client.create(prepare(WAVIX, MODE.key, VALID["every-toggle-on"], client.account))

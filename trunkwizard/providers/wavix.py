@@ -524,10 +524,18 @@ class Wavix(Provider[WavixAccount, WavixTrunk]):
         trunk_id = str(data.get("id", ""))
         login = str(data.get("name") or "")
         gateways = ", ".join(GATEWAYS)
-        steps = [
-            f"On the PBX, register the trunk to a Wavix gateway near you ({gateways}; port 5060) with "
+        # wavix-api.yaml host_request: a trunk authenticated by IP is reviewed, and has nothing to register
+        first = (
+            f"Wavix reviews the IP authentication request: once approved, send the PBX's SIP traffic from "
+            f"{request.host_request} to a Wavix gateway near you ({gateways}; port 5060), without "
+            "registering."
+            if request.host_request
+            else f"On the PBX, register the trunk to a Wavix gateway near you ({gateways}; port 5060) with "
             f"username {login or '<the trunk name Wavix shows>'} and the password sent (Wavix never "
-            "returns it).",
+            "returns it)."
+        )
+        steps = [
+            first,
             f"Route a number to the trunk: PATCH /v1/numbers/<number id> with destinations "
             f'[{{"destination": "{login}", "priority": 1, "transport": 5, "trunk_id": {trunk_id or 0}}}], '
             "or in the portal under My numbers.",
