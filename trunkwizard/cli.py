@@ -161,10 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_wizard(
     *, sandbox: bool, no_mouse: bool, read_only: bool, insecure_http: bool, profile: str | None = None
 ) -> int:
-    from trunkwizard.malloc_arenas import limit_malloc_arenas
     from trunkwizard.tui.app import run_app
 
-    limit_malloc_arenas()
     return run_app(
         sandbox=sandbox, profile=profile, mouse=not no_mouse, read_only=read_only, insecure_http=insecure_http
     )
