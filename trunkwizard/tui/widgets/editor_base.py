@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import takewhile
 from typing import Any
 
 from textual.message import Message
@@ -42,18 +43,11 @@ class FieldEditor(Widget):
         whose list failed hides its picker and shows its typed input; Textual counts a hidden widget
         as focusable)."""
         for widget in self.query("*"):
-            if widget.focusable and self._shown(widget):
+            if widget.focusable and all(
+                node.display for node in takewhile(lambda node: node is not self, widget.ancestors_with_self)
+            ):
                 widget.focus()
                 return
-
-    def _shown(self, widget: Widget) -> bool:
-        node: Widget | None = widget
-        while node is not None and node is not self:
-            if not node.display:
-                return False
-            parent = node.parent
-            node = parent if isinstance(parent, Widget) else None
-        return True
 
     def changed(self) -> None:
         if self.on_change is not None:

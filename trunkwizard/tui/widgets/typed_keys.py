@@ -14,10 +14,24 @@ bubbling up, a queue per ancestor, and a Tab that reaches the app meanwhile stil
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from textual import events
 from textual.widget import Widget
 
-__all__ = ["KeysWhereTyped"]
+__all__ = ["KeysWhereTyped", "run_own_binding"]
+
+
+async def run_own_binding(widget: Widget, event: events.Key, actions: Collection[str] | None = None) -> None:
+    """Run the widget's own (non-priority) binding for the key now, one of `actions` if given, and stop
+    the key there: Textual would run it once the key had bubbled up to the app."""
+    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+        if binding.priority or (actions is not None and binding.action.partition("(")[0] not in actions):
+            continue
+        if await widget.app.run_action(binding.action, widget):
+            event.stop()
+            event.prevent_default()
+            return
 
 
 class KeysWhereTyped:
@@ -33,8 +47,4 @@ class KeysWhereTyped:
         focused = widget.app.focused
         if focused is widget or (focused is not None and widget in focused.ancestors):
             return  # the usual case (or a key bubbling up from its own overlay): the app resolves it
-        for binding in widget._bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await widget.app.run_action(binding.action, widget):
-                event.stop()
-                event.prevent_default()
-                return
+        await run_own_binding(widget, event)

@@ -9,7 +9,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input
 
-from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped
+from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped, run_own_binding
 
 __all__ = ["WizardInput"]
 
@@ -40,15 +40,8 @@ class WizardInput(Input, KeysWhereTyped):
         keys typed after it meanwhile: `abc⌫d` in one burst (typed fast, or arriving at once over SSH)
         left "abc", and ctrl+u then a new value deleted the new value. Only these: a key another widget
         binds (Down in a filter moves its list's highlight) still bubbles, and Enter with it, in order."""
-        if self.app.focused is not self:
-            return  # focus left it meanwhile: KeysWhereTyped runs its binding
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if binding.priority or binding.action.partition("(")[0] not in _EDITING:
-                continue
-            if await self.app.run_action(binding.action, self):
-                event.stop()
-                event.prevent_default()
-                return
+        if self.app.focused is self:  # else focus left it meanwhile: KeysWhereTyped runs its binding
+            await run_own_binding(self, event, _EDITING)
 
     def on_mount(self) -> None:
         self.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
