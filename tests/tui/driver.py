@@ -146,6 +146,12 @@ class KeyboardDriver:
         await self.settle()
         assert self.app.screen.STEP == "account", self.app.screen  # type: ignore[attr-defined]
 
+    async def retype(self, form: FormView, wire: str, text: str) -> None:
+        """Clear a text field as a technician does (ctrl+u) and type `text` into it."""
+        form.focus_field(wire)
+        await self.press("ctrl+u")
+        await self.type_text(text)
+
     async def accept_account(self) -> None:
         await self.press("ctrl+n")
         await self.settle()

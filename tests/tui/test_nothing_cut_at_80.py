@@ -211,9 +211,7 @@ async def test_a_look_up_that_failed_says_why_whole(make_app: Callable[..., Wiza
         await keys.pick_provider(yeastar)
         account_step = app.screen
         assert isinstance(account_step, AccountScreen)
-        account_step.form.focus_field("client_secret")
-        await keys.press("ctrl+u")
-        await keys.type_text("not-the-secret")
+        await keys.retype(account_step.form, "client_secret", "not-the-secret")
         await keys.accept_account()
         await keys.pick_mode(yeastar, "register")
         details = app.screen

@@ -12,7 +12,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,6 +21,9 @@ from tests.tui.screen_text import footer_text
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.widgets.step_footer import StepFooter, shown_keys
+
+if TYPE_CHECKING:
+    from trunkwizard.tui.screens.details import DetailsScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -463,36 +466,35 @@ async def test_a_tab_that_takes_the_footer_a_row_more_or_less_lays_the_screen_ou
         assert rows_changed >= 2
 
 
+async def _yeastar_register_form_with_secret(keys: KeyboardDriver, secret: str) -> DetailsScreen:
+    """From the account step: the Client Secret typed anew, on to Yeastar's register trunk form."""
+    from trunkwizard.tui.screens.account import AccountScreen
+    from trunkwizard.tui.screens.details import DetailsScreen
+
+    step = keys.app.screen
+    assert isinstance(step, AccountScreen)
+    await keys.retype(step.form, "client_secret", secret)
+    await keys.accept_account()
+    await keys.pick_mode(get_provider("yeastar"), "register")
+    details = keys.app.screen
+    assert isinstance(details, DetailsScreen)
+    await keys.settle()
+    return details
+
+
 async def test_a_kept_form_asks_its_look_ups_again_when_the_account_step_changed_the_account() -> None:
     """Going back to the account step and on again shows the kept form (not a rebuilt one); its look-ups
     had listed the account of before. With a wrong Client Secret the ITSP lists were missing and said
     why; after the secret is corrected they list what the PBX has, and nothing says they are missing."""
     from tests.tui.screen_text import screen_lines
     from trunkwizard.sandbox import sandbox_account
-    from trunkwizard.tui.screens.account import AccountScreen
-    from trunkwizard.tui.screens.details import DetailsScreen
     from trunkwizard.tui.widgets.lookup_editor import LookupEditor
-
-    yeastar = get_provider("yeastar")
-
-    async def account_step_with_secret(keys: KeyboardDriver, app: WizardApp, secret: str) -> None:
-        step = app.screen
-        assert isinstance(step, AccountScreen)
-        step.form.focus_field("client_secret")
-        await keys.press("ctrl+u")
-        await keys.type_text(secret)
-        await keys.accept_account()
-        await keys.pick_mode(yeastar, "register")
 
     app = WizardApp(sandbox=True)
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
-        await keys.pick_provider(yeastar)
-        await account_step_with_secret(keys, app, "not-the-secret")
-        details = app.screen
-        assert isinstance(details, DetailsScreen)
-        await app.workers.wait_for_complete()
-        await keys.settle()
+        await keys.pick_provider(get_provider("yeastar"))
+        details = await _yeastar_register_form_with_secret(keys, "not-the-secret")
         country = details.form.rows["country"].editor
         assert isinstance(country, LookupEditor)
         assert country.typing
@@ -502,11 +504,9 @@ async def test_a_kept_form_asks_its_look_ups_again_when_the_account_step_changed
         await keys.settle()
         await keys.press("escape")  # the account step
         await keys.settle()
-        await account_step_with_secret(keys, app, sandbox_account("yeastar")["client_secret"])
+        again = await _yeastar_register_form_with_secret(keys, sandbox_account("yeastar")["client_secret"])
 
-        assert app.screen is details, "the kept form"
-        await app.workers.wait_for_complete()
-        await keys.settle()
+        assert again is details, "the kept form"
         assert not country.typing, "the list of ITSP countries, from the corrected account"
         assert not any("no list to pick from" in line for line in screen_lines(app)), screen_lines(app)
 
@@ -517,26 +517,13 @@ async def test_focusing_a_look_up_whose_list_failed_reaches_its_typed_input() ->
     keys went unseen."""
     from textual.widgets import Input
 
-    from trunkwizard.tui.screens.account import AccountScreen
-    from trunkwizard.tui.screens.details import DetailsScreen
     from trunkwizard.tui.widgets.lookup_editor import LookupEditor
 
-    yeastar = get_provider("yeastar")
     app = WizardApp(sandbox=True)
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
-        await keys.pick_provider(yeastar)
-        step = app.screen
-        assert isinstance(step, AccountScreen)
-        step.form.focus_field("client_secret")
-        await keys.press("ctrl+u")
-        await keys.type_text("not-the-secret")
-        await keys.accept_account()
-        await keys.pick_mode(yeastar, "register")
-        details = app.screen
-        assert isinstance(details, DetailsScreen)
-        await app.workers.wait_for_complete()
-        await keys.settle()
+        await keys.pick_provider(get_provider("yeastar"))
+        details = await _yeastar_register_form_with_secret(keys, "not-the-secret")
         country = details.form.rows["country"].editor
         assert isinstance(country, LookupEditor) and country.typing
 
