@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 
 from trunkwizard.tui.commands import CommandSource, ScreenCommand
 from trunkwizard.tui.steps import Step
+from trunkwizard.tui.widgets.compact_button import CompactButton
 from trunkwizard.tui.widgets.step_body import StepBody
 from trunkwizard.tui.widgets.step_footer import StepFooter
 from trunkwizard.tui.widgets.step_indicator import StepIndicator
@@ -88,9 +89,9 @@ class WizardScreen(CommandSource, Screen[None]):
         with StepBody(id="body"):
             yield from self.compose_body()
         with Horizontal(id="nav"):
-            yield Button(f"← {self.BACK_LABEL}", id="back", compact=True)
+            yield CompactButton(f"← {self.BACK_LABEL}", id="back")
             yield Static("", id="status", markup=False)
-            yield Button(f"{self.NEXT_LABEL} →", id="next", compact=True, variant="primary")
+            yield CompactButton(f"{self.NEXT_LABEL} →", id="next", variant="primary")
         yield StepFooter()
 
     # --- shared parts ---------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from trunkwizard.tui.widgets.compact_button import CompactButton
+
 __all__ = ["ConfirmScreen"]
 
 
@@ -25,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
     }
     #confirm-title { text-style: bold; }
     #confirm-buttons { height: 1; margin-top: 1; align-horizontal: right; }
-    #confirm-buttons Button { margin-left: 2; }
+    #confirm-buttons CompactButton { margin-left: 2; }
     """
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm-yes"),
@@ -43,8 +45,8 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.question, id="confirm-title", markup=False)
             yield Static(self.text, id="confirm-text", markup=False)
             with Horizontal(id="confirm-buttons"):
-                yield Button("Keep it (n)", id="no", compact=True)
-                yield Button(f"{self.yes} (y)", id="yes", compact=True, variant="error")
+                yield CompactButton("Keep it (n)", id="no")
+                yield CompactButton(f"{self.yes} (y)", id="yes", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#no").focus()

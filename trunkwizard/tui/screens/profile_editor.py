@@ -24,6 +24,7 @@ from trunkwizard.errors import CredentialsUnavailable, Problem, StoreError, Trun
 from trunkwizard.fields import Kind, problem_text
 from trunkwizard.tui.commands import SHOW_OR_HIDE_SECRETS, CommandSource, ScreenCommand
 from trunkwizard.tui.stylesheets import FORMS
+from trunkwizard.tui.widgets.compact_button import CompactButton
 from trunkwizard.tui.widgets.error_label import ErrorLabel
 from trunkwizard.tui.widgets.form_view import FormView
 from trunkwizard.tui.widgets.wizard_input import WizardInput
@@ -52,7 +53,7 @@ _EDITOR_CSS = """
 .profile-line Input { width: 1fr; }
 #profile-note { color: $text-muted; height: auto; }
 #profile-buttons { height: 1; align-horizontal: right; }
-#profile-buttons Button { margin-left: 2; }
+#profile-buttons CompactButton { margin-left: 2; }
 """
 
 
@@ -131,8 +132,8 @@ class ProfileEditorScreen(CommandSource, ModalScreen["Profile | None"]):
                 note += " A blank secret keeps the stored one."
             yield Static(note, id="profile-note", markup=False)
             with Horizontal(id="profile-buttons"):
-                yield Button("Cancel (Esc)", id="profile-cancel", compact=True)
-                yield Button("Save (ctrl+s)", id="profile-save", compact=True, variant="primary")
+                yield CompactButton("Cancel (Esc)", id="profile-cancel")
+                yield CompactButton("Save (ctrl+s)", id="profile-save", variant="primary")
 
     @property
     def form(self) -> FormView:

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from trunkwizard.tui.stylesheets import DIALOGS
+from trunkwizard.tui.widgets.compact_button import CompactButton
 
 __all__ = ["QuitScreen"]
 
@@ -29,8 +30,8 @@ class QuitScreen(ModalScreen[bool]):
             yield Static("Quit trunkwizard?", id="quit-title")
             yield Static(self.question, id="quit-text", markup=False)
             with Horizontal(id="quit-buttons"):
-                yield Button("Stay (n)", id="stay", compact=True)
-                yield Button("Quit (y)", id="quit", compact=True, variant="error")
+                yield CompactButton("Stay (n)", id="stay")
+                yield CompactButton("Quit (y)", id="quit", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#stay").focus()

@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from trunkwizard.tui.widgets.compact_button import CompactButton
+
 __all__ = ["ResumeChoice", "ResumeScreen"]
 
 ResumeChoice = Literal["resume", "discard", "later"]
@@ -33,7 +35,7 @@ class ResumeScreen(ModalScreen[ResumeChoice]):
     #resume-title { text-style: bold; }
     #resume-hint { color: $text-muted; margin-top: 1; }
     #resume-buttons { height: 1; margin-top: 1; align-horizontal: right; }
-    #resume-buttons Button { margin-left: 2; }
+    #resume-buttons CompactButton { margin-left: 2; }
     """
     BINDINGS = [
         Binding("r", "choose('resume')", "Resume", id="resume-yes"),
@@ -56,8 +58,8 @@ class ResumeScreen(ModalScreen[ResumeChoice]):
                 markup=False,
             )
             with Horizontal(id="resume-buttons"):
-                yield Button("Discard (d)", id="discard", compact=True, variant="error")
-                yield Button("Resume (r)", id="resume", compact=True, variant="primary")
+                yield CompactButton("Discard (d)", id="discard", variant="error")
+                yield CompactButton("Resume (r)", id="resume", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#resume").focus()

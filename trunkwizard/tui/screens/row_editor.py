@@ -13,6 +13,7 @@ from textual.widgets import Button, Static
 from trunkwizard.errors import Problem
 from trunkwizard.fields import Choice, FormField, Kind, check_row, problem_text, required_problems
 from trunkwizard.tui.stylesheets import FORMS
+from trunkwizard.tui.widgets.compact_button import CompactButton
 from trunkwizard.tui.widgets.field_help import FieldHelp
 from trunkwizard.tui.widgets.form_view import FormView
 from trunkwizard.tui.widgets.step_footer import StepFooter
@@ -70,8 +71,8 @@ class RowEditorScreen(ModalScreen[Any]):
             yield FormView(self.fields, self.values, id="row-form")
             yield FieldHelp(id="row-help")
             with Horizontal(id="row-buttons"):
-                yield Button("Cancel (Esc)", id="row-cancel", compact=True)
-                yield Button("Save row (ctrl+s)", id="row-save", compact=True, variant="primary")
+                yield CompactButton("Cancel (Esc)", id="row-cancel")
+                yield CompactButton("Save row (ctrl+s)", id="row-save", variant="primary")
         yield StepFooter()  # ctrl+s, esc and the focused field's keys, in sight as on the steps
 
     @property

@@ -34,6 +34,7 @@ from trunkwizard.providers import SipCheckPlan
 from trunkwizard.redact import redact
 from trunkwizard.tui.stylesheets import SIP_CHECK
 from trunkwizard.tui.widgets.check_row import CheckRow
+from trunkwizard.tui.widgets.compact_button import CompactButton
 
 __all__ = ["CheckRunner", "RegisterConfirmScreen", "SipCheckScreen"]
 
@@ -82,8 +83,8 @@ class RegisterConfirmScreen(ModalScreen[bool]):
             yield Static(f"Send a REGISTER to {plan.host}?", id="register-title", markup=False)
             yield Static(text, id="register-text", markup=False)
             with Horizontal(id="register-buttons"):
-                yield Button("Cancel (n)", id="register-cancel", compact=True)
-                yield Button("Send REGISTER (y)", id="register-send", compact=True, variant="warning")
+                yield CompactButton("Cancel (n)", id="register-cancel")
+                yield CompactButton("Send REGISTER (y)", id="register-send", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#register-cancel").focus()

@@ -13,6 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from trunkwizard.tui.widgets.compact_button import CompactButton
+
 if TYPE_CHECKING:
     from trunkwizard.inventory import DeleteConfirmation
 
@@ -38,7 +40,7 @@ class TypeToConfirmScreen(ModalScreen[bool]):
        italic and says it is one ("type … here") */
     #ttc-input > .input--placeholder { color: $text-muted; text-style: italic; }
     #ttc-buttons { height: 1; margin-top: 1; align-horizontal: right; }
-    #ttc-buttons Button { margin-left: 2; }
+    #ttc-buttons CompactButton { margin-left: 2; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ttc-cancel")]
 
@@ -53,8 +55,8 @@ class TypeToConfirmScreen(ModalScreen[bool]):
             yield Static(f"{self.confirmation.prompt} (Tab to the box):", id="ttc-prompt", markup=False)
             yield Input(placeholder=f"type {self.confirmation.expected} here", id="ttc-input", compact=True)
             with Horizontal(id="ttc-buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Delete", id="delete", compact=True, variant="error", disabled=True)
+                yield CompactButton("Cancel", id="cancel")
+                yield CompactButton("Delete", id="delete", variant="error", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

@@ -9,6 +9,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Button, Input
 
+from trunkwizard.tui.widgets.compact_button import CompactButton
 from trunkwizard.tui.widgets.editor_base import FieldEditor
 from trunkwizard.tui.widgets.text_editor import placeholder_of
 from trunkwizard.tui.widgets.wizard_input import WizardInput
@@ -36,7 +37,7 @@ class SecretInput(WizardInput):
         event.stop()
 
 
-class RevealButton(Button, can_focus=False):
+class RevealButton(CompactButton, can_focus=False):
     """For the mouse only: the keyboard uses ctrl+t, so Tab does not stop here."""
 
 
@@ -52,7 +53,7 @@ class SecretEditor(FieldEditor):
             compact=True,
             validate_on=(),
         )
-        yield RevealButton("show", compact=True, classes="reveal")
+        yield RevealButton("show", classes="reveal")
 
     @property
     def input(self) -> Input:
