@@ -161,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_wizard(
     *, sandbox: bool, no_mouse: bool, read_only: bool, insecure_http: bool, profile: str | None = None
 ) -> int:
+    # Until the first frame is drawn the cyclic garbage collector would only walk what the start imports
+    # and builds, almost none of it garbage: about 10 ms of that frame (issue 16). The wizard turns it
+    # on again once the frame is drawn (WizardApp.on_ready).
+    gc.disable()
     from trunkwizard.tui.app import run_app
 
     return run_app(

@@ -9,6 +9,7 @@ client and the sandbox load afterwards (see screens/provider.py).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -203,6 +204,12 @@ class WizardApp(App[int]):
 
     def on_ready(self) -> None:
         # The first frame is out: now load the provider registry (pydantic models, httpx).
+        if self.keep_loaded:
+            # What the start built lives as long as the app: out of the cyclic collector's sight, and the
+            # collector on again (`trunkwizard` turned it off until this frame: cli._run_wizard). About
+            # 900 objects are garbage here (a collection that found them took 20 ms): kept for good too.
+            gc.freeze()
+            gc.enable()
         first = self.screen_stack[0]
         if isinstance(first, ProviderScreen):
             first.load_providers()

@@ -231,8 +231,9 @@ def _kept_for_good() -> None:
     """What the registry's load brought (every module the steps use, the providers' models) lives as
     long as the app: out of the cyclic collector's sight. Each full collection walked all of it, 80 to
     190 ms with the event loop stopped: a Tab now and then took that much more (issue 16). Once only,
-    and here only: `gc.freeze` does not collect first, so a later freeze would also keep for good the
-    garbage cycles waiting then, such as a screen closed since (a step left, a round started over)."""
+    and no later than this: `gc.freeze` does not collect first, so a later freeze would also keep for good
+    the garbage cycles waiting then, such as a screen closed since (a step left, a round started over).
+    What the start built was frozen at the first frame already (WizardApp.on_ready)."""
     global _frozen
     if not _frozen:
         _frozen = True
