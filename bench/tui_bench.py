@@ -532,7 +532,7 @@ def report(args: argparse.Namespace) -> int:
         # the plain form fits the screen and has no footer: none of its Tabs scrolls or changes the layout
         # (all write under 4 KB); on the wizard's form those write 5 KB and more (see the README)
         per_session(
-            "CPU per Tab that neither scrolls nor re-lays out",
+            "CPU per Tab, no scroll nor re-layout, ms",
             lambda s: statistics.fmean(cpu([k for k in s.tabs if k.size < REDRAW_BYTES])),
             None,
             plain,
