@@ -434,12 +434,14 @@ async def test_a_toggle_that_shows_rows_draws_them_without_a_second_layout(
         assert section.size.height == 3  # its title line, the title and the switch
 
 
-async def test_a_tab_that_takes_the_footer_a_row_more_or_less_lays_the_screen_out_once(
+async def test_a_tab_that_takes_the_footer_a_row_more_lays_the_screen_out_once_and_the_row_stays(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The footer's new height resizes the step's body, the form and the form's scrollbar in the same
     layout; each of their virtual sizes then asked Textual for one layout more, which arranged the same
-    screen again (half of the layouts of a walk through the form)."""
+    screen again (half of the layouts of a walk through the form). The row a list's keys took stays
+    through the step: giving it back on the next field laid the screen out again and scrolled the form
+    once more (issue 16), so after the first pass a walk through the form changes the footer no more."""
     from textual.screen import Screen
 
     layouts: list[int] = []
@@ -453,17 +455,40 @@ async def test_a_tab_that_takes_the_footer_a_row_more_or_less_lays_the_screen_ou
     async with on_the_yeastar_form() as (app, keys):
         monkeypatch.setattr(Screen, "_refresh_layout", counting)
         footer = app.screen.query_one(StepFooter)
-        rows_changed = 0
-        for _ in range(30):  # through the form: a field's keys take the footer one row or two
+        heights: list[int] = [footer.region.height]
+        for _ in range(60):  # twice through the form: the lists' keys take the footer a second row
             before = footer.region.height
             layouts.clear()
             await keys.press("tab")
             await keys.settle()
             await keys.pilot.pause(0.05)  # a layout asked for by the first would come within this
             changed = footer.region.height != before
-            rows_changed += changed
             assert len(layouts) == int(changed), (before, footer.region.height, len(layouts))
-        assert rows_changed >= 2
+            heights.append(footer.region.height)
+        assert heights[0] == 1 and heights[-1] == 2
+        assert heights == sorted(heights), "the footer never gave its second row back"
+        assert len(set(heights)) == 2, "one change, from one row to two"
+
+
+async def test_the_footer_fits_its_keys_again_at_a_new_width() -> None:
+    """The row kept through a step is kept at one width: wider, the keys fit on one row again."""
+    from trunkwizard.tui.widgets.rows_editor import RowList
+
+    async with on_the_yeastar_form() as (app, keys):
+        footer = app.screen.query_one(StepFooter)
+        for _ in range(60):
+            if isinstance(app.focused, RowList):
+                break
+            await keys.press("tab")
+        await keys.settle()
+        assert footer.region.height == 2, "a list's keys take a second row at 80 columns"
+        await keys.press("tab")
+        await keys.settle()
+        assert footer.region.height == 2, "kept on the next field"
+        await keys.pilot.resize_terminal(160, 40)
+        await keys.settle()
+        await keys.pilot.pause(0.1)
+        assert footer.region.height == 1
 
 
 async def _yeastar_register_form_with_secret(keys: KeyboardDriver, secret: str) -> DetailsScreen:
