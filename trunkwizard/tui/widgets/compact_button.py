@@ -4,7 +4,9 @@ Button's own stylesheet (flat and tall styles, borders, every variant, about 1,3
 of all the CSS the first screen parsed, about 5 ms of its first frame (issue 16). This class does not
 inherit it: its stylesheet restates what applies to a compact button of the default style, and
 tests/tui/test_compact_button.py keeps the computed styles equal to Textual's Button in every variant,
-state and colour mode. Selectors name it as `CompactButton`, not `Button`.
+state and colour mode but one: in 16 colours Textual gives a compact button a border when it is pressed
+or disabled (a disabled one lost its label to it), and this one never has a border. Selectors name it
+as `CompactButton`, not `Button`.
 """
 
 from __future__ import annotations
