@@ -432,6 +432,8 @@ def main() -> int:
     parser.add_argument("--keys", type=int, default=30, help="keystrokes typed into each app")
     parser.add_argument("--idle", type=float, default=3.0, help="seconds of idle measured")
     args = parser.parse_args()
+    if min(args.runs, args.rounds, args.sessions, args.keys) < 1:
+        parser.error("--runs, --rounds, --sessions and --keys count from 1")
     try:
         return report(args)
     finally:
@@ -533,7 +535,7 @@ def report(args: argparse.Namespace) -> int:
         # (all write under 4 KB); on the wizard's form those write 5 KB and more (see the README)
         per_session(
             "CPU per Tab, no scroll nor re-layout, ms",
-            lambda s: statistics.fmean(cpu([k for k in s.tabs if k.size < REDRAW_BYTES])),
+            lambda s: statistics.fmean(cpu([k for k in s.tabs if k.size < REDRAW_BYTES]) or [0.0]),
             None,
             plain,
         ),

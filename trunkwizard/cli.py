@@ -165,11 +165,18 @@ def _run_wizard(
     # and builds, almost none of it garbage: about 10 ms of that frame (issue 16). The wizard turns it
     # on again once the frame is drawn (WizardApp.on_ready).
     gc.disable()
-    from trunkwizard.tui.app import run_app
+    try:
+        from trunkwizard.tui.app import run_app
 
-    return run_app(
-        sandbox=sandbox, profile=profile, mouse=not no_mouse, read_only=read_only, insecure_http=insecure_http
-    )
+        return run_app(
+            sandbox=sandbox,
+            profile=profile,
+            mouse=not no_mouse,
+            read_only=read_only,
+            insecure_http=insecure_http,
+        )
+    finally:
+        gc.enable()  # on already, unless the app ended before its first frame
 
 
 def _clean_orphans() -> None:

@@ -32,6 +32,16 @@ PROPERTIES = (
     "content_align_vertical",
     "pointer",
     "padding",
+    "link_color",
+    "link_background",
+    "link_style",
+    "link_color_hover",
+    "link_background_hover",
+    "link_style_hover",
+    "scrollbar_color",
+    "scrollbar_background",
+    "scrollbar_size_vertical",
+    "scrollbar_size_horizontal",
 )
 
 
@@ -67,11 +77,13 @@ async def styles_in(theme: str, variant: ButtonVariant, state: str) -> tuple[dic
                 button.focus()
             elif state == "hover":
                 button.mouse_hover = True
+                button.update_node_styles()  # as Textual does when the pointer moves over a widget
             elif state == "active":
                 button.add_class("-active")
             await pilot.pause()
             result.append(computed(button))
             button.mouse_hover = False
+            button.update_node_styles()
         return result[0], result[1]
 
 

@@ -33,17 +33,24 @@ def test_the_wizard_starts_with_the_collector_off(
     monkeypatch.setattr(wizard_app, "run_app", run_app)
     assert cli.main(["--sandbox"]) == 0
     assert seen == [False]
+    assert gc.isenabled(), "on again when the app ends, even one that ended before its first frame"
 
 
-async def test_the_first_frame_turns_it_on_with_the_start_frozen(collector_restored: None) -> None:
+async def test_the_first_frame_turns_it_on_with_the_start_frozen(
+    monkeypatch: pytest.MonkeyPatch, collector_restored: None
+) -> None:
+    import trunkwizard.tui.screens.provider as provider_screen
+
+    monkeypatch.setattr(provider_screen, "_frozen", True)  # the registry's own freeze: not this test's
+    frozen = gc.get_freeze_count()
     gc.disable()
     app = WizardApp(sandbox=True)
     app.keep_loaded = True
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        await app.workers.wait_for_complete()
         assert gc.isenabled()
-        assert gc.get_freeze_count() > 0
-        await app.workers.wait_for_complete()  # the registry's load freezes what it brought, here too
+        assert gc.get_freeze_count() > frozen
 
 
 async def test_an_app_not_run_by_trunkwizard_leaves_the_collector_alone(collector_restored: None) -> None:

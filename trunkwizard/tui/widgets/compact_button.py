@@ -11,6 +11,7 @@ as `CompactButton`, not `Button`.
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from textual.content import ContentText
 from textual.widgets import Button
 from textual.widgets.button import ButtonVariant
@@ -19,11 +20,30 @@ __all__ = ["CompactButton"]
 
 
 class CompactButton(Button, inherit_css=False):
-    # Textual's Button rules for `.-style-default` with `-textual-compact` (whose `border: none
-    # !important` wins over every border it sets) and its `:ansi` block, in the same precedence: an
+    """A one-line button: Textual's Button, compact, styled by its own short stylesheet."""
+
+    # What Textual's Widget rules give every widget (no base's rules reach a class that does not inherit
+    # CSS), then Button's rules for `.-style-default` with `-textual-compact` (whose `border: none
+    # !important` wins over every border they set) and its `:ansi` block, in the same precedence: an
     # `:ansi` rule wins over the rule it overrides there.
     DEFAULT_CSS = """
     CompactButton {
+        scrollbar-background: $scrollbar-background;
+        scrollbar-background-hover: $scrollbar-background-hover;
+        scrollbar-background-active: $scrollbar-background-active;
+        scrollbar-color: $scrollbar;
+        scrollbar-color-active: $scrollbar-active;
+        scrollbar-color-hover: $scrollbar-hover;
+        scrollbar-corner-color: $scrollbar-corner-color;
+        scrollbar-size-vertical: 2;
+        scrollbar-size-horizontal: 1;
+        link-background: $link-background;
+        link-color: $link-color;
+        link-style: $link-style;
+        link-background-hover: $link-background-hover;
+        link-color-hover: $link-color-hover;
+        link-style-hover: $link-style-hover;
+
         width: auto;
         min-width: 16;
         height: auto;
@@ -115,8 +135,21 @@ class CompactButton(Button, inherit_css=False):
         label: ContentText | None = None,
         variant: ButtonVariant = "default",
         *,
+        name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
+        tooltip: RenderableType | None = None,
+        action: str | None = None,
     ) -> None:
-        super().__init__(label, variant, id=id, classes=classes, disabled=disabled, compact=True)
+        super().__init__(
+            label,
+            variant,
+            name=name,
+            id=id,
+            classes=classes,
+            disabled=disabled,
+            tooltip=tooltip,
+            action=action,
+            compact=True,
+        )

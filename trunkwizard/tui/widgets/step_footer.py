@@ -117,7 +117,10 @@ class StepFooter(Widget, can_focus=False):
         self._spans: list[_Span] = []
         self._covered = False  # another screen is on top of this one
         self._drawn_covered = False  # as the last render drew it
-        self._kept_rows = (0, 1)  # (at this width, the most rows the keys took on this step)
+        # the most rows the keys took at this room for them, as long as this step's screen lives (a kept
+        # form gone back to keeps them too): see _fit
+        self._kept_room = 0
+        self._most_rows = 1
 
     @property
     def entries(self) -> tuple[FooterEntry, ...]:
@@ -175,18 +178,17 @@ class StepFooter(Widget, can_focus=False):
         return width - (_PALETTE_WIDTH if self._palette is not None else 0)
 
     def _fit(self) -> None:
-        """As many rows as the keys need at this width, and no fewer than they took before on this step:
-        a field with fewer keys leaves a row blank rather than give it back. Each row taken or given back
-        laid the whole screen out (12 KB over SSH), and giving it back scrolled the form once more: passing
-        a list on a form cost four such frames (issue 16). A layout only when the number grows."""
+        """As many rows as the keys need at this width, and no fewer than they took before on this
+        step's screen: a field with fewer keys leaves a row blank rather than give it back. Each row taken
+        or given back laid the whole screen out (12 KB over SSH), and giving it back scrolled the form once
+        more: passing a list on a form cost four such frames (issue 16). A layout only when it grows."""
         widths = [entry.width for entry in self._entries]
         room = self._room()
         columns = footer_columns(widths, room) if widths else 1
         rows = max(1, -(-len(widths) // columns))
-        kept_width, kept = self._kept_rows
-        if kept_width == room:
-            rows = max(rows, kept)
-        self._kept_rows = (room, rows)
+        if room == self._kept_room:
+            rows = max(rows, self._most_rows)
+        self._kept_room, self._most_rows = room, rows
         if self.styles.height is None or self.styles.height.value != rows:
             self.styles.height = rows
 
