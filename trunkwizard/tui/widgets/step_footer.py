@@ -117,10 +117,9 @@ class StepFooter(Widget, can_focus=False):
         self._spans: list[_Span] = []
         self._covered = False  # another screen is on top of this one
         self._drawn_covered = False  # as the last render drew it
-        # the most rows the keys took at this room for them, as long as this step's screen lives (a kept
-        # form gone back to keeps them too): see _fit
+        # the room for keys the footer's height was fitted at, as long as this step's screen lives (a
+        # kept form gone back to keeps it too): see _fit
         self._kept_room = 0
-        self._most_rows = 1
 
     @property
     def entries(self) -> tuple[FooterEntry, ...]:
@@ -186,10 +185,11 @@ class StepFooter(Widget, can_focus=False):
         room = self._room()
         columns = footer_columns(widths, room) if widths else 1
         rows = max(1, -(-len(widths) // columns))
-        if room == self._kept_room:
-            rows = max(rows, self._most_rows)
-        self._kept_room, self._most_rows = room, rows
-        if self.styles.height is None or self.styles.height.value != rows:
+        height = self.styles.height
+        if room == self._kept_room and height is not None:
+            rows = max(rows, int(height.value))
+        self._kept_room = room
+        if height is None or height.value != rows:
             self.styles.height = rows
 
     def render(self) -> Text:
