@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from textual import events
@@ -135,6 +135,14 @@ class KeyboardDriver:
     @property
     def focused(self) -> Widget | None:
         return self.app.focused
+
+    async def tab_until(self, reached: Callable[[Widget], bool], limit: int = 60) -> None:
+        """Press Tab until the focused widget is one `reached` accepts (at most `limit` presses)."""
+        for _ in range(limit):
+            if self.focused is not None and reached(self.focused):
+                return
+            await self.press("tab")
+        assert self.focused is not None and reached(self.focused), f"Tab never reached it: {self.focused}"
 
     # --- steps ------------------------------------------------------------------------------------
 

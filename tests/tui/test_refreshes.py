@@ -376,10 +376,7 @@ async def test_the_field_being_edited_stays_in_sight_when_the_footer_takes_a_sec
         screen = app.screen
         assert isinstance(screen, FormScreen)
         switch = screen.form.rows["enb_outbound_proxy"]
-        for _ in range(40):
-            if app.focused is not None and switch in app.focused.ancestors:
-                break
-            await keys.press("tab")
+        await keys.tab_until(lambda focused: switch in focused.ancestors)
         await keys.settle()
         footer = screen.query_one(StepFooter)
         rows = footer.size.height
@@ -422,10 +419,7 @@ async def test_a_toggle_that_shows_rows_draws_them_without_a_second_layout(
         assert isinstance(screen, FormScreen)
         switch = screen.form.rows["enb_outbound_proxy"]
         section = next(a for a in switch.ancestors if isinstance(a, FormSection))
-        for _ in range(40):
-            if app.focused is not None and switch in app.focused.ancestors:
-                break
-            await keys.press("tab")
+        await keys.tab_until(lambda focused: switch in focused.ancestors)
         await keys.press("space")  # set: the footer takes its second row for "⌫ Not set"
         await keys.settle()
         monkeypatch.setattr(Widget, "render_lines", counting)
@@ -485,10 +479,7 @@ async def test_the_footer_fits_its_keys_again_at_a_new_width() -> None:
 
     async with on_the_yeastar_form() as (app, keys):
         footer = app.screen.query_one(StepFooter)
-        for _ in range(60):
-            if isinstance(app.focused, RowList):
-                break
-            await keys.press("tab")
+        await keys.tab_until(lambda focused: isinstance(focused, RowList))
         await keys.settle()
         assert footer.region.height == 2, "a list's keys take a second row at 80 columns"
         await keys.press("tab")
