@@ -19,7 +19,7 @@ from tests.support.home import private_home
 from tests.test_cli_create import trunkwizard, write
 from tests.test_connect_offers import PAIRS, _need_rest, _offering_answers, _read_back
 from trunkwizard.cli import main
-from trunkwizard.connect import generate_password, password_problems, password_rules
+from trunkwizard.connect import OfferKind, generate_password, password_problems, password_rules
 from trunkwizard.connect.resume import half_done
 from trunkwizard.providers import ResourceRef, get_provider
 from trunkwizard.sandbox import signalwire as signalwire_emulator
@@ -127,6 +127,13 @@ async def test_every_declared_pair_runs_through_connect(
     assert first_entry.connection["pair"] == second_entry.connection["pair"]
     assert (first_entry.connection["side"], second_entry.connection["side"]) == ("first", "second")
     assert HistoryStore().half_done() == []
+    # the next steps that set one end up for the other are done, and said apart from those left
+    first_half, second_half = joined["first"], joined["second"]
+    for half in (first_half, second_half):
+        assert half["next_steps"] and not set(half["done_by_connecting"]) & set(half["next_steps"])
+    offering = next(o for o in get_provider(first).offerings if o.mode == first_mode)
+    assert bool(first_half["done_by_connecting"]) == (offering.kind is OfferKind.REGISTRATION)
+    assert bool(second_half["done_by_connecting"]) == (second_mode == "sip-registration")
     ref = ResourceRef(second, second_mode, joined["second"]["id"], dict(second_entry.path_values))
     async with sandbox_client(second) as client:
         stored = await _read_back(client, get_provider(second), ref)

@@ -33,7 +33,7 @@ from trunkwizard.tui.persistent_app import PersistentWizardApp
 from trunkwizard.tui.screens.connect import ConnectDetailsScreen, NeedScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.quit_confirm import QuitScreen
-from trunkwizard.tui.screens.result import ResultScreen
+from trunkwizard.tui.screens.result import ResultScreen, result_renderable
 from trunkwizard.tui.screens.sip_check import SipCheckScreen
 from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
 from trunkwizard.tui.widgets.form_view import FormView
@@ -89,6 +89,13 @@ async def _wait_for_entries(pilot: Any, count: int) -> None:
     raise AssertionError(f"the history never had {count} entries")
 
 
+def _result_text(result: ResultScreen) -> str:
+    """What the result shows, at 78 columns, lines joined."""
+    console = Console(width=78, record=True, file=io.StringIO())
+    console.print(result_renderable(result.created, result.context.connected_to))
+    return " ".join(console.export_text().split())
+
+
 async def _reviewed_and_sent(keys: KeyboardDriver, form: FormView, answers: dict[str, Any]) -> None:
     """Fill the form, ctrl+n to its review, Enter to send."""
     await keys.fill_form(form, answers)
@@ -142,6 +149,13 @@ async def test_a_created_trunk_is_connected_to_the_pbx_from_the_result_screen(
         # the result names the half it was connected to, as a joined run's does
         assert result.heading() == "✓ Connected: Yeastar P-Series to Wavix, both created"
         assert result.context.connected_to is not None and result.context.connected_to.provider == "Wavix"
+        # the first half's next steps are on this result too, but for those connecting did
+        assert first.other_end_steps and result.context.connected_to.steps_left == tuple(
+            step for step in first.next_steps if step not in first.other_end_steps
+        )
+        shown = _result_text(result)
+        assert "Next steps (what connecting the two did is left out)" in shown
+        assert all(" ".join(step.split())[:30] not in shown for step in first.other_end_steps)
         # the PBX emulator holds the Wavix login and the password typed once
         account = load_account(YEASTAR, sandbox_account("yeastar"))
         async with ProviderClient(YEASTAR, account, transport=app.transport()) as client:
@@ -472,9 +486,15 @@ async def test_a_half_done_connection_is_resumed_from_the_history(
         screen = await _resumed_from_history(keys, app)
         login = screen.form.rows["username"].editor.get_value()
         await _reviewed_and_sent(keys, screen.form, {"name": "wavix_resumed", "password": CANARY})
-        assert isinstance(app.screen, ResultScreen)
+        result = app.screen
+        assert isinstance(result, ResultScreen)
         second = app.state.created
         assert second is not None and second.ref.provider == "yeastar"
+        # the first half's own next steps were on its result, which the history does not keep
+        assert result.context.connected_to is not None and result.context.connected_to.steps_left is None
+        shown = _result_text(result)
+        assert "its next steps were on its own result; the history does not keep them" in shown
+        assert "Yeastar P-Series, SIP trunk wavix_resumed (Register trunk): 1. In the PBX web portal" in shown
         account = load_account(YEASTAR, sandbox_account("yeastar"))
         read = YEASTAR.get_call(ResourceRef("yeastar", "register", second.ref.id))
         assert read is not None

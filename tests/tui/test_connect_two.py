@@ -156,6 +156,10 @@ async def test_a_pair_from_the_start_is_reviewed_as_one_and_joined(
         assert shown.startswith("Both halves exist, created in this order:\n  1. Wavix: SIP trunk ")
         assert f", ID {first_entry.created_id}\n  2. Yeastar P-Series: SIP trunk pair_office" in shown
         assert f", ID {second_entry.created_id}: below" in shown
+        # each half's next steps under its name; the one connecting did (the PBX registering) is left out
+        assert "Next steps (what connecting the two did is left out)\nWavix, SIP trunk " in shown
+        assert "Route a number to the trunk" in shown and "register the trunk to a Wavix" not in shown
+        assert "\nYeastar P-Series, SIP trunk pair_office (Register trunk):\n" in shown
         # the PBX emulator holds the login Wavix answered and the password typed once
         login = _returned_login(app, first_entry.created_id or "")
         account = load_account(YEASTAR, sandbox_account("yeastar"))

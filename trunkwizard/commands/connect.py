@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from trunkwizard.connect.joined import ConnectionPlan, ConnectionResult
     from trunkwizard.connect.resume import HalfDone
     from trunkwizard.fields import ProviderModel
-    from trunkwizard.providers import Provider
+    from trunkwizard.providers import Created, Provider
     from trunkwizard.store import HistoryEntry
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
@@ -336,15 +336,18 @@ def _report(plan: ConnectionPlan, result: ConnectionResult, args: argparse.Names
             connection=_second_link(pair, plan, first_entry),
         )
         if not args.json:
-            _print_created(first_created, False)
-            _print_created(second_created, False)
-            print(f"Connected: {plan.second_provider.title} uses what {plan.first_provider.title} offered.")
+            _print_created(first_created, False, connected=True)
+            _print_created(second_created, False, connected=True)
+            print(
+                f"Connected: {plan.second_provider.title} uses what {plan.first_provider.title} offered "
+                "(the next steps that set up one end for the other are done)."
+            )
         checked = _check(plan, result, args) if (args.check or args.check_register) else None
         if args.json:
             joined: dict[str, Any] = {
                 "outcome": "joined",
-                "first": _created_json(first_created),
-                "second": _created_json(second_created),
+                "first": _created_json(first_created, connected=True),
+                "second": _created_json(second_created, connected=True),
             }
             if checked is not None:
                 joined["checks"] = [c.to_dict() for c in checked]
@@ -452,15 +455,21 @@ def _second_link(pair: str, plan: Any, first_entry: HistoryEntry | None) -> dict
     }
 
 
-def _created_json(created: Any) -> dict[str, Any]:
-    return {
+def _created_json(created: Created, *, connected: bool = False) -> dict[str, Any]:
+    """`connected`: both ends exist, so the next steps are those the connection did not do, and those
+    it did are listed apart."""
+    document: dict[str, Any] = {
         "provider": created.ref.provider,
         "mode": created.ref.mode,
         "id": created.ref.id,
         "title": created.title,
         "returned": dict(created.returned),
+        "next_steps": list(created.steps_left_when_connected() if connected else created.next_steps),
         "warnings": list(created.warnings),
     }
+    if connected:
+        document["done_by_connecting"] = list(created.other_end_steps)
+    return document
 
 
 def _record_side(
@@ -638,7 +647,7 @@ async def _resume_send(
     )
     checking = args.check or args.check_register
     if not (checking and args.json):  # with --json one object: the created side and the checks
-        _print_created(outcome.created, args.json)
+        _print_created(outcome.created, args.json, connected=True)
     if checking:
         return await _check_resumed(half, answers, prepared, outcome.created, account, args)
     return EXIT_OK
@@ -674,7 +683,7 @@ async def _check_resumed(
     if args.json:
         joined = {
             "outcome": "joined",
-            "second": _created_json(created),
+            "second": _created_json(created, connected=True),
             "checks": [c.to_dict() for c in done],
         }
         print(json.dumps(joined, ensure_ascii=False, indent=2))

@@ -209,7 +209,10 @@ def _print_problems(provider: Provider, fields: Any, failure: Any) -> None:
         print(line, file=sys.stderr)
 
 
-def _print_created(created: Created, as_json: bool) -> None:
+def _print_created(created: Created, as_json: bool, *, connected: bool = False) -> None:
+    """`connected`: the other end of its SIP connection was created from it too, so the next steps that
+    set that end up are done and not printed."""
+    steps = created.steps_left_when_connected() if connected else created.next_steps
     if as_json:
         document = {
             "provider": created.ref.provider,
@@ -217,7 +220,7 @@ def _print_created(created: Created, as_json: bool) -> None:
             "id": created.ref.id,
             "title": created.title,
             "returned": dict(created.returned),
-            "next_steps": list(created.next_steps),
+            "next_steps": list(steps),
             "warnings": list(created.warnings),
         }
         print(json.dumps(document, ensure_ascii=False, indent=2))
@@ -233,9 +236,9 @@ def _print_created(created: Created, as_json: bool) -> None:
             print(f"  {key}: {returned_text(provider, key, value)}")
     for warning in created.warnings:
         print(f"Warning: {warning}")
-    if created.next_steps:
+    if steps:
         print("Next steps:")
-        for step in created.next_steps:
+        for step in steps:
             print(f"  - {step}")
 
 

@@ -155,6 +155,14 @@ class Created:
     next_steps: tuple[str, ...] = ()
     # A follow-up call failed: the resource exists but is not fully set up. Show these prominently.
     warnings: tuple[str, ...] = ()
+    # Those of `next_steps` that set up the other end of the SIP connection (a PBX registering to it, a
+    # SIP user for it to register as): when the wizard has created that other end from this one's offer,
+    # they are done. The provider marks them where it writes them.
+    other_end_steps: tuple[str, ...] = ()
+
+    def steps_left_when_connected(self) -> tuple[str, ...]:
+        """The next steps once the wizard has created the other end of the connection too."""
+        return tuple(step for step in self.next_steps if step not in self.other_end_steps)
 
 
 SipTransport = Literal["udp", "tcp", "tls", "dnsnaptr"]

@@ -409,11 +409,15 @@ class Chorus(Provider[ChorusAccount, ChorusRequest]):
         data = body.get("data", {}) if isinstance(body, dict) else {}
         number_id = str(data.get("id", ""))
         steps: list[str] = []
+        other_end: list[str] = []
         if isinstance(request, ChorusSipRegistration):
-            steps = [
+            other_end = [
                 f"On the PBX, create SIP user {request.sip_username} with the password sent; Chorus "
                 f"registers to {_registrar_address(request)} "
-                f"over {request.sip_register_transport.upper()}.",
+                f"over {request.sip_register_transport.upper()}."
+            ]
+            steps = [
+                *other_end,
                 "Route inbound calls for the number from that registration to your PBX's dial plan.",
             ]
             if request.sip_outbound_proxy:
@@ -436,6 +440,7 @@ class Chorus(Provider[ChorusAccount, ChorusRequest]):
             title=f"Phone number {data.get('number', '')} ({mode.title})",
             returned=data,
             next_steps=tuple(steps),
+            other_end_steps=tuple(other_end),
         )
 
     def sip_targets(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -412,6 +413,7 @@ class SignalWire(Provider[SignalWireAccount, SignalWireSipEndpoint]):
             title=f"SIP endpoint {username}",
             returned=returned,
             next_steps=tuple(steps),
+            other_end_steps=(steps[0],),
         )
 
     def follow_up_calls(self, mode: Mode, request: SignalWireSipEndpoint) -> list[Call]:
@@ -431,8 +433,7 @@ class SignalWire(Provider[SignalWireAccount, SignalWireSipEndpoint]):
             "(SignalWire never returns it); the domain is the account's SIP profile "
             "(GET /api/relay/rest/sip_profile)."
         )
-        steps = (first, *created.next_steps[1:])
-        return Created(created.ref, created.title, created.returned, steps, created.warnings)
+        return replace(created, next_steps=(first, *created.next_steps[1:]), other_end_steps=(first,))
 
     def sip_targets(
         self, mode: Mode, request: SignalWireSipEndpoint, account: SignalWireAccount, created: Created | None

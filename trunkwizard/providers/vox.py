@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -440,7 +441,7 @@ class Vox(Provider[VoxAccount, VoxCustomSip]):
         steps = created.next_steps
         if mapped:
             steps = (*steps, "Mapped " + " and ".join(mapped) + ": place a test call to check it answers.")
-        return Created(created.ref, created.title, returned, steps, created.warnings)
+        return replace(created, returned=returned, next_steps=steps)
 
     def sip_targets(
         self, mode: Mode, request: VoxCustomSip, account: VoxAccount, created: Created | None

@@ -558,6 +558,7 @@ class Wavix(Provider[WavixAccount, WavixTrunk]):
             title=f"SIP trunk {data.get('label', request.label)} (login {login})",
             returned=returned,
             next_steps=tuple(steps),
+            other_end_steps=(first,),
         )
 
     def sip_targets(

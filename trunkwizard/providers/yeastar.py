@@ -860,6 +860,7 @@ class Yeastar(Provider[YeastarAccount, YeastarRequest]):
         name = str(getattr(request, "name", ""))
         where = f"In the PBX web portal, Extension and Trunk > Trunk: trunk {name} (id {trunk_id})"
         steps: list[str] = []
+        other_end: list[str] = []
         if isinstance(request, YeastarRegisterTrunk):
             steps.append(
                 f"{where} should show as registered to {request.hostname}:{request.port} within a minute. "
@@ -876,11 +877,13 @@ class Yeastar(Provider[YeastarAccount, YeastarRequest]):
                 f"{request.transport.upper()}; allow that address in Security > Firewall. " + _STATUS_HINT
             )
         elif isinstance(request, YeastarAccountTrunk):
-            steps.append(
-                f"{where}: configure the other PBX or device to register to this PBX's SIP port "
-                f"(default 5060) over {request.transport.upper()} with username {request.number}, "
-                f"authentication name {request.auth_name} and the password sent. " + _STATUS_HINT
+            register = (
+                "Configure the other PBX or device to register to this PBX's SIP port (default 5060) over "
+                f"{request.transport.upper()} with username {request.number}, authentication name "
+                f"{request.auth_name} and the password sent."
             )
+            steps += [register, f"{where} shows when it has registered. " + _STATUS_HINT]
+            other_end.append(register)
         steps.append(
             "Add an inbound route (Call Control > Inbound Routes) and an outbound route using this "
             "trunk; without routes no call uses it."
@@ -890,6 +893,7 @@ class Yeastar(Provider[YeastarAccount, YeastarRequest]):
             title=f"SIP trunk {name} ({mode.title})",
             returned=returned,
             next_steps=tuple(steps),
+            other_end_steps=tuple(other_end),
         )
 
     def sip_targets(

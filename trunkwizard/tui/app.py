@@ -632,10 +632,12 @@ class WizardApp(App[int]):
         connected_to = None
         if connecting is not None and connecting.targets(created.ref.provider, created.ref.mode):
             offered_by = connecting.offer.provider_title  # a resumed pair may not have its provider
+            first_created = connecting.first_created
             connected_to = ConnectedHalf(
                 connecting.first_provider.title if connecting.first_provider else offered_by,
                 connecting.first_title,
                 connecting.first_ref.id if connecting.first_ref else "",
+                first_created.steps_left_when_connected() if first_created is not None else None,
             )
         context = ResultContext(
             sip_checkable=bool(plans_for(self.state, submitted=True)),
@@ -735,6 +737,7 @@ class WizardApp(App[int]):
             first_provider=get_provider(created.ref.provider),
             first_account=self.state.account,
             first_ref=created.ref,
+            first_created=created,
         )
         self.choose_provider(get_provider(need.owner))
 
@@ -871,6 +874,7 @@ class WizardApp(App[int]):
             first_provider=plan.first_provider,
             first_account=plan.first_account,
             first_ref=first.ref,
+            first_created=first,
         )
         state.connecting = connecting
         failed = result.state is not ConnectionState.JOINED

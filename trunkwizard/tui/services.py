@@ -169,6 +169,8 @@ class ConnectedHalf:
     provider: str  # its provider's title
     title: str
     id: str
+    # its next steps that connecting did not do; None when not known (a pair resumed from the history)
+    steps_left: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ class Connecting:
     first_provider: Provider | None = None
     first_account: ProviderModel | None = field(default=None, repr=False)
     first_ref: ResourceRef | None = None
+    # what the first half's create answered (its next steps); None when resumed from the history
+    first_created: Created | None = field(default=None, repr=False)
     # the pair's id in the history (the first entry's id when the wizard made the pair)
     pair: str | None = None
     # resumed from the history: the first half exists from the start (delete or keep it, or go on)

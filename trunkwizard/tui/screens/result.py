@@ -68,12 +68,37 @@ def result_renderable(
     provider = get_provider(created.ref.provider)
     for key, value in created.returned.items():
         table.add_row(str(key), redact(returned_text(provider, str(key), value)))
+    return Group(head, Text(""), _next_steps(created, connected_to), table)
+
+
+def _next_steps(created: Created, connected_to: ConnectedHalf | None) -> Text:
+    """The next steps; for a connection, each half's under its name, without those that set up the
+    other end (connecting them did those)."""
     steps = Text()
-    if created.next_steps:
-        steps.append("Next steps\n", style="bold")
+    if connected_to is None:
+        if created.next_steps:
+            steps.append("Next steps\n", style="bold")
         for number, step in enumerate(created.next_steps, 1):
             steps.append(f"{number}. {step}\n")
-    return Group(head, Text(""), steps, table)
+        return steps
+    steps.append("Next steps", style="bold")
+    steps.append(" (what connecting the two did is left out)\n")
+    this = get_provider(created.ref.provider).title
+    halves = (
+        (f"{connected_to.provider}, {redact(connected_to.title)}", connected_to.steps_left),
+        (f"{this}, {redact(created.title)}", created.steps_left_when_connected()),
+    )
+    number = 0
+    for name, left in halves:
+        if left is None:
+            steps.append(f"{name}: its next steps were on its own result; the history does not keep them.\n")
+            continue
+        if left:
+            steps.append(f"{name}:\n", style="bold")
+        for step in left:
+            number += 1
+            steps.append(f"{number}. {step}\n")
+    return steps
 
 
 class ResultScreen(WizardScreen):
