@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 
 from tests.tui.driver import KeyboardDriver
-from tests.tui.screen_text import footer_text, screen_lines, terminal_lines
+from tests.tui.screen_text import footer_text, region_words, screen_lines, terminal_lines
 from trunkwizard.providers import Provider, get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.screens.row_editor import RowEditorScreen
@@ -166,3 +167,43 @@ async def test_the_row_editor_shows_only_its_own_keys(
         assert not isinstance(app.screen, RowEditorScreen)
         assert footer_text(app) == beneath
         assert terminal_lines(app)[-2:] == beneath.splitlines()
+
+
+async def test_a_focused_button_has_its_own_help(make_app: Callable[..., WizardApp]) -> None:
+    # Found by hand: Tab past the last field onto "Next →" (or Shift+Tab onto "← Back", or onto the row
+    # editor's buttons) left the last field's help under the form, as if it were still being edited.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        form = await _on_the_list(keys, WAVIX, WAVIX.modes[0].key, "allowed_ips", toggle="ip_restrict")
+        help_line = app.screen.query_one("#field-help")
+
+        def shown() -> str:
+            return region_words(app, help_line.content_region)
+
+        assert shown().startswith("Allowed IPs (required)")
+        await keys.press("a")
+        await keys.settle()
+        editor = app.screen
+        assert isinstance(editor, RowEditorScreen)
+        await keys.tab_until(lambda widget: widget.id == "row-save")
+        await keys.settle()
+        assert region_words(app, editor.query_one("#row-help").content_region).startswith(
+            "Save row (ctrl+s): checks the row as Next checks the form"
+        )
+        await keys.press("escape")
+        await keys.settle()
+        await keys.tab_until(lambda widget: widget.id == "next")
+        await keys.settle()
+        assert shown().startswith("Next →: checks the form (each message lands under its field)"), shown()
+        await keys.press("shift+tab")
+        await keys.settle()
+        assert shown().startswith("← Back: back one step; what was typed is kept"), shown()
+        await keys.press("shift+tab")  # from Back onto the last section's title: what it holds
+        await keys.settle()
+        one, more = r"1 more field\. Enter shows or hides it", r"\d+ more fields\. Enter shows or hides them"
+        assert re.match(rf"[A-Z][a-z]+: a section of ({one}|{more})\.$", shown()), shown()
+        await keys.press("shift+tab")  # onto the form's last field: its help again
+        await keys.settle()
+        row = form.focused_row
+        assert row is not None and shown().startswith(row.field.label), shown()

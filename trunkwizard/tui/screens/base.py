@@ -33,6 +33,9 @@ class WizardScreen(CommandSource, Screen[None]):
     STEP: ClassVar[Step] = Step.PROVIDER
     NEXT_LABEL: ClassVar[str] = "Next"
     BACK_LABEL: ClassVar[str] = "Back"
+    # what the buttons do, in their tooltips (and in a form's help line when one is focused)
+    NEXT_TIP: ClassVar[str] = "on to the next step. Enter presses it; ctrl+n does the same anywhere."
+    BACK_TIP: ClassVar[str] = "back one step; what was typed is kept. Enter presses it; Esc does the same."
     AUTO_FOCUS = None
     # A focus change repaints what it changes (the editors left and entered, the rows' labels, the help
     # line, the footer's keys), each widget by its own style update: Textual's Screen repaints the whole
@@ -89,9 +92,9 @@ class WizardScreen(CommandSource, Screen[None]):
         with StepBody(id="body"):
             yield from self.compose_body()
         with Horizontal(id="nav"):
-            yield CompactButton(f"← {self.BACK_LABEL}", id="back")
+            yield CompactButton(f"← {self.BACK_LABEL}", id="back", tooltip=self.BACK_TIP)
             yield Static("", id="status", markup=False)
-            yield CompactButton(f"{self.NEXT_LABEL} →", id="next", variant="primary")
+            yield CompactButton(f"{self.NEXT_LABEL} →", id="next", variant="primary", tooltip=self.NEXT_TIP)
         yield StepFooter()
 
     # --- shared parts ---------------------------------------------------------------------------------

@@ -222,6 +222,7 @@ class JoinedReviewScreen(WizardScreen):
 
     STEP = Step.REVIEW
     NEXT_LABEL = "Submit"
+    NEXT_TIP = "sends both halves, in the order shown. Enter presses it, as Enter does anywhere here."
     BINDINGS = [
         Binding("enter", "next", "Submit both", id="submit"),
         Binding("ctrl+n", "next", "Submit both", show=False, id="next"),

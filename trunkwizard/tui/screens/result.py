@@ -105,6 +105,8 @@ class ResultScreen(WizardScreen):
     STEP = Step.RESULT
     NEXT_LABEL = "New"
     BACK_LABEL = "Edit"
+    NEXT_TIP = "starts a new one. Enter presses it; ctrl+n does the same anywhere."
+    BACK_TIP = "back to the answers, to change them and send again. Enter presses it; Esc does the same."
     COMMANDS = WizardScreen.COMMANDS | {SipCheckCommands}
     BINDINGS = [
         Binding("ctrl+t", "reveal", "Show secrets", show=False, id="result-reveal"),  # the list names it

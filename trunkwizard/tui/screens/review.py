@@ -84,6 +84,7 @@ def warnings_renderable(prepared: PreparedRequest) -> Text:
 class ReviewScreen(WizardScreen):
     STEP = Step.REVIEW
     NEXT_LABEL = "Submit"
+    NEXT_TIP = "sends the request shown. Enter presses it, as Enter does anywhere on this step."
     COMMANDS = WizardScreen.COMMANDS | {SipCheckCommands}
     BINDINGS = [
         Binding("enter", "next", "Submit", id="submit"),

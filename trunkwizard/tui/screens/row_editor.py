@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -42,6 +43,10 @@ def value_field(field: FormField) -> FormField:
     )
 
 
+_CANCEL_TIP = "closes this row unchanged (a new row is not added). Enter presses it."
+_SAVE_TIP = "checks the row as Next checks the form, then puts it in the list. Enter presses it."
+
+
 class RowEditorScreen(ModalScreen[Any]):
     CSS_PATH = FORMS
     BINDINGS = [
@@ -71,8 +76,8 @@ class RowEditorScreen(ModalScreen[Any]):
             yield FormView(self.fields, self.values, id="row-form")
             yield FieldHelp(id="row-help")
             with Horizontal(id="row-buttons"):
-                yield CompactButton("Cancel (Esc)", id="row-cancel")
-                yield CompactButton("Save row (ctrl+s)", id="row-save", variant="primary")
+                yield CompactButton("Cancel (Esc)", id="row-cancel", tooltip=_CANCEL_TIP)
+                yield CompactButton("Save row (ctrl+s)", id="row-save", variant="primary", tooltip=_SAVE_TIP)
         yield StepFooter()  # ctrl+s, esc and the focused field's keys, in sight as on the steps
 
     @property
@@ -86,6 +91,10 @@ class RowEditorScreen(ModalScreen[Any]):
 
     def on_form_view_field_focused(self, event: FormView.FieldFocused) -> None:
         self.query_one("#row-help", FieldHelp).show_field(event.field)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(button := event.widget, Button):  # what it does, not the last field's help
+            self.query_one("#row-help", FieldHelp).show_control(str(button.label), str(button.tooltip or ""))
 
     def on_form_view_edited(self, event: FormView.Edited) -> None:
         if self._refused:

@@ -19,6 +19,8 @@ class SendingScreen(WizardScreen):
 
     STEP = Step.SUBMIT
     NEXT_LABEL = "Retry"
+    NEXT_TIP = "after a refusal (nothing was created), sends the same request again. Enter presses it."
+    BACK_TIP = "while it runs, cancels the submission; then back to the review. Esc does the same."
 
     def __init__(self, *, spinner: bool, session: StepSession) -> None:
         super().__init__(session=session)

@@ -38,10 +38,17 @@ class FieldHelp(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.field: FormField | None = None
+        self.control: tuple[str, str] | None = None  # (name, what it does) of a focused button
 
     def show_field(self, field: FormField | None) -> None:
-        if field is not self.field:
-            self.field = field
+        if field is not self.field or self.control is not None:
+            self.field, self.control = field, None
+            self.refresh()
+
+    def show_control(self, name: str, does: str) -> None:
+        """Focus is on a control outside the fields (a button): what it does, not the last field's help."""
+        if self.control != (name, does):
+            self.field, self.control = None, (name, does)
             self.refresh()
 
     def _full_text(self, field: FormField) -> Text:
@@ -54,10 +61,16 @@ class FieldHelp(Widget):
         return text
 
     def render(self) -> Text:
-        if self.field is None:
+        if self.control is not None:
+            name, does = self.control
+            text = Text(name, style="bold")
+            text.append(": " + does if does else "")
+        elif self.field is not None:
+            text = self._full_text(self.field)
+        else:
             return Text("")
         width = max(self.content_size.width, 20)
-        lines = self._full_text(self.field).wrap(Console(width=width), width)
+        lines = text.wrap(Console(width=width), width)
         if len(lines) <= _LINES:
             return Text("\n").join(lines)
         shown = list(lines)[:_LINES]

@@ -317,6 +317,11 @@ class FormView(VerticalScroll, can_focus=False):
                 self.post_message(self.FieldFocused(self, entered))
         return left_field, entered
 
+    @property
+    def focused_row(self) -> FieldRow | None:
+        """The row focus is in; None when it is on no field (a section's title, or outside the form)."""
+        return self._focused_row
+
     def focus_moved(
         self, focused: Widget | None, *, notify: bool = True
     ) -> tuple[FormField | None, FormField | None]:
