@@ -115,3 +115,32 @@ def test_arrows_and_enter_in_a_burst_pick_the_row_they_reach(private_home: Priva
         assert "Wavix: which account?" in terminal.text(), terminal.text()
     finally:
         terminal.quit()
+
+
+def test_keys_typed_into_an_open_list_pick_there_before_tab_moves_on(private_home: PrivateHome) -> None:
+    """`↓↓⏎<Tab>` typed ahead into an open list (Yeastar's ITSP country): Tab moved focus at once and the
+    arrows and Enter, resolved later, chose in the next field (the transport) while the list picked
+    nothing. Shift+Tab from an open list landed on the list's own field, one field short."""
+    terminal = _at_the_form(private_home, "Yeastar")  # register trunk: name, country, transport, host
+    try:
+        up, right, shift_tab = "\x1b[A", "\x1b[C", "\x1b[Z"
+        terminal.keys(TAB, ENTER)  # the country's list opens (its options show only while it is open)
+        terminal.wait_for(lambda t: "United States" in t, "the open list")
+        terminal.process.write(f"{DOWN}{DOWN}{ENTER}{TAB}{right}{right}".encode())
+        terminal.wait_for(lambda t: "(•)" in _row_of(t, "Transport *"), "the burst on screen")
+        terminal.settle()
+        shown = terminal.text()
+        assert "United Kingdom" in _row_of(shown, "ITSP country"), shown
+        assert "(•) tls" in _row_of(shown, "Transport *"), shown
+        assert "United States" not in shown, shown  # the list closed
+
+        terminal.keys(shift_tab, ENTER)
+        terminal.wait_for(lambda t: "United States" in t, "the list open again")
+        terminal.process.write(f"{up}{ENTER}{shift_tab}abc".encode())
+        terminal.wait_for(lambda t: "abc" in _row_of(t, "Trunk name *"), "the second burst on screen")
+        terminal.settle()
+        shown = terminal.text()
+        assert "Germany" in _row_of(shown, "ITSP country") and "United States" not in shown, shown
+        assert "(•) tls" in _row_of(shown, "Transport *"), shown
+    finally:
+        terminal.quit()

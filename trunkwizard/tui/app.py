@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.filter import LineFilter, Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from trunkwizard.redact import redact
 from trunkwizard.tui.accounts import AccountSource, NoSavedAccounts
@@ -1063,10 +1063,21 @@ class WizardApp(App[int]):
                 raise SkipAction()
         if getattr(self.focused, "tab_behavior", None) == "indent":  # a TextArea that types a tab
             raise SkipAction()
+        screen, focused = self.screen, self.focused
+        select = next((a for a in focused.ancestors if isinstance(a, Select)), None) if focused else None
+        if select is not None:
+            # In an open Select's list: from the field, not from the list (Shift+Tab went to the Select
+            # itself, one field short). The keys typed before this Tab still act on the list (PickList).
+            chain = screen.focus_chain
+            outside = [widget for widget in chain if widget is select or select not in widget.ancestors]
+            if select in outside and len(outside) > 1:
+                step = 1 if direction == "next" else -1
+                screen.set_focus(outside[(outside.index(select) + step) % len(outside)])
+                return
         if direction == "next":
-            self.screen.focus_next()
+            screen.focus_next()
         else:
-            self.screen.focus_previous()
+            screen.focus_previous()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_field":  # off: Enter stays the focused widget's, and out of the footer's keys

@@ -6,8 +6,9 @@ then. Tab moves focus at once, on the app's queue (WizardApp.action_move_focus: 
 Tab belongs to the next field). So in a burst such as `→<Tab>` or `comm⌫<Tab>`, typed ahead or pasted
 over SSH, the arrow or the Backspace reached the app after the Tab and acted on the next field: the
 choice was never picked, the letter never deleted. A widget with this mixin runs its own binding for
-such a key when it handles the key, if focus has left it in the meantime. Not a Select (PickList): its
-keys open its list, which takes focus: run late, they would pull focus back from the next field.
+such a key when it handles the key, if focus has left it in the meantime. An open Select's list has it
+too (PickListOverlay); not a closed Select (PickList): its keys open its list, which takes focus: run
+late, they would pull focus back from the next field.
 
 It narrows the race rather than closing it: a key the widget handled while it still had focus goes on
 bubbling up, a queue per ancestor, and a Tab that reaches the app meanwhile still wins."""
