@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -27,7 +27,9 @@ __all__ = [
     "kept_refusals",
     "refusal_headline",
     "refusal_problems",
+    "refusals_from_json",
     "refusals_of",
+    "refusals_to_json",
     "same_value",
     "standing",
     "with_refusals",
@@ -114,3 +116,39 @@ def with_refusals(
 def refusal_headline(refusals: Iterable[Refusal], values: Mapping[str, Any]) -> str | None:
     """The newest standing refusal's whole message, for the banner; None when no refusal stands."""
     return next((r.headline for r in standing(refusals, values) if r.headline), None)
+
+
+def refusals_to_json(refused: Iterable[Refusal], secret_fields: Collection[str]) -> list[dict[str, Any]]:
+    """The refusals as a file keeps them (a draft, a half-done connection in the history): texts
+    redacted, none of a secret field or with a secret value (a secret is never written, not even to
+    recognise it again)."""
+    from trunkwizard.store.scrub import strip_secrets
+
+    kept = []
+    for refusal in refused:
+        wire = first_field(refusal.field)
+        _, dropped = strip_secrets({wire: refusal.value}, secret_fields)
+        if dropped:
+            continue
+        kept.append(
+            {
+                "field": refusal.field,
+                "value": refusal.value,
+                "message": redact(refusal.message),
+                "headline": redact(refusal.headline),
+            }
+        )
+    return kept
+
+
+def refusals_from_json(data: Any) -> tuple[Refusal, ...]:
+    """The refusals a file keeps; an entry that is not one (edited by hand, a newer version) is skipped."""
+    if not isinstance(data, list):
+        return ()
+    return tuple(
+        Refusal(item["field"], item.get("value"), item["message"], str(item.get("headline") or ""))
+        for item in data
+        if isinstance(item, dict)
+        and isinstance(item.get("field"), str)
+        and isinstance(item.get("message"), str)
+    )

@@ -471,8 +471,12 @@ async def _resumed_from_history(keys: KeyboardDriver, app: PersistentWizardApp) 
     origins = [str(s.render()) for s in screen.query(".offered-origin")]
     assert any("from Wavix's answer: name" in o for o in origins)
     assert any("type the password set at Wavix (never kept)" in o for o in origins)
-    # what was typed for the second side before is back (the taken name, to be changed)
-    assert screen.form.rows["name"].editor.get_value() == yeastar_emulator.SEEDED[0][2]["name"]
+    # what was typed for the second side before is back: the taken name, marked with what the PBX said
+    # as it was when refused (before, nothing said it would be refused again)
+    taken = yeastar_emulator.SEEDED[0][2]["name"]
+    name = screen.form.rows["name"]
+    assert name.editor.get_value() == taken
+    assert name.error is not None and f"'{taken}' is already used" in name.error
     assert screen.check_action("delete_first", ()) and screen.check_action("keep_first", ())
     return screen
 

@@ -23,6 +23,7 @@ from trunkwizard.connect.pairing import Filled, fill
 
 if TYPE_CHECKING:
     from trunkwizard.providers import Provider, ResourceRef
+    from trunkwizard.refusals import Refusal
     from trunkwizard.store import HistoryEntry
 
 __all__ = [
@@ -59,13 +60,21 @@ def offer_with_typed_password(offer: Offer, need: Need, typed: Mapping[str, Any]
 
 
 def failure_link(
-    connection: Mapping[str, Any], time: str, problem: str, answers: Mapping[str, Any] | None = None
+    connection: Mapping[str, Any],
+    time: str,
+    problem: str,
+    answers: Mapping[str, Any] | None = None,
+    refused: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The first half's connection record after its second half failed: when and why, and (when given)
-    what was typed for the second side, secrets left out by the caller."""
+    what was typed for the second side and the fields the provider refused (`refusals_to_json`), secrets
+    left out by the caller."""
     from trunkwizard.redact import redact
 
-    link = {**dict(connection), "failed": {"time": time, "problem": redact(problem)}}
+    failed: dict[str, Any] = {"time": time, "problem": redact(problem)}
+    if refused:
+        failed["refused"] = refused
+    link = {**dict(connection), "failed": failed}
     if answers is not None:
         link["answers"] = dict(answers)
     return link
@@ -111,6 +120,14 @@ class HalfDone:
     def failed_at(self) -> str | None:
         failed = self.entry.connection.get("failed")
         return str(failed.get("time")) if isinstance(failed, Mapping) and failed.get("time") else None
+
+    @property
+    def refused(self) -> tuple[Refusal, ...]:
+        """What the provider refused on the second side's form when it failed, to mark there again."""
+        from trunkwizard.refusals import refusals_from_json
+
+        failed = self.entry.connection.get("failed")
+        return refusals_from_json(failed.get("refused")) if isinstance(failed, Mapping) else ()
 
     @property
     def problem(self) -> str | None:

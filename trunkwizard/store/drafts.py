@@ -19,9 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from trunkwizard.errors import StoreError, first_field
-from trunkwizard.redact import redact
-from trunkwizard.refusals import Refusal
+from trunkwizard.errors import StoreError
+from trunkwizard.refusals import Refusal, refusals_from_json, refusals_to_json
 from trunkwizard.store.files import AppDirs, read_private_file, remove_file, write_private_file
 from trunkwizard.store.profiles import validate_profile_name
 from trunkwizard.store.scrub import strip_secrets
@@ -53,39 +52,6 @@ class Draft:
     refused: tuple[Refusal, ...] = ()
 
 
-def _refusals_for_file(refused: Iterable[Refusal], secret_fields: Collection[str]) -> list[dict[str, Any]]:
-    """The refusals as the file keeps them: texts redacted, none of a secret field or with a secret value
-    (a secret is never written, not even to recognise it again)."""
-    kept = []
-    for refusal in refused:
-        wire = first_field(refusal.field)
-        _, dropped = strip_secrets({wire: refusal.value}, secret_fields)
-        if dropped:
-            continue
-        kept.append(
-            {
-                "field": refusal.field,
-                "value": refusal.value,
-                "message": redact(refusal.message),
-                "headline": redact(refusal.headline),
-            }
-        )
-    return kept
-
-
-def _refusals_from_file(data: Any) -> tuple[Refusal, ...]:
-    """The refusals a file keeps; an entry that is not one (edited by hand, a newer version) is skipped."""
-    if not isinstance(data, list):
-        return ()
-    return tuple(
-        Refusal(item["field"], item.get("value"), item["message"], str(item.get("headline") or ""))
-        for item in data
-        if isinstance(item, dict)
-        and isinstance(item.get("field"), str)
-        and isinstance(item.get("message"), str)
-    )
-
-
 def _draft_from_json(data: Any, path: Path) -> Draft:
     if not isinstance(data, dict):
         raise StoreError(f"{path} is not a draft")
@@ -98,7 +64,7 @@ def _draft_from_json(data: Any, path: Path) -> Draft:
             answers=dict(data.get("answers") or {}),
             saved_at=str(data.get("saved_at", "")),
             id=str(data.get("id", path.stem)),
-            refused=_refusals_from_file(data.get("refused")),
+            refused=refusals_from_json(data.get("refused")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"{path} is not a usable draft ({exc})") from None
@@ -145,14 +111,14 @@ class DraftStore:
         path = self.path(draft_id)
         body: dict[str, Any] = {"id": draft_id, "provider": provider, "profile": profile, "mode": mode}
         body.update(step=step, answers=clean)
-        refusals = _refusals_for_file(refused, secret_fields)
+        refusals = refusals_to_json(refused, secret_fields)
         if refusals:
             body["refused"] = refusals
         try:
             content = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
         except (TypeError, ValueError) as exc:
             raise StoreError(f"draft answers cannot be saved as JSON ({exc})") from None
-        kept = _refusals_from_file(refusals)
+        kept = refusals_from_json(refusals)
         draft = Draft(provider, profile, mode, step, clean, utc_now(), draft_id, tuple(dropped), kept)
         with self._lock:
             landed = self._landed.get(draft_id)

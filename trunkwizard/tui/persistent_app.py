@@ -493,12 +493,23 @@ class PersistentWizardApp(WizardApp):
             and connecting.targets(prepared.provider.key, prepared.mode.key)
         ):
             # the second half was refused: the first half's entry says when and why, and keeps what was
-            # typed (no secret) for a resume from the history
+            # typed and the fields the provider refused (no secret) for a resume from the history
+            from trunkwizard.errors import ProviderError
+
+            typed = self._typed_second(connecting, prepared)
+            refused = self._refused_second(prepared, error) if isinstance(error, ProviderError) else []
             self.run_worker(
-                self._note_failure(connecting, error.message, self._typed_second(connecting, prepared)),
+                self._note_failure(connecting, error.message, typed, refused),
                 group="history",
                 exit_on_error=False,
             )
+
+    def _refused_second(self, prepared: PreparedRequest, error: ProviderError) -> list[dict[str, Any]]:
+        from trunkwizard.refusals import refusals_of, refusals_to_json
+        from trunkwizard.tui.draft_keeper import secret_wires
+
+        values = self.state.detail_values.get((prepared.provider.key, prepared.mode.key), {})
+        return refusals_to_json(refusals_of(error, values), set(secret_wires(prepared.mode.fields)))
 
     def _typed_second(self, connecting: Connecting, prepared: PreparedRequest) -> dict[str, Any]:
         from pydantic import SecretStr
@@ -514,7 +525,13 @@ class PersistentWizardApp(WizardApp):
             if wire not in left_out and not isinstance(value, SecretStr) and value not in (None, "", [])
         }
 
-    async def _note_failure(self, connecting: Connecting, problem: str, typed: dict[str, Any]) -> None:
+    async def _note_failure(
+        self,
+        connecting: Connecting,
+        problem: str,
+        typed: dict[str, Any],
+        refused: list[dict[str, Any]] | None = None,
+    ) -> None:
         from trunkwizard.connect.resume import failure_link
         from trunkwizard.errors import StoreError
         from trunkwizard.store.drafts import utc_now
@@ -525,7 +542,7 @@ class PersistentWizardApp(WizardApp):
             entry = next((e for e in entries if e.id == entry_id), None)
             if entry is None or entry_id is None:
                 return
-            link = failure_link(entry.connection, utc_now(), problem, typed)
+            link = failure_link(entry.connection, utc_now(), problem, typed, refused)
             await asyncio.to_thread(self.history.link_connection, entry_id, link)
         except StoreError as exc:
             self.notify(f"The failure was not written to the history: {exc.message}", severity="warning")
@@ -551,6 +568,8 @@ class PersistentWizardApp(WizardApp):
             wire: form_value(fields[wire], value) for wire, value in half.typed.items() if wire in fields
         }
         self.state.detail_values[(half.second_provider.key, half.need.mode)] = typed
+        # what the provider refused there (a trunk name already taken) is marked again while it stays
+        self.state.refusals[(half.second_provider.key, half.need.mode)] = half.refused
         self.state.connecting = Connecting(
             half.offer,
             half.need,
