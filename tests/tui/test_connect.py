@@ -34,6 +34,7 @@ from trunkwizard.tui.screens.connect import ConnectDetailsScreen, NeedScreen
 from trunkwizard.tui.screens.details import DetailsScreen
 from trunkwizard.tui.screens.quit_confirm import QuitScreen
 from trunkwizard.tui.screens.result import ResultScreen, result_renderable
+from trunkwizard.tui.screens.resume import ResumeScreen
 from trunkwizard.tui.screens.sip_check import SipCheckScreen
 from trunkwizard.tui.screens.type_to_confirm import TypeToConfirmScreen
 from trunkwizard.tui.widgets.form_view import FormView
@@ -628,3 +629,60 @@ async def test_deleting_one_side_of_a_connection_names_the_other(
             await pilot.pause(0.02)
         assert HistoryStore().entries()[0].deleted
         assert not HistoryStore().entries()[1].deleted
+
+
+async def test_a_draft_of_the_second_half_resumes_the_connection(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    # A draft made on the second half's form came back as that side alone: the first half's values no
+    # longer locked nor marked, and a create from it joined no pair.
+    need_index = [
+        f"{need.owner}:{need.mode}"
+        for owner, offering, need in available_pairs()
+        if owner == "wavix" and offering.mode == "sip-trunk"
+    ].index("yeastar:register")
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.to_details(WAVIX, "sip-trunk")
+        assert isinstance(app.screen, DetailsScreen)
+        answers = {"label": "Office", "password": CANARY, "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]}
+        await _reviewed_and_sent(keys, app.screen.form, answers)
+        await _wait_for_entries(pilot, 1)
+        await keys.press("o")
+        await keys.settle()
+        await keys.press("home", *["down"] * need_index, "enter")
+        await keys.settle()
+        await keys.accept_account()
+        screen = app.screen
+        assert isinstance(screen, ConnectDetailsScreen)
+        login = screen.form.rows["username"].editor.get_value()
+        await keys.fill_form(screen.form, {"name": "wavix_drafted"})
+        assert app.keeper.save_now()
+    (first,) = HistoryStore().entries()
+
+    again = keeping_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        assert isinstance(again.screen, ResumeScreen)
+        assert "second half of a connection" in str(again.screen.query_one("#resume-summary").render())
+        await keys.press("r")
+        await keys.settle()
+        await keys.accept_account()
+        resumed = again.screen
+        assert isinstance(resumed, ConnectDetailsScreen)
+        assert resumed.connecting.resumed and resumed.connecting.first_entry == first.id
+        username = resumed.form.rows["username"]
+        assert username.editor.get_value() == login and username.editor.disabled  # locked, as before
+        assert resumed.form.rows["name"].editor.get_value() == "wavix_drafted"  # as typed in the draft
+        await keys.fill_form(resumed.form, {"password": CANARY, "codec_sel": ["ulaw"]})
+        await keys.press("ctrl+n")
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+        assert isinstance(again.screen, ResultScreen) and again.screen.context.connected_to is not None
+        await _wait_for_entries(pilot, 2)
+    assert HistoryStore().half_done() == []  # the pair is joined in the history
+    assert_no_leak(CANARY, private_home.scanned_roots())

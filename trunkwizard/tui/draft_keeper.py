@@ -31,12 +31,14 @@ if TYPE_CHECKING:
     from trunkwizard.store import DraftStore
     from trunkwizard.tui.app import WizardApp
 
-__all__ = ["ACCOUNT", "DETAILS", "SANDBOX", "DraftKeeper", "secret_wires"]
+__all__ = ["ACCOUNT", "DETAILS", "FIRST_HALF", "SANDBOX", "DraftKeeper", "secret_wires"]
 
 log = logging.getLogger("trunkwizard.tui")
 
 # keys of the draft's answers: the account step's values, the details step's values, the sandbox flag
 ACCOUNT, DETAILS, SANDBOX = "account", "details", "sandbox"
+# the history entry of the first half when the draft is the second half of a connection
+FIRST_HALF = "first_half"
 
 
 def secret_wires(fields: Iterable[FormField]) -> Iterator[str]:
@@ -117,12 +119,16 @@ class DraftKeeper:
         typed = any(v not in (None, "", [], {}) and v != defaults.get(k) for k, v in details.items())
         if not typed and not self._account_typed():
             return None  # nothing typed yet: defaults and a filled-in (sandbox, saved) account lose nothing
+        answers: dict[str, Any] = {ACCOUNT: account, DETAILS: details, SANDBOX: self.app.sandbox}
+        connecting = state.connecting
+        if connecting is not None and connecting.first_entry and connecting.targets(provider.key, mode_key):
+            answers[FIRST_HALF] = connecting.first_entry  # resumed as the connection, not this side alone
         return {
             "provider": provider.key,
             "profile": self._chosen_profile(provider.key),
             "mode": mode_key,
             "step": step,
-            "answers": {ACCOUNT: account, DETAILS: details, SANDBOX: self.app.sandbox},
+            "answers": answers,
             "secret_fields": secrets,
             "refused": refused,
         }

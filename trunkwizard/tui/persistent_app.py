@@ -30,7 +30,7 @@ from textual.signal import Signal
 from trunkwizard.secrets import status_from_environment  # light: imports neither keyring nor pydantic
 from trunkwizard.tui import hangup
 from trunkwizard.tui.app import WizardApp
-from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, SANDBOX, DraftKeeper
+from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, FIRST_HALF, SANDBOX, DraftKeeper
 from trunkwizard.tui.saved_accounts import ProfileAccounts
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.steps import Step
@@ -321,6 +321,20 @@ class PersistentWizardApp(WizardApp):
                 base = dict(sandbox_account(provider.key))
         values = as_form_values(provider, {**base, **{k: v for k, v in typed.items() if v not in (None, "")}})
         self.state.account_values[provider.key] = values
+        first_half = answers.get(FIRST_HALF)
+        same_place = bool(answers.get(SANDBOX)) == self.sandbox
+        if isinstance(first_half, str) and draft.mode is not None and same_place:
+            # the second half of a connection: resumed as the connection, as the history's r resumes it
+            half = await asyncio.to_thread(self._half_done, first_half)
+            if half is not None and (half.second_provider.key, half.need.mode) == (provider.key, draft.mode):
+                first_account = await asyncio.to_thread(self._first_account, half)
+                await self._resume_connection(half, first_account, typed=dict(details), refused=draft.refused)
+                return
+            self.notify(
+                "The connection this draft was the second half of is no longer half-done (its first half "
+                "was deleted, or the second made since): this side is resumed on its own.",
+                timeout=10,
+            )
         if draft.mode is not None and any(m.key == draft.mode for m in provider.modes):
             self.state.mode_key = draft.mode
             self.state.detail_values[(provider.key, draft.mode)] = dict(details)
@@ -554,22 +568,32 @@ class PersistentWizardApp(WizardApp):
             self._resume_connection(message.half, message.first_account), group="flow", exclusive=True
         )
 
-    async def _resume_connection(self, half: HalfDone, first_account: ProviderModel | None) -> None:
+    async def _resume_connection(
+        self,
+        half: HalfDone,
+        first_account: ProviderModel | None,
+        *,
+        typed: dict[str, Any] | None = None,
+        refused: tuple[Refusal, ...] | None = None,
+    ) -> None:
         """The second half's steps again: its account, then its form with what the first half offered
-        locked (the password typed again: history never keeps it); F6 deletes the first half, F7 keeps it."""
+        locked (the password typed again: history never keeps it); F6 deletes the first half, F7 keeps it.
+        `typed` and `refused`: a draft's form values and refusals, instead of the history's."""
         from trunkwizard.tui.state import Connecting
 
         await self._start_over()
         from trunkwizard.editing import form_value
 
-        # what was typed for it before (the wizard keeps form values; a script's answers file, wire values)
-        fields = {f.wire: f for f in half.second_provider.mode(half.need.mode).fields}
-        typed = {
-            wire: form_value(fields[wire], value) for wire, value in half.typed.items() if wire in fields
-        }
-        self.state.detail_values[(half.second_provider.key, half.need.mode)] = typed
+        key = (half.second_provider.key, half.need.mode)
+        if typed is None:
+            # what was typed for it before (the wizard keeps form values; a script's answers, wire values)
+            fields = {f.wire: f for f in half.second_provider.mode(half.need.mode).fields}
+            typed = {
+                wire: form_value(fields[wire], value) for wire, value in half.typed.items() if wire in fields
+            }
+        self.state.detail_values[key] = typed
         # what the provider refused there (a trunk name already taken) is marked again while it stays
-        self.state.refusals[(half.second_provider.key, half.need.mode)] = half.refused
+        self.state.refusals[key] = half.refused if refused is None else refused
         self.state.connecting = Connecting(
             half.offer,
             half.need,
@@ -583,6 +607,37 @@ class PersistentWizardApp(WizardApp):
             resumed=True,
         )
         self.choose_provider(half.second_provider)
+
+    def _half_done(self, entry_id: str) -> HalfDone | None:
+        """The half-done connection whose first half is history entry `entry_id`; None if it is none now."""
+        from trunkwizard.connect.resume import NotResumable, half_done
+
+        entry = next((e for e in self.history.half_done() if e.id == entry_id), None)
+        try:
+            return half_done(entry) if entry is not None else None
+        except NotResumable:
+            return None
+
+    def _first_account(self, half: HalfDone) -> ProviderModel | None:
+        """The account the first half was made with (to delete it if asked): the sandbox's or its
+        profile's; None when it was typed in or cannot be read (resuming needs only the offer)."""
+        from trunkwizard.client import load_account
+        from trunkwizard.errors import TrunkwizardError
+
+        entry, provider = half.entry, half.first_provider
+        try:
+            if entry.sandbox:
+                from trunkwizard.sandbox import sandbox_account
+
+                return load_account(provider, sandbox_account(provider.key))
+            if entry.profile:
+                from trunkwizard.tui.accounts import SavedAccount
+
+                values = self.profile_accounts.account_values(SavedAccount(entry.profile, provider.key))
+                return load_account(provider, values)
+        except (TrunkwizardError, KeyError, ValueError):
+            return None
+        return None
 
     def first_half_confirmation(self, connecting: Connecting) -> DeleteConfirmation:
         from trunkwizard.deletion import history_confirmation
@@ -818,5 +873,7 @@ def _draft_summary(draft: Draft) -> str:
         facts.append(f"profile {draft.profile}")
     if draft.answers.get(SANDBOX):
         facts.append("sandbox")
+    if draft.answers.get(FIRST_HALF):
+        facts.append("second half of a connection")
     saved = draft.saved_at.replace("T", " ").replace("Z", " UTC")
     return f"{what}\n{' · '.join(facts)}\nSaved {saved}"
