@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from trunkwizard.providers import Provider
     from trunkwizard.store import HistoryEntry
 
-__all__ = ["HistoryScreen", "when"]
+__all__ = ["HistoryScreen", "entry_account", "sandbox_mismatch", "when"]
 
 
 _WHAT_WIDTH = 22
@@ -100,6 +100,52 @@ def request_text(entry: HistoryEntry, half: HalfDone | None = None) -> Group:
 
 class AccountNotAvailable(TrunkwizardError):
     """The account an entry was made with cannot be used from here; the message says what to do."""
+
+
+def sandbox_mismatch(entry: HistoryEntry, access: HistoryAccess) -> str | None:
+    """Why this session cannot reach the entry's resource (sandbox versus real provider), or None."""
+    if entry.sandbox and (not access.sandbox or entry.id not in access.created_this_session):
+        return (
+            "The sandbox forgets what it created when trunkwizard exits; this one was made in an "
+            "earlier session, so there is nothing left to delete."
+        )
+    if not entry.sandbox and access.sandbox:
+        return "This one was made at the real provider: start trunkwizard without --sandbox to delete it."
+    return None
+
+async def entry_account(
+    entry: HistoryEntry, provider: Provider, access: HistoryAccess
+) -> tuple[ProviderModel, httpx.AsyncBaseTransport | None, str | None]:
+    """The account `entry` was made with (the sandbox's, its profile's, or the one typed in this
+    session), and the transport and CA file to reach it; AccountNotAvailable says why there is none,
+    ReadOnlyRefused that its profile is read-only."""
+    from trunkwizard.client import load_account
+
+    mismatch = sandbox_mismatch(entry, access)
+    if mismatch is not None:
+        raise AccountNotAvailable(mismatch)
+    if entry.sandbox:
+        from trunkwizard.sandbox import sandbox_account
+
+        return load_account(provider, sandbox_account(provider.key)), access.transport(), None
+    if entry.profile:
+        from trunkwizard.tui.accounts import SavedAccount
+
+        source = access.profiles
+        values = await asyncio.to_thread(source.account_values, SavedAccount(entry.profile, provider.key))
+        profile = await asyncio.to_thread(source.accounts.profiles.get, entry.profile)
+        if profile.read_only:
+            from trunkwizard.errors import ReadOnlyRefused
+
+            raise ReadOnlyRefused("delete", f"(profile {profile.name!r} is read-only)")
+        return load_account(provider, values), None, profile.ca_file
+    typed_in = access.typed_in
+    if typed_in is not None and typed_in[0] == provider.key:
+        return typed_in[1], None, None
+    raise AccountNotAvailable(
+        f"This one was made with a {provider.title} account typed in, not a saved profile: enter that "
+        "account on the account step first, then delete it from here."
+    )
 
 
 class HistoryScreen(Screen[None]):
@@ -235,7 +281,7 @@ class HistoryScreen(Screen[None]):
         half = self.half_done.get(entry.id) if entry is not None else None
         if entry is None or half is None:
             return
-        mismatch = self._sandbox_mismatch(entry)
+        mismatch = sandbox_mismatch(entry, self.access)
         if mismatch is not None:
             self.set_banner(mismatch.replace("nothing left to delete", "nothing left to connect to"))
             return
@@ -247,7 +293,7 @@ class HistoryScreen(Screen[None]):
         """The first half's account (to delete it from the form if asked), then the second half's form."""
         first_account: ProviderModel | None
         try:
-            first_account, _, _ = await self._account_for(half.entry, half.first_provider)
+            first_account, _, _ = await entry_account(half.entry, half.first_provider, self.access)
         except TrunkwizardError:
             first_account = None  # typed in, or its profile unreadable: resuming needs only the offer
         self.post_message(ConnectionResumeRequested(self, half, first_account))
@@ -267,7 +313,7 @@ class HistoryScreen(Screen[None]):
         if provider is None:
             self.set_banner(f"This version does not know the provider {entry.provider!r}.")
             return
-        reason = why_not_deletable(entry, provider) or self._sandbox_mismatch(entry)
+        reason = why_not_deletable(entry, provider) or sandbox_mismatch(entry, self.access)
         if reason is not None:
             self.set_banner(reason)
             return
@@ -293,7 +339,7 @@ class HistoryScreen(Screen[None]):
 
         self.query_one("#history-hint", Static).update(f"deleting {entry.created_id}…")
         try:
-            account, transport, ca_file = await self._account_for(entry, provider)
+            account, transport, ca_file = await entry_account(entry, provider, self.access)
             await delete_created(entry, provider, account, self.history, transport=transport, ca_file=ca_file)
         except CredentialsUnavailable as exc:
             self.set_banner(f"{exc.message} {exc.hint}".strip())
@@ -304,46 +350,3 @@ class HistoryScreen(Screen[None]):
         else:
             self.notify(f"Deleted {provider.creates} {entry.created_id}.", timeout=5)
         self.refresh_list(select=entry.id)
-
-    def _sandbox_mismatch(self, entry: HistoryEntry) -> str | None:
-        """Why this session cannot reach the entry's resource (sandbox versus real provider), or None."""
-        access = self.access
-        if entry.sandbox and (not access.sandbox or entry.id not in access.created_this_session):
-            return (
-                "The sandbox forgets what it created when trunkwizard exits; this one was made in an "
-                "earlier session, so there is nothing left to delete."
-            )
-        if not entry.sandbox and access.sandbox:
-            return "This one was made at the real provider: start trunkwizard without --sandbox to delete it."
-        return None
-
-    async def _account_for(
-        self, entry: HistoryEntry, provider: Provider
-    ) -> tuple[ProviderModel, httpx.AsyncBaseTransport | None, str | None]:
-        from trunkwizard.client import load_account
-
-        mismatch = self._sandbox_mismatch(entry)
-        if mismatch is not None:
-            raise AccountNotAvailable(mismatch)
-        if entry.sandbox:
-            from trunkwizard.sandbox import sandbox_account
-
-            return load_account(provider, sandbox_account(provider.key)), self.access.transport(), None
-        if entry.profile:
-            from trunkwizard.tui.accounts import SavedAccount
-
-            source = self.access.profiles
-            values = await asyncio.to_thread(source.account_values, SavedAccount(entry.profile, provider.key))
-            profile = await asyncio.to_thread(source.accounts.profiles.get, entry.profile)
-            if profile.read_only:
-                from trunkwizard.errors import ReadOnlyRefused
-
-                raise ReadOnlyRefused("delete", f"(profile {profile.name!r} is read-only)")
-            return load_account(provider, values), None, profile.ca_file
-        typed_in = self.access.typed_in
-        if typed_in is not None and typed_in[0] == provider.key:
-            return typed_in[1], None, None
-        raise AccountNotAvailable(
-            f"This one was made with a {provider.title} account typed in, not a saved profile: enter that "
-            "account on the account step first, then delete it from here."
-        )
