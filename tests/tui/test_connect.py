@@ -28,7 +28,7 @@ from trunkwizard.providers import ResourceRef, all_providers, get_provider
 from trunkwizard.sandbox import sandbox_account
 from trunkwizard.sandbox import wavix as wavix_emulator
 from trunkwizard.sandbox import yeastar as yeastar_emulator
-from trunkwizard.store import HistoryStore
+from trunkwizard.store import AppDirs, HistoryStore
 from trunkwizard.tui.persistent_app import PersistentWizardApp
 from trunkwizard.tui.screens.connect import ConnectDetailsScreen, NeedScreen
 from trunkwizard.tui.screens.details import DetailsScreen
@@ -283,8 +283,10 @@ async def test_a_password_typed_after_a_result_is_asked_about_on_quitting(
 # --- the second half fails: the first is kept, and the user retries, deletes or keeps it --------------------
 
 
-async def _second_half_refused(keys: KeyboardDriver, app: PersistentWizardApp) -> ConnectDetailsScreen:
-    """A Wavix trunk created, connected to a PBX register trunk whose name the PBX already has."""
+async def _on_the_pbx_form_after_a_wavix_trunk(
+    keys: KeyboardDriver, app: PersistentWizardApp
+) -> ConnectDetailsScreen:
+    """A Wavix trunk created, then `o` to a PBX register trunk: its form, filled from the trunk."""
     need_index = [
         f"{need.owner}:{need.mode}"
         for owner, offering, need in available_pairs()
@@ -304,6 +306,12 @@ async def _second_half_refused(keys: KeyboardDriver, app: PersistentWizardApp) -
     await keys.accept_account()
     screen = app.screen
     assert isinstance(screen, ConnectDetailsScreen)
+    return screen
+
+
+async def _second_half_refused(keys: KeyboardDriver, app: PersistentWizardApp) -> ConnectDetailsScreen:
+    """A Wavix trunk created, connected to a PBX register trunk whose name the PBX already has."""
+    screen = await _on_the_pbx_form_after_a_wavix_trunk(keys, app)
     taken = yeastar_emulator.SEEDED[0][2]["name"]
     # the PBX refuses the name
     await _reviewed_and_sent(keys, screen.form, {"name": taken, "codec_sel": ["ulaw"]})
@@ -636,38 +644,40 @@ async def test_a_draft_of_the_second_half_resumes_the_connection(
 ) -> None:
     # A draft made on the second half's form came back as that side alone: the first half's values no
     # longer locked nor marked, and a create from it joined no pair.
-    need_index = [
-        f"{need.owner}:{need.mode}"
-        for owner, offering, need in available_pairs()
-        if owner == "wavix" and offering.mode == "sip-trunk"
-    ].index("yeastar:register")
     app = keeping_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
-        await ready(keys)
-        await keys.to_details(WAVIX, "sip-trunk")
-        assert isinstance(app.screen, DetailsScreen)
-        answers = {"label": "Office", "password": CANARY, "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]}
-        await _reviewed_and_sent(keys, app.screen.form, answers)
-        await _wait_for_entries(pilot, 1)
-        await keys.press("o")
-        await keys.settle()
-        await keys.press("home", *["down"] * need_index, "enter")
-        await keys.settle()
-        await keys.accept_account()
-        screen = app.screen
-        assert isinstance(screen, ConnectDetailsScreen)
+        screen = await _on_the_pbx_form_after_a_wavix_trunk(keys, app)
         login = screen.form.rows["username"].editor.get_value()
         await keys.fill_form(screen.form, {"name": "wavix_drafted"})
         assert app.keeper.save_now()
     (first,) = HistoryStore().entries()
+    draft_file = AppDirs.from_environment().drafts_dir / "current.json"
+    drafted = draft_file.read_bytes()
 
+    # the sandbox forgets what it made when trunkwizard exits: as the history's r, the draft does not
+    # take up a connection to a first half made in an earlier sandbox session, and says so
+    later = keeping_app(tmp_path)
+    async with later.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        assert isinstance(later.screen, ResumeScreen)
+        assert "second half of a connection" in str(later.screen.query_one("#resume-summary").render())
+        await keys.press("r")
+        await keys.settle()
+        alone = later.screen
+        assert isinstance(alone, DetailsScreen) and not isinstance(alone, ConnectDetailsScreen)
+        toasts = [n.message for n in later._notifications]
+        assert any("cannot be taken up: The sandbox forgets" in t for t in toasts), toasts
+
+    # a first half this session can reach (a real provider's; here, as if the sandbox still held it)
+    draft_file.write_bytes(drafted)
     again = keeping_app(tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
         keys = KeyboardDriver(pilot)
         await ready(keys)
         assert isinstance(again.screen, ResumeScreen)
-        assert "second half of a connection" in str(again.screen.query_one("#resume-summary").render())
+        again.created_this_session.add(first.id)
         await keys.press("r")
         await keys.settle()
         await keys.accept_account()

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from trunkwizard.store import AppDirs, Draft, DraftStore, HistoryEntry, HistoryStore, Profile
     from trunkwizard.tui.messages import ConnectionResumeRequested
     from trunkwizard.tui.screens.account import AccountScreen
+    from trunkwizard.tui.services import HistoryAccess
     from trunkwizard.tui.state import Connecting
     from trunkwizard.tui.widgets.keyring_notice import KeyringSource
 
@@ -321,20 +322,8 @@ class PersistentWizardApp(WizardApp):
                 base = dict(sandbox_account(provider.key))
         values = as_form_values(provider, {**base, **{k: v for k, v in typed.items() if v not in (None, "")}})
         self.state.account_values[provider.key] = values
-        first_half = answers.get(FIRST_HALF)
-        same_place = bool(answers.get(SANDBOX)) == self.sandbox
-        if isinstance(first_half, str) and draft.mode is not None and same_place:
-            # the second half of a connection: resumed as the connection, as the history's r resumes it
-            half = await asyncio.to_thread(self._half_done, first_half)
-            if half is not None and (half.second_provider.key, half.need.mode) == (provider.key, draft.mode):
-                first_account = await asyncio.to_thread(self._first_account, half)
-                await self._resume_connection(half, first_account, typed=dict(details), refused=draft.refused)
-                return
-            self.notify(
-                "The connection this draft was the second half of is no longer half-done (its first half "
-                "was deleted, or the second made since): this side is resumed on its own.",
-                timeout=10,
-            )
+        if answers.get(FIRST_HALF) and await self._resume_draft_connection(draft, provider):
+            return  # the second half of a connection: resumed as the connection, as the history's r does
         if draft.mode is not None and any(m.key == draft.mode for m in provider.modes):
             self.state.mode_key = draft.mode
             self.state.detail_values[(provider.key, draft.mode)] = dict(details)
@@ -618,26 +607,34 @@ class PersistentWizardApp(WizardApp):
         except NotResumable:
             return None
 
-    def _first_account(self, half: HalfDone) -> ProviderModel | None:
-        """The account the first half was made with (to delete it if asked): the sandbox's or its
-        profile's; None when it was typed in or cannot be read (resuming needs only the offer)."""
-        from trunkwizard.client import load_account
+    async def _resume_draft_connection(self, draft: Draft, provider: Provider) -> bool:
+        """Resume the connection a draft of its second half names (the first half's history entry), by
+        the history's rules (HistoryScreen's r); False, with a toast saying why, when it cannot be."""
         from trunkwizard.errors import TrunkwizardError
+        from trunkwizard.tui.screens.history import entry_account, sandbox_mismatch
 
-        entry, provider = half.entry, half.first_provider
-        try:
-            if entry.sandbox:
-                from trunkwizard.sandbox import sandbox_account
-
-                return load_account(provider, sandbox_account(provider.key))
-            if entry.profile:
-                from trunkwizard.tui.accounts import SavedAccount
-
-                values = self.profile_accounts.account_values(SavedAccount(entry.profile, provider.key))
-                return load_account(provider, values)
-        except (TrunkwizardError, KeyError, ValueError):
-            return None
-        return None
+        half = await asyncio.to_thread(self._half_done, str(draft.answers.get(FIRST_HALF)))
+        if half is None or (half.second_provider.key, half.need.mode) != (provider.key, draft.mode):
+            why = "it is no longer half-done (its first half deleted, or the second made since)."
+        else:
+            access = self._history_access()
+            mismatch = sandbox_mismatch(half.entry, access)
+            if mismatch is None:
+                first_account: ProviderModel | None
+                try:
+                    first_account, _, _ = await entry_account(half.entry, half.first_provider, access)
+                except TrunkwizardError:
+                    first_account = None  # typed in, or its profile unreadable: resuming needs only the offer
+                typed = dict(_mapping(draft.answers.get(DETAILS)))
+                await self._resume_connection(half, first_account, typed=typed, refused=draft.refused)
+                return True
+            why = mismatch.replace("nothing left to delete", "nothing left to connect to")
+        self.notify(
+            f"This draft was the second half of a connection that cannot be taken up: {why} This side is "
+            "resumed on its own.",
+            timeout=12,
+        )
+        return False
 
     def first_half_confirmation(self, connecting: Connecting) -> DeleteConfirmation:
         from trunkwizard.deletion import history_confirmation
@@ -785,10 +782,14 @@ class PersistentWizardApp(WizardApp):
 
     def open_history(self) -> None:
         from trunkwizard.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(self._history_access()))
+
+    def _history_access(self) -> HistoryAccess:
         from trunkwizard.tui.services import HistoryAccess
 
         provider, account = self.state.provider, self.state.account
-        access = HistoryAccess(
+        return HistoryAccess(
             history=self.history,
             profiles=self.profile_accounts,
             sandbox=self.sandbox,
@@ -797,7 +798,6 @@ class PersistentWizardApp(WizardApp):
             transport=self.transport,
             typed_in=(provider.key, account) if provider is not None and account is not None else None,
         )
-        self.push_screen(HistoryScreen(access))
 
     def action_save_profile(self) -> None:
         from trunkwizard.tui.screens.account import AccountScreen
