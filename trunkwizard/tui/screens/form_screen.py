@@ -7,7 +7,6 @@ from typing import Any
 
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Button, Collapsible
 
 from trunkwizard.errors import Problem, ValidationFailed
 from trunkwizard.fields import FormField, ProviderModel, check_answers, problem_text
@@ -17,25 +16,10 @@ from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.services import StepSession
 from trunkwizard.tui.stylesheets import FORMS
 from trunkwizard.tui.widgets.field_help import FieldHelp
-from trunkwizard.tui.widgets.field_row import FieldRow
 from trunkwizard.tui.widgets.form_view import FormView, fields_to_fix, scroll_into_sight
 from trunkwizard.tui.widgets.secret_editor import SecretEditor
 
 __all__ = ["FormScreen"]
-
-
-def _control_help(control: Widget | None) -> tuple[str, str]:
-    """The name of a focused control that is no field, and what it does: a button's tooltip, a
-    collapsed section's title."""
-    if isinstance(control, Button):
-        return str(control.label), str(control.tooltip or "")
-    section = control.parent if control is not None else None
-    if isinstance(section, Collapsible):
-        count = sum(1 for row in section.query(FieldRow) if row.display)
-        if count == 1:
-            return section.title, "a section of 1 more field. Enter shows or hides it."
-        return section.title, f"a section of {count} more fields. Enter shows or hides them."
-    return "", ""
 
 
 class FormScreen(WizardScreen):
@@ -99,7 +83,7 @@ class FormScreen(WizardScreen):
         if entered is not None:
             help_line.show_field(entered)
         elif focused is not None and form.focused_row is None:
-            help_line.show_control(*_control_help(focused))  # not the last field's help any more
+            help_line.show_control(focused)  # not the last field's help any more
 
     # --- checking -------------------------------------------------------------------------------------
 

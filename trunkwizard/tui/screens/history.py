@@ -113,6 +113,7 @@ def sandbox_mismatch(entry: HistoryEntry, access: HistoryAccess) -> str | None:
         return "This one was made at the real provider: start trunkwizard without --sandbox to delete it."
     return None
 
+
 async def entry_account(
     entry: HistoryEntry, provider: Provider, access: HistoryAccess
 ) -> tuple[ProviderModel, httpx.AsyncBaseTransport | None, str | None]:

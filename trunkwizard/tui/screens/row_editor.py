@@ -93,8 +93,8 @@ class RowEditorScreen(ModalScreen[Any]):
         self.query_one("#row-help", FieldHelp).show_field(event.field)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if isinstance(button := event.widget, Button):  # what it does, not the last field's help
-            self.query_one("#row-help", FieldHelp).show_control(str(button.label), str(button.tooltip or ""))
+        if isinstance(event.widget, Button):  # what it does, not the last field's help
+            self.query_one("#row-help", FieldHelp).show_control(event.widget)
 
     def on_form_view_edited(self, event: FormView.Edited) -> None:
         if self._refused:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 from textual.widget import Widget
+from textual.widgets import Button, Collapsible
 
 from trunkwizard.fields import FormField
+from trunkwizard.tui.widgets.field_row import FieldRow
 
 __all__ = ["FieldHelp", "help_lines"]
 
@@ -32,6 +34,20 @@ def help_lines(field: FormField) -> list[tuple[str, str]]:
     return lines
 
 
+def _what_it_does(control: Widget) -> tuple[str, str]:
+    """The name of a control that is no field, and what it does: a button's tooltip; for a collapsed
+    section's title, how many fields it holds."""
+    if isinstance(control, Button):
+        return str(control.label), str(control.tooltip or "")
+    section = control.parent
+    if isinstance(section, Collapsible):
+        count = sum(1 for row in section.query(FieldRow) if row.display)
+        if count == 1:
+            return section.title, "a section of 1 more field. Enter shows or hides it."
+        return section.title, f"a section of {count} more fields. Enter shows or hides them."
+    return "", ""
+
+
 class FieldHelp(Widget):
     """Two lines under the form: the focused field's help and limits; `… F1` when there is more."""
 
@@ -45,10 +61,12 @@ class FieldHelp(Widget):
             self.field, self.control = field, None
             self.refresh()
 
-    def show_control(self, name: str, does: str) -> None:
-        """Focus is on a control outside the fields (a button): what it does, not the last field's help."""
-        if self.control != (name, does):
-            self.field, self.control = None, (name, does)
+    def show_control(self, control: Widget) -> None:
+        """Focus is on a control that is no field: what it does (a button's tooltip, a collapsed
+        section's title), not the last field's help."""
+        shown = _what_it_does(control)
+        if self.control != shown:
+            self.field, self.control = None, shown
             self.refresh()
 
     def _full_text(self, field: FormField) -> Text:
