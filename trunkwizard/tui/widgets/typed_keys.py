@@ -6,16 +6,17 @@ then. Tab moves focus at once, on the app's queue (WizardApp.action_move_focus: 
 Tab belongs to the next field). So in a burst such as `→<Tab>` or `comm⌫<Tab>`, typed ahead or pasted
 over SSH, the arrow or the Backspace reached the app after the Tab and acted on the next field: the
 choice was never picked, the letter never deleted. A widget with this mixin runs its own binding for
-such a key when it handles the key, if focus has left it in the meantime. An open Select's list has it
-too (PickListOverlay); not a closed Select (PickList): its keys open its list, which takes focus: run
-late, they would pull focus back from the next field.
+such a key when it handles the key, in its own queue, in turn with the keys around it: whether focus
+has left it meanwhile or not, since a key that still had focus here could be overtaken by a Tab on its
+way up (`→→<Tab>` picked the second choice only once, on a loaded CI machine).
 
-It narrows the race rather than closing it: a key the widget handled while it still had focus goes on
-bubbling up, a queue per ancestor, and a Tab that reaches the app meanwhile still wins."""
+An open Select's list has it too (PickListOverlay); not a closed Select (PickList): its keys open its
+list, which takes focus: run late, they would pull focus back from the next field."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import ClassVar
 
 from textual import events
 from textual.widget import Widget
@@ -26,7 +27,11 @@ __all__ = ["KeysWhereTyped", "run_own_binding"]
 async def run_own_binding(widget: Widget, event: events.Key, actions: Collection[str] | None = None) -> None:
     """Run the widget's own (non-priority) binding for the key now, one of `actions` if given, and stop
     the key there: Textual would run it once the key had bubbled up to the app."""
-    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+    bindings = widget._bindings
+    if keymap := widget.app._keymap:  # a key the user rebound, as the app's binding chain would see it
+        bindings = bindings.copy()
+        bindings.apply_keymap(keymap)
+    for binding in bindings.key_to_bindings.get(event.key, ()):
         if binding.priority or (actions is not None and binding.action.partition("(")[0] not in actions):
             continue
         if await widget.app.run_action(binding.action, widget):
@@ -39,6 +44,10 @@ class KeysWhereTyped:
     """A mixin for a Widget, after it among the bases (`class WizardInput(Input, KeysWhereTyped)`): Textual
     takes a widget's CSS and component classes from its first base only."""
 
+    # the own actions run here while the widget has focus (None: all of them); once focus has left it,
+    # all of them run here. An Input keeps Enter out: its Submitted must follow a Down bubbling ahead of it.
+    ACTIONS_RUN_HERE: ClassVar[Collection[str] | None] = None
+
     async def _on_key(self, event: events.Key) -> None:
         # Textual calls each class's own _on_key in turn, along the MRO (no super() here); the widget's
         # own (a printable key typed into an Input) came first and prevented the rest if it acted.
@@ -46,6 +55,8 @@ class KeysWhereTyped:
         if widget is None:
             return
         focused = widget.app.focused
-        if focused is widget or (focused is not None and widget in focused.ancestors):
-            return  # the usual case (or a key bubbling up from its own overlay): the app resolves it
-        await run_own_binding(widget, event)
+        if focused is widget:
+            await run_own_binding(widget, event, self.ACTIONS_RUN_HERE)
+        elif focused is None or widget not in focused.ancestors:
+            await run_own_binding(widget, event)
+        # else the key bubbles up from a focused descendant: the app resolves it, the descendant's first

@@ -4,12 +4,11 @@ with the letters typed around them."""
 
 from __future__ import annotations
 
-from textual import events
 from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input
 
-from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped, run_own_binding
+from trunkwizard.tui.widgets.typed_keys import KeysWhereTyped
 
 __all__ = ["WizardInput"]
 
@@ -33,15 +32,12 @@ _EDITING = frozenset(
 
 
 class WizardInput(Input, KeysWhereTyped):
-    async def _on_key(self, event: events.Key) -> None:
-        """Backspace, the arrows, Home/End and ctrl+u/w/k run here, in the input's queue with the letters.
-
-        Textual resolves them only once the key has bubbled up to the app, and the input handles the
-        keys typed after it meanwhile: `abc⌫d` in one burst (typed fast, or arriving at once over SSH)
-        left "abc", and ctrl+u then a new value deleted the new value. Only these: a key another widget
-        binds (Down in a filter moves its list's highlight) still bubbles, and Enter with it, in order."""
-        if self.app.focused is self:  # else focus left it meanwhile: KeysWhereTyped runs its binding
-            await run_own_binding(self, event, _EDITING)
+    # Backspace, the arrows, Home/End and ctrl+u/w/k run in the input's queue with the letters: Textual
+    # resolves them only once the key has bubbled up to the app, and the input handles the keys typed
+    # after it meanwhile: `abc⌫d` in one burst (typed fast, or arriving at once over SSH) left "abc", and
+    # ctrl+u then a new value deleted the new value. Only these while it has focus: a key another widget
+    # binds (Down in a filter moves its list's highlight) still bubbles, and Enter with it, in order.
+    ACTIONS_RUN_HERE = _EDITING
 
     def on_mount(self) -> None:
         self.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
