@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.console import Group
 from rich.syntax import Syntax
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
 from trunkwizard.redact import redact
-from trunkwizard.tui.cells import fit_cell
+from trunkwizard.tui.cells import fit_cell, widen_columns
 from trunkwizard.tui.messages import ConnectionResumeRequested
 from trunkwizard.tui.services import HistoryAccess
 
@@ -39,7 +39,9 @@ if TYPE_CHECKING:
 __all__ = ["HistoryScreen", "entry_account", "sandbox_mismatch", "when"]
 
 
-_WHAT_WIDTH = 22
+# What, Account and Created ID at 80 columns: with the time and the state, every column fits; a wider
+# terminal gives them more (widen_columns), and the whole request shows under the table
+_WIDTHS_AT_80 = (22, 11, 10)
 
 
 def when_text(stamp: str) -> str:
@@ -149,6 +151,22 @@ async def entry_account(
     )
 
 
+def _account(entry: HistoryEntry) -> str:
+    return "sandbox" if entry.sandbox else (entry.profile or "typed in")
+
+
+def _what_whole(what: str, name: str) -> str:
+    return f"{what} · {name}" if name else what
+
+
+def _what_cell(what: str, name: str, width: int) -> str:
+    """The What column in `width` cells: the provider's name is cut first, so a number keeps its last
+    digits (the number, trunk name or username tells the rows apart)."""
+    if name:
+        what = fit_cell(what, max(width - cell_len(" · ") - cell_len(name), 4))
+    return fit_cell(_what_whole(what, name), width)
+
+
 class HistoryScreen(Screen[None]):
     DEFAULT_CSS = """
     HistoryScreen { layout: vertical; }
@@ -173,6 +191,7 @@ class HistoryScreen(Screen[None]):
         self.providers: dict[str, Provider] = {}
         # entry id -> the half-done connection it is the first half of
         self.half_done: dict[str, HalfDone] = {}
+        self.widths: list[int] = []  # What, Account, Created ID (lay_out_columns)
 
     def compose(self) -> ComposeResult:
         yield Static("History: what was created, newest first", id="history-heading")
@@ -185,15 +204,42 @@ class HistoryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        # fixed widths, so every column fits 80 columns; the full request is shown below the table
-        table.add_column("When (UTC)", key="when")
-        table.add_column("What", key="what", width=_WHAT_WIDTH)
-        table.add_column("Account", key="account", width=11)
-        table.add_column("Created ID", key="id", width=10)
-        table.add_column("State", key="state")
-        table.focus()
+        self.lay_out_columns()
+        self.query_one(DataTable).focus()
         self.refresh_list()
+
+    def lay_out_columns(self) -> bool:
+        """Size What, Account and Created ID to the terminal (their widths at 80 columns, more where a
+        wider one lets a cut value show whole); True if they changed (the table is then empty)."""
+        whole = [(_what_whole(*self._what(e)), _account(e), e.created_id or "?") for e in self.entries]
+        widest = [max((cell_len(row[i]) for row in whole), default=0) for i in range(3)]
+        widths = widen_columns(_WIDTHS_AT_80, widest, self.app.size.width - 80)
+        if widths == self.widths:
+            return False
+        self.widths = widths
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_column("When (UTC)", key="when", width=len("2026-11-23 09:41"))  # as when_text gives it
+        table.add_column("What", key="what", width=widths[0])
+        table.add_column("Account", key="account", width=widths[1])
+        table.add_column("Created ID", key="id", width=widths[2])
+        table.add_column("State", key="state")
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        selected = self.selected()
+        if self.entries and self.lay_out_columns():
+            self.fill(selected.id if selected is not None else None)
+
+    def _what(self, entry: HistoryEntry) -> tuple[str, str]:
+        """The provider (and mode, when it has several and the request names nothing), and the number,
+        trunk name or username the request named."""
+        provider = self.providers.get(entry.provider)
+        what = provider.title if provider is not None else entry.provider
+        name = entry_name(entry, provider)
+        if not name and entry.mode and provider is not None and len(provider.modes) > 1:
+            what += f" · {entry.mode}"
+        return what, name
 
     @work(group="history", exclusive=True, exit_on_error=False)
     async def refresh_list(self, select: str | None = None) -> None:
@@ -206,26 +252,23 @@ class HistoryScreen(Screen[None]):
         except TrunkwizardError as exc:
             self.set_banner(exc.message)
             return
+        self.lay_out_columns()
+        self.fill(select)
+
+    def fill(self, select: str | None = None) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        what_width, account_width, id_width = self.widths
         for entry in self.entries:
-            provider = self.providers.get(entry.provider)
-            what = provider.title if provider is not None else entry.provider
-            name = entry_name(entry, provider)
-            if name:
-                # the number, trunk name or username tells the rows apart: the provider's name is cut
-                # first, so a number keeps its last digits
-                room = _WHAT_WIDTH - cell_len(" · ") - cell_len(name)
-                what = f"{fit_cell(what, max(room, 4))} · {name}"
-            elif entry.mode and provider is not None and len(provider.modes) > 1:
-                what += f" · {entry.mode}"
-            account = "sandbox" if entry.sandbox else (entry.profile or "typed in")
             state = "deleted" if entry.deleted_at else entry.outcome  # "created" or "unknown"
             if entry.id in self.half_done:
                 state = "half-done"
             # cut with a sign; the whole id (and the request naming the resource) shows under the table
-            created = fit_cell(entry.created_id or "?", 10)
-            cells = (fit_cell(what, _WHAT_WIDTH), fit_cell(account, 11), created)
+            cells = (
+                _what_cell(*self._what(entry), what_width),
+                fit_cell(_account(entry), account_width),
+                fit_cell(entry.created_id or "?", id_width),
+            )
             table.add_row(when(entry), *cells, state, key=entry.id)
         ids = [e.id for e in self.entries]
         if select in ids:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,7 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from trunkwizard.errors import ReadOnlyRefused, TrunkwizardError
 from trunkwizard.redact import MASK, redact
-from trunkwizard.tui.cells import fit_cell
+from trunkwizard.tui.cells import fit_cell, widen_columns
 from trunkwizard.tui.services import InventoryAccess
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class InventoryScreen(Screen[None]):
         self.page_size = page_size
         self.inventory: Inventory | None = None
         self.shown: list[Item] = []
-        self.status_width = 12
+        self.widths: list[int] = []  # each listing column's, then the status's (lay_out_columns)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="inventory-heading", markup=False)
@@ -91,16 +92,39 @@ class InventoryScreen(Screen[None]):
         badge = self.access.badge
         heading = f"{self.provider.title}: {listing.what} in this account"
         self.query_one("#inventory-heading", Static).update(f"{heading}  {badge}".rstrip())
-        table = self.query_one(DataTable)
-        for column in listing.columns:
-            table.add_column(column.title, key=column.key, width=column.width)
-        # the status takes what is left of 80 columns (each column pads one cell either side); the line
-        # under the table shows the highlighted row's whole status
-        used = sum(c.width + 2 for c in listing.columns) + 2 + 4
-        self.status_width = max(12, 80 - used)
-        table.add_column("Status", key="status", width=self.status_width)
+        self.lay_out_columns()
         self.query_one("#inventory-filter", Input).focus()
         self.action_refresh()
+
+    def lay_out_columns(self) -> bool:
+        """Size the columns to the terminal; True if they changed (the table is then empty). At 80
+        columns each has its listing's width and the status what is left (each column pads one cell either
+        side; the margins and the scroll bar take 6); a wider terminal gives the columns whose values would
+        be cut more, up to the widest value listed. The line under the table shows the highlighted row
+        whole."""
+        from trunkwizard.inventory import listing_of
+
+        columns = listing_of(self.provider).columns
+        used = sum(c.width + 2 for c in columns) + 2 + 4
+        at_80 = [*(c.width for c in columns), max(12, 80 - used)]
+        items = self.inventory.items if self.inventory is not None else []
+        widest = [max((cell_len(item.cells.get(c.key, "")) for item in items), default=0) for c in columns]
+        widest.append(max((cell_len(_status_cell(item.status, 1000).plain) for item in items), default=0))
+        widths = widen_columns(at_80, widest, self.app.size.width - 80)
+        if widths == self.widths:
+            return False
+        self.widths = widths
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for column, width in zip(columns, widths, strict=False):
+            table.add_column(column.title, key=column.key, width=width)
+        table.add_column("Status", key="status", width=widths[-1])
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        selected = self.selected_key()
+        if self.inventory is not None and self.lay_out_columns():
+            self.fill(selected)
 
     # --- reading ----------------------------------------------------------------------------------------
 
@@ -126,6 +150,7 @@ class InventoryScreen(Screen[None]):
             self.set_banner(redact(f"{type(exc).__name__}: {exc}"))
             return
         self.set_banner(None)
+        self.lay_out_columns()
         self.fill(select)
 
     def fill(self, select: str | None = None) -> None:
@@ -143,8 +168,11 @@ class InventoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for item in self.shown:
-            cells = [fit_cell(item.cells.get(c.key, ""), c.width) for c in listing.columns]
-            table.add_row(*cells, _status_cell(item.status, self.status_width), key=item.key)
+            cells = [
+                fit_cell(item.cells.get(c.key, ""), width)
+                for c, width in zip(listing.columns, self.widths, strict=False)
+            ]
+            table.add_row(*cells, _status_cell(item.status, self.widths[-1]), key=item.key)
         keys = [item.key for item in self.shown]
         if select in keys:
             table.move_cursor(row=keys.index(select))
@@ -179,9 +207,9 @@ class InventoryScreen(Screen[None]):
         line = Text()
         if item is not None:
             line.append(f"{item.confirm or item.key}: ", style="bold")
-            for column in listing_of(self.provider).columns:
+            for column, width in zip(listing_of(self.provider).columns, self.widths, strict=False):
                 value = item.cells.get(column.key, "")
-                if fit_cell(value, column.width) != value and value != item.confirm:
+                if fit_cell(value, width) != value and value != item.confirm:
                     line.append(f"{column.title}: ", style="bold")
                     line.append(f"{value} · ")
             line.append_text(_status_text(item.status or "no status in this listing"))
