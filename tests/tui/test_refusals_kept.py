@@ -50,6 +50,10 @@ def _name_mark(app: PersistentWizardApp) -> str | None:
     return row.error
 
 
+def _banner(app: PersistentWizardApp) -> str:
+    return str(app.screen.query_one("#banner").render())
+
+
 async def _leave_and_come_back(keys: KeyboardDriver) -> None:
     await keys.press("tab")
     await keys.settle()
@@ -79,6 +83,15 @@ async def test_a_refused_value_stays_marked_after_quitting_and_resuming_the_draf
         app.screen.form.focus_field("name")
         await _leave_and_come_back(keys)
         assert _name_mark(app) == mark
+        assert "DUPLICATE KEY VALUE" in _banner(app)
+        # another name: the provider's message leaves the banner with the value it refused
+        await keys.press("end")
+        await keys.type_text("_2")
+        await _leave_and_come_back(keys)
+        assert _name_mark(app) is None and "DUPLICATE" not in _banner(app), screen_text(app)
+        await keys.press("end", "backspace", "backspace")  # typed again: the mark says it again
+        await _leave_and_come_back(keys)
+        assert _name_mark(app) == mark
         await keys.press("ctrl+q")
         await keys.settle()
         assert isinstance(app.screen, QuitScreen)
@@ -99,7 +112,7 @@ async def test_a_refused_value_stays_marked_after_quitting_and_resuming_the_draf
         assert isinstance(screen, DetailsScreen), screen
         assert screen.form.values()["name"] == TAKEN
         assert _name_mark(again) == mark, screen_text(again)  # the provider's words, as before quitting
-        assert "DUPLICATE KEY VALUE" in str(screen.query_one("#banner").render())
+        assert "DUPLICATE KEY VALUE" in _banner(again)
         await _leave_and_come_back(keys)
         assert _name_mark(again) == mark
         # another value: the mark goes when the field is left, as any field's check
@@ -107,7 +120,7 @@ async def test_a_refused_value_stays_marked_after_quitting_and_resuming_the_draf
         await keys.press("end")
         await keys.type_text("_2")
         await _leave_and_come_back(keys)
-        assert _name_mark(again) is None
+        assert _name_mark(again) is None and "DUPLICATE" not in _banner(again), screen_text(again)
         # the refused value typed again: the provider's refusal is shown again
         await keys.press("end", "backspace", "backspace")
         await _leave_and_come_back(keys)

@@ -250,6 +250,7 @@ class ConnectDetailsScreen(DetailsScreen):
     def show_half_done(self, problem: str) -> None:
         """The first half exists and this side does not: say so (and why), and offer retry, delete or keep."""
         self.failed = True
+        self._banner_refused = ()  # it says the first half exists, which a changed value does not undo
         self.refresh_bindings()
         first = self.connecting.first_title
         # the choices first: the provider's message can be long, and a banner over eight lines scrolls

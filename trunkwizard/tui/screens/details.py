@@ -39,6 +39,9 @@ class DetailsScreen(FormScreen):
         self._pairs_loaded = False
         self._paired: tuple[PasswordRule, ...] | None = None
         self._listed_for = session.chosen_account  # the account its look-ups list the options of
+        # the refusals whose message the banner shows: once none stands (each refused value changed),
+        # the message goes and the banner counts what is left to fix, if anything
+        self._banner_refused: tuple[Refusal, ...] = ()
 
     def heading(self) -> str:
         title = self.provider.title
@@ -67,8 +70,9 @@ class DetailsScreen(FormScreen):
 
     def on_mount(self) -> None:
         refused = self.refusals()
-        if refused and standing(refused, self.form.values()):  # a resumed draft: marked as before quitting
+        if refused and (stand := standing(refused, self.form.values())):  # resumed: marked as before quitting
             self.show_problems([], headline=refusal_headline(refused, self.form.values()))
+            self._banner_refused = stand
         if self.offers_password():  # every provider's needs, imported in a thread, not on the event loop
             self.run_worker(self._load_pairs(), group="password-rules", exclusive=True)
 
@@ -140,15 +144,26 @@ class DetailsScreen(FormScreen):
     def show_provider_error(self, error: ProviderError | ValidationFailed) -> None:
         """The provider refused the request: its message, each named field marked, answers as typed.
         What it refused is kept: marked while the field holds that value, in a draft too."""
+        new: tuple[Refusal, ...] = ()
         if isinstance(error, ProviderError):
-            earlier = self.refusals()
-            refused = kept_refusals(earlier, refusals_of(error, self.form.values()))
-            self.session.keep_refusals(self.provider.key, self.mode.key, refused)
+            new = refusals_of(error, self.form.values())
+            self.session.keep_refusals(self.provider.key, self.mode.key, kept_refusals(self.refusals(), new))
         problems = list(error.problems)
         field = getattr(error, "field", None)
         if field and not any(p.field == field for p in problems):
             problems.insert(0, Problem(field, error.message))
         self.show_problems(problems, headline=error.message)
+        self._banner_refused = new  # none when the message names no field of the form: it stays
+
+    def show_problems(self, problems: list[Problem], *, headline: str | None = None) -> None:
+        self._banner_refused = ()
+        super().show_problems(problems, headline=headline)
+
+    def _recount(self) -> None:
+        if self._banner_refused and not standing(self._banner_refused, self.form.values()):
+            self._banner_refused = ()
+            self._counting = True  # the provider's message goes: the fields still to fix, if any
+        super()._recount()
 
     # --- look-ups (choices_from) ----------------------------------------------------------------------
 
