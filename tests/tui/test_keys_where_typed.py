@@ -91,3 +91,29 @@ async def test_enter_in_a_focused_input_still_goes_up_in_turn(make_app: Callable
         event.set_sender(app)
         await field._dispatch_message(event)
         assert not event._stop_propagation, "Enter left the filter for the app to resolve"
+
+
+async def test_a_field_is_checked_again_when_keys_typed_ahead_land_after_it_was_left(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    """`⌫⌫<Tab>` in one burst: Tab moved focus and checked the field before the Backspaces reached it, so
+    the mark followed the value it no longer held (a refused trunk name typed back: no mark)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(YEASTAR, "register")
+        form = app.screen.query_one(FormView)
+        form.focus_field("port")
+        await keys.type_text("6553")
+        port = app.focused
+        assert isinstance(port, WizardInput)
+        await keys.press("tab")
+        await keys.settle()
+        assert form.rows["port"].error is None
+
+        event = events.Key("6", "6")  # typed before the Tab, handled after it: 65536, over 65535
+        event.set_sender(app)
+        await port._dispatch_message(event)
+        await keys.settle()
+        assert port.value == "65536" and app.focused is not port
+        assert form.rows["port"].error is not None, "checked as it is now, not as it was left"

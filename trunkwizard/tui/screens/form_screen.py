@@ -38,6 +38,7 @@ class FormScreen(WizardScreen):
         self._help: FieldHelp | None = None
         self._touched: set[str] = set()
         self._counting = False  # the banner only counts the fields to fix: it follows them
+        self._last_left: str | None = None  # the field focus left last, checked then
 
     @property
     def form(self) -> FormView:
@@ -143,15 +144,22 @@ class FormScreen(WizardScreen):
     # --- events ---------------------------------------------------------------------------------------
 
     def on_form_view_edited(self, event: FormView.Edited) -> None:
-        self._touched.add(event.field.wire)
-        self._recount()
+        wire = event.field.wire
+        self._touched.add(wire)
+        row = event.form.rows.get(wire)
+        if wire == self._last_left and row is not None and event.form.focused_row is not row:
+            # keys typed ahead landed in the field after Tab had moved on (`⌫⌫<Tab>` in one burst): the
+            # check made on leaving it saw the value before them
+            self.field_left(event.form, event.field)
+        else:
+            self._recount()
 
     def on_form_view_field_left(self, event: FormView.FieldLeft) -> None:
         self.field_left(event.form, event.field)
 
     def field_left(self, form: FormView, field: FormField) -> None:
         """Check the field focus left, if it was touched or has a value."""
-        wire = field.wire
+        wire = self._last_left = field.wire
         answers = form.answers()
         if wire not in self._touched and wire not in answers:
             return  # passing through an empty field is not a mistake yet; Next will say
