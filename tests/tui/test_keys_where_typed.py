@@ -117,3 +117,25 @@ async def test_a_field_is_checked_again_when_keys_typed_ahead_land_after_it_was_
         await keys.settle()
         assert port.value == "65536" and app.focused is not port
         assert form.rows["port"].error is not None, "checked as it is now, not as it was left"
+
+
+async def test_a_late_focus_event_does_not_take_the_row_back(make_app: Callable[..., WizardApp]) -> None:
+    """`<Shift+Tab>⌫⌫<Tab>` in one burst: both moves happen before the first move's focus event reaches
+    the form, which then set its focused row back to the field already left: the Backspaces landing
+    there went unchecked (a refused trunk name typed back: no mark), and the row focus was on read as
+    left when that late event was followed by the second."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(YEASTAR, "register")
+        form = app.screen.query_one(FormView)
+        name = form.rows["name"].query_one(WizardInput)
+        form.focus_field("port")
+        await keys.settle()
+        now = form.focused_row
+        assert now is form.rows["port"]
+
+        form.on_descendant_focus(events.DescendantFocus(name))  # an earlier move's event, arriving now
+
+        assert form.focused_row is now and now.has_class("-focused")
+        assert not form.rows["name"].has_class("-focused")

@@ -331,7 +331,10 @@ class FormView(VerticalScroll, can_focus=False):
         return self._focus_row(self._row_of(focused) if focused is not None else None, notify=notify)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.focus_moved(event.widget)
+        # where focus is now, not where the event says it went: keys typed ahead (`<Shift+Tab>⌫⌫<Tab>`)
+        # move focus on before an earlier move's event arrives, and that one set the focused row back to
+        # a field already left (its edits then went unchecked, and the field focus was on "left")
+        self.focus_moved(self.screen.focused)
 
     def on_resize(self, event: events.Resize) -> None:
         # The footer takes a second row when the focused field offers a key more (a toggle set gets
