@@ -662,7 +662,10 @@ async def test_a_draft_of_the_second_half_resumes_the_connection(
         keys = KeyboardDriver(pilot)
         await ready(keys)
         assert isinstance(later.screen, ResumeScreen)
-        assert "second half of a connection" in str(later.screen.query_one("#resume-summary").render())
+        summary = str(later.screen.query_one("#resume-summary").render())
+        assert "second half of a connection" in summary
+        # the trunk name was typed; the username, host and the rest came from the Wavix trunk
+        assert "1 answer (+" in summary and " from the first half)" in summary, summary
         await keys.press("r")
         await keys.settle()
         alone = later.screen

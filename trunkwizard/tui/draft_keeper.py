@@ -31,14 +31,15 @@ if TYPE_CHECKING:
     from trunkwizard.store import DraftStore
     from trunkwizard.tui.app import WizardApp
 
-__all__ = ["ACCOUNT", "DETAILS", "FIRST_HALF", "SANDBOX", "DraftKeeper", "secret_wires"]
+__all__ = ["ACCOUNT", "DETAILS", "FIRST_HALF", "OFFERED", "SANDBOX", "DraftKeeper", "secret_wires"]
 
 log = logging.getLogger("trunkwizard.tui")
 
 # keys of the draft's answers: the account step's values, the details step's values, the sandbox flag
 ACCOUNT, DETAILS, SANDBOX = "account", "details", "sandbox"
-# the history entry of the first half when the draft is the second half of a connection
-FIRST_HALF = "first_half"
+# the history entry of the first half when the draft is the second half of a connection, and the wire
+# names of the details the first half's offer filled in (not typed: the resume dialog counts them apart)
+FIRST_HALF, OFFERED = "first_half", "offered"
 
 
 def secret_wires(fields: Iterable[FormField]) -> Iterator[str]:
@@ -123,6 +124,7 @@ class DraftKeeper:
         connecting = state.connecting
         if connecting is not None and connecting.first_entry and connecting.targets(provider.key, mode_key):
             answers[FIRST_HALF] = connecting.first_entry  # resumed as the connection, not this side alone
+            answers[OFFERED] = sorted(wire for wire in connecting.filled.answers if wire in details)
         return {
             "provider": provider.key,
             "profile": self._chosen_profile(provider.key),

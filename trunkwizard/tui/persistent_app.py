@@ -30,7 +30,7 @@ from textual.signal import Signal
 from trunkwizard.secrets import status_from_environment  # light: imports neither keyring nor pydantic
 from trunkwizard.tui import hangup
 from trunkwizard.tui.app import WizardApp
-from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, FIRST_HALF, SANDBOX, DraftKeeper
+from trunkwizard.tui.draft_keeper import ACCOUNT, DETAILS, FIRST_HALF, OFFERED, SANDBOX, DraftKeeper
 from trunkwizard.tui.saved_accounts import ProfileAccounts
 from trunkwizard.tui.screens.base import WizardScreen
 from trunkwizard.tui.steps import Step
@@ -866,9 +866,14 @@ def _draft_summary(draft: Draft) -> str:
             if len(provider.modes) > 1:
                 what += f" · {mode.title}"
     details = _mapping(draft.answers.get(DETAILS))
-    # what the technician typed or picked: a value left at its default is no answer worth counting
-    count = sum(1 for k, v in details.items() if v not in (None, "", [], False) and v != defaults.get(k))
+    # what the technician typed or picked: a value left at its default is no answer worth counting, nor
+    # one the first half of a connection offered (counted apart)
+    given = [k for k, v in details.items() if v not in (None, "", [], False) and v != defaults.get(k)]
+    offered = set(draft.answers.get(OFFERED) or ())
+    count = sum(1 for k in given if k not in offered)
     facts = [f"Step: {draft.step.capitalize()}", f"{count} answer{'s' if count != 1 else ''}"]
+    if from_first := sum(1 for k in given if k in offered):
+        facts[-1] += f" (+{from_first} from the first half)"
     if draft.profile:
         facts.append(f"profile {draft.profile}")
     if draft.answers.get(SANDBOX):
