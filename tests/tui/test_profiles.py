@@ -192,6 +192,42 @@ async def test_clearing_the_picker_takes_the_profile_out_of_the_form(
     assert_no_leak(CANARY, secret_service.home.scanned_roots())
 
 
+async def test_another_profile_never_takes_the_last_ones_secret(
+    secret_service: KeyringSession, tmp_path: Path
+) -> None:
+    """Found by hand: a key typed for one profile stayed in the form when a profile without a stored key
+    was picked, and went to that profile's host; a stored key did the same."""
+    _store_profile("acme", CANARY, base_url="https://chorus.example.test/v1")
+    _store_profile("bare", None, base_url="https://bare.example.test/v1")
+    _store_profile("bare2", None, base_url="https://bare2.example.test/v1")
+
+    app = keeping_app(tmp_path, sandbox=False, profile="acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await keys.pick_provider(CHORUS)
+        await keys.settle()
+        account = app.screen
+        assert isinstance(account, AccountScreen)
+        assert account.form.values()["api_key"].get_secret_value() == CANARY
+        picker = account.query_one("#saved", Select)
+
+        picker.value = "bare"  # as picked in the list
+        await keys.settle()
+        values = account.form.values()
+        assert values["base_url"] == "https://bare.example.test/v1"
+        assert values["api_key"] is None, "acme's stored key left with acme"
+        assert account.form.rows["api_key"].error == "not stored for this profile: type it here"
+
+        await keys.type_text("typed-for-bare")
+        picker.value = "bare2"
+        await keys.settle()
+        values = account.form.values()
+        assert values["base_url"] == "https://bare2.example.test/v1"
+        assert values["api_key"] is None, "the key typed for bare is not bare2's"
+    assert_no_leak(CANARY, secret_service.home.scanned_roots())
+
+
 async def test_the_saved_accounts_picker_lines_up_with_the_fields(
     secret_service: KeyringSession, tmp_path: Path
 ) -> None:

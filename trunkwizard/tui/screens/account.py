@@ -223,10 +223,16 @@ class AccountScreen(FormScreen):
             values = partial
         self.set_status("")
         form_values = as_form_values(self.provider, values)
+        earlier, self._from_profile = self._from_profile, set()
         for wire, row in self.form.rows.items():
             if wire in form_values:
                 row.editor.set_value(form_values[wire])
                 self._from_profile.add(wire)
+            elif row.field.secret or wire in earlier:
+                # what this profile does not give: never the last profile's value, nor a secret typed
+                # for it (that profile's API key went to this profile's host)
+                form_values[wire] = row.field.default
+                row.editor.set_value(row.field.default)
         self.form.take_as_start({w: v for w, v in form_values.items() if w in self.form.rows})
         self.form.refresh_visibility()
         # a profile saved read-only shows [RO] from here on
