@@ -144,3 +144,22 @@ def test_keys_typed_into_an_open_list_pick_there_before_tab_moves_on(private_hom
         assert "(•) tls" in _row_of(shown, "Transport *"), shown
     finally:
         terminal.quit()
+
+
+def test_editing_keys_in_a_burst_act_in_turn_in_the_inventory_filter(private_home: PrivateHome) -> None:
+    """Found by hand: the inventory's filter (a plain Input) took `lis⌫⌫⌫digest` as "lisdig"."""
+    terminal = Terminal({**private_home.env, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)})
+    try:
+        terminal.wait_for(lambda t: "Which provider?" in t and "Wavix" in t, "the provider list")
+        terminal.keys(*"Wavix", ENTER)
+        terminal.wait_for(lambda t: "which account?" in t, "the account step")
+        terminal.keys("\x1bOS")  # F4
+        terminal.wait_for(lambda t: "in this account" in t and "Enter details" in t, "the inventory")
+        backspace = "\x7f"
+        terminal.process.write(f"lis{backspace * 3}digest".encode())
+        terminal.wait_for(lambda t: "dig" in t.splitlines()[1], "the burst on screen")
+        terminal.settle()
+        filter_line = terminal.text().splitlines()[1]  # under the heading
+        assert filter_line.strip() == "digest", terminal.text()
+    finally:
+        terminal.quit()

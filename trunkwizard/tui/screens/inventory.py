@@ -22,6 +22,7 @@ from trunkwizard.errors import ReadOnlyRefused, TrunkwizardError
 from trunkwizard.redact import MASK, redact
 from trunkwizard.tui.cells import fit_cell, widen_columns
 from trunkwizard.tui.services import InventoryAccess
+from trunkwizard.tui.widgets.wizard_input import WizardInput
 
 if TYPE_CHECKING:
     from trunkwizard.client import ProviderClient
@@ -74,7 +75,7 @@ class InventoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="inventory-heading", markup=False)
         yield Static("", id="inventory-banner", markup=False)
-        yield Input(
+        yield WizardInput(
             placeholder="type to filter (number, name, username, host, status)",
             id="inventory-filter",
             compact=True,

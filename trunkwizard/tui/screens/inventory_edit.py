@@ -26,6 +26,7 @@ from trunkwizard.redact import redact
 from trunkwizard.tui.messages import CopyRequested
 from trunkwizard.tui.widgets.form_view import FormView, fields_to_fix
 from trunkwizard.tui.widgets.lookup_editor import LookupEditor
+from trunkwizard.tui.widgets.wizard_input import WizardInput
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -123,7 +124,7 @@ class InventoryEditScreen(Screen[None]):
     def _row(self, key: str, value: str, secret: bool) -> ComposeResult:
         with Horizontal(classes="edit-row"):
             yield Label(key)
-            yield Input(
+            yield WizardInput(
                 value,
                 placeholder="unchanged" if secret else "",
                 password=secret,

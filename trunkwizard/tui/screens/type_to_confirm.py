@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from trunkwizard.tui.widgets.compact_button import CompactButton
+from trunkwizard.tui.widgets.wizard_input import WizardInput
 
 if TYPE_CHECKING:
     from trunkwizard.inventory import DeleteConfirmation
@@ -53,7 +54,9 @@ class TypeToConfirmScreen(ModalScreen[bool]):
             yield Static(f"Delete {self.confirmation.what}?", id="ttc-title", markup=False)
             yield Static(self.confirmation.consequence, id="ttc-consequence", markup=False)
             yield Static(f"{self.confirmation.prompt} (Tab to the box):", id="ttc-prompt", markup=False)
-            yield Input(placeholder=f"type {self.confirmation.expected} here", id="ttc-input", compact=True)
+            yield WizardInput(
+                placeholder=f"type {self.confirmation.expected} here", id="ttc-input", compact=True
+            )
             with Horizontal(id="ttc-buttons"):
                 yield CompactButton("Cancel", id="cancel")
                 yield CompactButton("Delete", id="delete", variant="error", disabled=True)
