@@ -287,11 +287,6 @@ async def _on_the_pbx_form_after_a_wavix_trunk(
     keys: KeyboardDriver, app: PersistentWizardApp
 ) -> ConnectDetailsScreen:
     """A Wavix trunk created, then `o` to a PBX register trunk: its form, filled from the trunk."""
-    need_index = [
-        f"{need.owner}:{need.mode}"
-        for owner, offering, need in available_pairs()
-        if owner == "wavix" and offering.mode == "sip-trunk"
-    ].index("yeastar:register")
     await ready(keys)
     await keys.to_details(WAVIX, "sip-trunk")
     details = app.screen
@@ -299,6 +294,18 @@ async def _on_the_pbx_form_after_a_wavix_trunk(
     answers = {"label": "Office", "password": CANARY, "callerid": wavix_emulator.ACCOUNT_NUMBERS[0]}
     await _reviewed_and_sent(keys, details.form, answers)
     await _wait_for_entries(keys.pilot, 1)
+    return await _on_the_pbx_form_after_a_wavix_trunk_from_its_result(keys, app)
+
+
+async def _on_the_pbx_form_after_a_wavix_trunk_from_its_result(
+    keys: KeyboardDriver, app: PersistentWizardApp
+) -> ConnectDetailsScreen:
+    need_index = [
+        f"{need.owner}:{need.mode}"
+        for owner, offering, need in available_pairs()
+        if owner == "wavix" and offering.mode == "sip-trunk"
+    ].index("yeastar:register")
+    assert isinstance(app.screen, ResultScreen)
     await keys.press("o")
     await keys.settle()
     await keys.press("home", *["down"] * need_index, "enter")
@@ -307,6 +314,39 @@ async def _on_the_pbx_form_after_a_wavix_trunk(
     screen = app.screen
     assert isinstance(screen, ConnectDetailsScreen)
     return screen
+
+
+async def test_backing_out_of_the_second_side_leaves_the_trunk_to_connect_again(
+    private_home: PrivateHome, tmp_path: Path
+) -> None:
+    """Found by hand: Esc from the other side's steps back to the trunk's result, and `o` was gone (the
+    connection under way hid it, and the state in use was the other side's)."""
+    app = keeping_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        screen = await _on_the_pbx_form_after_a_wavix_trunk(keys, app)
+        login = screen.form.rows["username"].editor.get_value()
+        for _ in range(4):  # the form, its account step, the pick of the other side
+            await keys.press("escape")
+            await keys.settle()
+            if isinstance(app.screen, ResultScreen):
+                break
+        result = app.screen
+        assert isinstance(result, ResultScreen) and result.created.ref.provider == "wavix"
+        assert app.state.connecting is None and app.state.provider is WAVIX
+        assert "o Connect to" in footer_text(app)
+
+        await keys.press("o")
+        await keys.settle()
+        assert isinstance(app.screen, NeedScreen)
+        await keys.press("escape")
+        await keys.settle()
+        again = await _on_the_pbx_form_after_a_wavix_trunk_from_its_result(keys, app)
+        assert again.form.rows["username"].editor.get_value() == login
+        await _reviewed_and_sent(keys, again.form, {"name": "wavix_again", "codec_sel": ["ulaw"]})
+        done = app.screen
+        assert isinstance(done, ResultScreen) and done.context.connected_to is not None
+    assert_no_leak(CANARY, private_home.scanned_roots())
 
 
 async def _second_half_refused(keys: KeyboardDriver, app: PersistentWizardApp) -> ConnectDetailsScreen:

@@ -175,6 +175,7 @@ class WizardApp(App[int]):
         if self.theme != self.terminal.theme:
             self.theme = self.terminal.theme
         self.screen_change_signal.subscribe(self, self._follow_joining)
+        self.screen_change_signal.subscribe(self, self._follow_connecting)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         filters = super().get_line_filters()
@@ -738,8 +739,28 @@ class WizardApp(App[int]):
             first_account=self.state.account,
             first_ref=created.ref,
             first_created=created,
+            first_prepared=self.state.prepared,
         )
         self.choose_provider(get_provider(need.owner))
+
+    def _follow_connecting(self, screen: Screen[Any]) -> None:
+        """Back on the first half's result from the second side's steps (Esc): that side is given up
+        (o starts it again), and the provider, account and request in use are the first half's again.
+        `o` did nothing there: the connection under way hid it, and the state was the other side's."""
+        connecting = self.state.connecting
+        if connecting is None or connecting.first_created is None:
+            return  # runs on every screen change: nothing imported on the event loop unless connecting
+        from trunkwizard.tui.screens.result import ResultScreen
+
+        if not isinstance(screen, ResultScreen) or screen.created is not connecting.first_created:
+            return
+        state = self.state
+        state.connecting = None
+        state.provider, state.account = connecting.first_provider, connecting.first_account
+        state.mode_key, state.created = screen.created.ref.mode, screen.created
+        if connecting.first_prepared is not None:
+            state.prepared = connecting.first_prepared
+        screen.refresh_bindings()
 
     # --- connecting two providers from the start ----------------------------------------------------
 

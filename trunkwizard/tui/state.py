@@ -31,6 +31,8 @@ class Connecting:
     first_ref: ResourceRef | None = None
     # what the first half's create answered (its next steps); None when resumed from the history
     first_created: Created | None = field(default=None, repr=False)
+    # the first half's request: its result screen, shown again, connects it again from it
+    first_prepared: PreparedRequest | None = field(default=None, repr=False)
     # the pair's id in the history (the first entry's id when the wizard made the pair)
     pair: str | None = None
     # resumed from the history: the first half exists from the start (delete or keep it, or go on)
