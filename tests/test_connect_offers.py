@@ -351,6 +351,9 @@ def test_what_a_technician_reads_of_a_connection_names_no_seed_file() -> None:
     )
     inferred = [f for _, _, need in available_pairs() for f in need.fills if f.inferred]
     assert inferred and all(f.why and "seed" not in f.why.lower() for f in inferred), inferred
+    # what the pick of the other side says is offered: a peer trunk registers nowhere (it said "registrar")
+    assert full[OfferKind.PEER_ADDRESS].summary == "SIP peer 203.0.113.10:5060"
+    assert full[OfferKind.REGISTRATION].summary.startswith("registrar ")
 
 
 # --- end to end in the sandbox over loopback ---------------------------------------------------------------

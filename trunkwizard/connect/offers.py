@@ -243,6 +243,13 @@ class Offer:
         host = f"[{self.host.value}]" if ":" in self.host.value else self.host.value
         return f"{host}:{self.port.value}" if self.port is not None else host
 
+    @property
+    def summary(self) -> str:
+        """What the other side is handed, in a few words: the registrar it registers with, or the peer
+        it exchanges calls with (a peer trunk registers nowhere)."""
+        what = "registrar" if self.kind is OfferKind.REGISTRATION else "SIP peer"
+        return f"{what} {self.registrar}"
+
     @classmethod
     def from_public(cls, data: Mapping[str, Any], provider_title: str) -> Offer:
         """An offer again from its `public()` JSON (a history entry): no password, which is never kept."""

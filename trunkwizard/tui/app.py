@@ -719,7 +719,7 @@ class WizardApp(App[int]):
             return
         self._offer = offer
         needs = needs_for(provider, created.ref.mode)
-        self.push_screen(NeedScreen(needs, created.title, f"registrar {offer.registrar}", session=self))
+        self.push_screen(NeedScreen(needs, created.title, offer.summary, session=self))
 
     def connect_to(self, need: Need) -> None:
         """The other side's steps: its account, then its form with the offered values locked."""
