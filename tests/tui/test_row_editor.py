@@ -207,3 +207,38 @@ async def test_a_focused_button_has_its_own_help(make_app: Callable[..., WizardA
         await keys.settle()
         row = form.focused_row
         assert row is not None and shown().startswith(row.field.label), shown()
+
+
+async def test_enter_after_the_last_field_saves_the_row(make_app: Callable[..., WizardApp]) -> None:
+    """Found by hand: Enter on the row's last field moved to Cancel, so a second Enter threw the typed row
+    away. It moves to Save row; on a step's form, past the last field, to Next (not Back)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        form = await _on_the_list(keys, WAVIX, WAVIX.modes[0].key, "allowed_ips", toggle="ip_restrict")
+        await keys.press("a")
+        await keys.settle()
+        editor = app.screen
+        assert isinstance(editor, RowEditorScreen)
+        await keys.type_text("203.0.113.5")
+        await keys.press("enter")
+        await keys.settle()
+        assert app.focused is editor.query_one("#row-save")
+        await keys.press("enter")
+        await keys.settle()
+        assert app.screen is not editor
+        assert form.rows["allowed_ips"].editor.get_value() == [{"ip": "203.0.113.5"}]
+
+
+async def test_enter_after_a_steps_last_field_goes_to_next(make_app: Callable[..., WizardApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.pick_provider(get_provider("chorus"))
+        form = app.screen.query_one(FormView)
+        last = [wire for wire, row in form.rows.items() if row.display][-1]
+        form.focus_field(last)  # the API key: a text field
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+        assert app.focused is app.screen.query_one("#next"), "not Back, where the next Enter went back"

@@ -1109,15 +1109,20 @@ class WizardApp(App[int]):
         """Enter in a form's text field moves to the next field (FormView), here on the app's queue as
         Tab does (see action_move_focus): `+14155550125<Enter>Front desk` in one burst put all of it in
         the first field. Anywhere else Enter is the focused widget's own."""
-        if not self._in_a_form_field():
+        form = self._form_of_focused_field()
+        if form is None:
             raise SkipAction()
-        self.screen.focus_next()
+        form.action_next_field()  # FormView's: past its last field, to the button that goes on
 
     def _in_a_form_field(self) -> bool:
+        return self._form_of_focused_field() is not None
+
+    def _form_of_focused_field(self) -> Any:
+        """The FormView around the focused text field, if focus is in one (FormView not imported here)."""
         focused = self.focused
-        return isinstance(focused, Input) and any(
-            getattr(ancestor, "enter_moves_to_next_field", False) for ancestor in focused.ancestors
-        )
+        if not isinstance(focused, Input):
+            return None
+        return next((a for a in focused.ancestors if getattr(a, "enter_moves_to_next_field", False)), None)
 
     def action_request_quit(self) -> None:
         if not self.answers_at_risk():

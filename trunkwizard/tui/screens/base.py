@@ -94,7 +94,10 @@ class WizardScreen(CommandSource, Screen[None]):
         with Horizontal(id="nav"):
             yield CompactButton(f"← {self.BACK_LABEL}", id="back", tooltip=self.BACK_TIP)
             yield Static("", id="status", markup=False)
-            yield CompactButton(f"{self.NEXT_LABEL} →", id="next", variant="primary", tooltip=self.NEXT_TIP)
+            next_label = f"{self.NEXT_LABEL} →"  # -goes-on: where Enter on a form's last field goes
+            yield CompactButton(
+                next_label, id="next", variant="primary", tooltip=self.NEXT_TIP, classes="-goes-on"
+            )
         yield StepFooter()
 
     # --- shared parts ---------------------------------------------------------------------------------

@@ -77,7 +77,10 @@ class RowEditorScreen(ModalScreen[Any]):
             yield FieldHelp(id="row-help")
             with Horizontal(id="row-buttons"):
                 yield CompactButton("Cancel (Esc)", id="row-cancel", tooltip=_CANCEL_TIP)
-                yield CompactButton("Save row (ctrl+s)", id="row-save", variant="primary", tooltip=_SAVE_TIP)
+                save = "Save row (ctrl+s)"  # -goes-on: where Enter on the last field goes (FormView)
+                yield CompactButton(
+                    save, id="row-save", variant="primary", tooltip=_SAVE_TIP, classes="-goes-on"
+                )
         yield StepFooter()  # ctrl+s, esc and the focused field's keys, in sight as on the steps
 
     @property

@@ -264,7 +264,17 @@ class FormView(VerticalScroll, can_focus=False):
                 return
 
     def action_next_field(self) -> None:
-        self.screen.focus_next()
+        """Enter: on to the next field; past the last one, to the screen's button that goes on (Next,
+        Save row: class -goes-on), not to the first control after the form (Back, Cancel), where the
+        next Enter went back a step or threw the typed row away."""
+        screen = self.screen
+        screen.focus_next()
+        focused = screen.focused
+        if focused is not None and self in focused.ancestors:
+            return
+        goes_on = next((w for w in screen.query(".-goes-on") if w.focusable), None)
+        if goes_on is not None:
+            goes_on.focus()
 
     # --- events -------------------------------------------------------------------------------------
 
