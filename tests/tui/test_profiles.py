@@ -86,6 +86,8 @@ async def test_profiles_screen_creates_edits_renames_and_deletes(
         await keys.settle()
         editor = app.screen
         assert isinstance(editor, ProfileEditorScreen) and editor.editing
+        key_input = editor.form.rows["api_key"].editor.query_one(Input)
+        assert key_input.placeholder == "stored: type to replace, blank keeps it"
         editor.form.focus_field("base_url")
         await pilot.pause()
         await _select_all_and_type(keys, "https://chorus.example.test/v1")
@@ -119,6 +121,24 @@ async def test_profiles_screen_creates_edits_renames_and_deletes(
         assert CANARY not in app.export_screenshot()
     assert_no_leak(CANARY, secret_service.home.scanned_roots())
     assert_private_tree(secret_service.home.config_home / "trunkwizard")
+
+
+async def test_the_profile_editor_says_which_secret_is_not_stored(
+    secret_service: KeyringSession, tmp_path: Path
+) -> None:
+    """Found by hand: a profile listed as "lacks api_key" opened with "stored: … blank keeps it"."""
+    _store_profile("bare", None, base_url="https://bare.example.test/v1")
+    app = keeping_app(tmp_path, sandbox=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await ready(keys)
+        await palette(keys, "Profiles")
+        await keyring_known(keys)
+        await keys.press("e")
+        await keys.settle()
+        editor = app.screen
+        assert isinstance(editor, ProfileEditorScreen) and editor.editing
+        assert editor.form.rows["api_key"].editor.query_one(Input).placeholder == "not stored: type it here"
 
 
 async def test_the_account_step_loads_a_profile_and_asks_for_a_missing_secret(

@@ -145,12 +145,28 @@ class ProfileEditorScreen(CommandSource, ModalScreen["Profile | None"]):
         self.form.styles.max_height = 12
         self.form.styles.padding = 0
         if self.editing:
-            for row in self.form.rows.values():
-                if row.field.kind is Kind.SECRET:
-                    row.editor.query_one(Input).placeholder = "stored: type to replace, blank keeps it"
+            self._say_what_is_stored()
             self.form.focus_first()
         else:
             self.query_one("#profile-name", Input).focus()
+
+    @work(group="profile-secrets", exclusive=True, exit_on_error=False)
+    async def _say_what_is_stored(self) -> None:
+        """Each secret field says whether a secret is stored for it (a keyring read, in a worker): it said
+        "stored" for a secret the profile lacked, and ctrl+s then said that no secret changed."""
+        assert self.profile is not None
+        try:
+            presence = await asyncio.to_thread(self.source.accounts.secret_presence, self.profile.name)
+        except TrunkwizardError:
+            presence = {}
+        words = {
+            True: "stored: type to replace, blank keeps it",
+            False: "not stored: type it here",
+            None: "the keyring did not answer: type to replace, blank keeps what it holds",
+        }
+        for wire, row in self.form.rows.items():
+            if row.field.kind is Kind.SECRET:
+                row.editor.query_one(Input).placeholder = words[presence.get(wire)]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
