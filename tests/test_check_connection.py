@@ -256,6 +256,14 @@ def test_connect_checks_the_joined_connection_and_never_contacts_a_providers_ser
     )
 
 
+def test_the_sandboxs_own_server_name_is_not_called_a_real_server() -> None:
+    """Found by hand: the sandbox's PBX host (sandbox.trunkwizard.invalid) was said to be "the provider's
+    real server"."""
+    plan = SipCheckPlan("The connection", "sandbox.trunkwizard.invalid", 5060, provider_host=True)
+    refusal = plan.sandbox_refusal()
+    assert refusal is not None and ".invalid" in refusal and "real server" not in refusal
+
+
 def test_a_sandbox_connection_check_contacts_no_host_off_this_machine() -> None:
     """The sandbox's promise, "nothing leaves this machine", holds for a PBX the user typed too."""
     typed = SipCheckPlan("Your PBX/SBC", "pbx.example.com", 5060, proxy="127.0.0.1:5070")

@@ -226,6 +226,11 @@ class SipCheckPlan:
     def sandbox_refusal(self) -> str | None:
         """Why the sandbox, which promises that nothing leaves this machine, does not check this plan;
         None when it may (a peer on this machine, such as a local test PBX)."""
+        if self.host.lower().rstrip(".").endswith(".invalid"):  # the emulator's own name for a server
+            return (
+                "the sandbox only emulates this server's API: the name ends in .invalid, which never "
+                "resolves (RFC 2606), so there is no SIP server behind it: not contacted"
+            )
         if self.provider_host:
             return (
                 "this is the provider's real server, which holds nothing made or changed in the sandbox: "
