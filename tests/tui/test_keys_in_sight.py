@@ -12,6 +12,7 @@ from tests.tui.screen_text import footer_text, screen_lines, screen_text
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.widgets.choice_grid import ChoiceGrid
+from trunkwizard.tui.widgets.form_view import FormView
 from trunkwizard.tui.widgets.toggle_editor import ToggleEditor
 
 YEASTAR = get_provider("yeastar")
@@ -116,3 +117,24 @@ async def test_an_example_reads_as_an_example_never_as_a_value(make_app: Callabl
         assert port.editor.get_value() is None
         hint = port.editor.query_one(Input).get_component_rich_style("input--placeholder")
         assert hint.italic, "visibly different from typed text, in every colour mode"
+
+
+async def test_a_fields_help_says_what_enter_does_there(make_app: Callable[..., WizardApp]) -> None:
+    """Found by hand: F1 on a choice list said "Enter next field", where Enter opens the list."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(YEASTAR, "register")
+        form = app.screen.query_one(FormView)
+        said: dict[str, str] = {}
+        for wire in ("name", "country", "did_list"):
+            form.focus_field(wire)
+            await keys.settle()
+            await keys.press("f1")
+            await keys.settle()
+            said[wire] = " ".join(screen_lines(app)).split("Tab next field · ", 1)[1]
+            await keys.press("escape")
+            await keys.settle()
+        assert said["name"].startswith("Enter next field")
+        assert said["country"].startswith("Enter opens the list")
+        assert said["did_list"].startswith("Enter edit row")

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Select, Static
 
 from trunkwizard.fields import FormField
 from trunkwizard.tui.stylesheets import DIALOGS
@@ -80,6 +80,17 @@ def widget_keys(widget: Widget) -> list[tuple[str, str]]:
     return list(found.values())
 
 
+def _enter_does(control: Widget | None) -> str:
+    """What Enter does on the focused control of a field: the next field (a text box, a toggle, a choice
+    grid: the form's Enter), or the control's own (a choice list opens, a row list edits its row)."""
+    if control is None or isinstance(control, Input):
+        return "Enter next field · "
+    if any(isinstance(node, Select) for node in control.ancestors_with_self):
+        return "Enter opens the list · "
+    own = [b for b in control._bindings.key_to_bindings.get("enter", ()) if b.description]
+    return f"Enter {own[0].description.lower()} · " if own else "Enter next field · "
+
+
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = DIALOGS
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="close-help")]
@@ -98,11 +109,16 @@ class HelpScreen(ModalScreen[None]):
             else None
         )
         if row is not None:
-            return cls.for_field(row.field, widget_keys(focused) if focused is not None else [])
+            keys = widget_keys(focused) if focused is not None else []
+            return cls.for_field(row.field, keys, enter=focused)
         return cls("Keys", _keys_table(screen))
 
     @classmethod
-    def for_field(cls, field: FormField, keys: list[tuple[str, str]] | None = None) -> HelpScreen:
+    def for_field(
+        cls, field: FormField, keys: list[tuple[str, str]] | None = None, *, enter: Widget | None = None
+    ) -> HelpScreen:
+        """The field's help and keys; what Enter does there, as `enter` (the focused control) answers it:
+        it said "Enter next field" on a choice list, where Enter opens the list."""
         table = Table(box=None, show_header=False, pad_edge=False, expand=True)
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold", ratio=1)
@@ -110,7 +126,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(title, text)
         if keys:
             table.add_row("Keys", "  ".join(f"{key} {what}" for key, what in keys))
-        table.add_row("", "Tab next field · Enter next field · ctrl+n next step · Esc back")
+        table.add_row("", f"Tab next field · {_enter_does(enter)}ctrl+n next step · Esc back")
         return cls(field.label, table)
 
     def compose(self) -> ComposeResult:
