@@ -60,6 +60,10 @@ async def test_review_copy_and_save_carry_env_references_not_secrets(
         await keys.press("s")
         saved = app.last_export
         assert saved is not None and saved.parent == tmp_path / "exports"
+        # found by hand: the whole path was cut between the buttons, its name never in sight
+        status = str(app.screen.query_one("#status").render())
+        assert status.startswith(f"saved as {saved.name}")
+        assert saved.name in " ".join(screen_lines(app)), "the file's name whole at 80 columns"
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
         assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
         text = saved.read_text()

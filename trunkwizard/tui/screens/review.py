@@ -143,7 +143,8 @@ class ReviewScreen(WizardScreen):
             self.set_banner(f"Could not save the curl file: {exc}")
             return
         self.post_message(ExportWritten(self, path))
-        self.set_status(f"saved: {path}")
+        # the file's name: its whole path was cut between the buttons at 80 columns (the toast has it)
+        self.set_status(f"saved as {path.name} · Enter: submit")
         self.notify(f"Saved as {path} (mode 0600)", timeout=8)
 
     def action_next(self) -> None:
