@@ -11,6 +11,7 @@ from textual import events
 from textual.widget import Widget
 
 from tests.tui.driver import KeyboardDriver
+from tests.tui.screen_text import footer_text
 from trunkwizard.providers import get_provider
 from trunkwizard.tui.app import WizardApp
 from trunkwizard.tui.widgets.choice_grid import ChoiceGrid
@@ -139,3 +140,26 @@ async def test_a_late_focus_event_does_not_take_the_row_back(make_app: Callable[
 
         assert form.focused_row is now and now.has_class("-focused")
         assert not form.rows["name"].has_class("-focused")
+
+
+async def test_ctrl_n_with_a_list_open_closes_it(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    """Found by hand: ctrl+n with a choice list open sent focus to the first field to fix and left the
+    list open out of sight, the footer still offering "Dismiss menu" and the arrows still its own."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(YEASTAR, "register")
+        form = app.screen.query_one(FormView)
+        # the first field to fix locked, as an offered value the other side refuses (a weak password)
+        form.rows["name"].editor.disabled = True
+        pick = next(iter(form.query(PickList)))
+        pick.focus()
+        await keys.press("enter")
+        await keys.settle()
+        assert pick.expanded
+        await keys.press("ctrl+n")
+        await keys.settle()
+        assert not pick.expanded
+        assert "Dismiss menu" not in footer_text(app)

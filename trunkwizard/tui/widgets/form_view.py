@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.reactive import Reactive
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
-from textual.widgets import Collapsible, Input, Static
+from textual.widgets import Collapsible, Input, Select, Static
 
 from trunkwizard.errors import Problem, first_field
 from trunkwizard.fields import FormField, Kind, applicable_answers, controllers, describe_problem
@@ -250,6 +250,11 @@ class FormView(VerticalScroll, can_focus=False):
         row = self.rows.get(first_field(wire))
         if row is None or not row.display:
             return False
+        for select in self.query(Select):
+            # an open list elsewhere (ctrl+n with it open, focus sent to the first field to fix) stayed
+            # open out of sight, its "Dismiss menu" in the footer and the arrows still its own
+            if select.expanded and row not in select.ancestors:
+                select.expanded = False
         for collapsible in row.ancestors:
             if isinstance(collapsible, Collapsible):
                 collapsible.collapsed = False
