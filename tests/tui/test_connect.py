@@ -547,6 +547,9 @@ async def test_a_half_done_connection_is_resumed_from_the_history(
         assert result.context.connected_to is not None and result.context.connected_to.steps_left is None
         shown = _result_text(result)
         assert "its next steps were on its own result; the history does not keep them" in shown
+        # the history's name for it has its provider and id: said once each (found by hand: twice)
+        first_half = shown.split("1. ", 1)[1].split("2. ", 1)[0]
+        assert first_half.startswith("Wavix SIP trunk ") and ", ID " not in first_half, shown
         assert "Yeastar P-Series, SIP trunk wavix_resumed (Register trunk): 1. In the PBX web portal" in shown
         account = load_account(YEASTAR, sandbox_account("yeastar"))
         read = YEASTAR.get_call(ResourceRef("yeastar", "register", second.ref.id))

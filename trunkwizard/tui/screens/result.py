@@ -39,9 +39,14 @@ def result_renderable(
     masked unless `revealed`."""
     head = Text()
     if connected_to is not None:
-        first = connected_to.provider + (f": {redact(connected_to.title)}" if connected_to.title else "")
+        # a pair resumed from the history names its first half as the history does, provider and id in
+        # it ("Yeastar P-Series SIP trunk Chorus_A2 (id 19)"): neither said twice
+        title, first_id, by = redact(connected_to.title), connected_to.id, connected_to.provider
+        first = title if title.startswith(by) else f"{by}: {title}" if title else by
+        if first_id and f"(id {first_id})" not in title:
+            first += f", ID {first_id}"
         head.append("Both halves exist, created in this order:\n", style="bold")
-        head.append(f"  1. {first}" + (f", ID {connected_to.id}" if connected_to.id else "") + "\n")
+        head.append(f"  1. {first}\n")
         this = get_provider(created.ref.provider).title
         head.append(f"  2. {this}: {redact(created.title)}, ID {created.ref.id or '(none)'}: below\n\n")
     for warning in created.warnings:
