@@ -213,7 +213,7 @@ class HistoryScreen(Screen[None]):
         wider one lets a cut value show whole); True if they changed (the table is then empty)."""
         whole = [(_what_whole(*self._what(e)), _account(e), e.created_id or "?") for e in self.entries]
         widest = [max((cell_len(row[i]) for row in whole), default=0) for i in range(3)]
-        widths = widen_columns(_WIDTHS_AT_80, widest, self.app.size.width - 80)
+        widths = widen_columns(_WIDTHS_AT_80, widest, self.size.width - 80)
         if widths == self.widths:
             return False
         self.widths = widths

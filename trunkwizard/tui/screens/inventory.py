@@ -111,7 +111,7 @@ class InventoryScreen(Screen[None]):
         items = self.inventory.items if self.inventory is not None else []
         widest = [max((cell_len(item.cells.get(c.key, "")) for item in items), default=0) for c in columns]
         widest.append(max((cell_len(_status_cell(item.status, 1000).plain) for item in items), default=0))
-        widths = widen_columns(at_80, widest, self.app.size.width - 80)
+        widths = widen_columns(at_80, widest, self.size.width - 80)
         if widths == self.widths:
             return False
         self.widths = widths
