@@ -40,7 +40,7 @@ def result_renderable(
     head = Text()
     if connected_to is not None:
         # a pair resumed from the history names its first half as the history does, provider and id in
-        # it ("Yeastar P-Series SIP trunk Chorus_A2 (id 19)"): neither said twice
+        # it ("<provider> SIP trunk Main_office (id 19)"): neither said twice
         title, first_id, by = redact(connected_to.title), connected_to.id, connected_to.provider
         first = title if title.startswith(by) else f"{by}: {title}" if title else by
         if first_id and f"(id {first_id})" not in title:
