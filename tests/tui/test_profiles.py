@@ -245,6 +245,13 @@ async def test_another_profile_never_takes_the_last_ones_secret(
         values = account.form.values()
         assert values["base_url"] == "https://bare2.example.test/v1"
         assert values["api_key"] is None, "the key typed for bare is not bare2's"
+
+        await keys.type_text("typed-for-bare2")
+        picker.value = Select.NULL  # no saved account after all: the provider's own host comes back
+        await keys.settle()
+        values = account.form.values()
+        assert values["base_url"] == CHORUS.account_fields[1].default
+        assert values["api_key"] is None, "the key typed for bare2 is not for the provider's own host"
     assert_no_leak(CANARY, secret_service.home.scanned_roots())
 
 

@@ -175,10 +175,14 @@ class AccountScreen(FormScreen):
         if not self._from_profile:
             return
         self.session.accounts.typed_in(self.provider.key)
-        for wire in self._from_profile:
-            editor = self.form.rows[wire].editor
-            editor.set_value(editor.initial)
-        self.form.take_as_start({wire: self.form.rows[wire].editor.initial for wire in self._from_profile})
+        start = {wire: self.form.rows[wire].editor.initial for wire in self._from_profile}
+        for wire, row in self.form.rows.items():
+            if row.field.secret and wire not in start:
+                # a secret typed for the profile (it had none stored): not for the provider's default host
+                start[wire] = row.field.default
+        for wire, value in start.items():
+            self.form.rows[wire].editor.set_value(value)
+        self.form.take_as_start(start)
         self._from_profile.clear()
         self.form.refresh_visibility()
         self.set_banner(None)
