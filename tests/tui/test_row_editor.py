@@ -237,8 +237,24 @@ async def test_enter_after_a_steps_last_field_goes_to_next(make_app: Callable[..
         await keys.pick_provider(get_provider("chorus"))
         form = app.screen.query_one(FormView)
         last = [wire for wire, row in form.rows.items() if row.display][-1]
-        form.focus_field(last)  # the API key: a text field
+        form.focus_field(last)  # a text field
         await keys.settle()
         await keys.press("enter")
         await keys.settle()
         assert app.focused is app.screen.query_one("#next"), "not Back, where the next Enter went back"
+
+
+async def test_enter_on_an_empty_row_list_at_the_end_goes_to_next(make_app: Callable[..., WizardApp]) -> None:
+    """A PBX trunk's form ends with its (empty) DID list: its Enter went on by itself, to Back."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = KeyboardDriver(pilot)
+        await keys.to_details(YEASTAR, "register")
+        form = app.screen.query_one(FormView)
+        last = [wire for wire, row in form.rows.items() if row.display][-1]
+        assert form.rows[last].field.rows, "the form ends with a row list"
+        form.focus_field(last)
+        await keys.settle()
+        await keys.press("enter")
+        await keys.settle()
+        assert app.focused is app.screen.query_one("#next")

@@ -237,11 +237,18 @@ class RowList(Widget, KeysWhereTyped, can_focus=True):
         self._set_rows(rows)
 
     def action_enter(self) -> None:
-        # Enter edits a row; on an empty list it goes on to the next field, as everywhere else.
+        # Enter edits a row; on an empty list it goes on to the next field, as everywhere else (past the
+        # form's last field, to the button that goes on: FormView.action_next_field)
         if self.rows:
             self.action_edit()
-        else:
+            return
+        from trunkwizard.tui.widgets.form_view import FormView  # it imports this module
+
+        form = next((a for a in self.ancestors if isinstance(a, FormView)), None)
+        if form is None:
             self.screen.focus_next()
+        else:
+            form.action_next_field()
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
