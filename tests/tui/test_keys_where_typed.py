@@ -119,6 +119,18 @@ async def test_a_field_is_checked_again_when_keys_typed_ahead_land_after_it_was_
         assert port.value == "65536" and app.focused is not port
         assert form.rows["port"].error is not None, "checked as it is now, not as it was left"
 
+        # a burst across two fields (`6<Tab>x<Tab>`): the late key lands once a later field was left too
+        await keys.press("shift+tab")
+        await keys.press("end", "backspace")  # 6553 again (focus selected it all)
+        await keys.press("tab", "tab")
+        await keys.settle()
+        assert form.rows["port"].error is None and app.focused is not port
+        event = events.Key("6", "6")
+        event.set_sender(app)
+        await port._dispatch_message(event)
+        await keys.settle()
+        assert port.value == "65536" and form.rows["port"].error is not None
+
 
 async def test_a_late_focus_event_does_not_take_the_row_back(make_app: Callable[..., WizardApp]) -> None:
     """`<Shift+Tab>⌫⌫<Tab>` in one burst: both moves happen before the first move's focus event reaches

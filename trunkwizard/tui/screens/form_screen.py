@@ -38,7 +38,7 @@ class FormScreen(WizardScreen):
         self._help: FieldHelp | None = None
         self._touched: set[str] = set()
         self._counting = False  # the banner only counts the fields to fix: it follows them
-        self._last_left: str | None = None  # the field focus left last, checked then
+        self._left: set[str] = set()  # the fields focus has left, each checked then
 
     @property
     def form(self) -> FormView:
@@ -147,9 +147,10 @@ class FormScreen(WizardScreen):
         wire = event.field.wire
         self._touched.add(wire)
         row = event.form.rows.get(wire)
-        if wire == self._last_left and row is not None and event.form.focused_row is not row:
-            # keys typed ahead landed in the field after Tab had moved on (`⌫⌫<Tab>` in one burst): the
-            # check made on leaving it saw the value before them
+        if wire in self._left and row is not None and event.form.focused_row is not row:
+            # keys typed ahead landed in the field after Tab had moved on (`⌫⌫<Tab>` in one burst, or a
+            # paste of `value<Tab>value<Tab>` crossing several fields): the check made on leaving it saw
+            # the value before them
             self.field_left(event.form, event.field)
         else:
             self._recount()
@@ -159,7 +160,8 @@ class FormScreen(WizardScreen):
 
     def field_left(self, form: FormView, field: FormField) -> None:
         """Check the field focus left, if it was touched or has a value."""
-        wire = self._last_left = field.wire
+        wire = field.wire
+        self._left.add(wire)
         answers = form.answers()
         if wire not in self._touched and wire not in answers:
             return  # passing through an empty field is not a mistake yet; Next will say
