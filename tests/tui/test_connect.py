@@ -346,6 +346,15 @@ async def test_backing_out_of_the_second_side_leaves_the_trunk_to_connect_again(
         await _reviewed_and_sent(keys, again.form, {"name": "wavix_again", "codec_sel": ["ulaw"]})
         done = app.screen
         assert isinstance(done, ResultScreen) and done.context.connected_to is not None
+
+        # the pair made, Esc back through the second side's steps to the trunk's result: the pair stands
+        for _ in range(6):
+            await keys.press("escape")
+            await keys.settle()
+            if app.screen is result:  # type: ignore[comparison-overlap]  # narrowed to the pick above
+                break
+        assert app.screen is result and app.state.connecting is not None  # type: ignore[comparison-overlap]
+        assert "o Connect to" not in footer_text(app)
     assert_no_leak(CANARY, private_home.scanned_roots())
 
 

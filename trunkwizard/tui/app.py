@@ -754,6 +754,8 @@ class WizardApp(App[int]):
 
         if not isinstance(screen, ResultScreen) or screen.created is not connecting.first_created:
             return
+        if self.state.created is not connecting.first_created:
+            return  # the other side was created since: the pair stands (a result shown again on the way back)
         state = self.state
         state.connecting = None
         state.provider, state.account = connecting.first_provider, connecting.first_account
