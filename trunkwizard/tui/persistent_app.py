@@ -869,7 +869,8 @@ def _draft_summary(draft: Draft) -> str:
     # what the technician typed or picked: a value left at its default is no answer worth counting, nor
     # one the first half of a connection offered (counted apart)
     given = [k for k, v in details.items() if v not in (None, "", [], False) and v != defaults.get(k)]
-    offered = set(draft.answers.get(OFFERED) or ())
+    named = draft.answers.get(OFFERED)
+    offered = {wire for wire in named if isinstance(wire, str)} if isinstance(named, list) else set()
     count = sum(1 for k in given if k not in offered)
     facts = [f"Step: {draft.step.capitalize()}", f"{count} answer{'s' if count != 1 else ''}"]
     if from_first := sum(1 for k in given if k in offered):
