@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rich.cells import cell_len, set_cell_size
 
-__all__ = ["fit_cell", "widen_columns"]
+__all__ = ["fit_cell", "fit_columns", "widen_columns"]
 
 # how far back a cut may go to end at a word: further, and the part that tells rows apart (a number,
 # an id) would be lost for the sake of a whole word
@@ -46,3 +46,13 @@ def widen_columns(widths: Sequence[int], widest: Sequence[int], extra: int) -> l
             grown[i] += step
             left -= step
     return grown
+
+
+def fit_columns(widths: Sequence[int], rows: Iterable[Sequence[str]], terminal_width: int) -> list[int]:
+    """The columns' `widths` at 80 columns, widened on a terminal `terminal_width` wide toward the widest
+    text each column has in `rows` (widen_columns)."""
+    widest = [0] * len(widths)
+    for row in rows:
+        for index, text in enumerate(row):
+            widest[index] = max(widest[index], cell_len(text))
+    return widen_columns(widths, widest, terminal_width - 80)

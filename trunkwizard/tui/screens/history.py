@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from trunkwizard.errors import CredentialsUnavailable, TrunkwizardError
 from trunkwizard.redact import redact
-from trunkwizard.tui.cells import fit_cell, widen_columns
+from trunkwizard.tui.cells import fit_cell, fit_columns
 from trunkwizard.tui.messages import ConnectionResumeRequested
 from trunkwizard.tui.services import HistoryAccess
 
@@ -211,9 +211,8 @@ class HistoryScreen(Screen[None]):
     def lay_out_columns(self) -> bool:
         """Size What, Account and Created ID to the terminal (their widths at 80 columns, more where a
         wider one lets a cut value show whole); True if they changed (the table is then empty)."""
-        whole = [(_what_whole(*self._what(e)), _account(e), e.created_id or "?") for e in self.entries]
-        widest = [max((cell_len(row[i]) for row in whole), default=0) for i in range(3)]
-        widths = widen_columns(_WIDTHS_AT_80, widest, self.size.width - 80)
+        whole = ((_what_whole(*self._what(e)), _account(e), e.created_id or "?") for e in self.entries)
+        widths = fit_columns(_WIDTHS_AT_80, whole, self.size.width)
         if widths == self.widths:
             return False
         self.widths = widths

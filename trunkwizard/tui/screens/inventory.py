@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -20,7 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from trunkwizard.errors import ReadOnlyRefused, TrunkwizardError
 from trunkwizard.redact import MASK, redact
-from trunkwizard.tui.cells import fit_cell, widen_columns
+from trunkwizard.tui.cells import fit_cell, fit_columns
 from trunkwizard.tui.services import InventoryAccess
 from trunkwizard.tui.widgets.wizard_input import WizardInput
 
@@ -109,9 +108,11 @@ class InventoryScreen(Screen[None]):
         used = sum(c.width + 2 for c in columns) + 2 + 4
         at_80 = [*(c.width for c in columns), max(12, 80 - used)]
         items = self.inventory.items if self.inventory is not None else []
-        widest = [max((cell_len(item.cells.get(c.key, "")) for item in items), default=0) for c in columns]
-        widest.append(max((cell_len(_status_cell(item.status, 1000).plain) for item in items), default=0))
-        widths = widen_columns(at_80, widest, self.size.width - 80)
+        cells = (
+            [*(item.cells.get(c.key, "") for c in columns), _status_cell(item.status, 1000).plain]
+            for item in items
+        )
+        widths = fit_columns(at_80, cells, self.size.width)
         if widths == self.widths:
             return False
         self.widths = widths
